@@ -1,0 +1,384 @@
+/* search.c: search.fcgi, the read side: search (JSON and HTML), document
+ * records, their original bytes and their text. Page functions are ui_*;
+ * the table at the bottom says which address runs which. */
+#include "arena.h"
+#include "db.h"
+#include "docs.h"
+#include "fcgi-master.h"
+#include "html.h"
+#include "http-request.h"
+#include "http-response.h"
+#include "log.h"
+#include "search.h"
+#include "settings.h"
+#include "ui-shared.h"
+#include "url.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PREVIEW_BYTES 20000
+
+static const char *const search_params[] = {
+	"q", "type", "sector", "year", "case", "page", "per_page", "sort", NULL,
+};
+
+/* ---- shared: look a document up for the caller ----------------------- */
+
+/* The document named by r->arg when the caller may read it; otherwise
+ * answers 404 (never 403: a forbidden document must look like a missing one)
+ * and returns NULL. */
+static json_t *visible_doc(struct request *r)
+{
+	if (!docs_id_valid(r->arg) || !docs_may_read(r->db, &r->user, r->arg)) {
+		portal_error(r, 404, "not_found", "There is no document with this id, or you may not see it.");
+		return NULL;
+	}
+	json_t *doc = docs_get_json(r->db, r->arg);
+	if (!doc)
+		portal_error(r, 404, "not_found", "There is no document with this id, or you may not see it.");
+	return doc;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+/* ---- JSON API --------------------------------------------------------- */
+
+static json_t *facets_json(const struct search_result *res)
+{
+	json_t *f = json_object();
+	for (int k = 0; k < 3; k++) {
+		json_t *o = json_object();
+		for (size_t i = 0; i < res->nfacets[k]; i++)
+			json_object_set_new(o, res->facets[k][i].name, json_integer((json_int_t)res->facets[k][i].count));
+		json_object_set_new(f, search_facet_names[k], o);
+	}
+	return f;
+}
+
+static void ui_api_search(struct request *r)
+{
+	struct search_params p;
+	struct search_result res;
+	if (search_params_read(r, &p) < 0 || portal_search(r, &p, &res) < 0)
+		return;
+	json_t *hits = json_array();
+	for (size_t i = 0; i < res.nhits; i++) {
+		const struct search_hit *h = &res.hits[i];
+		json_array_append_new(hits, json_pack("{s:s,s:s,s:s?,s:s?,s:f,s:s}",
+			"id", h->id, "title", h->title, "doc_type", h->doc_type,
+			"filename", h->filename, "score", h->score, "snippet", h->snippet));
+	}
+	resp_json(r, 200, json_pack("{s:I,s:I,s:I,s:o,s:o}", "total", (json_int_t)res.total,
+		"page", (json_int_t)p.page, "per_page", (json_int_t)p.per_page,
+		"results", hits, "facets", facets_json(&res)));
+}
+
+static void ui_api_document(struct request *r)
+{
+	json_t *doc = visible_doc(r);
+	if (doc)
+		resp_json(r, 200, doc);
+}
+
+/* Content-Disposition with an ASCII fallback and the RFC 5987 UTF-8 name. */
+static const char *disposition(struct request *r, const char *filename)
+{
+	char *ascii = arena_strdup(r->arena, filename);
+	for (char *p = ascii; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f || *p == '"' || *p == '\\')
+			*p = '_';
+	return arena_printf(r->arena, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii,
+			    url_encode(r->arena, filename));
+}
+
+static void ui_api_file(struct request *r)
+{
+	json_t *doc = visible_doc(r);
+	if (!doc)
+		return;
+	char path[PATH_MAX];
+	portal_object_path(jstr(doc, "sha256"), path, sizeof path);
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		portal_log("document %s: cannot open %s: %s", r->arg, path, strerror(errno));
+		portal_error(r, 500, "file_missing", "The stored file of this document cannot be read.");
+		if (fd >= 0)
+			close(fd);
+		json_decref(doc);
+		return;
+	}
+	const char *mime = jstr(doc, "mime");
+	r->content_type_out = arena_strdup(r->arena, *mime ? mime : "application/octet-stream");
+	resp_header(r, "Content-Disposition", disposition(r, jstr(doc, "filename")));
+	resp_header(r, "Content-Length", arena_printf(r->arena, "%lld", (long long)st.st_size));
+	resp_header(r, "Content-Security-Policy", "sandbox");
+	json_decref(doc);
+	resp_send_headers(r);
+	if (strcmp(r->method, "HEAD") != 0) {
+		char chunk[65536];
+		ssize_t n;
+		while ((n = read(fd, chunk, sizeof chunk)) > 0)
+			if (FCGX_PutStr(chunk, (int)n, r->fcgi->out) < 0)
+				break;
+	}
+	close(fd);
+}
+
+/* The extracted text of a document, or NULL (answered) when there is none. */
+static const char *doc_text(struct request *r, size_t *len)
+{
+	sqlite3_stmt *st = portal_db_prepare(r->db, "SELECT text FROM document_text WHERE doc_id = ?");
+	sqlite3_bind_text(st, 1, r->arg, -1, SQLITE_STATIC);
+	const char *text = NULL;
+	*len = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		text = arena_strndup(r->arena, (const char *)sqlite3_column_text(st, 0), *len);
+	}
+	sqlite3_finalize(st);
+	return text;
+}
+
+static void ui_api_text(struct request *r)
+{
+	json_t *doc = visible_doc(r);
+	if (!doc)
+		return;
+	size_t len;
+	const char *text = doc_text(r, &len);
+	if (!text) {
+		const char *status = jstr(doc, "status");
+		portal_error(r, 409, "no_text", strcmp(status, "failed") == 0
+			? arena_printf(r->arena, "No text could be extracted from this document: %s", jstr(doc, "error"))
+			: "The document has not been indexed yet; its text is not available.");
+		json_decref(doc);
+		return;
+	}
+	json_decref(doc);
+	r->content_type_out = "text/plain; charset=utf-8";
+	buf_append(&r->out, text, len);
+}
+
+/* ---- HTML pages --------------------------------------------------------- */
+
+static void ui_home(struct request *r)
+{
+	struct buf *b = &r->out;
+	ui_page_begin(r, "首页");
+	html_raw(b, "<section class=\"hero\"><h1>清洁生产文档门户</h1>"
+		    "<p>检索清洁生产审核报告、标准、指南、政策通知与项目文件。</p>"
+		    "<form action=\"/search\" method=\"get\" role=\"search\" class=\"big-search\">"
+		    "<input type=\"search\" name=\"q\" id=\"q\" autofocus placeholder=\"例如：医院 节水、GB 18466、清洁生产审核\">"
+		    "<button type=\"submit\">搜索</button></form></section>");
+	ui_page_end(r);
+}
+
+/* A link to /search with the current parameters and one of them changed. */
+static void search_link(struct request *r, const struct search_params *p, const char *key,
+			const char *value, long page)
+{
+	struct buf *b = &r->out;
+	struct {
+		const char *name, *value;
+	} kv[] = {
+		{ "q", p->q }, { "type", p->type }, { "sector", p->sector }, { "year", p->year },
+		{ "case", p->case_id }, { "sort", p->sort_by_date ? "date" : NULL },
+	};
+	html_raw(b, "/search?");
+	const char *sep = "";
+	for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++) {
+		const char *v = key && strcmp(key, kv[i].name) == 0 ? value : kv[i].value;
+		if (!v || !*v)
+			continue;
+		html_raw(b, sep);
+		html_attr(b, arena_printf(r->arena, "%s=%s", kv[i].name, url_encode(r->arena, v)));
+		sep = "&amp;";
+	}
+	if (page > 1) {
+		html_raw(b, sep);
+		html_txtf(b, "page=%ld", page);
+	}
+	if (p->per_page != 10)
+		html_txtf(b, "&per_page=%ld", p->per_page);
+}
+
+static const char *facet_label(int facet, const char *name)
+{
+	if (facet == 0)
+		return docs_type_label(name);
+	if (facet == 1) {
+		if (strcmp(name, "industry") == 0) return "工业";
+		if (strcmp(name, "services") == 0) return "服务业";
+		if (strcmp(name, "agriculture") == 0) return "农业";
+	}
+	return name;
+}
+
+static void render_facets(struct request *r, const struct search_params *p, const struct search_result *res)
+{
+	static const char *const titles[3] = { "文档类型", "行业", "年份" };
+	static const char *const keys[3] = { "type", "sector", "year" };
+	struct buf *b = &r->out;
+	html_raw(b, "<aside class=\"facets\">");
+	for (int f = 0; f < 3; f++) {
+		if (!res->nfacets[f])
+			continue;
+		html_raw(b, "<h2>");
+		html_txt(b, titles[f]);
+		html_raw(b, "</h2><ul>");
+		for (size_t i = 0; i < res->nfacets[f]; i++) {
+			html_raw(b, "<li><a href=\"");
+			search_link(r, p, keys[f], res->facets[f][i].name, 1);
+			html_raw(b, "\">");
+			html_txt(b, facet_label(f, res->facets[f][i].name));
+			html_txtf(b, " (%zu)", res->facets[f][i].count);
+			html_raw(b, "</a></li>");
+		}
+		html_raw(b, "</ul>");
+	}
+	html_raw(b, "</aside>");
+}
+
+static void render_pager(struct request *r, const struct search_params *p, size_t total)
+{
+	struct buf *b = &r->out;
+	long pages = (long)((total + (size_t)p->per_page - 1) / (size_t)p->per_page);
+	if (pages <= 1)
+		return;
+	html_raw(b, "<nav class=\"pager\">");
+	if (p->page > 1) {
+		html_raw(b, "<a rel=\"prev\" href=\"");
+		search_link(r, p, NULL, NULL, p->page - 1);
+		html_raw(b, "\">上一页</a> ");
+	}
+	html_txtf(b, "第 %ld / %ld 页", p->page, pages);
+	if (p->page < pages) {
+		html_raw(b, " <a rel=\"next\" href=\"");
+		search_link(r, p, NULL, NULL, p->page + 1);
+		html_raw(b, "\">下一页</a>");
+	}
+	html_raw(b, "</nav>");
+}
+
+static void ui_search(struct request *r)
+{
+	struct search_params p;
+	struct search_result res;
+	if (search_params_read(r, &p) < 0 || portal_search(r, &p, &res) < 0)
+		return;
+	struct buf *b = &r->out;
+	ui_page_begin_q(r, *p.q ? p.q : "全部文档", p.q);
+	html_raw(b, "<div class=\"results-layout\">");
+	render_facets(r, &p, &res);
+	html_raw(b, "<section class=\"results\"><p class=\"total\">");
+	html_txtf(b, "共 %zu 条结果", res.total);
+	html_raw(b, "</p><ol class=\"hits\">");
+	for (size_t i = 0; i < res.nhits; i++) {
+		const struct search_hit *h = &res.hits[i];
+		html_raw(b, "<li class=\"hit\"><a class=\"title\" href=\"/documents/");
+		html_attr(b, h->id);
+		html_raw(b, "\">");
+		html_txt(b, h->title);
+		html_raw(b, "</a> <span class=\"type\">");
+		html_txt(b, docs_type_label(h->doc_type));
+		html_raw(b, "</span><p class=\"snippet\">");
+		/* Xapian escaped the text and added only <mark> tags (xap.h). */
+		html_raw(b, h->snippet);
+		html_raw(b, "</p></li>");
+	}
+	html_raw(b, "</ol>");
+	if (res.total == 0)
+		html_raw(b, "<p class=\"empty\">没有找到匹配的文档。请换一个词试试。</p>");
+	render_pager(r, &p, res.total);
+	html_raw(b, "</section></div>");
+	ui_page_end(r);
+}
+
+static void meta_row(struct buf *b, const char *label, const char *value)
+{
+	if (!value || !*value)
+		return;
+	html_raw(b, "<tr><th>");
+	html_txt(b, label);
+	html_raw(b, "</th><td>");
+	html_txt(b, value);
+	html_raw(b, "</td></tr>");
+}
+
+static void ui_document(struct request *r)
+{
+	json_t *doc = visible_doc(r);
+	if (!doc)
+		return;
+	struct buf *b = &r->out;
+	const char *title = *jstr(doc, "title") ? jstr(doc, "title") : jstr(doc, "filename");
+	const char *status = jstr(doc, "status");
+	ui_page_begin(r, title);
+	html_raw(b, "<article class=\"document\"><h1>");
+	html_txt(b, title);
+	html_raw(b, "</h1><table class=\"meta\">");
+	meta_row(b, "文件名", jstr(doc, "filename"));
+	meta_row(b, "类型", docs_type_label(json_string_value(json_object_get(doc, "doc_type"))));
+	meta_row(b, "格式", jstr(doc, "mime"));
+	meta_row(b, "大小", arena_printf(r->arena, "%lld 字节", (long long)json_integer_value(json_object_get(doc, "size"))));
+	meta_row(b, "状态", strcmp(status, "indexed") == 0 ? "已索引" : strcmp(status, "failed") == 0 ? "处理失败" : "等待索引");
+	meta_row(b, "错误", jstr(doc, "error"));
+	meta_row(b, "可见性", strcmp(jstr(doc, "visibility"), "public") == 0 ? "公开" : "受限");
+	meta_row(b, "上传时间", jstr(doc, "uploaded_at"));
+	meta_row(b, "索引时间", jstr(doc, "indexed_at"));
+	meta_row(b, "SHA-256", jstr(doc, "sha256"));
+	html_raw(b, "</table><p class=\"actions\"><a class=\"download\" href=\"/api/documents/");
+	html_attr(b, r->arg);
+	html_raw(b, "/file\">下载原文件</a> <a href=\"/api/documents/");
+	html_attr(b, r->arg);
+	html_raw(b, "/text\">纯文本</a></p>");
+	size_t len;
+	const char *text = doc_text(r, &len);
+	if (text) {
+		html_raw(b, "<h2>正文</h2><pre class=\"text\">");
+		size_t n = len;
+		if (n > PREVIEW_BYTES) {	/* cut at a character boundary */
+			n = PREVIEW_BYTES;
+			while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+				n--;
+		}
+		html_txtn(b, text, n);
+		if (n < len)
+			html_raw(b, "\n…");
+		html_raw(b, "</pre>");
+	}
+	html_raw(b, "</article>");
+	json_decref(doc);
+	ui_page_end(r);
+}
+
+static const struct page pages[] = {
+	{ "GET", "/", ui_home, NULL },
+	{ "GET", "/search", ui_search, search_params },
+	{ "GET", "/documents/*", ui_document, NULL },
+	{ "GET", "/api/search", ui_api_search, search_params },
+	{ "GET", "/api/documents/*", ui_api_document, NULL },
+	{ "GET", "/api/documents/*/file", ui_api_file, NULL },
+	{ "GET", "/api/documents/*/text", ui_api_text, NULL },
+};
+
+static void worker_init(void) { search_reader(); }
+
+int main(void)
+{
+	static const struct fcgi_program prog = {
+		"search.fcgi", pages, sizeof pages / sizeof pages[0], worker_init,
+	};
+	return portal_fcgi_main(&prog);
+}

@@ -1,0 +1,275 @@
+/* upload.c: upload.fcgi, the write path for documents (POST /api/documents).
+ *
+ * The multipart body streams from nginx (request buffering is off) through
+ * the parser into a temp file while it is hashed; nothing but one part's
+ * small fields is held in memory. The bytes become durable under their
+ * SHA-256 (store.h) and then the row and its indexing job are committed in
+ * one SQLite transaction (docs.h); only then does the caller get 202. */
+#include "arena.h"
+#include "auth.h"
+#include "buf.h"
+#include "detect.h"
+#include "docs.h"
+#include "encoding.h"
+#include "fcgi-master.h"
+#include "http-multipart.h"
+#include "http-request.h"
+#include "http-response.h"
+#include "log.h"
+#include "settings.h"
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define FIELD_MAX 4096	/* bytes in a text field (title, case, ...) */
+
+/* What one upload collects while the body streams by. */
+struct upload {
+	struct request *r;
+	struct store_writer file;
+	int have_file, in_file, file_open;
+	char *filename;
+	struct buf *field;	/* the text field being read, or NULL */
+	struct buf title, doc_type, visibility, case_id;
+	/* An error found inside a callback: answered after the parser stops. */
+	int status;
+	const char *code, *message;
+};
+
+static int fail(struct upload *u, int status, const char *code, const char *message)
+{
+	if (!u->status) {
+		u->status = status;
+		u->code = code;
+		u->message = message;
+	}
+	return -1;
+}
+
+/* The last path component of a client-side name, as valid UTF-8. */
+static char *clean_filename(struct arena *a, const char *name)
+{
+	const char *base = name;
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return "upload";
+	struct buf b = BUF_INIT;
+	buf_append(&b, base, strnlen(base, 255));
+	portal_utf8_sanitize(&b);
+	char *s = arena_strdup(a, buf_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+static int on_begin(void *ctx, const char *name, const char *filename, const char *ctype)
+{
+	struct upload *u = ctx;
+	char err[256];
+	u->field = NULL;
+	if (strcmp(name, "file") == 0) {
+		if (u->have_file)
+			return fail(u, 400, "two_files", "The upload has more than one file field; send one file per request.");
+		u->have_file = 1;
+		u->in_file = 1;
+		u->filename = clean_filename(u->r->arena, filename ? filename : "upload");
+		if (store_begin(&u->file, err, sizeof err) < 0)
+			return fail(u, 507, "storage", arena_strdup(u->r->arena, err));
+		u->file_open = 1;
+		return 0;
+	}
+	if (strcmp(name, "title") == 0)
+		u->field = &u->title;
+	else if (strcmp(name, "doc_type") == 0)
+		u->field = &u->doc_type;
+	else if (strcmp(name, "visibility") == 0)
+		u->field = &u->visibility;
+	else if (strcmp(name, "case") == 0)
+		u->field = &u->case_id;
+	else
+		return fail(u, 400, "unknown_field", arena_printf(u->r->arena,
+			"The upload has a field named '%s'; the fields are file, title, doc_type, visibility and case.", name));
+	if (u->field->len)
+		return fail(u, 400, "duplicate_field", arena_printf(u->r->arena, "The field '%s' is given twice.", name));
+	return 0;
+}
+
+static int on_data(void *ctx, const char *data, size_t len)
+{
+	struct upload *u = ctx;
+	char err[256];
+	if (u->in_file) {
+		if (u->file.size + len > portal_settings()->max_upload)
+			return fail(u, 413, "too_large", arena_printf(u->r->arena,
+				"The file is larger than the upload limit of %llu bytes.", portal_settings()->max_upload));
+		if (store_write(&u->file, data, len, err, sizeof err) < 0)
+			return fail(u, 507, "storage", arena_strdup(u->r->arena, err));
+		return 0;
+	}
+	if (u->field) {
+		if (u->field->len + len > FIELD_MAX)
+			return fail(u, 400, "field_too_long", "A text field of the upload is longer than 4096 bytes.");
+		buf_append(u->field, data, len);
+	}
+	return 0;
+}
+
+static int on_end(void *ctx)
+{
+	struct upload *u = ctx;
+	u->in_file = 0;
+	u->field = NULL;
+	return 0;
+}
+
+static const struct multipart_callbacks callbacks = { on_begin, on_data, on_end };
+
+/* Stream the body through the parser. 0, or -1 with u->status set. */
+static int read_body(struct upload *u, const char *boundary)
+{
+	struct request *r = u->r;
+	struct multipart_parser *mp = multipart_new(boundary, &callbacks, u);
+	char chunk[65536];
+	unsigned long long total = 0, limit = portal_settings()->max_upload + 65536;
+	size_t n;
+	int rc = 0;
+	while ((n = req_read(r, chunk, sizeof chunk)) > 0) {
+		total += n;
+		if (total > limit) {
+			rc = fail(u, 413, "too_large", arena_printf(r->arena,
+				"The request is larger than the upload limit of %llu bytes.", portal_settings()->max_upload));
+			break;
+		}
+		if (multipart_feed(mp, chunk, n) < 0) {
+			rc = fail(u, 400, "bad_multipart", arena_printf(r->arena,
+				"The upload body is not valid multipart/form-data: %s.", multipart_error(mp)));
+			break;
+		}
+	}
+	if (rc == 0 && r->content_length >= 0 && total < (unsigned long long)r->content_length)
+		rc = fail(u, 400, "truncated", "The upload body ended before the length it announced: the upload was interrupted.");
+	if (rc == 0 && multipart_finish(mp) < 0)
+		rc = fail(u, 400, "bad_multipart", arena_printf(r->arena,
+			"The upload body is not valid multipart/form-data: %s.", multipart_error(mp)));
+	multipart_free(mp);
+	return rc;
+}
+
+/* Check the text fields; 0 or -1 with u->status set. */
+static int check_fields(struct upload *u)
+{
+	struct request *r = u->r;
+	if (!u->have_file)
+		return fail(u, 400, "no_file", "The upload has no 'file' field: choose a file to upload.");
+	if (u->file.size == 0)
+		return fail(u, 400, "empty_file", "The uploaded file is empty (0 bytes).");
+	struct buf *fields[] = { &u->title, &u->doc_type, &u->visibility, &u->case_id };
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (!portal_utf8_valid(fields[i]->data ? fields[i]->data : "", fields[i]->len) ||
+		    memchr(buf_str(fields[i]), '\0', fields[i]->len))
+			return fail(u, 400, "bad_encoding", "A text field of the upload is not valid UTF-8.");
+	if (u->doc_type.len && !docs_type_valid(u->doc_type.data))
+		return fail(u, 400, "bad_doc_type", arena_printf(r->arena,
+			"Unknown doc_type '%s'; use audit_report, feasibility_study, standard, guideline, "
+			"policy_notice, project_application, acceptance_report or other.", u->doc_type.data));
+	const char *vis = u->visibility.len ? u->visibility.data : "restricted";
+	if (strcmp(vis, "public") != 0 && strcmp(vis, "restricted") != 0)
+		return fail(u, 400, "bad_visibility", "visibility must be 'public' or 'restricted'.");
+	if (strcmp(vis, "public") == 0 && !portal_user_may_publish(&r->user))
+		return fail(u, 403, "forbidden", "Only staff and admin may publish a document (visibility=public).");
+	if (u->case_id.len) {
+		const char *c = u->case_id.data;
+		const char *colon = strchr(c, ':');
+		int ok = colon && colon[1] && (strncmp(c, "audit:", 6) == 0 || strncmp(c, "project:", 8) == 0) &&
+			 strspn(colon + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == strlen(colon + 1);
+		if (!ok)
+			return fail(u, 400, "bad_case", "case must look like 'audit:ID' or 'project:ID'.");
+	}
+	return 0;
+}
+
+static void answer(struct upload *u, const char *id, int duplicate)
+{
+	json_t *o = json_pack("{s:s,s:s,s:s}", "id", id, "status", "pending", "sha256", u->file.sha256);
+	if (duplicate) {
+		json_t *doc = docs_get_json(u->r->db, id);
+		if (doc) {
+			json_object_set(o, "status", json_object_get(doc, "status"));
+			json_decref(doc);
+		}
+		json_object_set_new(o, "duplicate", json_true());
+	}
+	resp_header(u->r, "Location", arena_printf(u->r->arena, "/api/documents/%s", id));
+	resp_json(u->r, duplicate ? 200 : 202, o);
+}
+
+static void ui_upload(struct request *r)
+{
+	char boundary[80], err[256], id[DOC_ID_LEN];
+	if (r->user.id == 0) {
+		resp_header(r, "WWW-Authenticate", "Bearer");
+		portal_error(r, 401, "unauthenticated", "Uploading needs an account: send a bearer token.");
+		return;
+	}
+	if (!r->content_type || multipart_boundary(r->content_type, boundary, sizeof boundary) < 0) {
+		portal_error(r, 415, "bad_content_type",
+			     "Uploads must be sent as multipart/form-data with a boundary (as curl -F or an HTML form does).");
+		return;
+	}
+	if (r->content_length >= 0 &&
+	    (unsigned long long)r->content_length > portal_settings()->max_upload + 65536) {
+		portal_error(r, 413, "too_large", arena_printf(r->arena,
+			"The request is larger than the upload limit of %llu bytes.", portal_settings()->max_upload));
+		return;
+	}
+	struct upload u = { .r = r };
+	u.file.fd = -1;
+	if (read_body(&u, boundary) < 0 || check_fields(&u) < 0)
+		goto refuse;
+
+	char mime[128];
+	if (portal_detect_mime(u.file.tmp_path, mime, sizeof mime, err, sizeof err) < 0)
+		snprintf(mime, sizeof mime, "application/octet-stream");
+	int existed;
+	if (store_commit(&u.file, &existed, err, sizeof err) < 0) {
+		fail(&u, 507, "storage", arena_strdup(r->arena, err));
+		goto refuse;
+	}
+	struct doc_new d = {
+		.sha256 = u.file.sha256, .filename = u.filename, .size = u.file.size, .mime = mime,
+		.title = u.title.len ? u.title.data : NULL,
+		.doc_type = u.doc_type.len ? u.doc_type.data : NULL,
+		.visibility = u.visibility.len ? u.visibility.data : "restricted",
+		.case_id = u.case_id.len ? u.case_id.data : NULL,
+		.uploader_id = r->user.id,
+	};
+	int duplicate;
+	if (docs_create(r->db, &d, id, &duplicate, err, sizeof err) < 0) {
+		portal_log("upload: %s", err);
+		fail(&u, 503, "database", "The document could not be recorded; please try again.");
+		goto refuse;
+	}
+	answer(&u, id, duplicate);
+	goto out;
+refuse:
+	portal_error(r, u.status ? u.status : 400, u.code ? u.code : "bad_upload",
+		     u.message ? u.message : "The upload could not be read.");
+out:
+	store_abort(&u.file);
+	buf_free(&u.title);
+	buf_free(&u.doc_type);
+	buf_free(&u.visibility);
+	buf_free(&u.case_id);
+}
+
+static const struct page pages[] = {
+	{ "POST", "/api/documents", ui_upload, NULL },
+};
+
+int main(void)
+{
+	static const struct fcgi_program prog = { "upload.fcgi", pages, sizeof pages / sizeof pages[0], NULL };
+	return portal_fcgi_main(&prog);
+}

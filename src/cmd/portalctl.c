@@ -1,0 +1,292 @@
+/* portalctl.c: the operator's tool for one instance (PORTAL_DATA).
+ *
+ *   portalctl init                       create the database and the index
+ *   portalctl user add NAME --role ROLE [--enterprise ID] [--agency ID]
+ *   portalctl token create NAME          print a new bearer token
+ *   portalctl import [--public] DIR      queue every file below DIR
+ *   portalctl fsck                       SQLite, index and uploads agree?
+ *   portalctl stats                      counts by status
+ * Exit status 0 on success, 1 on failure, 2 on a usage error. */
+#include "auth.h"
+#include "db.h"
+#include "detect.h"
+#include "docs.h"
+#include "extract.h"
+#include "log.h"
+#include "settings.h"
+#include "store.h"
+#include "xap.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static sqlite3 *db;
+static char err[1024];
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: portalctl init\n"
+		"       portalctl user add NAME --role admin|staff|expert|agency|enterprise"
+		" [--enterprise ID] [--agency ID]\n"
+		"       portalctl token create NAME\n"
+		"       portalctl import [--public] DIR\n"
+		"       portalctl fsck\n"
+		"       portalctl stats\n");
+	return 2;
+}
+
+static int fail(const char *msg)
+{
+	fprintf(stderr, "portalctl: %s\n", msg);
+	return 1;
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char tmp[PATH_MAX];
+	snprintf(tmp, sizeof tmp, "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(tmp, mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int cmd_init(void)
+{
+	const struct portal_settings *s = portal_settings();
+	const char *dirs[] = { s->index_dir, s->uploads_dir, s->upload_tmp, s->run_dir };
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+		if (mkdir_p(dirs[i], 0750) < 0) {
+			snprintf(err, sizeof err, "cannot create %s: %s", dirs[i], strerror(errno));
+			return fail(err);
+		}
+	pxap_writer *w = pxap_writer_open(s->xapian_path, err, sizeof err);
+	if (!w)
+		return fail(err);
+	int rc = pxap_writer_commit(w, err, sizeof err);
+	pxap_writer_close(w);
+	return rc < 0 ? fail(err) : 0;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[0], "add") != 0)
+		return usage();
+	const char *name = argv[1], *role = NULL, *ent = NULL, *agency = NULL;
+	for (int i = 2; i < argc; i++) {
+		if (i + 1 >= argc)
+			return usage();
+		if (strcmp(argv[i], "--role") == 0)
+			role = argv[++i];
+		else if (strcmp(argv[i], "--enterprise") == 0)
+			ent = argv[++i];
+		else if (strcmp(argv[i], "--agency") == 0)
+			agency = argv[++i];
+		else
+			return usage();
+	}
+	if (!role)
+		return usage();
+	return portal_user_add(db, name, role, ent, agency, err, sizeof err) < 0 ? fail(err) : 0;
+}
+
+static int cmd_token(int argc, char **argv)
+{
+	if (argc != 2 || strcmp(argv[0], "create") != 0)
+		return usage();
+	char token[128];
+	if (portal_token_create(db, argv[1], token, sizeof token, err, sizeof err) < 0)
+		return fail(err);
+	printf("%s\n", token);
+	return 0;
+}
+
+/* ---- import ------------------------------------------------------------- */
+
+static struct {
+	int public_;
+	unsigned long queued, duplicate, refused, failed;
+} imp;
+
+/* Copy a file into the store and queue it. */
+static int import_file(const char *path)
+{
+	char mime[128], id[DOC_ID_LEN];
+	if (portal_detect_mime(path, mime, sizeof mime, err, sizeof err) < 0) {
+		printf("failed   %s: %s\n", path, err);
+		imp.failed++;
+		return 0;
+	}
+	if (!portal_extract_supported(mime)) {
+		printf("refused  %s: files of type %s are not supported\n", path, mime);
+		imp.refused++;
+		return 0;
+	}
+	int fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		printf("failed   %s: %s\n", path, strerror(errno));
+		imp.failed++;
+		return 0;
+	}
+	struct store_writer w;
+	int rc = store_begin(&w, err, sizeof err);
+	char chunk[65536];
+	ssize_t n;
+	while (rc == 0 && (n = read(fd, chunk, sizeof chunk)) > 0)
+		rc = store_write(&w, chunk, (size_t)n, err, sizeof err);
+	close(fd);
+	int existed = 0, duplicate = 0;
+	if (rc == 0 && w.size == 0) {
+		snprintf(err, sizeof err, "the file is empty");
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = store_commit(&w, &existed, err, sizeof err);
+	const char *base = strrchr(path, '/');
+	struct doc_new d = {
+		.sha256 = w.sha256, .filename = base ? base + 1 : path, .size = w.size, .mime = mime,
+		.visibility = imp.public_ ? "public" : "restricted",
+	};
+	if (rc == 0)
+		rc = docs_create(db, &d, id, &duplicate, err, sizeof err);
+	store_abort(&w);
+	if (rc < 0) {
+		printf("failed   %s: %s\n", path, err);
+		imp.failed++;
+	} else if (duplicate) {
+		printf("dup      %s: same bytes as %s\n", path, id);
+		imp.duplicate++;
+	} else {
+		printf("queued   %s: %s\n", path, id);
+		imp.queued++;
+	}
+	return 0;
+}
+
+static int walk(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	if (type == FTW_F && S_ISREG(st->st_mode))
+		return import_file(path);
+	return 0;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+	if (argc >= 1 && strcmp(argv[0], "--public") == 0) {
+		imp.public_ = 1;
+		argc--;
+		argv++;
+	}
+	if (argc != 1)
+		return usage();
+	if (nftw(argv[0], walk, 16, FTW_PHYS) < 0) {
+		snprintf(err, sizeof err, "cannot read %s: %s", argv[0], strerror(errno));
+		return fail(err);
+	}
+	printf("import: %lu queued, %lu duplicate, %lu refused, %lu failed\n",
+	       imp.queued, imp.duplicate, imp.refused, imp.failed);
+	return imp.failed ? 1 : 0;
+}
+
+/* ---- fsck and stats ----------------------------------------------------- */
+
+static int cmd_fsck(void)
+{
+	int problems = 0;
+	sqlite3_stmt *st = portal_db_prepare(db, "PRAGMA integrity_check");
+	if (sqlite3_step(st) != SQLITE_ROW || strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0) {
+		printf("sqlite: integrity check failed\n");
+		problems++;
+	}
+	sqlite3_finalize(st);
+
+	st = portal_db_prepare(db, "SELECT id, sha256, size FROM documents");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char path[PATH_MAX];
+		struct stat sb;
+		portal_object_path((const char *)sqlite3_column_text(st, 1), path, sizeof path);
+		if (stat(path, &sb) < 0) {
+			printf("uploads: document %s has no stored file %s\n", sqlite3_column_text(st, 0), path);
+			problems++;
+		} else if (sb.st_size != sqlite3_column_int64(st, 2)) {
+			printf("uploads: document %s: stored file has %lld bytes, row says %lld\n",
+			       sqlite3_column_text(st, 0), (long long)sb.st_size,
+			       (long long)sqlite3_column_int64(st, 2));
+			problems++;
+		}
+	}
+	sqlite3_finalize(st);
+
+	st = portal_db_prepare(db, "SELECT count(*) FROM documents WHERE status = 'indexed'");
+	long indexed = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	pxap_reader *r = pxap_reader_open(portal_settings()->xapian_path, err, sizeof err);
+	long count = r ? pxap_reader_doccount(r, err, sizeof err) : -1;
+	if (r)
+		pxap_reader_close(r);
+	if (count < 0) {
+		printf("index: %s\n", err);
+		problems++;
+	} else if (count != indexed) {
+		printf("index: holds %ld documents, the database says %ld are indexed\n", count, indexed);
+		problems++;
+	}
+	printf("fsck: %s (%d problem%s)\n", problems ? "DISAGREEMENT" : "clean", problems, problems == 1 ? "" : "s");
+	return problems ? 1 : 0;
+}
+
+static int cmd_stats(void)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT status, count(*) FROM documents GROUP BY status ORDER BY status");
+	while (sqlite3_step(st) == SQLITE_ROW)
+		printf("%s\t%d\n", sqlite3_column_text(st, 0), sqlite3_column_int(st, 1));
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	portal_log_init("portalctl");
+	if (argc < 2)
+		return usage();
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "init") == 0) {
+		int rc = cmd_init();
+		if (rc)
+			return rc;
+	}
+	db = portal_db_open(portal_settings()->db_path, err, sizeof err);
+	if (!db)
+		return fail(err);
+	int rc;
+	if (strcmp(cmd, "init") == 0)
+		rc = 0;
+	else if (strcmp(cmd, "user") == 0)
+		rc = cmd_user(argc - 2, argv + 2);
+	else if (strcmp(cmd, "token") == 0)
+		rc = cmd_token(argc - 2, argv + 2);
+	else if (strcmp(cmd, "import") == 0)
+		rc = cmd_import(argc - 2, argv + 2);
+	else if (strcmp(cmd, "fsck") == 0)
+		rc = cmd_fsck();
+	else if (strcmp(cmd, "stats") == 0)
+		rc = cmd_stats();
+	else
+		rc = usage();
+	sqlite3_close(db);
+	return rc;
+}

@@ -1,0 +1,139 @@
+/* db.c: opening SQLite and migrating its schema.
+ *
+ * Migrations are a list of SQL scripts; PRAGMA user_version records how many
+ * have run. Add new ones at the end, never edit one that has shipped. */
+#include "db.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const migrations[] = {
+	/* 1: users, tokens, documents, their text, jobs, cases, audit log */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL CHECK (role IN ('admin','staff','expert','agency','enterprise')),"
+	"  enterprise_id TEXT, agency_id TEXT, password_hash TEXT,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE tokens ("
+	"  hash TEXT PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE documents ("
+	"  id TEXT PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL UNIQUE,"
+	"  filename TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  mime TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','indexed','failed')),"
+	"  error TEXT,"
+	"  doc_type TEXT, doc_type_confidence REAL, doc_type_source TEXT,"
+	"  title TEXT, title_source TEXT,"
+	"  visibility TEXT NOT NULL CHECK (visibility IN ('public','restricted')),"
+	"  uploader_id INTEGER REFERENCES users(id),"
+	"  uploaded_at INTEGER NOT NULL,"
+	"  indexed_at INTEGER,"
+	"  metadata TEXT NOT NULL DEFAULT '{}');"
+	"CREATE TABLE document_text ("
+	"  doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
+	"  text TEXT NOT NULL);"
+	"CREATE TABLE document_cases ("
+	"  doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+	"  case_id TEXT NOT NULL,"
+	"  role TEXT,"
+	"  PRIMARY KEY (doc_id, case_id));"
+	"CREATE TABLE jobs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+	"  state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','running','done','failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX jobs_state ON jobs(state, id);"
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  user_id INTEGER,"
+	"  action TEXT NOT NULL,"
+	"  object TEXT,"
+	"  detail TEXT);",
+};
+
+long long portal_now(void) { return (long long)time(NULL); }
+
+int portal_db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "database: %s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+sqlite3_stmt *portal_db_prepare(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		portal_fatal("cannot prepare '%s': %s", sql, sqlite3_errmsg(db));
+	return st;
+}
+
+void portal_db_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+static int migrate(sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, "PRAGMA user_version");
+	int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	int latest = (int)(sizeof migrations / sizeof migrations[0]);
+	if (version >= latest)
+		return 0;
+	if (portal_db_exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -1;
+	/* Another process may have migrated while we waited for the lock. */
+	st = portal_db_prepare(db, "PRAGMA user_version");
+	version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	for (int v = version; v < latest; v++) {
+		if (portal_db_exec(db, migrations[v], err, errlen) < 0) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", latest);
+	if (portal_db_exec(db, sql, err, errlen) < 0 || portal_db_exec(db, "COMMIT", err, errlen) < 0) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+sqlite3 *portal_db_open(const char *path, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+			 db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	if (portal_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			   " PRAGMA foreign_keys=ON;", err, errlen) < 0 ||
+	    migrate(db, err, errlen) < 0) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}

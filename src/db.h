@@ -1,0 +1,29 @@
+/* db.h: the SQLite database: opening it the one right way, and its schema.
+ *
+ * One connection per process, opened after fork() (process lifetime). WAL
+ * mode, foreign keys on, a busy timeout so concurrent writers wait instead of
+ * failing; writers that read before they write use BEGIN IMMEDIATE. */
+#ifndef PORTAL_DB_H
+#define PORTAL_DB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+/* Open (creating when missing) and migrate the schema to the latest version.
+ * Returns NULL with err on failure. */
+sqlite3 *portal_db_open(const char *path, char *err, size_t errlen);
+
+/* Run SQL with no result rows; -1 with err on failure. */
+int portal_db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
+
+/* Prepare or die: SQL in the program is a constant, so a failure to prepare
+ * it is a broken invariant. */
+sqlite3_stmt *portal_db_prepare(sqlite3 *db, const char *sql);
+
+/* Bind text or NULL. */
+void portal_db_bind_text(sqlite3_stmt *st, int idx, const char *s);
+
+/* Current time in seconds since the epoch. */
+long long portal_now(void);
+
+#endif

@@ -1,0 +1,235 @@
+/* docs.c: document records: creation with their job, reading, access. */
+#include "docs.h"
+#include "arena.h"
+#include "auth.h"
+#include "db.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+const char *const portal_doc_types[] = {
+	"audit_report", "feasibility_study", "standard", "guideline", "policy_notice",
+	"project_application", "acceptance_report", "other", NULL,
+};
+
+static const char *const type_labels[] = {
+	"清洁生产审核报告", "可行性研究报告", "标准", "指南", "政策通知",
+	"项目申请报告", "验收报告", "其他",
+};
+
+int docs_type_valid(const char *t)
+{
+	for (size_t i = 0; portal_doc_types[i]; i++)
+		if (strcmp(t, portal_doc_types[i]) == 0)
+			return 1;
+	return 0;
+}
+
+const char *docs_type_label(const char *t)
+{
+	for (size_t i = 0; t && portal_doc_types[i]; i++)
+		if (strcmp(t, portal_doc_types[i]) == 0)
+			return type_labels[i];
+	return "未分类";
+}
+
+int docs_id_valid(const char *id)
+{
+	if (!id || strlen(id) != DOC_ID_LEN - 1 || id[0] != 'd')
+		return 0;
+	for (const char *p = id + 1; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return 0;
+	return 1;
+}
+
+static void new_id(char *id)
+{
+	unsigned char raw[(DOC_ID_LEN - 2) / 2];
+	randombytes_buf(raw, sizeof raw);
+	id[0] = 'd';
+	sodium_bin2hex(id + 1, DOC_ID_LEN - 1, raw, sizeof raw);
+}
+
+static int find_by_sha(sqlite3 *db, const char *sha, char *id)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT id FROM documents WHERE sha256 = ?");
+	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		snprintf(id, DOC_ID_LEN, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return found;
+}
+
+static int step_done(sqlite3 *db, sqlite3_stmt *st, char *err, size_t errlen)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+static int insert_rows(sqlite3 *db, const struct doc_new *d, const char *id, char *err, size_t errlen)
+{
+	long long now = portal_now();
+	sqlite3_stmt *st = portal_db_prepare(db,
+		"INSERT INTO documents (id, sha256, filename, size, mime, title, title_source,"
+		" doc_type, doc_type_confidence, doc_type_source, visibility, uploader_id, uploaded_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?6 IS NULL THEN NULL ELSE 'uploader' END,"
+		" ?7, CASE WHEN ?7 IS NULL THEN NULL ELSE 1.0 END,"
+		" CASE WHEN ?7 IS NULL THEN NULL ELSE 'uploader' END, ?8, ?9, ?10)");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	portal_db_bind_text(st, 2, d->sha256);
+	portal_db_bind_text(st, 3, d->filename);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)d->size);
+	portal_db_bind_text(st, 5, d->mime);
+	portal_db_bind_text(st, 6, d->title);
+	portal_db_bind_text(st, 7, d->doc_type);
+	portal_db_bind_text(st, 8, d->visibility);
+	if (d->uploader_id)
+		sqlite3_bind_int64(st, 9, d->uploader_id);
+	else
+		sqlite3_bind_null(st, 9);
+	sqlite3_bind_int64(st, 10, now);
+	if (step_done(db, st, err, errlen) < 0)
+		return -1;
+	if (d->case_id) {
+		st = portal_db_prepare(db, "INSERT INTO document_cases (doc_id, case_id) VALUES (?, ?)");
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		portal_db_bind_text(st, 2, d->case_id);
+		if (step_done(db, st, err, errlen) < 0)
+			return -1;
+	}
+	st = portal_db_prepare(db, "INSERT INTO jobs (doc_id, created_at, updated_at) VALUES (?, ?, ?)");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, now);
+	return step_done(db, st, err, errlen);
+}
+
+int docs_create(sqlite3 *db, const struct doc_new *d, char *id, int *duplicate,
+		char *err, size_t errlen)
+{
+	*duplicate = 0;
+	if (portal_db_exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -1;
+	if (find_by_sha(db, d->sha256, id)) {
+		*duplicate = 1;
+		return portal_db_exec(db, "COMMIT", err, errlen);
+	}
+	new_id(id);
+	if (insert_rows(db, d, id, err, errlen) < 0 ||
+	    portal_db_exec(db, "COMMIT", err, errlen) < 0) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int docs_may_read(sqlite3 *db, const struct portal_user *u, const char *id)
+{
+	sqlite3_stmt *st = portal_db_prepare(db,
+		"SELECT d.visibility = 'public' OR ?2"
+		" OR (?3 > 0 AND d.uploader_id = ?3)"
+		" OR (?4 IS NOT NULL AND up.enterprise_id = ?4)"
+		" OR (?5 IS NOT NULL AND up.agency_id = ?5)"
+		" FROM documents d LEFT JOIN users up ON up.id = d.uploader_id WHERE d.id = ?1");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, portal_user_sees_all(u));
+	sqlite3_bind_int64(st, 3, u->id);
+	portal_db_bind_text(st, 4, u->enterprise_id && *u->enterprise_id ? u->enterprise_id : NULL);
+	portal_db_bind_text(st, 5, u->agency_id && *u->agency_id ? u->agency_id : NULL);
+	int ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return ok;
+}
+
+size_t docs_access_groups(sqlite3 *db, struct arena *a, const char *id, const char ***groups)
+{
+	const char **g = arena_alloc(a, 4 * sizeof *g);
+	size_t n = 0;
+	sqlite3_stmt *st = portal_db_prepare(db,
+		"SELECT d.visibility, d.uploader_id, up.enterprise_id, up.agency_id"
+		" FROM documents d LEFT JOIN users up ON up.id = d.uploader_id WHERE d.id = ?");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (strcmp((const char *)sqlite3_column_text(st, 0), "public") == 0)
+			g[n++] = "public";
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			g[n++] = arena_printf(a, "u:%lld", (long long)sqlite3_column_int64(st, 1));
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			g[n++] = arena_printf(a, "e:%s", sqlite3_column_text(st, 2));
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			g[n++] = arena_printf(a, "ag:%s", sqlite3_column_text(st, 3));
+	}
+	sqlite3_finalize(st);
+	*groups = g;
+	return n;
+}
+
+static json_t *col_json(sqlite3_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_NULL: return json_null();
+	case SQLITE_INTEGER: return json_integer(sqlite3_column_int64(st, i));
+	case SQLITE_FLOAT: return json_real(sqlite3_column_double(st, i));
+	default: return json_string((const char *)sqlite3_column_text(st, i));
+	}
+}
+
+static json_t *iso_time(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return json_null();
+	time_t t = (time_t)sqlite3_column_int64(st, i);
+	struct tm tm;
+	char s[32];
+	gmtime_r(&t, &tm);
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(s);
+}
+
+json_t *docs_get_json(sqlite3 *db, const char *id)
+{
+	static const char *const cols[] = {
+		"id", "filename", "mime", "size", "sha256", "status", "error", "doc_type",
+		"doc_type_confidence", "doc_type_source", "title", "visibility",
+	};
+	sqlite3_stmt *st = portal_db_prepare(db,
+		"SELECT id, filename, mime, size, sha256, status, error, doc_type,"
+		" doc_type_confidence, doc_type_source, title, visibility,"
+		" uploaded_at, indexed_at, metadata FROM documents WHERE id = ?");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	json_t *o = json_object();
+	size_t ncols = sizeof cols / sizeof cols[0];
+	for (size_t i = 0; i < ncols; i++)
+		json_object_set_new(o, cols[i], col_json(st, (int)i));
+	json_object_set_new(o, "uploaded_at", iso_time(st, 12));
+	json_object_set_new(o, "indexed_at", iso_time(st, 13));
+	json_t *meta = json_loads((const char *)sqlite3_column_text(st, 14), 0, NULL);
+	json_object_set_new(o, "metadata", meta ? meta : json_object());
+	sqlite3_finalize(st);
+
+	json_t *cases = json_array();
+	st = portal_db_prepare(db, "SELECT case_id, role FROM document_cases WHERE doc_id = ? ORDER BY case_id");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *c = json_object();
+		json_object_set_new(c, "case", col_json(st, 0));
+		json_object_set_new(c, "role", col_json(st, 1));
+		json_array_append_new(cases, c);
+	}
+	sqlite3_finalize(st);
+	json_object_set_new(o, "cases", cases);
+	return o;
+}

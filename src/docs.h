@@ -1,0 +1,57 @@
+/* docs.h: document records in SQLite: create with their indexing job, read,
+ * and decide who may read them.
+ *
+ * A document's access groups (see auth.h) are derived from its row: "public"
+ * when its visibility is public, plus its uploader's user, enterprise and
+ * agency groups. The indexer writes the same groups into the index as
+ * access terms, so search filtering and download checks agree. */
+#ifndef PORTAL_DOCS_H
+#define PORTAL_DOCS_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stddef.h>
+
+struct arena;
+struct portal_user;
+
+#define DOC_ID_LEN 24
+
+struct doc_new {
+	const char *sha256;	/* hex */
+	const char *filename;
+	unsigned long long size;
+	const char *mime;
+	const char *title;	/* NULL: derived by the indexer */
+	const char *doc_type;	/* NULL: classified by the indexer */
+	const char *visibility;	/* "public" or "restricted" */
+	const char *case_id;	/* NULL or "audit:ID" / "project:ID" */
+	long long uploader_id;	/* 0: none (imported) */
+};
+
+/* Insert the document row and its indexing job in one transaction, unless a
+ * document with the same sha256 exists: then *duplicate = 1 and id is the
+ * existing one. id must hold DOC_ID_LEN bytes. 0, or -1 with err. */
+int docs_create(sqlite3 *db, const struct doc_new *d, char *id, int *duplicate,
+		char *err, size_t errlen);
+
+/* 1 when the id has the shape of a document id (checked before any query). */
+int docs_id_valid(const char *id);
+
+/* 1 when the user may read the document, 0 when not (or it does not exist). */
+int docs_may_read(sqlite3 *db, const struct portal_user *u, const char *id);
+
+/* The document as the API shows it (GET /api/documents/ID), or NULL when it
+ * does not exist. The caller owns the reference. */
+json_t *docs_get_json(sqlite3 *db, const char *id);
+
+/* The access groups of a document, as an arena array; returns the count. */
+size_t docs_access_groups(sqlite3 *db, struct arena *a, const char *id, const char ***groups);
+
+/* Known doc_type values, NULL-terminated. */
+extern const char *const portal_doc_types[];
+int docs_type_valid(const char *t);
+/* Chinese label for a doc_type ("审核报告" ...), for pages. */
+const char *docs_type_label(const char *t);
+
+#endif

@@ -1,0 +1,348 @@
+/* encoding.c: any text in, valid UTF-8 out.
+ *
+ * Choosing the source charset, in order: the caller's name (from an HTML
+ * meta tag, say), a byte order mark, "is it (almost all) valid UTF-8?",
+ * then uchardet over the first DETECT_SAMPLE bytes. The portal serves
+ * Chinese documents, so when uchardet has no answer, answers "ASCII" for
+ * bytes that are not ASCII, or names a Western single-byte charset for
+ * bytes that read cleanly as GB18030, GB18030 wins. GB2312 and GBK are
+ * always read as GB18030, their superset.
+ *
+ * Conversion goes through iconv into a scratch buffer; the result is then
+ * appended through clean_append(), which is the single place that
+ * guarantees the output promise: valid UTF-8, no NUL, LF line ends.
+ * Undecodable input becomes U+FFFD (one per maximal bad subsequence for
+ * UTF-8, one per undecodable unit for other charsets) and conversion goes
+ * on. */
+#include "encoding.h"
+#include "log.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <uchardet/uchardet.h>
+
+#define DETECT_SAMPLE (256 * 1024)
+#define REPLACEMENT "\xEF\xBF\xBD"	/* U+FFFD */
+
+/* ---- UTF-8 validation ------------------------------------------------ */
+
+/* Length of the valid UTF-8 sequence at s (n > 0 bytes available), or 0
+ * with *bad set to the length of the maximal invalid subpart to replace. */
+static size_t utf8_next(const unsigned char *s, size_t n, size_t *bad)
+{
+	unsigned c = s[0], lo = 0x80, hi = 0xBF;
+	size_t need;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		need = 1;
+	else if (c == 0xE0)
+		need = 2, lo = 0xA0;		/* no overlongs */
+	else if (c == 0xED)
+		need = 2, hi = 0x9F;		/* no surrogates */
+	else if (c >= 0xE1 && c <= 0xEF)
+		need = 2;
+	else if (c == 0xF0)
+		need = 3, lo = 0x90;		/* no overlongs */
+	else if (c == 0xF4)
+		need = 3, hi = 0x8F;		/* nothing above U+10FFFF */
+	else if (c >= 0xF1 && c <= 0xF3)
+		need = 3;
+	else {
+		*bad = 1;
+		return 0;
+	}
+	for (size_t i = 1; i <= need; i++) {
+		if (i >= n || s[i] < lo || s[i] > hi) {
+			*bad = i;
+			return 0;
+		}
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	return need + 1;
+}
+
+int portal_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, bad;
+
+	while (i < len) {
+		size_t k = utf8_next(p + i, len - i, &bad);
+		if (!k)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+/* Append s to out as valid UTF-8: invalid subparts become U+FFFD and NUL
+ * bytes are dropped; with crlf, CR LF and lone CR become LF. */
+static void clean_append(struct buf *out, const char *s, size_t len, int crlf)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0, bad;
+
+	buf_grow(out, len);
+	while (i < len) {
+		size_t k = utf8_next(p + i, len - i, &bad);
+		if (k && p[i] != '\0' && !(crlf && p[i] == '\r')) {
+			i += k;
+			run += k;
+			continue;
+		}
+		buf_append(out, s + i - run, run);
+		run = 0;
+		if (!k) {
+			buf_puts(out, REPLACEMENT);
+			i += bad;
+		} else if (p[i] == '\r') {
+			buf_putc(out, '\n');
+			i += (i + 1 < len && p[i + 1] == '\n') ? 2 : 1;
+		} else {
+			i++;		/* NUL */
+		}
+	}
+	buf_append(out, s + i - run, run);
+}
+
+void portal_utf8_sanitize(struct buf *b)
+{
+	if (b->len == 0 || (portal_utf8_valid(b->data, b->len) && !memchr(b->data, 0, b->len)))
+		return;
+	struct buf clean = BUF_INIT;
+	clean_append(&clean, b->data, b->len, 0);
+	buf_free(b);
+	*b = clean;
+}
+
+/* ---- choosing the charset -------------------------------------------- */
+
+/* Copy name to dst (size n) in upper case with blanks and quotes trimmed,
+ * then map aliases: the GB family to GB18030, ASCII to UTF-8 (its
+ * superset, read with replacement), Latin-1 to windows-1252 as browsers
+ * do. */
+static void canon_charset(const char *name, char *dst, size_t n)
+{
+	static const char *const gb[] = {
+		"GB2312", "GBK", "GB18030", "GB-18030", "GB_2312-80", "CP936", "MS936",
+		"WINDOWS-936", "X-GBK", "EUC-CN", "X-EUC-CN", "CSGB2312", "CSGBK", NULL
+	};
+	size_t j = 0;
+
+	while (*name == ' ' || *name == '"' || *name == '\'')
+		name++;
+	for (; *name && j + 1 < n; name++) {
+		char c = *name;
+		if (c == '"' || c == '\'' || c == ' ' || c == ';')
+			break;
+		dst[j++] = (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+	}
+	dst[j] = '\0';
+	for (size_t i = 0; gb[i]; i++)
+		if (strcmp(dst, gb[i]) == 0)
+			snprintf(dst, n, "GB18030");
+	if (strcmp(dst, "UTF8") == 0 || strcmp(dst, "ASCII") == 0 ||
+	    strcmp(dst, "US-ASCII") == 0)
+		snprintf(dst, n, "UTF-8");
+	if (strcmp(dst, "ISO-8859-1") == 0 || strcmp(dst, "LATIN1") == 0 ||
+	    strcmp(dst, "ISO8859-1") == 0)
+		snprintf(dst, n, "WINDOWS-1252");
+}
+
+/* Byte order mark: its length, with the charset it names in cs. */
+static size_t bom(const unsigned char *p, size_t len, const char **cs)
+{
+	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
+		*cs = "UTF-8";
+		return 3;
+	}
+	if (len >= 2 && p[0] == 0xFF && p[1] == 0xFE) {
+		*cs = "UTF-16LE";
+		return 2;
+	}
+	if (len >= 2 && p[0] == 0xFE && p[1] == 0xFF) {
+		*cs = "UTF-16BE";
+		return 2;
+	}
+	return 0;
+}
+
+/* Valid UTF-8, or so nearly (a stray bad byte per hundred multibyte
+ * characters, e.g. a file cut short) that it is surely meant as UTF-8.
+ * Text in GB18030 fails this quickly. */
+static int mostly_utf8(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, multi = 0, errors = 0, bad;
+
+	while (i < len) {
+		size_t k = utf8_next(p + i, len - i, &bad);
+		if (k) {
+			multi += k > 1;
+			i += k;
+		} else {
+			errors++;
+			i += bad;
+		}
+	}
+	return errors == 0 || (multi >= 16 && errors * 100 <= multi);
+}
+
+/* Every byte above 0x80 starts a well-formed GB18030 two- or four-byte
+ * sequence, and there is at least one. */
+static int gb18030_plausible(const unsigned char *p, size_t len)
+{
+	size_t i = 0, seqs = 0;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len)
+			break;		/* the sample may end mid-character */
+		if (p[i] == 0x80 || p[i] == 0xFF)
+			return 0;
+		unsigned t = p[i + 1];
+		if ((t >= 0x40 && t <= 0x7E) || (t >= 0x80 && t <= 0xFE))
+			i += 2;
+		else if (t >= 0x30 && t <= 0x39 && i + 3 < len &&
+			 p[i + 2] >= 0x81 && p[i + 2] <= 0xFE &&
+			 p[i + 3] >= 0x30 && p[i + 3] <= 0x39)
+			i += 4;
+		else
+			return 0;
+		seqs++;
+	}
+	return seqs > 0;
+}
+
+/* Charsets uchardet may name that we take at its word. */
+static int trusted_guess(const char *cs)
+{
+	static const char *const ok[] = {
+		"UTF-", "GB18030", "BIG5", "EUC-", "SHIFT_JIS", "ISO-2022-", "HZ", NULL
+	};
+	for (size_t i = 0; ok[i]; i++)
+		if (strncmp(cs, ok[i], strlen(ok[i])) == 0)
+			return 1;
+	return 0;
+}
+
+static void guess_charset(const char *in, size_t len, char *cs, size_t cslen)
+{
+	size_t n = len < DETECT_SAMPLE ? len : DETECT_SAMPLE;
+	uchardet_t ud = uchardet_new();
+	const char *r = "";
+
+	if (ud && uchardet_handle_data(ud, in, n) == 0) {
+		uchardet_data_end(ud);
+		r = uchardet_get_charset(ud);
+	}
+	canon_charset(r ? r : "", cs, cslen);
+	if (ud)
+		uchardet_delete(ud);
+	if (cs[0] && strcmp(cs, "UTF-8") != 0 && trusted_guess(cs))
+		return;
+	/* No answer, "ASCII" or a Western guess for non-UTF-8 bytes. */
+	if (!cs[0] || strcmp(cs, "UTF-8") == 0 ||
+	    gb18030_plausible((const unsigned char *)in, n))
+		snprintf(cs, cslen, "GB18030");
+}
+
+/* ---- conversion ------------------------------------------------------- */
+
+/* Bytes to skip past one undecodable unit of charset cs. */
+static size_t unit_size(const char *cs)
+{
+	if (strncmp(cs, "UTF-16", 6) == 0 || strncmp(cs, "UCS-2", 5) == 0)
+		return 2;
+	if (strncmp(cs, "UTF-32", 6) == 0 || strncmp(cs, "UCS-4", 5) == 0)
+		return 4;
+	return 1;
+}
+
+/* iconv from cs into tmp (raw UTF-8, cleaned later); each undecodable
+ * unit becomes U+FFFD. */
+static void convert(iconv_t cd, const char *cs, const char *in, size_t len, struct buf *tmp)
+{
+	char chunk[16384];
+	char *ip = (char *)in;	/* iconv does not write through it */
+	size_t left = len, unit = unit_size(cs);
+
+	while (left > 0) {
+		char *op = chunk;
+		size_t room = sizeof chunk;
+		size_t r = iconv(cd, &ip, &left, &op, &room);
+		buf_append(tmp, chunk, (size_t)(op - chunk));
+		if (r != (size_t)-1 || errno == E2BIG)
+			continue;
+		buf_puts(tmp, REPLACEMENT);
+		if (errno == EILSEQ && left > unit) {
+			ip += unit;
+			left -= unit;
+		} else {
+			left = 0;	/* EINVAL: incomplete sequence at the end */
+		}
+	}
+	char *op = chunk;
+	size_t room = sizeof chunk;
+	iconv(cd, NULL, NULL, &op, &room);
+	buf_append(tmp, chunk, (size_t)(op - chunk));
+}
+
+static void set_used(char *used, size_t usedlen, const char *cs)
+{
+	if (used && usedlen)
+		snprintf(used, usedlen, "%s", cs);
+}
+
+int portal_to_utf8(const char *in, size_t len, const char *charset, struct buf *out,
+		   char *used, size_t usedlen, char *err, size_t errlen)
+{
+	char cs[64];
+	const char *bomcs = NULL;
+	size_t skip = 0;
+
+	if (charset && *charset) {
+		canon_charset(charset, cs, sizeof cs);
+	} else if ((skip = bom((const unsigned char *)in, len, &bomcs)) > 0) {
+		snprintf(cs, sizeof cs, "%s", bomcs);
+	} else if (mostly_utf8(in, len)) {
+		snprintf(cs, sizeof cs, "UTF-8");
+	} else {
+		guess_charset(in, len, cs, sizeof cs);
+	}
+	/* A BOM that agrees with a named charset is not text either. */
+	if (!skip && (skip = bom((const unsigned char *)in, len, &bomcs)) > 0 &&
+	    strcmp(bomcs, cs) != 0)
+		skip = 0;
+	if (strcmp(cs, "UTF-8") == 0) {
+		set_used(used, usedlen, cs);
+		clean_append(out, in + skip, len - skip, 1);
+		return 0;
+	}
+
+	iconv_t cd = iconv_open("UTF-8", cs);
+	if (cd == (iconv_t)-1 && !(charset && *charset)) {
+		snprintf(cs, sizeof cs, "GB18030");	/* uchardet named a stranger */
+		cd = iconv_open("UTF-8", cs);
+	}
+	if (cd == (iconv_t)-1) {
+		snprintf(err, errlen, "The text is in a character set (%s) the portal cannot read.", cs);
+		return -1;
+	}
+	struct buf tmp = BUF_INIT;
+	convert(cd, cs, in + skip, len - skip, &tmp);
+	iconv_close(cd);
+	clean_append(out, tmp.data ? tmp.data : "", tmp.len, 1);
+	buf_free(&tmp);
+	set_used(used, usedlen, cs);
+	return 0;
+}

@@ -1,0 +1,192 @@
+/* fcgi-master.c: listen, pre-fork workers, replace the dead, serve requests. */
+#include "fcgi-master.h"
+#include "arena.h"
+#include "db.h"
+#include "http-request.h"
+#include "http-response.h"
+#include "log.h"
+#include "settings.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_WORKERS 64
+
+static volatile sig_atomic_t stopping;
+
+static void on_stop(int sig) { stopping = sig; }
+
+/* ---- one request ---------------------------------------------------- */
+
+static const char *env_copy(struct request *r, const char *name)
+{
+	const char *v = FCGX_GetParam(name, r->fcgi->envp);
+	return v ? arena_strdup(r->arena, v) : NULL;
+}
+
+static void serve_one(const struct fcgi_program *prog, FCGX_Request *fr, sqlite3 *db)
+{
+	struct request r = { 0 };
+	r.fcgi = fr;
+	r.arena = arena_new();
+	r.db = db;
+	r.method = env_copy(&r, "REQUEST_METHOD");
+	r.path = env_copy(&r, "DOCUMENT_URI");
+	r.query = env_copy(&r, "QUERY_STRING");
+	r.content_type = env_copy(&r, "CONTENT_TYPE");
+	r.authorization = env_copy(&r, "HTTP_AUTHORIZATION");
+	const char *cl = env_copy(&r, "CONTENT_LENGTH");
+	r.content_length = cl && *cl ? strtoll(cl, NULL, 10) : -1;
+	if (!r.method)
+		r.method = "GET";
+	if (!r.path)
+		r.path = "/";
+	if (!r.query)
+		r.query = "";
+	if (r.content_type && !*r.content_type)
+		r.content_type = NULL;
+	r.is_api = strncmp(r.path, "/api/", 5) == 0;
+	r.user = portal_anonymous;
+
+	r.nparams = url_parse_query(r.arena, r.query, &r.params);
+	if (r.nparams < 0) {
+		r.nparams = 0;
+		portal_error(&r, 400, "bad_query", "The address has a malformed query string (a broken %-escape).");
+	} else if (portal_auth_bearer(db, r.arena, r.authorization, &r.user) < 0) {
+		resp_header(&r, "WWW-Authenticate", "Bearer");
+		portal_error(&r, 401, "bad_token", "The bearer token is not valid: it is unknown or has been revoked.");
+	} else {
+		portal_dispatch(&r, prog->pages, prog->npages);
+	}
+	resp_send(&r);
+	buf_free(&r.headers);
+	buf_free(&r.out);
+	arena_destroy(r.arena);
+}
+
+static void worker(const struct fcgi_program *prog, int sock)
+{
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	char err[512];
+	sqlite3 *db = portal_db_open(portal_settings()->db_path, err, sizeof err);
+	if (!db)
+		portal_fatal("%s", err);
+	if (prog->worker_init)
+		prog->worker_init();
+	FCGX_Request fr;
+	FCGX_InitRequest(&fr, sock, 0);
+	while (FCGX_Accept_r(&fr) >= 0) {
+		serve_one(prog, &fr, db);
+		FCGX_Finish_r(&fr);
+	}
+	portal_log("accept failed, worker exits");
+	_exit(0);
+}
+
+/* ---- the master ----------------------------------------------------- */
+
+static int open_socket(const char *path)
+{
+	unlink(path);
+	int sock = FCGX_OpenSocket(path, 128);
+	if (sock < 0) {
+		portal_log("cannot listen on %s", path);
+		return -1;
+	}
+	const char *group = getenv("PORTAL_SOCKET_GROUP");
+	if (group && *group) {
+		struct group *g = getgrnam(group);
+		if (!g || chown(path, (uid_t)-1, g->gr_gid) < 0)
+			portal_log("cannot give %s to group %s: %s", path, group, strerror(errno));
+	}
+	chmod(path, 0660);
+	return sock;
+}
+
+static pid_t spawn(const struct fcgi_program *prog, int sock)
+{
+	pid_t pid = fork();
+	if (pid < 0) {
+		portal_log("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0)
+		worker(prog, sock);
+	return pid;
+}
+
+int portal_fcgi_main(const struct fcgi_program *prog)
+{
+	portal_log_init(prog->name);
+	if (FCGX_Init() != 0) {
+		portal_log("FCGX_Init failed");
+		return 1;
+	}
+	const char *path = getenv("PORTAL_SOCKET");
+	if (!path || !*path) {
+		/* Started by a web server with the listening socket on fd 0. */
+		worker(prog, 0);
+		return 0;
+	}
+	const char *nw = getenv("PORTAL_WORKERS");
+	int nworkers = nw ? atoi(nw) : 2;
+	if (nworkers < 1 || nworkers > MAX_WORKERS)
+		nworkers = 2;
+	int sock = open_socket(path);
+	if (sock < 0)
+		return 1;
+
+	struct sigaction sa = { 0 };
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	pid_t pids[MAX_WORKERS] = { 0 };
+	time_t born[MAX_WORKERS] = { 0 };
+	for (int i = 0; i < nworkers; i++) {
+		pids[i] = spawn(prog, sock);
+		born[i] = time(NULL);
+	}
+	portal_log("listening on %s with %d workers", path, nworkers);
+	while (!stopping) {
+		int status;
+		pid_t dead = waitpid(-1, &status, 0);
+		if (dead < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < nworkers; i++) {
+			if (pids[i] != dead)
+				continue;
+			portal_log("worker %ld ended (%s %d), replacing it", (long)dead,
+				   WIFSIGNALED(status) ? "signal" : "exit",
+				   WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+			if (time(NULL) - born[i] < 1)
+				sleep(1);	/* a worker that dies at once must not spin */
+			if (stopping)
+				break;
+			pids[i] = spawn(prog, sock);
+			born[i] = time(NULL);
+		}
+	}
+	for (int i = 0; i < nworkers; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	unlink(path);
+	portal_log("stopped");
+	return 0;
+}

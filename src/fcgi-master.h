@@ -1,0 +1,30 @@
+/* fcgi-master.h: the run loop shared by every FastCGI program.
+ *
+ * With PORTAL_SOCKET set, the program listens on that unix socket (mode
+ * 0660, group PORTAL_SOCKET_GROUP when given), pre-forks PORTAL_WORKERS
+ * workers (default 2) that accept on it, and stays as their master: a worker
+ * that dies is replaced; SIGTERM or SIGINT stops the workers and the master.
+ * Each worker opens its own SQLite connection after fork() and calls
+ * worker_init for any other process-lifetime handle (Xapian, libmagic).
+ *
+ * Per request: a fresh arena, the environment copied into it, the caller
+ * resolved from the Authorization header (an invalid token answers 401
+ * before any page runs), then the page table, then one response. */
+#ifndef PORTAL_FCGI_MASTER_H
+#define PORTAL_FCGI_MASTER_H
+
+#include <stddef.h>
+
+struct page;
+
+struct fcgi_program {
+	const char *name;
+	const struct page *pages;
+	size_t npages;
+	void (*worker_init)(void);	/* may be NULL */
+};
+
+/* Never returns on success; returns 1 (an exit status) when it cannot start. */
+int portal_fcgi_main(const struct fcgi_program *prog);
+
+#endif

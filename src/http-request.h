@@ -1,0 +1,65 @@
+/* http-request.h: one FastCGI request, its parameters and its response.
+ *
+ * A struct request lives for one request: everything it points to is in its
+ * arena, copied out of the FastCGI environment (which the next accept frees).
+ * Handlers read declared parameters with req_param(), write the response
+ * body into r->out, and set r->status and headers through http-response.h;
+ * the run loop sends it once the handler returns. */
+#ifndef PORTAL_HTTP_REQUEST_H
+#define PORTAL_HTTP_REQUEST_H
+
+#include <fcgiapp.h>
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "url.h"
+
+struct request {
+	FCGX_Request *fcgi;
+	struct arena *arena;
+	sqlite3 *db;		/* the worker's connection (process lifetime) */
+
+	const char *method;	/* "GET", "POST", ... */
+	const char *path;	/* decoded-free request path, no query */
+	const char *query;	/* raw query string ("" when none) */
+	const char *content_type;	/* NULL when absent */
+	long long content_length;	/* -1 when absent */
+	const char *authorization;
+	int is_api;		/* path starts with /api/ */
+	struct url_param *params;
+	int nparams;
+	const char *arg;	/* the '*' segment matched by the page pattern */
+	struct portal_user user;
+
+	/* response */
+	int status;
+	struct buf headers;	/* extra header lines, each ending in \r\n */
+	struct buf out;		/* body, sent by the run loop */
+	const char *content_type_out;
+	int sent;		/* the handler streamed the response itself */
+};
+
+/* The value of query parameter name, or NULL when absent. A parameter given
+ * twice answers the first value. */
+const char *req_param(const struct request *r, const char *name);
+
+/* Read up to len body bytes; returns the count, 0 at the end. */
+size_t req_read(struct request *r, char *data, size_t len);
+
+/* Pages: a table of routes, one shared dispatcher. A pattern is a path where
+ * '*' stands for one non-empty segment (copied to r->arg). */
+struct page {
+	const char *method;
+	const char *pattern;
+	void (*fn)(struct request *r);
+	/* Query parameters the page reads; any other parameter is refused with
+	 * 400, so handlers never see undeclared input. NULL-terminated. */
+	const char *const *params;
+};
+
+/* Run the page matching r, or answer 404/405/400 through portal_error(). */
+void portal_dispatch(struct request *r, const struct page *pages, size_t npages);
+
+#endif

@@ -1,0 +1,113 @@
+/* http-response.c: status, headers and the one error renderer. */
+#include "http-response.h"
+#include "http-request.h"
+#include "html.h"
+#include "log.h"
+#include "ui-shared.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *http_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 202: return "Accepted";
+	case 204: return "No Content";
+	case 302: return "Found";
+	case 303: return "See Other";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 411: return "Length Required";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Entity";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	case 507: return "Insufficient Storage";
+	default: return "Unknown";
+	}
+}
+
+void resp_header(struct request *r, const char *name, const char *value)
+{
+	if (strpbrk(value, "\r\n") || strpbrk(name, "\r\n:"))
+		portal_fatal("header %s carries a line break", name);
+	buf_printf(&r->headers, "%s: %s\r\n", name, value);
+}
+
+void resp_json(struct request *r, int status, json_t *body)
+{
+	char *s = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (!s)
+		portal_fatal("json_dumps failed");
+	r->status = status;
+	r->content_type_out = "application/json; charset=utf-8";
+	buf_reset(&r->out);
+	buf_puts(&r->out, s);
+	buf_putc(&r->out, '\n');
+	free(s);
+}
+
+void portal_error(struct request *r, int status, const char *code, const char *message)
+{
+	buf_reset(&r->headers);
+	if (r->is_api) {
+		json_t *e = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", message);
+		resp_json(r, status, e);
+		return;
+	}
+	buf_reset(&r->out);
+	r->status = status;
+	ui_page_begin(r, http_reason(status));
+	html_raw(&r->out, "<section class=\"error\"><h1>");
+	html_txtf(&r->out, "%d %s", status, http_reason(status));
+	html_raw(&r->out, "</h1><p>");
+	html_txt(&r->out, message);
+	html_raw(&r->out, "</p><p><a href=\"/\">返回首页 / Home</a></p></section>");
+	ui_page_end(r);
+}
+
+static void put_head(struct request *r)
+{
+	struct buf h = BUF_INIT;
+	int status = r->status ? r->status : 200;
+	buf_printf(&h, "Status: %d %s\r\n", status, http_reason(status));
+	if (r->content_type_out)
+		buf_printf(&h, "Content-Type: %s\r\n", r->content_type_out);
+	buf_puts(&h, "X-Content-Type-Options: nosniff\r\n");
+	buf_append(&h, r->headers.data, r->headers.len);
+	buf_puts(&h, "\r\n");
+	FCGX_PutStr(h.data, (int)h.len, r->fcgi->out);
+	buf_free(&h);
+}
+
+void resp_send_headers(struct request *r)
+{
+	put_head(r);
+	r->sent = 1;
+}
+
+void resp_send(struct request *r)
+{
+	if (r->sent)
+		return;
+	if (!r->content_type_out)
+		r->content_type_out = "text/html; charset=utf-8";
+	char len[32];
+	snprintf(len, sizeof len, "%zu", r->out.len);
+	resp_header(r, "Content-Length", len);
+	put_head(r);
+	if (r->out.len && strcmp(r->method, "HEAD") != 0)
+		FCGX_PutStr(r->out.data, (int)r->out.len, r->fcgi->out);
+	r->sent = 1;
+}

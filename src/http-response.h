@@ -1,0 +1,31 @@
+/* http-response.h: status, headers and the one error renderer. */
+#ifndef PORTAL_HTTP_RESPONSE_H
+#define PORTAL_HTTP_RESPONSE_H
+
+#include <jansson.h>
+
+struct request;
+
+/* Add a header line ("Name: value", no CRLF). Values must not contain CR or
+ * LF; a value that does is a broken invariant. */
+void resp_header(struct request *r, const char *name, const char *value);
+
+/* Answer with JSON (the reference is stolen). */
+void resp_json(struct request *r, int status, json_t *body);
+
+/* The single error path: JSON {"error": {"code", "message"}} for /api/
+ * addresses, an HTML page otherwise. message is a sentence a person
+ * understands; it is escaped on output. */
+void portal_error(struct request *r, int status, const char *code, const char *message);
+
+/* Send the status line, headers and buffered body (the run loop calls this
+ * unless the handler streamed the response itself). */
+void resp_send(struct request *r);
+
+/* Send headers now, for a handler that streams its body with FCGX_PutStr;
+ * marks the response as sent. */
+void resp_send_headers(struct request *r);
+
+const char *http_reason(int status);
+
+#endif

@@ -1,0 +1,172 @@
+/* search.c: validated search parameters in, access-filtered hits out. */
+#include "search.h"
+#include "arena.h"
+#include "auth.h"
+#include "db.h"
+#include "docs.h"
+#include "encoding.h"
+#include "http-request.h"
+#include "http-response.h"
+#include "log.h"
+#include "settings.h"
+#include "xap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define QUERY_MAX 1000		/* bytes */
+#define SNIPPET_CHARS 200
+
+const char *const search_facet_names[3] = { "doc_type", "sector", "year" };
+
+static pxap_reader *reader;	/* process lifetime, opened after fork() */
+
+pxap_reader *search_reader(void)
+{
+	if (!reader) {
+		char err[512];
+		reader = pxap_reader_open(portal_settings()->xapian_path, err, sizeof err);
+		if (!reader)
+			portal_log("cannot open the index: %s", err);
+	}
+	return reader;
+}
+
+static int bad(struct request *r, const char *msg)
+{
+	portal_error(r, 400, "bad_parameter", msg);
+	return -1;
+}
+
+static int read_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int short_text(const char *s)
+{
+	return s && strlen(s) <= 100 && portal_utf8_valid(s, strlen(s));
+}
+
+int search_params_read(struct request *r, struct search_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->q = req_param(r, "q");
+	if (!p->q)
+		p->q = "";
+	if (strlen(p->q) > QUERY_MAX)
+		return bad(r, "The search text is too long (more than 1000 bytes).");
+	if (!portal_utf8_valid(p->q, strlen(p->q)))
+		return bad(r, "The search text is not valid UTF-8.");
+	const char *v;
+	if ((v = req_param(r, "type")) && *v) {
+		if (!docs_type_valid(v))
+			return bad(r, "Unknown document type in 'type'.");
+		p->type = v;
+	}
+	if ((v = req_param(r, "sector")) && *v) {
+		if (strcmp(v, "industry") && strcmp(v, "services") && strcmp(v, "agriculture"))
+			return bad(r, "'sector' must be industry, services or agriculture.");
+		p->sector = v;
+	}
+	if ((v = req_param(r, "year")) && *v) {
+		long y;
+		if (read_long(v, 1900, 2100, &y) < 0)
+			return bad(r, "'year' must be a year such as 2014.");
+		p->year = v;
+	}
+	if ((v = req_param(r, "case")) && *v) {
+		if (!short_text(v))
+			return bad(r, "'case' must be a case id such as audit:12.");
+		p->case_id = v;
+	}
+	p->page = 1;
+	p->per_page = 10;
+	if ((v = req_param(r, "page")) && *v && read_long(v, 1, 100000, &p->page) < 0)
+		return bad(r, "'page' must be a whole number from 1.");
+	if ((v = req_param(r, "per_page")) && *v && read_long(v, 1, 100, &p->per_page) < 0)
+		return bad(r, "'per_page' must be a whole number from 1 to 100.");
+	if ((v = req_param(r, "sort")) && *v) {
+		if (strcmp(v, "date") == 0)
+			p->sort_by_date = 1;
+		else if (strcmp(v, "relevance") != 0)
+			return bad(r, "'sort' must be relevance or date.");
+	}
+	return 0;
+}
+
+static void free_results(void *res) { pxap_results_free(res); }
+
+/* Title, type, filename and text of a hit from SQLite. */
+static void fill_hit(struct request *r, pxap_results *xr, size_t i, struct search_hit *h)
+{
+	sqlite3_stmt *st = portal_db_prepare(r->db,
+		"SELECT d.title, d.doc_type, d.filename, t.text FROM documents d"
+		" LEFT JOIN document_text t ON t.doc_id = d.id WHERE d.id = ?");
+	sqlite3_bind_text(st, 1, h->id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		h->title = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 0));
+		h->doc_type = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 1));
+		h->filename = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 2));
+		const char *text = (const char *)sqlite3_column_text(st, 3);
+		size_t len = (size_t)sqlite3_column_bytes(st, 3);
+		h->snippet = arena_strdup(r->arena,
+			pxap_results_snippet(xr, i, text ? text : "", text ? len : 0, SNIPPET_CHARS));
+	}
+	sqlite3_finalize(st);
+	if (!h->title)
+		h->title = h->filename ? h->filename : h->id;
+	if (!h->snippet)
+		h->snippet = "";
+}
+
+int portal_search(struct request *r, const struct search_params *p, struct search_result *res)
+{
+	memset(res, 0, sizeof *res);
+	pxap_reader *rd = search_reader();
+	if (!rd) {
+		portal_error(r, 503, "index_unavailable", "The search index is not available right now; please try again shortly.");
+		return -1;
+	}
+	struct pxap_query q = {
+		.q = p->q, .doc_type = p->type, .sector = p->sector, .year = p->year,
+		.case_id = p->case_id, .all_access = portal_user_sees_all(&r->user),
+		.offset = (size_t)(p->page - 1) * (size_t)p->per_page, .limit = (size_t)p->per_page,
+		.sort_by_date = p->sort_by_date,
+	};
+	const char **groups;
+	q.naccess = portal_user_groups(&r->user, r->arena, &groups);
+	q.access = groups;
+	char err[512];
+	pxap_results *xr = pxap_search(rd, &q, err, sizeof err);
+	if (!xr) {
+		portal_log("search failed: %s", err);
+		portal_error(r, 503, "search_failed", "The search could not be run; please try again.");
+		return -1;
+	}
+	arena_on_destroy(r->arena, free_results, xr);
+	res->total = pxap_results_total(xr);
+	res->nhits = pxap_results_count(xr);
+	res->hits = arena_alloc(r->arena, (res->nhits + 1) * sizeof *res->hits);
+	for (size_t i = 0; i < res->nhits; i++) {
+		struct search_hit *h = &res->hits[i];
+		h->id = arena_strdup(r->arena, pxap_results_id(xr, i));
+		h->score = pxap_results_score(xr, i);
+		fill_hit(r, xr, i, h);
+	}
+	for (int f = 0; f < 3; f++) {
+		size_t n = pxap_results_facet_count(xr, f);
+		res->nfacets[f] = n;
+		res->facets[f] = arena_alloc(r->arena, (n + 1) * sizeof *res->facets[f]);
+		for (size_t i = 0; i < n; i++) {
+			res->facets[f][i].name = arena_strdup(r->arena, pxap_results_facet_name(xr, f, i));
+			res->facets[f][i].count = pxap_results_facet_freq(xr, f, i);
+		}
+	}
+	return 0;
+}

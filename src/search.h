@@ -1,0 +1,52 @@
+/* search.h: the search path: validated parameters in, visible hits out.
+ *
+ * Both the JSON API and the HTML page call portal_search(); it filters by
+ * the caller's access groups inside Xapian (so totals and facets count only
+ * what the caller may see), then fills titles from SQLite and snippets from
+ * the stored full text. Everything returned lives in the request arena. */
+#ifndef PORTAL_SEARCH_H
+#define PORTAL_SEARCH_H
+
+#include <stddef.h>
+
+struct request;
+
+struct search_params {
+	const char *q;
+	const char *type, *sector, *year, *case_id;
+	long page, per_page;
+	int sort_by_date;
+};
+
+struct search_hit {
+	const char *id, *title, *doc_type, *filename, *snippet;
+	double score;
+};
+
+struct search_facet {
+	const char *name;
+	size_t count;
+};
+
+struct search_result {
+	size_t total;
+	size_t nhits;
+	struct search_hit *hits;
+	size_t nfacets[3];	/* 0 doc_type, 1 sector, 2 year */
+	struct search_facet *facets[3];
+};
+
+extern const char *const search_facet_names[3];
+
+/* Read and check the search parameters of r. On a bad value answers 400
+ * through portal_error() and returns -1. */
+int search_params_read(struct request *r, struct search_params *p);
+
+/* Run the search for r's caller. -1 after answering an error. */
+int portal_search(struct request *r, const struct search_params *p, struct search_result *res);
+
+/* The process-lifetime index reader, opened on first use. NULL (logged) when
+ * the index cannot be opened. */
+struct pxap_reader *search_reader(void);
+
+#endif

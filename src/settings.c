@@ -1,0 +1,52 @@
+/* settings.c: the instance's data layout and limits, from the environment. */
+#include "settings.h"
+#include "log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_MAX_UPLOAD (100ULL * 1024 * 1024)
+
+static struct portal_settings settings;
+static int loaded;
+
+static const char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = xmalloc(n);
+	snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+const struct portal_settings *portal_settings(void)
+{
+	if (loaded)
+		return &settings;
+	const char *data = getenv("PORTAL_DATA");
+	settings.data_dir = xstrdup(data && *data ? data : ".");
+	settings.index_dir = join(settings.data_dir, "index");
+	settings.db_path = join(settings.index_dir, "portal.db");
+	settings.xapian_path = join(settings.index_dir, "xapian");
+	settings.run_dir = join(settings.index_dir, "run");
+	settings.uploads_dir = join(settings.data_dir, "uploads");
+	settings.upload_tmp = join(settings.uploads_dir, "tmp");
+	settings.max_upload = DEFAULT_MAX_UPLOAD;
+	const char *max = getenv("PORTAL_MAX_UPLOAD");
+	if (max && *max) {
+		char *end;
+		errno = 0;
+		unsigned long long v = strtoull(max, &end, 10);
+		if (errno || *end || v == 0)
+			portal_fatal("PORTAL_MAX_UPLOAD must be a positive number of bytes, not '%s'", max);
+		settings.max_upload = v;
+	}
+	loaded = 1;
+	return &settings;
+}
+
+void portal_object_path(const char *hex, char *out, unsigned long outlen)
+{
+	snprintf(out, outlen, "%s/%.2s/%s", portal_settings()->uploads_dir, hex, hex + 2);
+}

@@ -1,0 +1,32 @@
+/* settings.h: where an instance keeps its data, and its limits.
+ *
+ * Everything comes from the environment once per process (PORTAL_DATA,
+ * PORTAL_MAX_UPLOAD); the result is a process-lifetime object. Layout under
+ * the data directory:
+ *   index/portal.db   SQLite (WAL)         index/xapian/  the Xapian database
+ *   index/run/        sockets, pids, nginx.conf, nginx temp files
+ *   index/log/        one log file per program
+ *   uploads/aa/bbbb…  original bytes by SHA-256    uploads/tmp/  in progress */
+#ifndef PORTAL_SETTINGS_H
+#define PORTAL_SETTINGS_H
+
+struct portal_settings {
+	const char *data_dir;
+	const char *index_dir;
+	const char *db_path;
+	const char *xapian_path;
+	const char *uploads_dir;
+	const char *upload_tmp;
+	const char *run_dir;
+	unsigned long long max_upload;	/* bytes */
+};
+
+/* The settings of this process, read on first call. PORTAL_DATA defaults to
+ * the current directory. A PORTAL_MAX_UPLOAD that is not a positive number is
+ * fatal (the ops script validates it first). */
+const struct portal_settings *portal_settings(void);
+
+/* Build the object path for a hex SHA-256 into out (size >= PATH_MAX). */
+void portal_object_path(const char *sha256_hex, char *out, unsigned long outlen);
+
+#endif

@@ -1,0 +1,31 @@
+/* store.h: original bytes, content-addressed by SHA-256, written once.
+ *
+ * A writer streams bytes into a temp file under uploads/tmp while hashing
+ * them; store_commit() fsyncs it and renames it to uploads/aa/bbbb… (the
+ * hex digest), then fsyncs the directory, so a stored object is always
+ * complete. Objects are never modified in place. */
+#ifndef PORTAL_STORE_H
+#define PORTAL_STORE_H
+
+#include <sodium.h>
+#include <stddef.h>
+
+struct store_writer {
+	int fd;
+	char tmp_path[4096];
+	unsigned long long size;
+	crypto_hash_sha256_state sha;
+	char sha256[65];	/* hex, set by store_commit */
+};
+
+/* Open a temp file. 0, or -1 with err. */
+int store_begin(struct store_writer *w, char *err, size_t errlen);
+/* Append bytes. -1 with err on a write error (ENOSPC says the disk is full). */
+int store_write(struct store_writer *w, const void *data, size_t len, char *err, size_t errlen);
+/* Make the bytes durable under their digest. *existed is set to 1 when the
+ * same object was already stored (the temp file is then dropped). */
+int store_commit(struct store_writer *w, int *existed, char *err, size_t errlen);
+/* Drop the temp file (safe after commit and after a failed begin). */
+void store_abort(struct store_writer *w);
+
+#endif

@@ -1,0 +1,31 @@
+/* ui-shared.c: the frame every HTML page shares. */
+#include "ui-shared.h"
+#include "html.h"
+#include "http-request.h"
+#include "http-response.h"
+
+void ui_page_begin_q(struct request *r, const char *title, const char *q)
+{
+	struct buf *b = &r->out;
+	r->content_type_out = "text/html; charset=utf-8";
+	resp_header(r, "Content-Security-Policy", "default-src 'self'; img-src 'self' data:");
+	html_raw(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		    "<title>");
+	html_txt(b, title);
+	html_raw(b, " · 清洁生产文档门户</title><link rel=\"stylesheet\" href=\"/static/portal.css\">"
+		    "</head><body><header class=\"site\"><a class=\"brand\" href=\"/\">清洁生产文档门户"
+		    "<small>Qingjie Portal</small></a>"
+		    "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">"
+		    "<input type=\"search\" name=\"q\" aria-label=\"搜索\" placeholder=\"搜索标准、指南、审核报告…\" value=\"");
+	html_attr(b, q ? q : "");
+	html_raw(b, "\"><button type=\"submit\">搜索</button></form></header><main>");
+}
+
+void ui_page_begin(struct request *r, const char *title) { ui_page_begin_q(r, title, NULL); }
+
+void ui_page_end(struct request *r)
+{
+	html_raw(&r->out, "</main><footer class=\"site\">清洁生产文档门户 · 北京市清洁生产工作</footer>"
+			  "</body></html>\n");
+}

@@ -1,0 +1,618 @@
+/* xap.cc: the Xapian wrapper behind xap.h, the project's only C++.
+ *
+ * Every exported function is a try block whose handlers turn any exception
+ * (Xapian::Error, std::exception, anything else) into a message in err and a
+ * -1/NULL return, so nothing unwinds into C. The handles are plain structs
+ * that own their Xapian objects; the index layout is described in xap.h,
+ * written by pxap_writer_put() and read by build_query().
+ *
+ * Chinese: TermGenerator and QueryParser both use FLAG_CJK_NGRAM, so CJK
+ * runs are indexed as unigrams plus bigrams and a CJK query word becomes the
+ * AND of its unigrams and bigrams (the words must occur, near enough to form
+ * the bigrams, but not as an exact phrase unless quoted). No stemming.
+ *
+ * Results are computed completely inside pxap_search (ids, scores, facets),
+ * so the accessors never touch the database; only pxap_results_snippet uses
+ * the kept MSet, and that works from the query and term statistics.
+ *
+ * Snippets: Xapian highlights each matching n-gram term on its own, so a
+ * CJK word comes out as <mark>节</mark><mark>水</mark> and every stray 水
+ * elsewhere is marked too. tidy_marks() joins adjacent marks and unmarks a
+ * lone character that the query only contains as part of a longer CJK word
+ * (a one-character query word is still marked wherever it occurs). */
+#include "xap.h"
+
+#include <sys/stat.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+enum {
+	SLOT_TYPE = 0,
+	SLOT_SECTOR = 1,
+	SLOT_YEAR = 2,
+	SLOT_DATE = 3,
+	NFACETS = 3,
+	/* Glass refuses terms longer than this; checked up front so a bad
+	 * document fails its own put rather than the whole commit. */
+	MAX_TERM = 245,
+	/* DatabaseModifiedError retries after the first attempt. */
+	RETRIES = 3,
+};
+
+struct pxap_writer {
+	Xapian::WritableDatabase db;
+	Xapian::TermGenerator tg;
+};
+
+struct pxap_reader {
+	std::string path;	/* to open afresh; see refresh() */
+	dev_t dev;		/* identity of the directory opened */
+	ino_t ino;
+	Xapian::Database db;
+	Xapian::QueryParser qp;
+};
+
+struct facet_entry {
+	std::string name;
+	size_t freq;
+};
+
+struct pxap_results {
+	Xapian::MSet mset;	/* kept for snippets */
+	size_t total = 0;
+	std::vector<std::string> ids;
+	std::vector<double> scores;
+	std::vector<facet_entry> facets[NFACETS];
+	/* CJK characters that occur in the query only as part of n-gram
+	 * words; see tidy_marks(). */
+	std::set<unsigned> grouped;
+	/* Snippets handed out so far. A deque never moves its elements, so
+	 * earlier c_str() pointers stay valid as more are added. */
+	std::deque<std::string> snippets;
+};
+
+/* An ellipsis for snippets that start or end mid-text. */
+static const char OMIT[] = "\xe2\x80\xa6";
+
+/* ---- errors ----------------------------------------------------------- */
+
+static void seterr(char *err, size_t errlen, const char *msg)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "%s", msg);
+}
+
+/* Call only from inside a catch handler: describe the exception being
+ * handled. Never throws (allocation failure while describing is reported
+ * as such). */
+static void report(char *err, size_t errlen)
+{
+	try {
+		try {
+			throw;
+		} catch (const Xapian::Error &e) {
+			seterr(err, errlen, e.get_description().c_str());
+		} catch (const std::exception &e) {
+			seterr(err, errlen, e.what());
+		} catch (...) {
+			seterr(err, errlen, "unknown C++ exception");
+		}
+	} catch (...) {
+		seterr(err, errlen, "out of memory describing an error");
+	}
+}
+
+/* Used for our own argument checks; caught and reported like any other. */
+struct usage_error : std::exception {
+	const char *msg;
+	explicit usage_error(const char *m) : msg(m) {}
+	const char *what() const noexcept override { return msg; }
+};
+
+static bool given(const char *s)
+{
+	return s && *s;
+}
+
+/* ---- writer ----------------------------------------------------------- */
+
+pxap_writer *pxap_writer_open(const char *path, char *err, size_t errlen)
+{
+	try {
+		if (!given(path))
+			throw usage_error("pxap_writer_open: no path");
+		std::unique_ptr<pxap_writer> w(new pxap_writer);
+		w->db = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+		w->tg.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+		/* The default Stem() is "none": terms are indexed as written
+		 * (lower-cased), matching the reader's QueryParser. */
+		w->tg.set_stemmer(Xapian::Stem());
+		return w.release();
+	} catch (...) {
+		report(err, errlen);
+		return NULL;
+	}
+}
+
+static void add_boolean(Xapian::Document &d, const char *prefix, const char *value)
+{
+	std::string term(prefix);
+	term += value;
+	if (term.size() > MAX_TERM)
+		throw usage_error("pxap_writer_put: id, facet, case or access name too long");
+	d.add_boolean_term(term);
+}
+
+int pxap_writer_put(pxap_writer *w, const struct pxap_doc *doc, char *err, size_t errlen)
+{
+	try {
+		if (!w || !doc || !given(doc->id))
+			throw usage_error("pxap_writer_put: document without id");
+		Xapian::Document d;
+		Xapian::TermGenerator &tg = w->tg;
+		tg.set_document(d);
+		if (doc->title) {
+			/* Title: once prefixed for title: searches, and again
+			 * unprefixed at three times the weight of body text. The
+			 * position gaps stop phrases spanning title and body. */
+			tg.index_text(doc->title, 1, "S");
+			tg.increase_termpos();
+			tg.index_text(doc->title, 3);
+			tg.increase_termpos();
+		}
+		if (doc->body && doc->body_len)
+			tg.index_text(Xapian::Utf8Iterator(doc->body, doc->body_len));
+
+		add_boolean(d, "Q", doc->id);
+		if (given(doc->doc_type)) {
+			add_boolean(d, "XT", doc->doc_type);
+			d.add_value(SLOT_TYPE, doc->doc_type);
+		}
+		if (given(doc->sector)) {
+			add_boolean(d, "XS", doc->sector);
+			d.add_value(SLOT_SECTOR, doc->sector);
+		}
+		if (given(doc->year)) {
+			add_boolean(d, "XY", doc->year);
+			d.add_value(SLOT_YEAR, doc->year);
+		}
+		for (size_t i = 0; i < doc->ncases; i++)
+			if (given(doc->cases[i]))
+				add_boolean(d, "XC", doc->cases[i]);
+		for (size_t i = 0; i < doc->naccess; i++)
+			if (given(doc->access[i]))
+				add_boolean(d, "XA", doc->access[i]);
+		d.add_value(SLOT_DATE, Xapian::sortable_serialise((double)doc->date));
+		d.set_data(doc->id);
+
+		w->db.replace_document(std::string("Q") + doc->id, d);
+		return 0;
+	} catch (...) {
+		report(err, errlen);
+		return -1;
+	}
+}
+
+int pxap_writer_delete(pxap_writer *w, const char *id, char *err, size_t errlen)
+{
+	try {
+		if (!w || !given(id))
+			throw usage_error("pxap_writer_delete: no id");
+		w->db.delete_document(std::string("Q") + id);
+		return 0;
+	} catch (...) {
+		report(err, errlen);
+		return -1;
+	}
+}
+
+int pxap_writer_commit(pxap_writer *w, char *err, size_t errlen)
+{
+	try {
+		if (!w)
+			throw usage_error("pxap_writer_commit: no writer");
+		w->db.commit();
+		return 0;
+	} catch (...) {
+		report(err, errlen);
+		return -1;
+	}
+}
+
+void pxap_writer_close(pxap_writer *w)
+{
+	if (!w)
+		return;
+	try {
+		/* close() commits pending changes; an error here is lost, which
+		 * is why callers commit explicitly first. */
+		w->db.close();
+	} catch (...) {
+	}
+	delete w;
+}
+
+/* ---- reader ----------------------------------------------------------- */
+
+/* Open r->path from scratch, remembering which directory it was. */
+static void open_fresh(pxap_reader *r)
+{
+	struct stat st;
+	if (stat(r->path.c_str(), &st) != 0)
+		st.st_dev = 0, st.st_ino = 0;
+	r->db = Xapian::Database(r->path);
+	/* Only once the open has worked, so a failure is retried next time. */
+	r->dev = st.st_dev;
+	r->ino = st.st_ino;
+}
+
+pxap_reader *pxap_reader_open(const char *path, char *err, size_t errlen)
+{
+	try {
+		if (!given(path))
+			throw usage_error("pxap_reader_open: no path");
+		std::unique_ptr<pxap_reader> r(new pxap_reader);
+		r->path = path;
+		open_fresh(r.get());
+		Xapian::QueryParser &qp = r->qp;
+		qp.set_default_op(Xapian::Query::OP_AND);
+		qp.set_stemmer(Xapian::Stem());
+		qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
+		qp.add_prefix("title", "S");
+		qp.add_boolean_prefix("type", "XT");
+		qp.add_boolean_prefix("sector", "XS");
+		qp.add_boolean_prefix("year", "XY");
+		qp.add_boolean_prefix("case", "XC");
+		return r.release();
+	} catch (...) {
+		report(err, errlen);
+		return NULL;
+	}
+}
+
+void pxap_reader_close(pxap_reader *r)
+{
+	if (!r)
+		return;
+	try {
+		r->db.close();
+	} catch (...) {
+	}
+	delete r;
+}
+
+/* Bring the reader up to the latest commit. reopen() alone misses an index
+ * rebuilt elsewhere and renamed into place (or deleted and recreated): the
+ * new one may have a revision no higher than ours, and we would go on
+ * reading the old, unlinked files. So a changed directory, or a failing
+ * reopen(), means opening the path afresh; if that fails too, the error
+ * propagates. */
+static void refresh(pxap_reader *r)
+{
+	struct stat st;
+	if (stat(r->path.c_str(), &st) == 0 && (st.st_dev != r->dev || st.st_ino != r->ino)) {
+		open_fresh(r);
+		return;
+	}
+	try {
+		r->db.reopen();
+	} catch (const Xapian::DatabaseError &) {
+		open_fresh(r);
+	}
+}
+
+long pxap_reader_doccount(pxap_reader *r, char *err, size_t errlen)
+{
+	try {
+		if (!r)
+			throw usage_error("pxap_reader_doccount: no reader");
+		refresh(r);
+		return (long)r->db.get_doccount();
+	} catch (...) {
+		report(err, errlen);
+		return -1;
+	}
+}
+
+/* ---- queries ---------------------------------------------------------- */
+
+static bool blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r' && *s != '\f' && *s != '\v')
+			return false;
+	return true;
+}
+
+/* Parse user text. Full syntax first; on a syntax error, the same text
+ * with no operators; failing even that, the text with ASCII punctuation
+ * turned into spaces. Users never see a syntax error. */
+static Xapian::Query parse_text(Xapian::QueryParser &qp, const std::string &text)
+{
+	const unsigned full = Xapian::QueryParser::FLAG_DEFAULT |
+		Xapian::QueryParser::FLAG_CJK_NGRAM |
+		Xapian::QueryParser::FLAG_PURE_NOT;
+	const unsigned plain = Xapian::QueryParser::FLAG_CJK_NGRAM;
+	try {
+		return qp.parse_query(text, full);
+	} catch (const Xapian::QueryParserError &) {
+	}
+	try {
+		return qp.parse_query(text, plain);
+	} catch (const Xapian::QueryParserError &) {
+	}
+	std::string words(text);
+	for (char &c : words) {
+		unsigned char u = (unsigned char)c;
+		if (u < 0x80 && !((u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z')))
+			c = ' ';
+	}
+	return qp.parse_query(words, plain);
+}
+
+static Xapian::Query filter(const Xapian::Query &q, const char *prefix, const char *value)
+{
+	if (!given(value))
+		return q;
+	return Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(std::string(prefix) + value));
+}
+
+/* The whole query: user text (or everything), then the field filters, then
+ * the access filter. Filters never change the relevance weights. */
+static Xapian::Query build_query(pxap_reader *r, const struct pxap_query *pq)
+{
+	if (!pq->all_access && pq->naccess == 0)
+		return Xapian::Query::MatchNothing;
+
+	Xapian::Query q = blank(pq->q) ? Xapian::Query::MatchAll : parse_text(r->qp, pq->q);
+	q = filter(q, "XT", pq->doc_type);
+	q = filter(q, "XS", pq->sector);
+	q = filter(q, "XY", pq->year);
+	q = filter(q, "XC", pq->case_id);
+
+	if (!pq->all_access) {
+		std::vector<Xapian::Query> groups;
+		for (size_t i = 0; i < pq->naccess; i++)
+			if (given(pq->access[i]))
+				groups.push_back(Xapian::Query(std::string("XA") + pq->access[i]));
+		if (groups.empty())
+			return Xapian::Query::MatchNothing;
+		q = Xapian::Query(Xapian::Query::OP_FILTER, q,
+			Xapian::Query(Xapian::Query::OP_OR, groups.begin(), groups.end()));
+	}
+	return q;
+}
+
+static bool facet_order(const facet_entry &a, const facet_entry &b)
+{
+	if (a.freq != b.freq)
+		return a.freq > b.freq;
+	return a.name < b.name;
+}
+
+/* One attempt at the search against the current revision. May throw
+ * DatabaseModifiedError, in which case res is left for the caller to
+ * reset. */
+static void run(pxap_reader *r, const Xapian::Query &query, const struct pxap_query *pq,
+	pxap_results &res)
+{
+	/* The spies are declared before the Enquire, which refers to them,
+	 * so they outlive it. */
+	Xapian::ValueCountMatchSpy spies[NFACETS] = {
+		Xapian::ValueCountMatchSpy(SLOT_TYPE),
+		Xapian::ValueCountMatchSpy(SLOT_SECTOR),
+		Xapian::ValueCountMatchSpy(SLOT_YEAR),
+	};
+	Xapian::Enquire enq(r->db);
+	enq.set_query(query);
+	if (pq->sort_by_date)
+		enq.set_sort_by_value_then_relevance(SLOT_DATE, true);
+	for (int f = 0; f < NFACETS; f++)
+		enq.add_matchspy(&spies[f]);
+
+	/* Checking at least every document makes the match count exact and
+	 * lets the spies see every match, not just the page. */
+	Xapian::doccount all = r->db.get_doccount();
+	Xapian::doccount first = pq->offset < all ? (Xapian::doccount)pq->offset : all;
+	Xapian::doccount n = pq->limit < all - first ? (Xapian::doccount)pq->limit : all - first;
+	res.mset = enq.get_mset(first, n, all);
+	res.total = res.mset.get_matches_estimated();
+
+	for (Xapian::MSetIterator it = res.mset.begin(); it != res.mset.end(); ++it) {
+		res.ids.push_back(it.get_document().get_data());
+		res.scores.push_back(it.get_percent());
+	}
+	for (int f = 0; f < NFACETS; f++) {
+		std::vector<facet_entry> &out = res.facets[f];
+		for (Xapian::TermIterator v = spies[f].values_begin(); v != spies[f].values_end(); ++v)
+			out.push_back(facet_entry{*v, (size_t)v.get_termfreq()});
+		std::sort(out.begin(), out.end(), facet_order);
+	}
+}
+
+/* ---- snippet tidying ---------------------------------------------------- */
+
+/* Roughly the scripts Xapian's FLAG_CJK_NGRAM splits into n-grams: Hangul,
+ * CJK radicals, punctuation, kana and ideographs, compatibility and
+ * half/full-width forms, and the supplementary ideograph planes. Only used
+ * to recognise n-gram terms, so an approximation is harmless. */
+static bool is_cjk(unsigned c)
+{
+	return (c >= 0x1100 && c <= 0x11FF) || (c >= 0x2E80 && c <= 0x9FFF) ||
+		(c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7FF) ||
+		(c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+		(c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+/* The code points of s from byte skip on. */
+static std::vector<unsigned> codepoints(const std::string &s, size_t skip)
+{
+	std::vector<unsigned> out;
+	for (Xapian::Utf8Iterator u(s.data() + skip, s.size() - skip); u != Xapian::Utf8Iterator(); ++u)
+		out.push_back(*u);
+	return out;
+}
+
+/* The characters of the query's CJK bigrams: these appear as unigram
+ * terms too, but a match on one of them alone is not worth marking. */
+static void find_grouped(const Xapian::Query &query, std::set<unsigned> &grouped)
+{
+	for (Xapian::TermIterator t = query.get_unique_terms_begin(); t != query.get_terms_end(); ++t) {
+		/* skip the prefix ("S" for title terms) */
+		const std::string &term = *t;
+		size_t skip = 0;
+		while (skip < term.size() && term[skip] >= 'A' && term[skip] <= 'Z')
+			skip++;
+		std::vector<unsigned> cp = codepoints(term, skip);
+		if (cp.size() == 2 && is_cjk(cp[0]) && is_cjk(cp[1])) {
+			grouped.insert(cp[0]);
+			grouped.insert(cp[1]);
+		}
+	}
+}
+
+/* Join adjacent highlights and unmark lone n-gram characters (see the top
+ * of the file). Safe on Xapian's output because the text itself is escaped:
+ * a literal "<mark>" can only be ours. */
+static std::string tidy_marks(const std::string &in, const std::set<unsigned> &grouped)
+{
+	static const std::string open = "<mark>", close = "</mark>", seam = close + open;
+	std::string s;
+	s.reserve(in.size());
+	for (size_t i = 0; i < in.size();) {
+		if (in.compare(i, seam.size(), seam) == 0) {
+			i += seam.size();
+			continue;
+		}
+		s += in[i++];
+	}
+	if (grouped.empty())
+		return s;
+
+	std::string out;
+	out.reserve(s.size());
+	size_t i = 0;
+	for (;;) {
+		size_t a = s.find(open, i);
+		size_t b = a == std::string::npos ? a : s.find(close, a + open.size());
+		if (b == std::string::npos) {
+			out.append(s, i, std::string::npos);
+			return out;
+		}
+		std::string inner = s.substr(a + open.size(), b - a - open.size());
+		std::vector<unsigned> cp = codepoints(inner, 0);
+		out.append(s, i, a - i);
+		if (cp.size() == 1 && grouped.count(cp[0]))
+			out += inner;
+		else
+			out += open + inner + close;
+		i = b + close.size();
+	}
+}
+
+pxap_results *pxap_search(pxap_reader *r, const struct pxap_query *q, char *err, size_t errlen)
+{
+	try {
+		if (!r || !q)
+			throw usage_error("pxap_search: no reader or query");
+		Xapian::Query query = build_query(r, q);
+		std::unique_ptr<pxap_results> res;
+		for (int attempt = 0;; attempt++) {
+			res.reset(new pxap_results);
+			try {
+				refresh(r);
+				run(r, query, q, *res);
+				break;
+			} catch (const Xapian::DatabaseModifiedError &) {
+				/* A commit outran our revision mid-search. */
+				if (attempt == RETRIES)
+					throw;
+			}
+		}
+		find_grouped(query, res->grouped);
+		return res.release();
+	} catch (...) {
+		report(err, errlen);
+		return NULL;
+	}
+}
+
+/* ---- results ---------------------------------------------------------- */
+
+size_t pxap_results_total(const pxap_results *res)
+{
+	return res ? res->total : 0;
+}
+
+size_t pxap_results_count(const pxap_results *res)
+{
+	return res ? res->ids.size() : 0;
+}
+
+const char *pxap_results_id(const pxap_results *res, size_t i)
+{
+	if (!res || i >= res->ids.size())
+		return NULL;
+	return res->ids[i].c_str();
+}
+
+double pxap_results_score(const pxap_results *res, size_t i)
+{
+	if (!res || i >= res->scores.size())
+		return 0.0;
+	return res->scores[i];
+}
+
+const char *pxap_results_snippet(pxap_results *res, size_t i, const char *text, size_t len,
+	size_t max_chars)
+{
+	/* The highlighting depends on the query only, not on which hit the
+	 * text belongs to; i is accepted for the caller's readability. */
+	(void)i;
+	if (!res || !text || !len)
+		return "";
+	try {
+		const unsigned flags = Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
+			Xapian::MSet::SNIPPET_EXHAUSTIVE |
+			Xapian::MSet::SNIPPET_CJK_NGRAM;
+		res->snippets.emplace_back(tidy_marks(res->mset.snippet(std::string(text, len),
+			max_chars, Xapian::Stem(), flags, "<mark>", "</mark>", OMIT), res->grouped));
+		return res->snippets.back().c_str();
+	} catch (...) {
+		return "";
+	}
+}
+
+size_t pxap_results_facet_count(const pxap_results *res, int facet)
+{
+	if (!res || facet < 0 || facet >= NFACETS)
+		return 0;
+	return res->facets[facet].size();
+}
+
+const char *pxap_results_facet_name(const pxap_results *res, int facet, size_t i)
+{
+	if (!res || facet < 0 || facet >= NFACETS || i >= res->facets[facet].size())
+		return NULL;
+	return res->facets[facet][i].name.c_str();
+}
+
+size_t pxap_results_facet_freq(const pxap_results *res, int facet, size_t i)
+{
+	if (!res || facet < 0 || facet >= NFACETS || i >= res->facets[facet].size())
+		return 0;
+	return res->facets[facet][i].freq;
+}
+
+void pxap_results_free(pxap_results *res)
+{
+	delete res;
+}

@@ -1,0 +1,113 @@
+/* xap.h: the portal's only door to Xapian, a plain C API (pxap_*).
+ *
+ * xap.cc is the only C++ in the project; no exception crosses this header.
+ * Every function that can fail returns 0 (or a non-NULL handle) on success
+ * and -1 (or NULL) on failure with a message in err (errlen bytes).
+ *
+ * Index layout (shared by writer and reader):
+ *   terms: "Q<id>" unique id; "XT<doc_type>", "XS<sector>", "XY<year>",
+ *          "XC<case>" (one per case), "XA<group>" access groups;
+ *          title text with prefix "S" (and unprefixed, weighted x3);
+ *          body text unprefixed. All text goes through TermGenerator with
+ *          FLAG_CJK_NGRAM.
+ *   values: 0 doc_type, 1 sector, 2 year (facets, ValueCountMatchSpy);
+ *           3 date as sortable serialised seconds since the epoch.
+ *   data:   the id.
+ * Handles are process-lifetime objects opened after fork(), one per worker. */
+#ifndef PORTAL_XAP_H
+#define PORTAL_XAP_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pxap_writer pxap_writer;
+typedef struct pxap_reader pxap_reader;
+typedef struct pxap_results pxap_results;
+
+struct pxap_doc {
+	const char *id;		/* required */
+	const char *title;	/* may be NULL */
+	const char *body;	/* UTF-8, may be NULL */
+	size_t body_len;
+	const char *doc_type;	/* may be NULL */
+	const char *sector;	/* may be NULL */
+	const char *year;	/* "2014", may be NULL */
+	long long date;		/* seconds since the epoch, for sort=date */
+	const char *const *cases;	/* ncases strings like "audit:12" */
+	size_t ncases;
+	const char *const *access;	/* naccess group names like "public", "u:7" */
+	size_t naccess;
+};
+
+/* Writer: the single Xapian writer (the indexer). Creates the database when
+ * missing; fails (DatabaseLockError) while another writer holds it. */
+pxap_writer *pxap_writer_open(const char *path, char *err, size_t errlen);
+/* Add or replace the document with this id (replace_document on "Q<id>").
+ * NULL or "" optional fields are left out. Fails, changing nothing, when the
+ * id or a type/sector/year/case/access value makes a term over 245 bytes.
+ * Changes are invisible to readers until pxap_writer_commit. */
+int pxap_writer_put(pxap_writer *w, const struct pxap_doc *doc, char *err, size_t errlen);
+/* Delete by id; an unknown id is not an error. */
+int pxap_writer_delete(pxap_writer *w, const char *id, char *err, size_t errlen);
+int pxap_writer_commit(pxap_writer *w, char *err, size_t errlen);
+/* Commits anything pending, ignoring errors (commit first to see them),
+ * and frees w. */
+void pxap_writer_close(pxap_writer *w);
+
+/* Reader. pxap_search (and pxap_reader_doccount) reopens the database
+ * first, so new commits are seen without restarting, and retries on
+ * DatabaseModifiedError. An index rebuilt elsewhere and renamed into place
+ * (a new directory at path) is noticed and opened afresh. Opening fails
+ * when no database exists at path yet. */
+pxap_reader *pxap_reader_open(const char *path, char *err, size_t errlen);
+void pxap_reader_close(pxap_reader *r);
+
+struct pxap_query {
+	/* User query text, UTF-8; NULL or blank matches all. Words are
+	 * ANDed; also "phrases", OR, NOT, -word, title:word and the filters
+	 * type: sector: year: case:. A Chinese word matches documents that
+	 * contain all of its characters and adjacent pairs. */
+	const char *q;
+	const char *doc_type, *sector, *year, *case_id;	/* filters, NULL or "" = any */
+	/* Access: when all_access is 0, only documents carrying at least one
+	 * of these groups match (naccess 0 then matches nothing). */
+	int all_access;
+	const char *const *access;
+	size_t naccess;
+	size_t offset, limit;
+	int sort_by_date;	/* newest first; else relevance */
+};
+
+/* Run a query. The results own everything they return; free with
+ * pxap_results_free. A query string Xapian cannot parse falls back to plain
+ * terms rather than failing. */
+pxap_results *pxap_search(pxap_reader *r, const struct pxap_query *q, char *err, size_t errlen);
+size_t pxap_results_total(const pxap_results *res);	/* exact total of matches */
+size_t pxap_results_count(const pxap_results *res);	/* hits on this page */
+const char *pxap_results_id(const pxap_results *res, size_t i);
+double pxap_results_score(const pxap_results *res, size_t i);	/* percent 0..100 */
+/* An HTML-safe snippet of text (the document's full text) for hit i: text
+ * is HTML-escaped and query matches (Chinese too) are wrapped in
+ * <mark>...</mark>, with "…" where text was cut. max_chars is Xapian's
+ * target length in bytes of text (a Chinese character is 3 bytes). Terms
+ * searched only as title:word are not marked. Owned by res, valid until
+ * pxap_results_free. Never NULL ("" for no text). */
+const char *pxap_results_snippet(pxap_results *res, size_t i, const char *text, size_t len, size_t max_chars);
+/* Facets over all matches (not just the page), computed inside Xapian so
+ * they count only what the access filter lets through.
+ * facet: 0 doc_type, 1 sector, 2 year. */
+size_t pxap_results_facet_count(const pxap_results *res, int facet);
+const char *pxap_results_facet_name(const pxap_results *res, int facet, size_t i);
+size_t pxap_results_facet_freq(const pxap_results *res, int facet, size_t i);
+void pxap_results_free(pxap_results *res);
+
+/* Number of documents in the database (for fsck), or -1. */
+long pxap_reader_doccount(pxap_reader *r, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,122 @@
+/* test-core.c: unit tests for the request plumbing: arena, buf, URL and
+ * query decoding, HTML escaping. */
+#include "arena.h"
+#include "buf.h"
+#include "html.h"
+#include "url.h"
+
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cleanup_runs;
+static void count_cleanup(void *p) { cleanup_runs += *(int *)p; }
+
+START_TEST(arena_allocates_zeroed_aligned_and_cleans_up)
+{
+	struct arena *a = arena_new();
+	static int one = 1;
+	cleanup_runs = 0;
+	for (int i = 0; i < 2000; i++) {
+		unsigned char *p = arena_alloc(a, (size_t)(i % 97) + 1);
+		ck_assert_uint_eq((uintptr_t)p % 16, 0);
+		for (int k = 0; k < i % 97 + 1; k++)
+			ck_assert_uint_eq(p[k], 0);
+		memset(p, 0xAB, (size_t)(i % 97) + 1);
+	}
+	char *big = arena_alloc(a, 1 << 20);	/* larger than a block */
+	big[(1 << 20) - 1] = 'x';
+	ck_assert_str_eq(arena_printf(a, "%s-%d", "ab", 12), "ab-12");
+	ck_assert_str_eq(arena_strndup(a, "abcdef", 3), "abc");
+	arena_on_destroy(a, count_cleanup, &one);
+	arena_on_destroy(a, count_cleanup, &one);
+	arena_own(a, malloc(10));
+	arena_destroy(a);
+	ck_assert_int_eq(cleanup_runs, 2);
+}
+END_TEST
+
+START_TEST(buf_appends_formats_and_detaches)
+{
+	struct buf b = BUF_INIT;
+	ck_assert_str_eq(buf_str(&b), "");
+	for (int i = 0; i < 1000; i++)
+		buf_printf(&b, "%d,", i);
+	ck_assert_uint_eq(b.len, strlen(b.data));
+	ck_assert(strncmp(b.data, "0,1,2,", 6) == 0);
+	buf_reset(&b);
+	buf_append(&b, "a\0b", 3);
+	ck_assert_uint_eq(b.len, 3);
+	char *s = buf_detach(&b);
+	ck_assert_int_eq(s[2], 'b');
+	ck_assert_ptr_null(b.data);
+	free(s);
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(url_decode_handles_escapes_and_refuses_bad_ones)
+{
+	struct arena *a = arena_new();
+	ck_assert_str_eq(url_decode(a, "a%20b+c", 7, 1), "a b c");
+	ck_assert_str_eq(url_decode(a, "a+b", 3, 0), "a+b");
+	ck_assert_str_eq(url_decode(a, "%E6%B8%85%e6%b4%81", 18, 1), "清洁");
+	ck_assert_ptr_null(url_decode(a, "%G1", 3, 1));
+	ck_assert_ptr_null(url_decode(a, "%4", 2, 1));
+	ck_assert_ptr_null(url_decode(a, "%", 1, 1));
+	ck_assert_ptr_null(url_decode(a, "a%00b", 5, 1));
+	arena_destroy(a);
+}
+END_TEST
+
+START_TEST(url_query_splits_pairs)
+{
+	struct arena *a = arena_new();
+	struct url_param *p;
+	int n = url_parse_query(a, "q=%E6%B8%85%E6%B4%81+%E7%94%9F%E4%BA%A7&page=2&&empty=&flag", &p);
+	ck_assert_int_eq(n, 4);
+	ck_assert_str_eq(p[0].name, "q");
+	ck_assert_str_eq(p[0].value, "清洁 生产");
+	ck_assert_str_eq(p[1].value, "2");
+	ck_assert_str_eq(p[2].name, "empty");
+	ck_assert_str_eq(p[2].value, "");
+	ck_assert_str_eq(p[3].name, "flag");
+	ck_assert_int_eq(url_parse_query(a, "", &p), 0);
+	ck_assert_int_eq(url_parse_query(a, "q=%zz", &p), -1);
+	ck_assert_str_eq(url_encode(a, "清 a/b"), "%E6%B8%85%20a%2Fb");
+	arena_destroy(a);
+}
+END_TEST
+
+START_TEST(html_escapes_every_special_character)
+{
+	struct buf b = BUF_INIT;
+	html_txt(&b, "<script>alert('x')</script> & \"q\"");
+	ck_assert_str_eq(b.data, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+	buf_reset(&b);
+	html_raw(&b, "<p>");
+	html_txtf(&b, "%s<%d>", "清洁", 5);
+	html_attr(&b, "\" onload=\"x");
+	ck_assert_str_eq(b.data, "<p>清洁&lt;5&gt;&quot; onload=&quot;x");
+	ck_assert_uint_eq(html_escaped_len("a&b", 3), 7);
+	buf_free(&b);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("core");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, arena_allocates_zeroed_aligned_and_cleans_up);
+	tcase_add_test(tc, buf_appends_formats_and_detaches);
+	tcase_add_test(tc, url_decode_handles_escapes_and_refuses_bad_ones);
+	tcase_add_test(tc, url_query_splits_pairs);
+	tcase_add_test(tc, html_escapes_every_special_character);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,611 @@
+/* test-xap.c: unit tests for the Xapian wrapper, through xap.h only.
+ *
+ * Covers src/xap.cc: indexing (CJK n-grams, title prefix, boolean terms,
+ * values), replace and delete by id, query parsing and its fallback for
+ * broken syntax, field and access filters, exact totals and paging, sort by
+ * date, facets under the access filter, HTML-safe snippets with <mark>, and
+ * a reader picking up a commit (or a rebuilt index) without being reopened
+ * by its caller.
+ *
+ * Each test gets a fresh index in a mkdtemp() directory ($TMPDIR or /tmp)
+ * holding the five documents below, an open writer and an open reader. */
+#include "xap.h"
+
+#include <check.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[200];
+static pxap_writer *w;
+static pxap_reader *r;
+static char err[256];
+
+static const char *const pub[] = { "public" };
+static const char *const u7[] = { "u:7" };
+static const char *const pub_u7[] = { "public", "u:7" };
+static const char *const audit12[] = { "audit:12" };
+static const char *const audit12_13[] = { "audit:12", "audit:13" };
+
+#define D1_BODY "本报告介绍北京市某化工企业的清洁生产审核过程，包括节能降耗措施。"
+#define D2_BODY "医院节水改造项目采用中水回用技术，年节水三万吨。Water saving retrofit."
+#define D3_BODY "清洁生产 internal budget figures <script>alert(1)</script> & more"
+#define D4_BODY "Energy audit report. The steel plant reduced coal use."
+#define D5_BODY "A guide to cleaner production audits 清洁生产指南"
+
+/* Dates, oldest first: d1 < d5 < d4 < d2 < d3. */
+static const struct pxap_doc docs[] = {
+	{ .id = "d1", .title = "清洁生产审核报告", .body = D1_BODY, .body_len = sizeof D1_BODY - 1,
+	  .doc_type = "report", .sector = "chemical", .year = "2014", .date = 1393632000,
+	  .cases = audit12, .ncases = 1, .access = pub, .naccess = 1 },
+	{ .id = "d2", .title = "北京市医院节水改造", .body = D2_BODY, .body_len = sizeof D2_BODY - 1,
+	  .doc_type = "case", .sector = "health", .year = "2016", .date = 1452384000,
+	  .access = pub, .naccess = 1 },
+	{ .id = "d3", .title = "Restricted internal memo", .body = D3_BODY, .body_len = sizeof D3_BODY - 1,
+	  .doc_type = "memo", .sector = "chemical", .year = "2016", .date = 1470009600,
+	  .access = u7, .naccess = 1 },
+	{ .id = "d4", .title = "Energy audit of a steel plant", .body = D4_BODY, .body_len = sizeof D4_BODY - 1,
+	  .doc_type = "report", .sector = "steel", .year = "2015", .date = 1430438400,
+	  .access = pub_u7, .naccess = 2 },
+	{ .id = "d5", .title = "Cleaner production guide", .body = D5_BODY, .body_len = sizeof D5_BODY - 1,
+	  .doc_type = "guide", .sector = "chemical", .year = "2014", .date = 1401580800,
+	  .cases = audit12_13, .ncases = 2, .access = pub, .naccess = 1 },
+};
+#define NDOCS (sizeof docs / sizeof docs[0])
+
+static void setup(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	int n = snprintf(dir, sizeof dir, "%s/test-xap.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	ck_assert(n > 0 && (size_t)n < sizeof dir);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	w = pxap_writer_open(dir, err, sizeof err);
+	ck_assert_msg(w != NULL, "writer: %s", err);
+	for (size_t i = 0; i < NDOCS; i++)
+		ck_assert_msg(pxap_writer_put(w, &docs[i], err, sizeof err) == 0, "put: %s", err);
+	ck_assert_msg(pxap_writer_commit(w, err, sizeof err) == 0, "commit: %s", err);
+	r = pxap_reader_open(dir, err, sizeof err);
+	ck_assert_msg(r != NULL, "reader: %s", err);
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+static void teardown(void)
+{
+	pxap_reader_close(r);
+	pxap_writer_close(w);
+	r = NULL;
+	w = NULL;
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A query seeing everything, matching q, first page of 100. */
+static struct pxap_query everything(const char *q)
+{
+	struct pxap_query pq = { .q = q, .all_access = 1, .limit = 100 };
+	return pq;
+}
+
+/* The same, as an anonymous visitor who sees only "public". */
+static struct pxap_query public_only(const char *q)
+{
+	struct pxap_query pq = { .q = q, .access = pub, .naccess = 1, .limit = 100 };
+	return pq;
+}
+
+static pxap_results *run(const struct pxap_query *pq)
+{
+	pxap_results *res = pxap_search(r, pq, err, sizeof err);
+	ck_assert_msg(res != NULL, "search '%s': %s", pq->q ? pq->q : "(null)", err);
+	return res;
+}
+
+/* Total matches of the query. */
+static size_t total(struct pxap_query pq)
+{
+	pxap_results *res = run(&pq);
+	size_t n = pxap_results_total(res);
+	pxap_results_free(res);
+	return n;
+}
+
+static int has_id(const pxap_results *res, const char *id)
+{
+	for (size_t i = 0; i < pxap_results_count(res); i++)
+		if (strcmp(pxap_results_id(res, i), id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Frequency of a facet value, 0 when absent. */
+static size_t facet(const pxap_results *res, int f, const char *name)
+{
+	for (size_t i = 0; i < pxap_results_facet_count(res, f); i++)
+		if (strcmp(pxap_results_facet_name(res, f, i), name) == 0)
+			return pxap_results_facet_freq(res, f, i);
+	return 0;
+}
+
+START_TEST(test_chinese_word)
+{
+	struct pxap_query pq = everything("清洁生产");
+	pxap_results *res = run(&pq);
+	ck_assert_uint_eq(pxap_results_total(res), 3);
+	ck_assert(has_id(res, "d1"));
+	ck_assert(has_id(res, "d3"));
+	ck_assert(has_id(res, "d5"));
+	pxap_results_free(res);
+
+	pq = everything("节水");
+	res = run(&pq);
+	ck_assert_uint_eq(pxap_results_total(res), 1);
+	ck_assert_str_eq(pxap_results_id(res, 0), "d2");
+	ck_assert(pxap_results_score(res, 0) > 0 && pxap_results_score(res, 0) <= 100);
+	pxap_results_free(res);
+
+	/* Body-only word, and a single character. */
+	ck_assert_uint_eq(total(everything("中水")), 1);
+	ck_assert_uint_eq(total(everything("审")), 1);
+	ck_assert_uint_eq(total(everything("北京市")), 2);
+}
+END_TEST
+
+START_TEST(test_absent_word)
+{
+	ck_assert_uint_eq(total(everything("不存在")), 0);
+	ck_assert_uint_eq(total(everything("zebra")), 0);
+	/* Characters present, but never adjacent: the bigram is missing. */
+	ck_assert_uint_eq(total(everything("水洁")), 0);
+}
+END_TEST
+
+START_TEST(test_and_narrows)
+{
+	ck_assert_uint_eq(total(everything("清洁生产 指南")), 1);
+	ck_assert_uint_eq(total(everything("北京市")), 2);
+	ck_assert_uint_eq(total(everything("北京市 医院")), 1);
+	ck_assert_uint_eq(total(everything("steel plant")), 1);
+	ck_assert_uint_eq(total(everything("coal guide")), 0);
+	ck_assert_uint_eq(total(everything("coal OR guide")), 2);
+	ck_assert_uint_eq(total(everything("energy OR 节水")), 2);
+	ck_assert_uint_eq(total(everything("清洁生产 -budget")), 2);
+	ck_assert_uint_eq(total(everything("NOT budget")), NDOCS - 1);
+	/* No stemming: "audit" does not match "audits". */
+	ck_assert_uint_eq(total(everything("audit")), 1);
+}
+END_TEST
+
+START_TEST(test_title_prefix)
+{
+	ck_assert_uint_eq(total(everything("title:节水")), 1);
+	ck_assert_uint_eq(total(everything("title:中水")), 0);
+	ck_assert_uint_eq(total(everything("title:guide")), 1);
+}
+END_TEST
+
+START_TEST(test_phrase)
+{
+	ck_assert_uint_eq(total(everything("\"清洁生产审核\"")), 1);
+	ck_assert_uint_eq(total(everything("\"steel plant\"")), 1);
+	ck_assert_uint_eq(total(everything("\"plant steel\"")), 0);
+}
+END_TEST
+
+START_TEST(test_access_filter)
+{
+	ck_assert_uint_eq(total(everything("")), NDOCS);
+	ck_assert_uint_eq(total(everything(NULL)), NDOCS);
+	ck_assert_uint_eq(total(public_only("")), 4);
+	ck_assert_uint_eq(total(public_only("清洁生产")), 2);
+	ck_assert_uint_eq(total(public_only("budget")), 0);
+
+	struct pxap_query pq = everything("");
+	pq.all_access = 0;
+	pq.access = u7;
+	pq.naccess = 1;
+	ck_assert_uint_eq(total(pq), 2);
+
+	/* No groups: nothing at all, and no facets either. */
+	pq.naccess = 0;
+	pxap_results *res = run(&pq);
+	ck_assert_uint_eq(pxap_results_total(res), 0);
+	ck_assert_uint_eq(pxap_results_count(res), 0);
+	ck_assert_uint_eq(pxap_results_facet_count(res, 0), 0);
+	pxap_results_free(res);
+
+	/* Facets count only what the filter lets through. */
+	pq = public_only("");
+	res = run(&pq);
+	ck_assert_uint_eq(facet(res, 0, "memo"), 0);
+	ck_assert_uint_eq(facet(res, 0, "report"), 2);
+	ck_assert_uint_eq(facet(res, 1, "chemical"), 2);
+	ck_assert_uint_eq(facet(res, 2, "2016"), 1);
+	ck_assert(!has_id(res, "d3"));
+	pxap_results_free(res);
+}
+END_TEST
+
+START_TEST(test_field_filters)
+{
+	struct pxap_query pq = everything("");
+	pq.doc_type = "report";
+	ck_assert_uint_eq(total(pq), 2);
+	pq.year = "2014";
+	pxap_results *res = run(&pq);
+	ck_assert_uint_eq(pxap_results_total(res), 1);
+	ck_assert_str_eq(pxap_results_id(res, 0), "d1");
+	pxap_results_free(res);
+
+	pq = everything("");
+	pq.year = "2016";
+	ck_assert_uint_eq(total(pq), 2);
+	pq = everything("清洁生产");
+	pq.sector = "chemical";
+	ck_assert_uint_eq(total(pq), 3);
+	pq.sector = "steel";
+	ck_assert_uint_eq(total(pq), 0);
+	pq = everything("");
+	pq.case_id = "audit:12";
+	ck_assert_uint_eq(total(pq), 2);
+	pq.case_id = "audit:13";
+	ck_assert_uint_eq(total(pq), 1);
+	/* An empty filter is no filter. */
+	pq = everything("");
+	pq.doc_type = "";
+	ck_assert_uint_eq(total(pq), NDOCS);
+
+	/* The same filters typed into the query. */
+	ck_assert_uint_eq(total(everything("type:report")), 2);
+	ck_assert_uint_eq(total(everything("type:report year:2015")), 1);
+	ck_assert_uint_eq(total(everything("case:audit:13")), 1);
+	ck_assert_uint_eq(total(everything("sector:chemical 清洁生产")), 3);
+	ck_assert_uint_eq(total(public_only("sector:chemical 清洁生产")), 2);
+}
+END_TEST
+
+START_TEST(test_replace)
+{
+	struct pxap_doc d = docs[0];
+	d.title = "更新后的标题";
+	d.body = "新的正文";
+	d.body_len = strlen(d.body);
+	ck_assert_int_eq(pxap_writer_put(w, &d, err, sizeof err), 0);
+	ck_assert_int_eq(pxap_writer_put(w, &d, err, sizeof err), 0);
+	ck_assert_int_eq(pxap_writer_commit(w, err, sizeof err), 0);
+
+	ck_assert_int_eq(pxap_reader_doccount(r, err, sizeof err), NDOCS);
+	struct pxap_query pq = everything("更新");
+	pxap_results *res = run(&pq);
+	ck_assert_uint_eq(pxap_results_total(res), 1);
+	ck_assert_str_eq(pxap_results_id(res, 0), "d1");
+	pxap_results_free(res);
+	ck_assert_uint_eq(total(everything("审核")), 0);
+	ck_assert_uint_eq(total(everything("清洁生产")), 2);
+}
+END_TEST
+
+START_TEST(test_delete)
+{
+	ck_assert_int_eq(pxap_writer_delete(w, "d2", err, sizeof err), 0);
+	ck_assert_int_eq(pxap_writer_delete(w, "no-such-id", err, sizeof err), 0);
+	ck_assert_int_eq(pxap_writer_commit(w, err, sizeof err), 0);
+	ck_assert_int_eq(pxap_reader_doccount(r, err, sizeof err), NDOCS - 1);
+	ck_assert_uint_eq(total(everything("节水")), 0);
+	ck_assert_uint_eq(total(everything("")), NDOCS - 1);
+}
+END_TEST
+
+START_TEST(test_paging)
+{
+	const char *seen[NDOCS] = { 0 };
+	size_t nseen = 0;
+	for (size_t off = 0; off < NDOCS + 2; off += 2) {
+		struct pxap_query pq = everything("");
+		pq.offset = off;
+		pq.limit = 2;
+		pxap_results *res = run(&pq);
+		ck_assert_uint_eq(pxap_results_total(res), NDOCS);
+		size_t want = off >= NDOCS ? 0 : (NDOCS - off < 2 ? NDOCS - off : 2);
+		ck_assert_uint_eq(pxap_results_count(res), want);
+		for (size_t i = 0; i < pxap_results_count(res); i++) {
+			const char *id = pxap_results_id(res, i);
+			for (size_t j = 0; j < nseen; j++)
+				ck_assert_str_ne(seen[j], id);
+			/* ids point at static test data, so they outlive res */
+			for (size_t j = 0; j < NDOCS; j++)
+				if (strcmp(docs[j].id, id) == 0)
+					seen[nseen++] = docs[j].id;
+		}
+		ck_assert_ptr_null(pxap_results_id(res, pxap_results_count(res)));
+		pxap_results_free(res);
+	}
+	ck_assert_uint_eq(nseen, NDOCS);
+
+	/* Limit 0 still counts and facets everything. */
+	struct pxap_query pq = everything("");
+	pq.limit = 0;
+	pxap_results *res = run(&pq);
+	ck_assert_uint_eq(pxap_results_total(res), NDOCS);
+	ck_assert_uint_eq(pxap_results_count(res), 0);
+	ck_assert_uint_eq(facet(res, 1, "chemical"), 3);
+	pxap_results_free(res);
+}
+END_TEST
+
+START_TEST(test_sort_by_date)
+{
+	static const char *const newest_first[] = { "d3", "d2", "d4", "d5", "d1" };
+	struct pxap_query pq = everything("");
+	pq.sort_by_date = 1;
+	pxap_results *res = run(&pq);
+	ck_assert_uint_eq(pxap_results_count(res), NDOCS);
+	for (size_t i = 0; i < NDOCS; i++)
+		ck_assert_str_eq(pxap_results_id(res, i), newest_first[i]);
+	pxap_results_free(res);
+
+	/* With a text query and paging. */
+	pq = everything("清洁生产");
+	pq.sort_by_date = 1;
+	pq.offset = 1;
+	pq.limit = 1;
+	res = run(&pq);
+	ck_assert_uint_eq(pxap_results_total(res), 3);
+	ck_assert_str_eq(pxap_results_id(res, 0), "d5");
+	pxap_results_free(res);
+}
+END_TEST
+
+START_TEST(test_snippet_cjk)
+{
+	struct pxap_query pq = everything("节水");
+	pxap_results *res = run(&pq);
+	ck_assert_uint_eq(pxap_results_count(res), 1);
+	const char *s = pxap_results_snippet(res, 0, D2_BODY, strlen(D2_BODY), 200);
+	ck_assert_ptr_nonnull(strstr(s, "医院<mark>节水</mark>改造"));
+	ck_assert_ptr_nonnull(strstr(s, "年<mark>节水</mark>三万吨"));
+	/* The 水 of 中水 is only part of the query word: not marked. */
+	ck_assert_ptr_nonnull(strstr(s, "中水回用"));
+	const char *s2 = pxap_results_snippet(res, 0, docs[1].title, strlen(docs[1].title), 200);
+	ck_assert_ptr_nonnull(strstr(s2, "<mark>节水</mark>"));
+	/* The first snippet is still valid after the second. */
+	ck_assert_ptr_nonnull(strstr(s, "<mark>节水</mark>"));
+	/* Xapian's highlighter ignores prefixed query terms, so a title:
+	 * search yields the text unmarked (but still a snippet). */
+	pxap_results_free(res);
+	pq = everything("title:节水");
+	res = run(&pq);
+	ck_assert_uint_eq(pxap_results_count(res), 1);
+	s = pxap_results_snippet(res, 0, docs[1].title, strlen(docs[1].title), 200);
+	ck_assert_str_eq(s, "北京市医院节水改造");
+	/* No text: empty, never NULL. */
+	ck_assert_str_eq(pxap_results_snippet(res, 0, NULL, 0, 200), "");
+	pxap_results_free(res);
+}
+END_TEST
+
+START_TEST(test_snippet_cjk_single)
+{
+	/* A one-character query word is marked wherever it occurs. */
+	struct pxap_query pq = everything("水");
+	pxap_results *res = run(&pq);
+	ck_assert_uint_eq(pxap_results_count(res), 1);
+	const char *s = pxap_results_snippet(res, 0, D2_BODY, strlen(D2_BODY), 200);
+	ck_assert_ptr_nonnull(strstr(s, "节<mark>水</mark>改造"));
+	ck_assert_ptr_nonnull(strstr(s, "中<mark>水</mark>回用"));
+	pxap_results_free(res);
+
+	/* A quoted phrase is marked as one run. */
+	pq = everything("\"清洁生产审核\"");
+	res = run(&pq);
+	ck_assert_uint_eq(pxap_results_count(res), 1);
+	s = pxap_results_snippet(res, 0, D1_BODY, strlen(D1_BODY), 300);
+	ck_assert_ptr_nonnull(strstr(s, "<mark>清洁生产审核</mark>"));
+	pxap_results_free(res);
+
+	/* A small budget still yields a snippet around the match. */
+	pq = everything("节能");
+	res = run(&pq);
+	s = pxap_results_snippet(res, 0, D1_BODY, strlen(D1_BODY), 30);
+	ck_assert_ptr_nonnull(strstr(s, "<mark>节能</mark>"));
+	ck_assert(strlen(s) < strlen(D1_BODY));
+	pxap_results_free(res);
+}
+END_TEST
+
+START_TEST(test_snippet_escapes)
+{
+	struct pxap_query pq = everything("budget");
+	pxap_results *res = run(&pq);
+	ck_assert_uint_eq(pxap_results_count(res), 1);
+	const char *s = pxap_results_snippet(res, 0, D3_BODY, strlen(D3_BODY), 300);
+	ck_assert_ptr_nonnull(strstr(s, "<mark>budget</mark>"));
+	ck_assert_ptr_null(strstr(s, "<script"));
+	ck_assert_ptr_nonnull(strstr(s, "&lt;script&gt;"));
+	ck_assert_ptr_nonnull(strstr(s, "&amp;"));
+	pxap_results_free(res);
+
+	/* Match-all has nothing to highlight but still escapes. */
+	pq = everything("");
+	res = run(&pq);
+	s = pxap_results_snippet(res, 0, D3_BODY, strlen(D3_BODY), 300);
+	ck_assert_ptr_null(strstr(s, "<script"));
+	ck_assert_ptr_null(strstr(s, "<mark>"));
+	ck_assert_ptr_nonnull(strstr(s, "&lt;script&gt;"));
+	pxap_results_free(res);
+}
+END_TEST
+
+START_TEST(test_facets)
+{
+	struct pxap_query pq = everything("");
+	pxap_results *res = run(&pq);
+	/* doc_type: count descending, then name. */
+	static const char *const types[] = { "report", "case", "guide", "memo" };
+	static const size_t type_freq[] = { 2, 1, 1, 1 };
+	ck_assert_uint_eq(pxap_results_facet_count(res, 0), 4);
+	for (size_t i = 0; i < 4; i++) {
+		ck_assert_str_eq(pxap_results_facet_name(res, 0, i), types[i]);
+		ck_assert_uint_eq(pxap_results_facet_freq(res, 0, i), type_freq[i]);
+	}
+	ck_assert_str_eq(pxap_results_facet_name(res, 1, 0), "chemical");
+	ck_assert_uint_eq(pxap_results_facet_freq(res, 1, 0), 3);
+	static const char *const years[] = { "2014", "2016", "2015" };
+	ck_assert_uint_eq(pxap_results_facet_count(res, 2), 3);
+	for (size_t i = 0; i < 3; i++)
+		ck_assert_str_eq(pxap_results_facet_name(res, 2, i), years[i]);
+	/* Out of range. */
+	ck_assert_uint_eq(pxap_results_facet_count(res, 3), 0);
+	ck_assert_ptr_null(pxap_results_facet_name(res, 0, 4));
+	pxap_results_free(res);
+
+	/* Facets follow the query, not just the page. */
+	pq = everything("清洁生产");
+	pq.limit = 1;
+	res = run(&pq);
+	ck_assert_uint_eq(facet(res, 1, "chemical"), 3);
+	ck_assert_uint_eq(facet(res, 0, "memo"), 1);
+	ck_assert_uint_eq(facet(res, 0, "case"), 0);
+	pxap_results_free(res);
+}
+END_TEST
+
+START_TEST(test_broken_syntax)
+{
+	static const char *const queries[] = {
+		"\"清洁生产", "(节水", "节水 AND", "AND", "NOT", "a OR", "\"", ")", "-",
+		"title:", "type:", "*", "((((", "\"\"\"", "清洁生产 +", "\xff\xfe",
+	};
+	for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+		struct pxap_query pq = everything(queries[i]);
+		pxap_results *res = pxap_search(r, &pq, err, sizeof err);
+		ck_assert_msg(res != NULL, "query '%s' failed: %s", queries[i], err);
+		pxap_results_free(res);
+	}
+	/* Unbalanced quote still finds the words. */
+	ck_assert_uint_eq(total(everything("\"清洁生产")), 3);
+	ck_assert_uint_eq(total(everything("(节水")), 1);
+}
+END_TEST
+
+START_TEST(test_reader_sees_commit)
+{
+	ck_assert_uint_eq(total(everything("钢铁")), 0);
+	struct pxap_doc d = {
+		.id = "d6", .title = "钢铁企业能效", .doc_type = "report", .year = "2017",
+		.date = 1500000000, .access = pub, .naccess = 1,
+	};
+	ck_assert_int_eq(pxap_writer_put(w, &d, err, sizeof err), 0);
+	/* Not committed yet: invisible. */
+	ck_assert_uint_eq(total(everything("钢铁")), 0);
+	ck_assert_int_eq(pxap_writer_commit(w, err, sizeof err), 0);
+	ck_assert_uint_eq(total(public_only("钢铁")), 1);
+	ck_assert_int_eq(pxap_reader_doccount(r, err, sizeof err), NDOCS + 1);
+}
+END_TEST
+
+START_TEST(test_reader_sees_rebuild)
+{
+	/* An index rebuilt elsewhere and renamed into place, with a revision
+	 * no newer than the one the reader has open. */
+	char fresh[sizeof dir + 8], old[sizeof dir + 8];
+	snprintf(fresh, sizeof fresh, "%s.new", dir);
+	snprintf(old, sizeof old, "%s.old", dir);
+	pxap_writer *w2 = pxap_writer_open(fresh, err, sizeof err);
+	ck_assert_msg(w2 != NULL, "writer: %s", err);
+	struct pxap_doc d = { .id = "n1", .title = "重建索引", .access = pub, .naccess = 1 };
+	ck_assert_int_eq(pxap_writer_put(w2, &d, err, sizeof err), 0);
+	ck_assert_int_eq(pxap_writer_commit(w2, err, sizeof err), 0);
+	pxap_writer_close(w2);
+
+	ck_assert_uint_eq(total(everything("")), NDOCS);
+	ck_assert_int_eq(rename(dir, old), 0);
+	ck_assert_int_eq(rename(fresh, dir), 0);
+	ck_assert_uint_eq(total(everything("")), 1);
+	ck_assert_uint_eq(total(everything("重建")), 1);
+	ck_assert_int_eq(pxap_reader_doccount(r, err, sizeof err), 1);
+	/* The fixture's writer still holds the old index; clean it too. */
+	pxap_writer_close(w);
+	w = NULL;
+	nftw(old, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+	struct pxap_doc d = { .title = "no id" };
+	err[0] = '\0';
+	ck_assert_int_eq(pxap_writer_put(w, &d, err, sizeof err), -1);
+	ck_assert(err[0] != '\0');
+
+	char big[400];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	d.id = big;
+	err[0] = '\0';
+	ck_assert_int_eq(pxap_writer_put(w, &d, err, sizeof err), -1);
+	ck_assert(err[0] != '\0');
+
+	char missing[sizeof dir + 16];
+	snprintf(missing, sizeof missing, "%s/missing", dir);
+	err[0] = '\0';
+	ck_assert_ptr_null(pxap_reader_open(missing, err, sizeof err));
+	ck_assert(err[0] != '\0');
+
+	/* A second writer on the same index is refused, not fatal. */
+	err[0] = '\0';
+	ck_assert_ptr_null(pxap_writer_open(dir, err, sizeof err));
+	ck_assert(err[0] != '\0');
+
+	/* A tiny err buffer is truncated, not overrun. */
+	char tiny[4] = "abc";
+	ck_assert_ptr_null(pxap_reader_open(missing, tiny, 2));
+	ck_assert_uint_eq(strlen(tiny), 1);
+	ck_assert_ptr_null(pxap_search(r, NULL, NULL, 0));
+}
+END_TEST
+
+static Suite *xap_suite(void)
+{
+	Suite *s = suite_create("xap");
+	TCase *tc = tcase_create("index");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_chinese_word);
+	tcase_add_test(tc, test_absent_word);
+	tcase_add_test(tc, test_and_narrows);
+	tcase_add_test(tc, test_title_prefix);
+	tcase_add_test(tc, test_phrase);
+	tcase_add_test(tc, test_access_filter);
+	tcase_add_test(tc, test_field_filters);
+	tcase_add_test(tc, test_replace);
+	tcase_add_test(tc, test_delete);
+	tcase_add_test(tc, test_paging);
+	tcase_add_test(tc, test_sort_by_date);
+	tcase_add_test(tc, test_snippet_cjk);
+	tcase_add_test(tc, test_snippet_cjk_single);
+	tcase_add_test(tc, test_snippet_escapes);
+	tcase_add_test(tc, test_facets);
+	tcase_add_test(tc, test_broken_syntax);
+	tcase_add_test(tc, test_reader_sees_commit);
+	tcase_add_test(tc, test_reader_sees_rebuild);
+	tcase_add_test(tc, test_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(xap_suite());
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
