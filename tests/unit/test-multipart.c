@@ -218,7 +218,7 @@ START_TEST(test_boundary_refuses)
 {
 	char small[4];
 
-	boundary_bad(NULL);
+	ck_assert_int_eq(multipart_boundary(NULL, small, sizeof small), -1);
 	boundary_bad("");
 	boundary_bad("multipart/form-data");
 	boundary_bad("multipart/form-data;");

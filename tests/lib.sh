@@ -1,0 +1,96 @@
+# lib.sh: shared setup for the end-to-end tests (tNNNN-*.sh).
+#
+# Each test sources this file, calls start_instance to get a private portal
+# (./portal up with a temp PORTAL_DATA on a free port, real nginx, real
+# FastCGI programs, real SQLite and Xapian), talks HTTP to it with curl, and
+# reports TAP: one "ok N - ..." or "not ok N - ..." line per check, the plan
+# at the end. The instance is stopped and removed on exit; on failure its
+# logs are printed first.
+set -u
+
+TOP=${PORTAL_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+CORPUS=${PORTAL_CORPUS:-$TOP/../shared/corpus}
+T_N=0
+T_FAIL=0
+
+ok() { T_N=$((T_N + 1)); echo "ok $T_N - $1"; }
+not_ok() { T_N=$((T_N + 1)); T_FAIL=$((T_FAIL + 1)); echo "not ok $T_N - $1"; }
+# check DESCRIPTION COMMAND...: one TAP line from a command's exit status.
+check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+bail() { echo "Bail out! $*"; exit 1; }
+
+free_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 30000))
+		(echo >/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
+	done
+	bail "no free port"
+}
+
+stop_instance() {
+	if [ "$T_FAIL" != 0 ] && [ -d "${PORTAL_DATA:-}/index/log" ]; then
+		for f in "$PORTAL_DATA"/index/log/*.log; do echo "# --- $f"; tail -n 30 "$f" | sed 's/^/# /'; done
+	fi
+	"$TOP/portal" down >/dev/null 2>&1 || true
+	[ -n "${PORTAL_DATA:-}" ] && rm -rf "$PORTAL_DATA"
+	echo "1..$T_N"
+}
+
+# start_instance: sets PORTAL_DATA, PORTAL_PORT, BASE and ADMIN (a bearer
+# token of the admin user that ./portal up creates).
+start_instance() {
+	PORTAL_DATA=$(mktemp -d /tmp/portal-test.XXXXXX)
+	PORTAL_PORT=$(free_port)
+	PORTAL_NO_BUILD=1
+	export PORTAL_DATA PORTAL_PORT PORTAL_NO_BUILD
+	trap stop_instance EXIT
+	"$TOP/portal" up >"$PORTAL_DATA/up.log" 2>&1 || { cat "$PORTAL_DATA/up.log"; bail "portal up failed"; }
+	BASE=http://127.0.0.1:$PORTAL_PORT
+	ADMIN=$("$TOP/portal" ctl token create admin) || bail "no admin token"
+}
+
+corpus_file() { # NAME-PREFIX: the corpus document whose name starts so
+	local f
+	f=$(ls "$CORPUS/docs/$1"* 2>/dev/null | head -n 1)
+	[ -n "$f" ] || bail "corpus file $1* not found under $CORPUS (set PORTAL_CORPUS)"
+	echo "$f"
+}
+
+# call CURL-ARGS...: run curl against the instance; sets CODE (HTTP status)
+# and BODY (the response body).
+call() {
+	CODE=$(curl -s -o "$PORTAL_DATA/body" -w '%{http_code}' "$@")
+	BODY=$(cat "$PORTAL_DATA/body")
+}
+
+# upload TOKEN FILE [curl -F args...]: POST /api/documents; sets CODE, BODY.
+upload() {
+	local token=$1 file=$2; shift 2
+	call -H "Authorization: Bearer $token" -F "file=@$file" "$@" "$BASE/api/documents"
+}
+
+# json FILTER: jq -r over stdin.
+json() { jq -r "$1"; }
+
+# wait_indexed ID [TOKEN]: poll until the document leaves "pending"; prints its status.
+wait_indexed() {
+	local s
+	for _ in $(seq 300); do
+		s=$(curl -s -H "Authorization: Bearer ${2:-$ADMIN}" "$BASE/api/documents/$1" | jq -r .status)
+		[ "$s" != pending ] && { echo "$s"; return; }
+		sleep 0.1
+	done
+	echo pending
+}
+
+# search_ids QUERY [TOKEN] [EXTRA-PARAMS]: the ids of the hits, one per line.
+search_ids() {
+	local auth=()
+	[ -n "${2:-}" ] && auth=(-H "Authorization: Bearer $2")
+	curl -s "${auth[@]}" -G --data-urlencode "q=$1" --data "per_page=100${3:+&$3}" "$BASE/api/search" |
+		jq -r '.results[].id'
+}
+
+# has LINE: stdin contains exactly this line.
+has() { grep -qxF -- "$1"; }

@@ -1,0 +1,916 @@
+/* test-encoding.c: unit tests for reading documents: charset detection and
+ * conversion (encoding.c), HTML to text, type detection, the extractors,
+ * the sandbox and its limits, and real files from the shared corpus.
+ *
+ * The corpus tests find the corpus through PORTAL_CORPUS, or else at
+ * PORTAL_SRCDIR/../shared/corpus; when it is missing they fail, so a CI run
+ * without it cannot pass by accident. Under AddressSanitizer, which
+ * reserves terabytes of address space, RLIMIT_AS cannot work: the two
+ * memory-limit tests are left out and other sandbox tests run without a
+ * memory limit. */
+#include "buf.h"
+#include "detect.h"
+#include "encoding.h"
+#include "extract.h"
+#include "log.h"
+#include "sandbox.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
+
+#define MB ((size_t)1024 * 1024)
+#define TEST_MEMORY (UNDER_ASAN ? 0 : 512 * MB)
+
+/* Our own sample: about 300 characters in the style of a regulation. */
+static const char chinese[] =
+	"第一条 为了加强环境保护工作，防治污染和其他公害，保障公众健康，推进生态文明建设，"
+	"促进经济社会可持续发展，制定本条例。\n"
+	"第二条 本条例适用于本市行政区域内的大气、水、土壤污染防治以及相关的监督管理活动。"
+	"县级以上人民政府应当将环境保护工作纳入国民经济和社会发展规划，加大财政投入，"
+	"建立健全环境保护目标责任制和考核评价制度。\n"
+	"第三条 企业事业单位和其他生产经营者应当防止、减少环境污染和生态破坏，"
+	"对所造成的损害依法承担责任。公民应当增强环境保护意识，采取低碳、节俭的生活方式，"
+	"自觉履行环境保护义务。\n"
+	"第四条 国家鼓励和支持环境保护科学技术研究、开发和应用，推广清洁生产和循环利用，"
+	"提高资源利用效率。\n";
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* utf8 converted to charset `to` with iconv, into b. */
+static void iconv_to(const char *utf8, const char *to, struct buf *b)
+{
+	iconv_t cd = iconv_open(to, "UTF-8");
+	ck_assert_msg(cd != (iconv_t)-1, "iconv cannot make %s", to);
+	char *in = (char *)utf8;
+	size_t inleft = strlen(utf8);
+	buf_grow(b, inleft * 4 + 16);
+	char *out = b->data + b->len;
+	size_t outleft = b->cap - b->len - 1;
+	size_t before = outleft;
+	ck_assert_msg(iconv(cd, &in, &inleft, &out, &outleft) != (size_t)-1,
+		      "iconv to %s failed", to);
+	b->len += before - outleft;
+	b->data[b->len] = '\0';
+	iconv_close(cd);
+}
+
+static int has(const struct buf *b, const char *needle)
+{
+	return strstr(buf_str(b), needle) != NULL;
+}
+
+/* Some character of the CJK Unified Ideographs block (U+4E00-U+9FFF). */
+static int has_cjk(const struct buf *b)
+{
+	const unsigned char *p = (const unsigned char *)buf_str(b);
+	for (size_t i = 0; i + 2 < b->len; i++)
+		if (p[i] >= 0xE4 && p[i] <= 0xE9 && (p[i] > 0xE4 || p[i + 1] >= 0xB8))
+			return 1;
+	return 0;
+}
+
+/* Valid UTF-8 and no NUL anywhere in it. */
+static void assert_clean(const struct buf *b)
+{
+	ck_assert_msg(portal_utf8_valid(buf_str(b), b->len), "output is not valid UTF-8");
+	ck_assert_msg(strlen(buf_str(b)) == b->len, "output contains NUL");
+}
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
+	close(fd);
+}
+
+/* A fresh temporary path; unlink it when done. */
+static void temp_path(char *path, size_t n, const char *name)
+{
+	snprintf(path, n, "%s/portal-test-%ld-%s",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid(), name);
+}
+
+static struct sandbox_limits limits(unsigned wall)
+{
+	struct sandbox_limits lim = { 20, TEST_MEMORY, wall, 16 * MB };
+	return lim;
+}
+
+/* ---- encoding ----------------------------------------------------------- */
+
+START_TEST(utf8_passes_through_with_lf_and_no_bom)
+{
+	struct buf out = BUF_INIT;
+	char used[32] = "", err[256] = "";
+	const char in[] = "\xEF\xBB\xBF" "中文 text\r\nline two\rthree";
+	ck_assert_int_eq(portal_to_utf8(in, sizeof in - 1, NULL, &out, used, sizeof used,
+					err, sizeof err), 0);
+	ck_assert_str_eq(buf_str(&out), "中文 text\nline two\nthree");
+	ck_assert_str_eq(used, "UTF-8");
+	buf_reset(&out);
+	ck_assert_int_eq(portal_to_utf8(chinese, strlen(chinese), NULL, &out, used, sizeof used,
+					err, sizeof err), 0);
+	ck_assert_str_eq(buf_str(&out), chinese);
+	buf_free(&out);
+}
+END_TEST
+
+/* Bytes in charset `cs` made by iconv must come back as the original. */
+static void round_trip(const char *cs, const char *named, const char *want_used)
+{
+	struct buf raw = BUF_INIT, out = BUF_INIT;
+	char used[32] = "", err[256] = "";
+	iconv_to(chinese, cs, &raw);
+	ck_assert_int_eq(portal_to_utf8(raw.data, raw.len, named, &out, used, sizeof used,
+					err, sizeof err), 0);
+	ck_assert_str_eq(buf_str(&out), chinese);
+	ck_assert_str_eq(used, want_used);
+	buf_free(&raw);
+	buf_free(&out);
+}
+
+START_TEST(gb18030_is_detected)
+{
+	round_trip("GB18030", NULL, "GB18030");
+}
+END_TEST
+
+START_TEST(gbk_is_detected_and_read_as_gb18030)
+{
+	round_trip("GBK", NULL, "GB18030");
+}
+END_TEST
+
+START_TEST(gb_family_names_map_to_gb18030)
+{
+	round_trip("GBK", "gb2312", "GB18030");
+	round_trip("GBK", " \"GBK\"", "GB18030");
+	round_trip("GB18030", "GB-18030", "GB18030");
+}
+END_TEST
+
+START_TEST(gb18030_four_byte_sequences)
+{
+	struct buf raw = BUF_INIT, out = BUF_INIT;
+	char err[256];
+	const char *text = "罕见字𠀀与欧元€和中文";
+	iconv_to(text, "GB18030", &raw);
+	ck_assert_int_eq(portal_to_utf8(raw.data, raw.len, "GB18030", &out, NULL, 0,
+					err, sizeof err), 0);
+	ck_assert_str_eq(buf_str(&out), text);
+	buf_free(&raw);
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(short_gbk_is_still_chinese)
+{
+	struct buf raw = BUF_INIT, out = BUF_INIT;
+	char used[32], err[256];
+	/* uchardet has no answer for some of these, or guesses KOI8-R. */
+	static const char *const words[] = { "环境保护条例", "荣华月饼", "中文", "条例" };
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+		buf_reset(&raw);
+		buf_reset(&out);
+		iconv_to(words[i], "GBK", &raw);
+		ck_assert_int_eq(portal_to_utf8(raw.data, raw.len, NULL, &out, used, sizeof used,
+						err, sizeof err), 0);
+		ck_assert_str_eq(buf_str(&out), words[i]);
+		ck_assert_str_eq(used, "GB18030");
+	}
+	buf_free(&raw);
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(latin1_is_not_forced_into_chinese)
+{
+	struct buf out = BUF_INIT;
+	char used[32], err[256];
+	const char in[] = "caf\xE9 cr\xE8me br\xFBl\xE9" "e, na\xEFve fa\xE7" "ade";
+	ck_assert_int_eq(portal_to_utf8(in, sizeof in - 1, NULL, &out, used, sizeof used,
+					err, sizeof err), 0);
+	ck_assert_str_eq(buf_str(&out), "café crème brûlée, naïve façade");
+	ck_assert_str_eq(used, "WINDOWS-1252");
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(utf16_with_bom)
+{
+	struct buf raw = BUF_INIT, out = BUF_INIT;
+	char used[32], err[256];
+	buf_append(&raw, "\xFF\xFE", 2);
+	iconv_to(chinese, "UTF-16LE", &raw);
+	ck_assert_int_eq(portal_to_utf8(raw.data, raw.len, NULL, &out, used, sizeof used,
+					err, sizeof err), 0);
+	ck_assert_str_eq(buf_str(&out), chinese);
+	ck_assert_str_eq(used, "UTF-16LE");
+
+	buf_reset(&raw);
+	buf_reset(&out);
+	buf_append(&raw, "\xFE\xFF", 2);
+	iconv_to("大端文本", "UTF-16BE", &raw);
+	buf_append(&raw, "\xD8\x00", 2);	/* a lone high surrogate at the end */
+	ck_assert_int_eq(portal_to_utf8(raw.data, raw.len, NULL, &out, used, sizeof used,
+					err, sizeof err), 0);
+	ck_assert_str_eq(buf_str(&out), "大端文本\xEF\xBF\xBD");
+	ck_assert_str_eq(used, "UTF-16BE");
+	buf_free(&raw);
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(invalid_utf8_becomes_replacement_without_nul)
+{
+	struct buf out = BUF_INIT;
+	char err[256];
+	const char in[] = "ab\xFF\xFE\0cd\xC0\xAF" "e\xE4\xB8";
+	ck_assert_int_eq(portal_to_utf8(in, sizeof in - 1, "UTF-8", &out, NULL, 0,
+					err, sizeof err), 0);
+	ck_assert_str_eq(buf_str(&out), "ab\xEF\xBF\xBD\xEF\xBF\xBD" "cd"
+			 "\xEF\xBF\xBD\xEF\xBF\xBD" "e\xEF\xBF\xBD");
+	assert_clean(&out);
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(arbitrary_bytes_give_clean_output)
+{
+	struct buf out = BUF_INIT;
+	char err[256];
+	unsigned char junk[4096];
+	unsigned seed = 12345;
+	for (size_t i = 0; i < sizeof junk; i++) {
+		seed = seed * 1103515245 + 12345;
+		junk[i] = (unsigned char)(seed >> 16);
+	}
+	const char *charsets[] = { NULL, "UTF-8", "GB18030", "UTF-16LE", "BIG5", "WINDOWS-1252" };
+	for (size_t c = 0; c < sizeof charsets / sizeof charsets[0]; c++) {
+		buf_reset(&out);
+		ck_assert_int_eq(portal_to_utf8((char *)junk, sizeof junk, charsets[c], &out,
+						NULL, 0, err, sizeof err), 0);
+		assert_clean(&out);
+	}
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(unknown_charset_is_an_error)
+{
+	struct buf out = BUF_INIT;
+	char err[256] = "";
+	ck_assert_int_eq(portal_to_utf8("abc", 3, "x-no-such-charset", &out, NULL, 0,
+					err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "X-NO-SUCH-CHARSET") != NULL, "err: %s", err);
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(utf8_validity)
+{
+	static const struct { const char *s; int ok; } cases[] = {
+		{ "", 1 }, { "plain", 1 }, { "中文", 1 }, { "\xF0\x9F\x98\x80", 1 },
+		{ "\xF4\x8F\xBF\xBF", 1 },		/* U+10FFFF */
+		{ "\xC0\xAF", 0 }, { "\xC1\xBF", 0 },	/* overlong */
+		{ "\xE0\x80\xAF", 0 }, { "\xF0\x80\x80\xAF", 0 },
+		{ "\xED\xA0\x80", 0 }, { "\xED\xBF\xBF", 0 },	/* surrogates */
+		{ "\xF4\x90\x80\x80", 0 },		/* above U+10FFFF */
+		{ "\xE4\xB8", 0 }, { "\x80", 0 }, { "\xFF", 0 }, { "a\xE4" "a", 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		ck_assert_msg(portal_utf8_valid(cases[i].s, strlen(cases[i].s)) == cases[i].ok,
+			      "case %zu", i);
+	ck_assert_int_eq(portal_utf8_valid("a\0b", 3), 1);
+}
+END_TEST
+
+START_TEST(sanitize_rewrites_in_place)
+{
+	struct buf b = BUF_INIT;
+	buf_append(&b, "ok\0\xED\xA0\x80 中\r\n", 12);
+	portal_utf8_sanitize(&b);
+	ck_assert_str_eq(buf_str(&b), "ok\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD 中\r\n");
+	assert_clean(&b);
+	buf_reset(&b);
+	buf_puts(&b, "已经有效");
+	portal_utf8_sanitize(&b);
+	ck_assert_str_eq(buf_str(&b), "已经有效");
+	buf_free(&b);
+}
+END_TEST
+
+/* ---- HTML --------------------------------------------------------------- */
+
+static void html_is(const char *html, const char *want)
+{
+	struct buf out = BUF_INIT;
+	char err[256];
+	ck_assert_int_eq(portal_extract_html(html, strlen(html), &out, err, sizeof err), 0);
+	ck_assert_str_eq(buf_str(&out), want);
+	assert_clean(&out);
+	buf_free(&out);
+}
+
+START_TEST(html_strips_markup_and_keeps_title)
+{
+	html_is("<!DOCTYPE html><html><HEAD><meta charset=\"utf-8\">"
+		"<title>标题 &amp; 测试</title>\n"
+		"<style>p { color: red }</style>"
+		"<script type=\"text/javascript\">var s = \"<p>不要</p>\";</script>"
+		"</head>\n<body class=\"x\">"
+		"<h1>第一章</h1><p>总则&nbsp;内容</p><!-- 注释 <p>也不要</p> -->"
+		"<p>A&lt;B &#x4E2D;&#25991; &amp;lt; &ldquo;引号&rdquo;&mdash;&hellip;&middot;&copy;</p>"
+		"<div>行内<b>加粗</b><a href=\"a>b\">链接</a></div>末尾<br/>新行"
+		"<table><tr><td>甲</td><td>乙</td></tr><tr><td>丙</td></tr></table>"
+		"</body></html>",
+		"标题 & 测试\n第一章\n总则 内容\n"
+		"A<B 中文 &lt; “引号”—…·©\n行内加粗链接\n末尾\n新行\n甲 乙\n丙");
+}
+END_TEST
+
+START_TEST(html_collapses_blank_space)
+{
+	html_is("  <p>  a \n\n  b\t </p>\n\n\n<p>c</p>  \n", "a b\nc");
+	html_is("<ul>\n <li>一</li>\n <li>二</li>\n</ul>", "一\n二");
+}
+END_TEST
+
+START_TEST(html_entities_edge_cases)
+{
+	html_is("&#0;&#xD800;&#x110000;&#99999999999999;", "\xEF\xBF\xBD\xEF\xBF\xBD"
+		"\xEF\xBF\xBD\xEF\xBF\xBD");
+	html_is("&foo; &amp &lt3 & x &#; &#x; &apos;&quot;", "&foo; & <3 & x &#; &#x; '\"");
+	html_is("&#x1F600;&#128512;", "\xF0\x9F\x98\x80\xF0\x9F\x98\x80");
+}
+END_TEST
+
+START_TEST(html_survives_broken_markup)
+{
+	html_is("<p>abc<!-- never closed", "abc");
+	html_is("<p>abc<script>for(;;);", "abc");
+	html_is("a < b and c <", "a < b and c <");
+	html_is("<p>x</p><", "x\n<");
+	html_is("<title>only a title", "only a title");
+	html_is("<head><title>T</title></head>text", "T\ntext");
+	html_is("<html><head><title>T</title><p>no body tag</p>", "T\nno body tag");
+	html_is("", "");
+}
+END_TEST
+
+static void gbk_html(const char *meta)
+{
+	struct buf utf8 = BUF_INIT, raw = BUF_INIT, out = BUF_INIT;
+	char err[256];
+	buf_printf(&utf8, "<html><head>%s<title>荣华月饼</title></head>"
+		   "<body><p>月饼销售旺季即将来临，商标争夺战进入白热化阶段。</p></body></html>", meta);
+	iconv_to(buf_str(&utf8), "GBK", &raw);
+	ck_assert_int_eq(portal_extract_html(raw.data, raw.len, &out, err, sizeof err), 0);
+	ck_assert_str_eq(buf_str(&out), "荣华月饼\n月饼销售旺季即将来临，商标争夺战进入白热化阶段。");
+	buf_free(&utf8);
+	buf_free(&raw);
+	buf_free(&out);
+}
+
+START_TEST(html_gbk_with_meta_charset)
+{
+	gbk_html("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\">");
+	gbk_html("<META HTTP-EQUIV='Content-Type' CONTENT='text/html;charset=GB2312'>");
+	gbk_html("<meta charset=gb2312 />");
+	gbk_html("<meta name=\"x\" content=\"y\"><meta charset=\"no-such-charset\">");
+	gbk_html("");
+}
+END_TEST
+
+START_TEST(html_utf8_despite_stale_meta)
+{
+	html_is("<meta charset=\"gb2312\"><p>已转为UTF-8</p>", "已转为UTF-8");
+}
+END_TEST
+
+/* ---- type detection and the extractors ---------------------------------- */
+
+static void mime_is(const void *data, size_t len, const char *want)
+{
+	char mime[128], err[256];
+	ck_assert_int_eq(portal_detect_mime_buf(data, len, mime, sizeof mime, err, sizeof err), 0);
+	ck_assert_str_eq(mime, want);
+}
+
+START_TEST(detect_by_content)
+{
+	static const char pdf[] = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+				  "trailer\n<< /Root 1 0 R >>\n%%EOF\n";
+	static const char html[] = "<!DOCTYPE html>\n<html><head><title>x</title></head>"
+				   "<body><p>hello</p></body></html>\n";
+	struct buf gb = BUF_INIT;
+	iconv_to(chinese, "GB18030", &gb);
+
+	mime_is(pdf, sizeof pdf - 1, "application/pdf");
+	mime_is(html, sizeof html - 1, "text/html");
+	mime_is(chinese, strlen(chinese), "text/plain");
+	mime_is(gb.data, gb.len, "text/plain");
+	buf_free(&gb);
+
+	/* The name says PDF, the content says HTML: content wins. */
+	char path[256], mime[128], err[256];
+	temp_path(path, sizeof path, "looks-like.pdf");
+	write_file(path, html, sizeof html - 1);
+	ck_assert_int_eq(portal_detect_mime(path, mime, sizeof mime, err, sizeof err), 0);
+	ck_assert_str_eq(mime, "text/html");
+	unlink(path);
+}
+END_TEST
+
+START_TEST(detect_in_a_forked_child)
+{
+	char mime[128], err[256];
+	ck_assert_int_eq(portal_detect_mime_buf("abc\n", 4, mime, sizeof mime, err, sizeof err), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int ok = portal_detect_mime_buf("%PDF-1.4\n", 9, mime, sizeof mime, err, sizeof err) == 0 &&
+			 strcmp(mime, "application/pdf") == 0;
+		_exit(ok ? 0 : 1);
+	}
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+END_TEST
+
+START_TEST(supported_types)
+{
+	ck_assert(portal_extract_supported("text/plain"));
+	ck_assert(portal_extract_supported("text/html"));
+	ck_assert(portal_extract_supported("text/x-c"));
+	ck_assert(portal_extract_supported("application/pdf"));
+	ck_assert(portal_extract_supported("application/xhtml+xml"));
+	ck_assert(portal_extract_supported("text/plain; charset=utf-8"));
+	ck_assert(!portal_extract_supported("application/x-executable"));
+	ck_assert(!portal_extract_supported("application/pdfx"));
+	ck_assert(!portal_extract_supported("image/png"));
+	ck_assert(!portal_extract_supported("text/"));
+	ck_assert(!portal_extract_supported(""));
+	ck_assert(!portal_extract_supported(NULL));
+}
+END_TEST
+
+START_TEST(extract_file_errors_and_text)
+{
+	struct buf out = BUF_INIT, gb = BUF_INIT;
+	char path[256], err[256];
+
+	temp_path(path, sizeof path, "empty.txt");
+	write_file(path, "", 0);
+	ck_assert_int_eq(portal_extract_file(path, "text/plain", &out, err, sizeof err), -1);
+	ck_assert_str_eq(err, "The file is empty.");
+
+	write_file(path, "\x7F" "ELF\x02\x01\x01", 7);
+	ck_assert_int_eq(portal_extract_file(path, "application/x-executable", &out, err,
+					     sizeof err), -1);
+	ck_assert_str_eq(err, "Files of type application/x-executable are not supported.");
+
+	iconv_to(chinese, "GB18030", &gb);
+	write_file(path, gb.data, gb.len);
+	ck_assert_int_eq(portal_extract_file(path, "text/plain", &out, err, sizeof err), 0);
+	ck_assert_str_eq(buf_str(&out), chinese);
+	unlink(path);
+
+	ck_assert_int_eq(portal_extract_file(path, "text/plain", &out, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "could not be opened") != NULL, "err: %s", err);
+	buf_free(&out);
+	buf_free(&gb);
+}
+END_TEST
+
+START_TEST(damaged_pdf_is_reported)
+{
+	struct buf out = BUF_INIT;
+	char path[256], err[256];
+	static const char junk[] = "%PDF-1.4\nthis is not really a PDF at all\n";
+
+	temp_path(path, sizeof path, "-damaged.pdf");
+	write_file(path, junk, sizeof junk - 1);
+	ck_assert_int_eq(portal_extract_pdf(path, &out, err, sizeof err), -1);
+	ck_assert_str_eq(err, "The PDF file is damaged or encrypted and its text could not be read.");
+	unlink(path);
+	ck_assert_uint_eq(out.len, 0);
+	buf_free(&out);
+}
+END_TEST
+
+/* ---- sandbox ------------------------------------------------------------ */
+
+static int fn_echo(void *arg, struct buf *out, char *err, size_t errlen)
+{
+	buf_puts(out, arg);
+	return 0;
+}
+
+static int fn_fail(void *arg, struct buf *out, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "Nothing to read here.");
+	return -1;
+}
+
+static int fn_spin(void *arg, struct buf *out, char *err, size_t errlen)
+{
+	volatile unsigned long n = 0;
+	for (;;)
+		n++;
+	return 0;
+}
+
+static int fn_crash(void *arg, struct buf *out, char *err, size_t errlen)
+{
+	raise(SIGSEGV);
+	return 0;
+}
+
+static void quiet_stderr(void)
+{
+	int fd = open("/dev/null", O_WRONLY);
+	if (fd >= 0)
+		dup2(fd, STDERR_FILENO);
+}
+
+/* Allocates through xmalloc(), which aborts when refused. */
+static int fn_hog(void *arg, struct buf *out, char *err, size_t errlen)
+{
+	quiet_stderr();
+	for (;;) {
+		char *p = xmalloc(MB);
+		memset(p, 1, MB);
+	}
+	return 0;
+}
+
+/* Gets NULL from malloc() and says so through errno. */
+static int fn_polite_hog(void *arg, struct buf *out, char *err, size_t errlen)
+{
+	void *p = malloc(1024 * MB);
+	if (!p) {
+		errno = ENOMEM;
+		return -1;
+	}
+	free(p);
+	return 0;
+}
+
+static int fn_flood(void *arg, struct buf *out, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < *(size_t *)arg; i++)
+		buf_putc(out, 'x');
+	return 0;
+}
+
+/* Starts a helper (as extract-pdf does) that would outlive us, and waits. */
+static int fn_grandchild(void *arg, struct buf *out, char *err, size_t errlen)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl("/bin/sleep", "sleep", "60", (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, NULL, 0);
+	return 0;
+}
+
+static void run(sandbox_fn fn, void *arg, struct sandbox_limits lim, int want_rc,
+		struct buf *out, const char *want_err)
+{
+	char err[512] = "";
+	int rc = portal_sandbox_run(fn, arg, &lim, out, err, sizeof err);
+	ck_assert_msg(rc == want_rc, "rc %d, err: %s", rc, err);
+	if (want_err)
+		ck_assert_str_eq(err, want_err);
+}
+
+START_TEST(sandbox_returns_output_and_errors)
+{
+	struct buf out = BUF_INIT;
+	buf_puts(&out, "before:");
+	run(fn_echo, "中文输出", limits(10), 0, &out, NULL);
+	ck_assert_str_eq(buf_str(&out), "before:中文输出");
+	run(fn_fail, NULL, limits(10), -1, &out, "Nothing to read here.");
+	ck_assert_str_eq(buf_str(&out), "before:中文输出");
+
+	size_t big = 3 * MB;	/* many pipe buffers' worth */
+	buf_reset(&out);
+	run(fn_flood, &big, limits(10), 0, &out, NULL);
+	ck_assert_uint_eq(out.len, big);
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(sandbox_caps_output)
+{
+	struct buf out = BUF_INIT;
+	struct sandbox_limits lim = limits(10);
+	size_t n = 1000;
+	lim.max_output = 100;
+	run(fn_flood, &n, lim, -1, &out, "The file holds more text than the 100 bytes allowed "
+	    "and was not read.");
+	ck_assert_uint_eq(out.len, 0);
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(sandbox_stops_at_wall_timeout)
+{
+	struct buf out = BUF_INIT;
+	run(fn_spin, NULL, limits(1), -1, &out,
+	    "Reading the file took longer than 1 second and was stopped.");
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(sandbox_timeout_kills_grandchildren)
+{
+	struct buf out = BUF_INIT;
+	int fds[2];
+
+	/* The helper inherits the write end; EOF means it is gone. */
+	ck_assert_int_eq(pipe(fds), 0);
+	run(fn_grandchild, NULL, limits(1), -1, &out,
+	    "Reading the file took longer than 1 second and was stopped.");
+	close(fds[1]);
+	struct pollfd p = { fds[0], POLLIN, 0 };
+	ck_assert_msg(poll(&p, 1, 5000) == 1, "the helper process survived the timeout");
+	char c;
+	ck_assert_int_eq(read(fds[0], &c, 1), 0);
+	close(fds[0]);
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(sandbox_reports_a_crash)
+{
+	struct buf out = BUF_INIT;
+	run(fn_crash, NULL, limits(10), -1, &out,
+	    "The file could not be read: the text extractor crashed (signal 11).");
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(sandbox_enforces_cpu_limit)
+{
+	struct buf out = BUF_INIT;
+	struct sandbox_limits lim = limits(20);
+	lim.cpu_seconds = 1;
+	run(fn_spin, NULL, lim, -1, &out,
+	    "Reading the file used more than 1 second of processor time and was stopped.");
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(sandbox_enforces_memory_limit)
+{
+	struct buf out = BUF_INIT;
+	struct sandbox_limits lim = limits(20);
+	lim.memory_bytes = 256 * MB;
+	run(fn_hog, NULL, lim, -1, &out,
+	    "The file could not be read: it needed more memory than the 256 MB allowed.");
+	run(fn_polite_hog, NULL, lim, -1, &out,
+	    "The file could not be read: it needed more memory than the 256 MB allowed.");
+	buf_free(&out);
+}
+END_TEST
+
+/* ---- the shared corpus -------------------------------------------------- */
+
+static const char *corpus_docs(char *dir, size_t n)
+{
+	const char *root = getenv("PORTAL_CORPUS");
+	struct stat st;
+	if (root && *root)
+		snprintf(dir, n, "%s/docs", root);
+	else
+		snprintf(dir, n, "%s/../shared/corpus/docs", PORTAL_SRCDIR);
+	ck_assert_msg(stat(dir, &st) == 0 && S_ISDIR(st.st_mode),
+		      "test corpus not found at %s (set PORTAL_CORPUS)", dir);
+	return dir;
+}
+
+/* The corpus file whose name starts with prefix (e.g. "d0006_"). */
+static void corpus_file(const char *prefix, char *path, size_t n)
+{
+	char dir[1024];
+	DIR *d = opendir(corpus_docs(dir, sizeof dir));
+	struct dirent *e;
+	path[0] = '\0';
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)))
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+			snprintf(path, n, "%s/%s", dir, e->d_name);
+	closedir(d);
+	ck_assert_msg(path[0], "corpus file %s* missing from %s", prefix, dir);
+}
+
+struct job {
+	const char *path;
+	char mime[128];
+};
+
+static int fn_extract(void *arg, struct buf *out, char *err, size_t errlen)
+{
+	struct job *j = arg;
+	return portal_extract_file(j->path, j->mime, out, err, errlen);
+}
+
+/* Detect and extract the corpus file starting with prefix, sandboxed. */
+static int corpus_extract(const char *prefix, const char *want_mime, struct buf *out,
+			  char *err, size_t errlen)
+{
+	char path[2048], derr[256];
+	struct job j = { path, "" };
+	struct sandbox_limits lim = limits(60);
+	corpus_file(prefix, path, sizeof path);
+	ck_assert_int_eq(portal_detect_mime(path, j.mime, sizeof j.mime, derr, sizeof derr), 0);
+	ck_assert_str_eq(j.mime, want_mime);
+	return portal_sandbox_run(fn_extract, &j, &lim, out, err, errlen);
+}
+
+START_TEST(corpus_pdf_with_text_layer)
+{
+	struct buf out = BUF_INIT;
+	char err[512] = "";
+	ck_assert_msg(corpus_extract("d0006_", "application/pdf", &out, err, sizeof err) == 0,
+		      "err: %s", err);
+	ck_assert(has(&out, "中华人民共和国标准化法"));
+	ck_assert(has(&out, "国家标准分为强制性标准"));
+	assert_clean(&out);
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(corpus_scanned_pdf)
+{
+	struct buf out = BUF_INIT;
+	char err[512] = "";
+	ck_assert_int_eq(corpus_extract("d0363_", "application/pdf", &out, err, sizeof err), -1);
+	ck_assert_str_eq(err, "The PDF has no text layer (it may be a scan); "
+			 "text recognition is not available yet.");
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(corpus_gb18030_text)
+{
+	struct buf out = BUF_INIT;
+	char err[512] = "";
+	ck_assert_msg(corpus_extract("d0001_", "text/plain", &out, err, sizeof err) == 0,
+		      "err: %s", err);
+	ck_assert(has(&out, "中华人民共和国消费税暂行条例"));
+	ck_assert(has(&out, "委托加工和进口本条例规定的消费品"));
+	ck_assert(!has(&out, "\r"));
+	ck_assert(!has(&out, "\xEF\xBF\xBD"));
+	assert_clean(&out);
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(corpus_gbk_html)
+{
+	struct buf out = BUF_INIT;
+	char err[512] = "";
+	ck_assert_msg(corpus_extract("d0042_", "text/html", &out, err, sizeof err) == 0,
+		      "err: %s", err);
+	ck_assert_msg(strncmp(buf_str(&out), "荣华月饼商标战再起波澜\n", 34) == 0,
+		      "first line: %.60s", buf_str(&out));
+	ck_assert(has(&out, "佛山市顺德区苏氏荣华食品有限公司"));
+	ck_assert(has(&out, "“荣华”"));
+	ck_assert(!has(&out, "<p>"));
+	ck_assert(!has(&out, "\xEF\xBF\xBD"));
+	assert_clean(&out);
+	buf_free(&out);
+}
+END_TEST
+
+/* Every .txt and .html in the corpus reads as Chinese, with no
+ * replacement characters and nothing left of the markup. */
+START_TEST(corpus_all_text_and_html)
+{
+	char dir[1024], path[2048], err[512];
+	DIR *d = opendir(corpus_docs(dir, sizeof dir));
+	struct dirent *e;
+	int files = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d))) {
+		const char *dot = strrchr(e->d_name, '.');
+		if (!dot || (strcmp(dot, ".txt") != 0 && strcmp(dot, ".html") != 0))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		struct job j = { path, "" };
+		struct buf out = BUF_INIT;
+		ck_assert_int_eq(portal_detect_mime(path, j.mime, sizeof j.mime, err, sizeof err), 0);
+		ck_assert_msg(fn_extract(&j, &out, err, sizeof err) == 0, "%s: %s", e->d_name, err);
+		assert_clean(&out);
+		ck_assert_msg(has_cjk(&out), "%s: no Chinese", e->d_name);
+		ck_assert_msg(!has(&out, "\xEF\xBF\xBD"), "%s: U+FFFD in output", e->d_name);
+		if (strcmp(dot, ".html") == 0)
+			ck_assert_msg(!has(&out, "</") && !has(&out, "<p"), "%s: markup left",
+				      e->d_name);
+		buf_free(&out);
+		files++;
+	}
+	closedir(d);
+	ck_assert_int_ge(files, 100);
+}
+END_TEST
+
+/* ---- suite -------------------------------------------------------------- */
+
+static TCase *tcase(const char *name, double timeout)
+{
+	TCase *tc = tcase_create(name);
+	tcase_set_timeout(tc, timeout);
+	return tc;
+}
+
+int main(void)
+{
+	Suite *s = suite_create("encoding");
+	TCase *enc = tcase("encoding", 10), *html = tcase("html", 10);
+	TCase *ext = tcase("extract", 30), *box = tcase("sandbox", 60);
+	TCase *corpus = tcase("corpus", 120);
+
+	tcase_add_test(enc, utf8_passes_through_with_lf_and_no_bom);
+	tcase_add_test(enc, gb18030_is_detected);
+	tcase_add_test(enc, gbk_is_detected_and_read_as_gb18030);
+	tcase_add_test(enc, gb_family_names_map_to_gb18030);
+	tcase_add_test(enc, gb18030_four_byte_sequences);
+	tcase_add_test(enc, short_gbk_is_still_chinese);
+	tcase_add_test(enc, latin1_is_not_forced_into_chinese);
+	tcase_add_test(enc, utf16_with_bom);
+	tcase_add_test(enc, invalid_utf8_becomes_replacement_without_nul);
+	tcase_add_test(enc, arbitrary_bytes_give_clean_output);
+	tcase_add_test(enc, unknown_charset_is_an_error);
+	tcase_add_test(enc, utf8_validity);
+	tcase_add_test(enc, sanitize_rewrites_in_place);
+	suite_add_tcase(s, enc);
+
+	tcase_add_test(html, html_strips_markup_and_keeps_title);
+	tcase_add_test(html, html_collapses_blank_space);
+	tcase_add_test(html, html_entities_edge_cases);
+	tcase_add_test(html, html_survives_broken_markup);
+	tcase_add_test(html, html_gbk_with_meta_charset);
+	tcase_add_test(html, html_utf8_despite_stale_meta);
+	suite_add_tcase(s, html);
+
+	tcase_add_test(ext, detect_by_content);
+	tcase_add_test(ext, detect_in_a_forked_child);
+	tcase_add_test(ext, supported_types);
+	tcase_add_test(ext, extract_file_errors_and_text);
+	tcase_add_test(ext, damaged_pdf_is_reported);
+	suite_add_tcase(s, ext);
+
+	tcase_add_test(box, sandbox_returns_output_and_errors);
+	tcase_add_test(box, sandbox_caps_output);
+	tcase_add_test(box, sandbox_stops_at_wall_timeout);
+	tcase_add_test(box, sandbox_timeout_kills_grandchildren);
+	tcase_add_test(box, sandbox_reports_a_crash);
+	tcase_add_test(box, sandbox_enforces_cpu_limit);
+#if !UNDER_ASAN
+	tcase_add_test(box, sandbox_enforces_memory_limit);
+#endif
+	suite_add_tcase(s, box);
+
+	tcase_add_test(corpus, corpus_pdf_with_text_layer);
+	tcase_add_test(corpus, corpus_scanned_pdf);
+	tcase_add_test(corpus, corpus_gb18030_text);
+	tcase_add_test(corpus, corpus_gbk_html);
+	tcase_add_test(corpus, corpus_all_text_and_html);
+	suite_add_tcase(s, corpus);
+
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
