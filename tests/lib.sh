@@ -61,7 +61,7 @@ corpus_file() { # NAME-PREFIX: the corpus document whose name starts so
 # and BODY (the response body).
 call() {
 	CODE=$(curl -s -o "$PORTAL_DATA/body" -w '%{http_code}' "$@")
-	BODY=$(cat "$PORTAL_DATA/body")
+	BODY=$(tr -d "\0" <"$PORTAL_DATA/body")
 }
 
 # upload TOKEN FILE [curl -F args...]: POST /api/documents; sets CODE, BODY.

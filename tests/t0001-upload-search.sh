@@ -34,7 +34,7 @@ for k in pdf txt html; do
 	check "$k: download is byte-identical" cmp -s "$PORTAL_DATA/body" "${FILE[$k]}"
 	check "$k: Content-Type by content is ${MIME[$k]}" grep -qi "^Content-Type: ${MIME[$k]}" "$PORTAL_DATA/headers"
 	check "$k: Content-Disposition has an RFC 5987 filename" \
-		grep -qi "^Content-Disposition: attachment;.*filename\*=UTF-8''%[0-9A-F][0-9A-F]" "$PORTAL_DATA/headers"
+		grep -qi "^Content-Disposition: attachment;.*filename\*=UTF-8''[^ ]*%E[0-9A-F]" "$PORTAL_DATA/headers"
 	call "$BASE/api/documents/${ID[$k]}/text"
 	check "$k: /text holds the word" grep -qF "${WORD[$k]}" <<<"$BODY"
 	call "$BASE/api/documents/${ID[$k]}"
