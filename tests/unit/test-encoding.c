@@ -551,36 +551,6 @@ static int fn_crash(void *arg, struct buf *out, char *err, size_t errlen)
 	return 0;
 }
 
-static void quiet_stderr(void)
-{
-	int fd = open("/dev/null", O_WRONLY);
-	if (fd >= 0)
-		dup2(fd, STDERR_FILENO);
-}
-
-/* Allocates through xmalloc(), which aborts when refused. */
-static int fn_hog(void *arg, struct buf *out, char *err, size_t errlen)
-{
-	quiet_stderr();
-	for (;;) {
-		char *p = xmalloc(MB);
-		memset(p, 1, MB);
-	}
-	return 0;
-}
-
-/* Gets NULL from malloc() and says so through errno. */
-static int fn_polite_hog(void *arg, struct buf *out, char *err, size_t errlen)
-{
-	void *p = malloc(1024 * MB);
-	if (!p) {
-		errno = ENOMEM;
-		return -1;
-	}
-	free(p);
-	return 0;
-}
-
 static int fn_flood(void *arg, struct buf *out, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < *(size_t *)arg; i++)
@@ -688,6 +658,37 @@ START_TEST(sandbox_enforces_cpu_limit)
 }
 END_TEST
 
+#if !UNDER_ASAN
+static void quiet_stderr(void)
+{
+	int fd = open("/dev/null", O_WRONLY);
+	if (fd >= 0)
+		dup2(fd, STDERR_FILENO);
+}
+
+/* Allocates through xmalloc(), which aborts when refused. */
+static int fn_hog(void *arg, struct buf *out, char *err, size_t errlen)
+{
+	quiet_stderr();
+	for (;;) {
+		char *p = xmalloc(MB);
+		memset(p, 1, MB);
+	}
+	return 0;
+}
+
+/* Gets NULL from malloc() and says so through errno. */
+static int fn_polite_hog(void *arg, struct buf *out, char *err, size_t errlen)
+{
+	char *volatile p = malloc(1024 * MB);	/* volatile: not optimised away */
+	if (!p) {
+		errno = ENOMEM;
+		return -1;
+	}
+	free(p);
+	return 0;
+}
+
 START_TEST(sandbox_enforces_memory_limit)
 {
 	struct buf out = BUF_INIT;
@@ -700,6 +701,7 @@ START_TEST(sandbox_enforces_memory_limit)
 	buf_free(&out);
 }
 END_TEST
+#endif
 
 /* ---- the shared corpus -------------------------------------------------- */
 
