@@ -32,7 +32,7 @@ static void exec_pdftotext(const char *path, int wfd)
 		"pdftotext", "-q", "-enc", "UTF-8", "-eol", "unix",
 		(char *)path, "-", NULL
 	};
-	int null = open("/dev/null", O_RDWR);
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
 	if (null >= 0) {
 		dup2(null, STDIN_FILENO);

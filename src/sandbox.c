@@ -106,7 +106,7 @@ static _Noreturn void run_child(sandbox_fn fn, void *arg, const struct sandbox_l
 {
 	struct buf out = BUF_INIT;
 	char err[1024] = "";
-	int null = open("/dev/null", O_RDONLY);
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	setpgid(0, 0);
 	reset_signals();
