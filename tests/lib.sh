@@ -92,5 +92,8 @@ search_ids() {
 		jq -r '.results[].id'
 }
 
+# quiet COMMAND...: run it without output (for check).
+quiet() { "$@" >/dev/null 2>&1; }
+
 # has LINE: stdin contains exactly this line.
 has() { grep -qxF -- "$1"; }

@@ -6,7 +6,8 @@
 # marked, click it, see the document page with its title, text and
 # download link; no console errors, no failed requests, the stylesheet
 # loaded and applied. Screenshots of the results and document pages go to
-# $PORTAL_DATA (removed at the end unless a check failed... see below).
+# $PORTAL_DATA, which is removed at the end: set PORTAL_SCREENSHOTS=DIR to
+# keep copies there.
 # Covers search.c (ui_home, ui_search, ui_document), ui-shared.c, html.c,
 # nginx.conf.in (static files), portal.css.
 . "$(dirname "$0")/lib.sh"
@@ -48,8 +49,12 @@ while IFS= read -r line; do
 	*) echo "# $line" ;;
 	esac
 done < <(
-	cd "$PORTAL_DATA" &&
-		BASE=$BASE WORD=$WORD TITLE=$TITLE DOC_ID=$ID OUT=$PORTAL_DATA CHROMIUM=$CHROMIUM \
-		NODE_PATH="$BROWSER_DIR/node_modules" timeout 60 node "$BROWSER_DIR/search.mjs" 2>&1
+	BASE=$BASE WORD=$WORD TITLE=$TITLE DOC_ID=$ID OUT=$PORTAL_DATA CHROMIUM=$CHROMIUM \
+		timeout 60 node "$BROWSER_DIR/search.mjs" 2>&1
 	echo "EXIT $?"
 )
+
+if [ -n "${PORTAL_SCREENSHOTS:-}" ]; then
+	mkdir -p "$PORTAL_SCREENSHOTS" && cp "$PORTAL_DATA"/*.png "$PORTAL_SCREENSHOTS"/ &&
+		echo "# screenshots copied to $PORTAL_SCREENSHOTS"
+fi
