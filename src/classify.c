@@ -1,0 +1,2 @@
+/* classify.c: placeholder, being written. */
+#include "extract.h"

@@ -1,0 +1,1 @@
+/* classify.h: placeholder, being written. */

@@ -1,0 +1,2 @@
+/* portal-train.c: placeholder, being written. */
+int main(void) { return 0; }

@@ -1,0 +1,2 @@
+/* extract-legacy.c: placeholder, being written. */
+#include "extract.h"

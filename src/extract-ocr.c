@@ -1,0 +1,2 @@
+/* extract-ocr.c: placeholder, being written. */
+#include "extract.h"

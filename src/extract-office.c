@@ -1,0 +1,2 @@
+/* extract-office.c: placeholder, being written. */
+#include "extract.h"

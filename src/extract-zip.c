@@ -1,0 +1,2 @@
+/* extract-zip.c: placeholder, being written. */
+#include "extract.h"

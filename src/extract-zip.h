@@ -1,0 +1,1 @@
+/* extract-zip.h: placeholder, being written. */

@@ -1,0 +1,2 @@
+/* meta.c: placeholder, being written. */
+#include "extract.h"

@@ -1,0 +1,1 @@
+/* meta.h: placeholder, being written. */

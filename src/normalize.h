@@ -1,0 +1,1 @@
+/* normalize.h: placeholder, being written. */
