@@ -17,6 +17,8 @@
 // comments. The number of check lines is the same whether checks pass or
 // fail: once a step that later checks depend on fails, the rest are printed
 // as FAIL without being run, so nothing waits for a page that never came.
+// Exit status 0 means the script ran to its end (whatever the checks said);
+// if chromium does not start it prints one FAIL and exits 1.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
