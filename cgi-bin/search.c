@@ -93,10 +93,17 @@ static void ui_api_document(struct request *r)
 /* Content-Disposition with an ASCII fallback and the RFC 5987 UTF-8 name. */
 static const char *disposition(struct request *r, const char *filename)
 {
-	char *ascii = arena_strdup(r->arena, filename);
-	for (char *p = ascii; *p; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f || *p == '"' || *p == '\\')
-			*p = '_';
+	/* The fallback keeps printable ASCII; each run of anything else
+	 * (a whole Chinese name, say) becomes one '_'. */
+	char *ascii = arena_alloc(r->arena, strlen(filename) + 1), *o = ascii;
+	for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
+		int plain = *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\';
+		if (plain)
+			*o++ = (char)*p;
+		else if (o == ascii || o[-1] != '_')
+			*o++ = '_';
+	}
+	*o = '\0';
 	return arena_printf(r->arena, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii,
 			    url_encode(r->arena, filename));
 }
@@ -327,13 +334,21 @@ static void ui_document(struct request *r)
 	ui_page_begin(r, title);
 	html_raw(b, "<article class=\"document\"><h1>");
 	html_txt(b, title);
-	html_raw(b, "</h1><table class=\"meta\">");
+	html_raw(b, "</h1>");
+	const char *newer = json_string_value(json_object_get(doc, "superseded_by"));
+	if (newer) {
+		html_raw(b, "<p class=\"superseded\">此版本已被<a href=\"/documents/");
+		html_attr(b, newer);
+		html_raw(b, "\">新版本</a>取代。</p>");
+	}
+	html_raw(b, "<table class=\"meta\">");
 	meta_row(b, "文件名", jstr(doc, "filename"));
 	meta_row(b, "类型", docs_type_label(json_string_value(json_object_get(doc, "doc_type"))));
 	meta_row(b, "格式", jstr(doc, "mime"));
 	meta_row(b, "大小", arena_printf(r->arena, "%lld 字节", (long long)json_integer_value(json_object_get(doc, "size"))));
 	meta_row(b, "状态", strcmp(status, "indexed") == 0 ? "已索引" : strcmp(status, "failed") == 0 ? "处理失败" : "等待索引");
 	meta_row(b, "错误", jstr(doc, "error"));
+	meta_row(b, "版本", arena_printf(r->arena, "%lld", (long long)json_integer_value(json_object_get(doc, "version"))));
 	meta_row(b, "可见性", strcmp(jstr(doc, "visibility"), "public") == 0 ? "公开" : "受限");
 	meta_row(b, "上传时间", jstr(doc, "uploaded_at"));
 	meta_row(b, "索引时间", jstr(doc, "indexed_at"));

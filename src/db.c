@@ -59,6 +59,17 @@ static const char *const migrations[] = {
 	"  action TEXT NOT NULL,"
 	"  object TEXT,"
 	"  detail TEXT);",
+	/* 2: versions, and the files portalctl import has seen (resumable) */
+	"ALTER TABLE documents ADD COLUMN superseded_by TEXT REFERENCES documents(id);"
+	"ALTER TABLE documents ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
+	"CREATE INDEX documents_superseded ON documents(superseded_by);"
+	"CREATE TABLE import_files ("
+	"  path TEXT PRIMARY KEY,"
+	"  size INTEGER NOT NULL, mtime INTEGER NOT NULL,"
+	"  doc_id TEXT REFERENCES documents(id) ON DELETE SET NULL,"
+	"  outcome TEXT NOT NULL,"
+	"  reason TEXT,"
+	"  at INTEGER NOT NULL);",
 };
 
 long long portal_now(void) { return (long long)time(NULL); }

@@ -200,10 +200,11 @@ json_t *docs_get_json(sqlite3 *db, const char *id)
 	static const char *const cols[] = {
 		"id", "filename", "mime", "size", "sha256", "status", "error", "doc_type",
 		"doc_type_confidence", "doc_type_source", "title", "visibility",
+		"superseded_by", "version",
 	};
 	sqlite3_stmt *st = portal_db_prepare(db,
 		"SELECT id, filename, mime, size, sha256, status, error, doc_type,"
-		" doc_type_confidence, doc_type_source, title, visibility,"
+		" doc_type_confidence, doc_type_source, title, visibility, superseded_by, version,"
 		" uploaded_at, indexed_at, metadata FROM documents WHERE id = ?");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -214,9 +215,9 @@ json_t *docs_get_json(sqlite3 *db, const char *id)
 	size_t ncols = sizeof cols / sizeof cols[0];
 	for (size_t i = 0; i < ncols; i++)
 		json_object_set_new(o, cols[i], col_json(st, (int)i));
-	json_object_set_new(o, "uploaded_at", iso_time(st, 12));
-	json_object_set_new(o, "indexed_at", iso_time(st, 13));
-	json_t *meta = json_loads((const char *)sqlite3_column_text(st, 14), 0, NULL);
+	json_object_set_new(o, "uploaded_at", iso_time(st, 14));
+	json_object_set_new(o, "indexed_at", iso_time(st, 15));
+	json_t *meta = json_loads((const char *)sqlite3_column_text(st, 16), 0, NULL);
 	json_object_set_new(o, "metadata", meta ? meta : json_object());
 	sqlite3_finalize(st);
 
@@ -232,4 +233,47 @@ json_t *docs_get_json(sqlite3 *db, const char *id)
 	sqlite3_finalize(st);
 	json_object_set_new(o, "cases", cases);
 	return o;
+}
+
+size_t docs_supersede_older(sqlite3 *db, struct arena *a, const char *id, const char ***ids)
+{
+	sqlite3_stmt *st = portal_db_prepare(db,
+		"SELECT DISTINCT o.id, o.version FROM documents d"
+		" JOIN document_cases dc ON dc.doc_id = d.id"
+		" JOIN document_cases oc ON oc.case_id = dc.case_id AND oc.doc_id != d.id"
+		" JOIN documents o ON o.id = oc.doc_id"
+		" WHERE d.id = ?1 AND o.doc_type = d.doc_type AND o.superseded_by IS NULL"
+		" AND o.status = 'indexed' AND o.uploaded_at <= d.uploaded_at");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	size_t n = 0, cap = 4;
+	long long version = 1;
+	const char **v = arena_alloc(a, cap * sizeof *v);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			const char **bigger = arena_alloc(a, 2 * cap * sizeof *v);
+			memcpy(bigger, v, cap * sizeof *v);
+			v = bigger;
+			cap *= 2;
+		}
+		v[n++] = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
+		if (sqlite3_column_int64(st, 1) + 1 > version)
+			version = sqlite3_column_int64(st, 1) + 1;
+	}
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < n; i++) {
+		st = portal_db_prepare(db, "UPDATE documents SET superseded_by = ? WHERE id = ?");
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, v[i], -1, SQLITE_STATIC);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	if (n) {
+		st = portal_db_prepare(db, "UPDATE documents SET version = ? WHERE id = ?");
+		sqlite3_bind_int64(st, 1, version);
+		sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	*ids = v;
+	return n;
 }

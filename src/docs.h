@@ -48,6 +48,13 @@ json_t *docs_get_json(sqlite3 *db, const char *id);
 /* The access groups of a document, as an arena array; returns the count. */
 size_t docs_access_groups(sqlite3 *db, struct arena *a, const char *id, const char ***groups);
 
+/* Versions: once document id has its doc_type, every other current
+ * document of the same type in one of its cases, uploaded before it, is
+ * marked superseded by it, and id's version becomes one more than theirs.
+ * Call inside the caller's transaction. Returns the number of documents
+ * superseded, their ids in *ids (arena array). */
+size_t docs_supersede_older(sqlite3 *db, struct arena *a, const char *id, const char ***ids);
+
 /* Known doc_type values, NULL-terminated. */
 extern const char *const portal_doc_types[];
 int docs_type_valid(const char *t);

@@ -7,6 +7,7 @@
 #include "encoding.h"
 #include "http-request.h"
 #include "http-response.h"
+#include "index.h"
 #include "log.h"
 #include "settings.h"
 #include "xap.h"
@@ -139,6 +140,9 @@ int portal_search(struct request *r, const struct search_params *p, struct searc
 		.offset = (size_t)(p->page - 1) * (size_t)p->per_page, .limit = (size_t)p->per_page,
 		.sort_by_date = p->sort_by_date,
 	};
+	static const char *const hide[] = { PORTAL_TERM_SUPERSEDED };
+	q.exclude = hide;	/* search shows current versions only */
+	q.nexclude = 1;
 	const char **groups;
 	q.naccess = portal_user_groups(&r->user, r->arena, &groups);
 	q.access = groups;

@@ -190,6 +190,9 @@ int pxap_writer_put(pxap_writer *w, const struct pxap_doc *doc, char *err, size_
 		for (size_t i = 0; i < doc->naccess; i++)
 			if (given(doc->access[i]))
 				add_boolean(d, "XA", doc->access[i]);
+		for (size_t i = 0; i < doc->nterms; i++)
+			if (given(doc->terms[i]))
+				add_boolean(d, "", doc->terms[i]);
 		d.add_value(SLOT_DATE, Xapian::sortable_serialise((double)doc->date));
 		d.set_data(doc->id);
 
@@ -377,6 +380,10 @@ static Xapian::Query build_query(pxap_reader *r, const struct pxap_query *pq)
 	q = filter(q, "XS", pq->sector);
 	q = filter(q, "XY", pq->year);
 	q = filter(q, "XC", pq->case_id);
+
+	for (size_t i = 0; i < pq->nexclude; i++)
+		if (given(pq->exclude[i]))
+			q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(pq->exclude[i]));
 
 	if (!pq->all_access) {
 		std::vector<Xapian::Query> groups;

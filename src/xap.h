@@ -40,6 +40,10 @@ struct pxap_doc {
 	size_t ncases;
 	const char *const *access;	/* naccess group names like "public", "u:7" */
 	size_t naccess;
+	/* Further boolean terms, given whole with their prefix (metadata such
+	 * as "XNgb18466", or "XVsuperseded"); nterms of them. */
+	const char *const *terms;
+	size_t nterms;
 };
 
 /* Writer: the single Xapian writer (the indexer). Creates the database when
@@ -79,6 +83,10 @@ struct pxap_query {
 	size_t naccess;
 	size_t offset, limit;
 	int sort_by_date;	/* newest first; else relevance */
+	/* Documents carrying any of these whole terms are left out (e.g.
+	 * "XVsuperseded" hides old versions). */
+	const char *const *exclude;
+	size_t nexclude;
 };
 
 /* Run a query. The results own everything they return; free with

@@ -13,6 +13,7 @@
 #include "docs.h"
 #include "encoding.h"
 #include "extract.h"
+#include "index.h"
 #include "log.h"
 #include "sandbox.h"
 #include "settings.h"
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #define TITLE_MAX 120	/* characters taken from the text for a title */
+#define MAX_ATTEMPTS 3	/* a job that crashed the indexer this often is given up */
 
 static volatile sig_atomic_t stopping;
 static void on_stop(int sig) { stopping = sig; }
@@ -45,6 +47,7 @@ struct job {
 	char *doc_type;
 	char *filename;
 	long long uploaded_at;
+	int attempts;		/* including this one */
 };
 
 struct extract_arg {
@@ -116,7 +119,10 @@ static int next_job(sqlite3 *db, struct job *j)
 {
 	memset(j, 0, sizeof *j);
 	sqlite3_stmt *st = portal_db_prepare(db,
-		"SELECT j.id, d.id, d.sha256, d.title, d.doc_type, d.filename, d.uploaded_at"
+		"SELECT j.id, d.id, d.sha256,"
+		" CASE WHEN d.title_source = 'uploader' THEN d.title END,"
+		" CASE WHEN d.doc_type_source = 'uploader' THEN d.doc_type END,"
+		" d.filename, d.uploaded_at, j.attempts"
 		" FROM jobs j JOIN documents d ON d.id = j.doc_id"
 		" WHERE j.state = 'queued' ORDER BY j.id LIMIT 1");
 	int found = sqlite3_step(st) == SQLITE_ROW;
@@ -128,6 +134,7 @@ static int next_job(sqlite3 *db, struct job *j)
 		j->doc_type = col_dup(st, 4);
 		j->filename = col_dup(st, 5);
 		j->uploaded_at = sqlite3_column_int64(st, 6);
+		j->attempts = sqlite3_column_int(st, 7) + 1;
 	}
 	sqlite3_finalize(st);
 	if (found) {
@@ -148,63 +155,77 @@ static void exec_or_die(sqlite3 *db, const char *sql)
 		portal_fatal("%s", err);
 }
 
-static void finish(sqlite3 *db, const struct job *j, const char *mime, const char *title,
-		   const char *doc_type, const struct buf *text, const char *error)
+static void step_or_die(sqlite3 *db, sqlite3_stmt *st)
+{
+	if (sqlite3_step(st) != SQLITE_DONE)
+		portal_fatal("database: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+}
+
+static void job_state(sqlite3 *db, long long job, const char *state)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, "UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?");
+	portal_db_bind_text(st, 1, state);
+	sqlite3_bind_int64(st, 2, portal_now());
+	sqlite3_bind_int64(st, 3, job);
+	step_or_die(db, st);
+}
+
+/* The document cannot be indexed: record why, in a sentence. */
+static void fail_job(sqlite3 *db, const struct job *j, const char *mime, const char *why)
 {
 	exec_or_die(db, "BEGIN IMMEDIATE");
-	sqlite3_stmt *st;
-	if (error) {
-		st = portal_db_prepare(db, "UPDATE documents SET status = 'failed', error = ?, mime = ?,"
-					   " indexed_at = NULL WHERE id = ?");
-		portal_db_bind_text(st, 1, error);
-		portal_db_bind_text(st, 2, mime);
-		portal_db_bind_text(st, 3, j->doc_id);
-	} else {
-		st = portal_db_prepare(db, "UPDATE documents SET status = 'indexed', error = NULL, mime = ?,"
-			" title = ?, doc_type = ?, doc_type_confidence = coalesce(doc_type_confidence, 0),"
-			" title_source = coalesce(title_source, 'text'), indexed_at = ? WHERE id = ?");
-		portal_db_bind_text(st, 1, mime);
-		portal_db_bind_text(st, 2, title);
-		portal_db_bind_text(st, 3, doc_type);
-		sqlite3_bind_int64(st, 4, portal_now());
-		portal_db_bind_text(st, 5, j->doc_id);
-	}
-	if (sqlite3_step(st) != SQLITE_DONE)
-		portal_fatal("update document: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	if (!error) {
-		st = portal_db_prepare(db, "INSERT OR REPLACE INTO document_text (doc_id, text) VALUES (?, ?)");
-		portal_db_bind_text(st, 1, j->doc_id);
-		sqlite3_bind_text(st, 2, buf_str(text), (int)text->len, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			portal_fatal("store text: %s", sqlite3_errmsg(db));
-		sqlite3_finalize(st);
-	}
-	st = portal_db_prepare(db, "UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?");
-	portal_db_bind_text(st, 1, error ? "failed" : "done");
-	sqlite3_bind_int64(st, 2, portal_now());
-	sqlite3_bind_int64(st, 3, j->id);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
+	sqlite3_stmt *st = portal_db_prepare(db, "UPDATE documents SET status = 'failed', error = ?,"
+				   " mime = coalesce(?, mime), indexed_at = NULL WHERE id = ?");
+	portal_db_bind_text(st, 1, why);
+	portal_db_bind_text(st, 2, mime);
+	portal_db_bind_text(st, 3, j->doc_id);
+	step_or_die(db, st);
+	job_state(db, j->id, "failed");
+	exec_or_die(db, "COMMIT");
+	portal_log("failed %s: %s", j->doc_id, why);
+}
+
+/* Step 1 of a successful job: text, title, type and versions into SQLite.
+ * Returns the documents this one superseded (they need reindexing). */
+static size_t record_text(sqlite3 *db, struct arena *a, const struct job *j, const char *mime,
+			  const char *title, const char *doc_type, const struct buf *text,
+			  const char ***superseded)
+{
+	exec_or_die(db, "BEGIN IMMEDIATE");
+	sqlite3_stmt *st = portal_db_prepare(db, "UPDATE documents SET mime = ?, title = ?,"
+		" title_source = coalesce(title_source, 'text'), doc_type = ?,"
+		" doc_type_confidence = coalesce(doc_type_confidence, 0),"
+		" doc_type_source = coalesce(doc_type_source, 'default'), error = NULL WHERE id = ?");
+	portal_db_bind_text(st, 1, mime);
+	portal_db_bind_text(st, 2, title);
+	portal_db_bind_text(st, 3, doc_type);
+	portal_db_bind_text(st, 4, j->doc_id);
+	step_or_die(db, st);
+	st = portal_db_prepare(db, "INSERT OR REPLACE INTO document_text (doc_id, text) VALUES (?, ?)");
+	portal_db_bind_text(st, 1, j->doc_id);
+	sqlite3_bind_text(st, 2, buf_str(text), (int)text->len, SQLITE_STATIC);
+	step_or_die(db, st);
+	size_t n = docs_supersede_older(db, a, j->doc_id, superseded);
+	exec_or_die(db, "COMMIT");
+	return n;
+}
+
+/* Step 3: the index has it; mark it so. */
+static void mark_indexed(sqlite3 *db, const struct job *j)
+{
+	exec_or_die(db, "BEGIN IMMEDIATE");
+	sqlite3_stmt *st = portal_db_prepare(db, "UPDATE documents SET status = 'indexed', indexed_at = ? WHERE id = ?");
+	sqlite3_bind_int64(st, 1, portal_now());
+	portal_db_bind_text(st, 2, j->doc_id);
+	step_or_die(db, st);
+	job_state(db, j->id, "done");
 	exec_or_die(db, "COMMIT");
 }
 
-static void cases_of(sqlite3 *db, struct arena *a, const char *id, const char ***cases, size_t *n)
-{
-	sqlite3_stmt *st = portal_db_prepare(db, "SELECT count(*) FROM document_cases WHERE doc_id = ?");
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	size_t count = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int(st, 0) : 0;
-	sqlite3_finalize(st);
-	const char **c = arena_alloc(a, (count + 1) * sizeof *c);
-	*n = 0;
-	st = portal_db_prepare(db, "SELECT case_id FROM document_cases WHERE doc_id = ?");
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	while (*n < count && sqlite3_step(st) == SQLITE_ROW)
-		c[(*n)++] = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	*cases = c;
-}
-
+/* A job runs in three steps: SQLite (text), Xapian (commit), SQLite
+ * (status). A crash between any two leaves the job 'running'; at restart it
+ * is queued again and every step repeats harmlessly. */
 static void run_job(sqlite3 *db, pxap_writer *w, struct job *j)
 {
 	char path[PATH_MAX], mime[128], err[512];
@@ -212,19 +233,23 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j)
 	struct arena *a = arena_new();
 	char *title = NULL;
 	portal_object_path(j->sha256, path, sizeof path);
+	if (j->attempts > MAX_ATTEMPTS) {
+		fail_job(db, j, NULL, "Indexing this document stopped the indexer several times, so it was given up.");
+		goto out;
+	}
 	if (portal_detect_mime(path, mime, sizeof mime, err, sizeof err) < 0) {
 		portal_log("%s: %s", j->doc_id, err);
-		finish(db, j, NULL, NULL, NULL, NULL, "The stored file could not be read.");
+		fail_job(db, j, NULL, "The stored file could not be read.");
 		goto out;
 	}
 	if (!portal_extract_supported(mime)) {
-		finish(db, j, mime, NULL, NULL, NULL, arena_printf(a,
+		fail_job(db, j, mime, arena_printf(a,
 			"Files of type %s are not supported, so no text could be taken from this file.", mime));
 		goto out;
 	}
 	struct extract_arg arg = { path, mime };
 	if (portal_sandbox_run(extract_child, &arg, &limits, &text, err, sizeof err) < 0) {
-		finish(db, j, mime, NULL, NULL, NULL, err);
+		fail_job(db, j, mime, err);
 		goto out;
 	}
 	portal_utf8_sanitize(&text);
@@ -233,18 +258,18 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j)
 		title = filename_stem(j->filename);
 	const char *doc_type = j->doc_type ? j->doc_type : "other";
 
-	const char **groups, **cases;
-	size_t ngroups = docs_access_groups(db, a, j->doc_id, &groups), ncases;
-	cases_of(db, a, j->doc_id, &cases, &ncases);
-	struct pxap_doc xd = {
-		.id = j->doc_id, .title = title, .body = buf_str(&text), .body_len = text.len,
-		.doc_type = doc_type, .date = j->uploaded_at,
-		.cases = cases, .ncases = ncases, .access = groups, .naccess = ngroups,
-	};
-	if (pxap_writer_put(w, &xd, err, sizeof err) < 0 || pxap_writer_commit(w, err, sizeof err) < 0)
+	const char **superseded;
+	size_t nsup = record_text(db, a, j, mime, title, doc_type, &text, &superseded);
+	if (portal_index_document(db, w, j->doc_id, err, sizeof err) < 0)
 		portal_fatal("index %s: %s", j->doc_id, err);	/* the job runs again after restart */
-	finish(db, j, mime, title, doc_type, &text, NULL);
-	portal_log("indexed %s (%s, %zu bytes of text)", j->doc_id, mime, text.len);
+	for (size_t i = 0; i < nsup; i++)
+		if (portal_index_document(db, w, superseded[i], err, sizeof err) < 0)
+			portal_fatal("reindex %s: %s", superseded[i], err);
+	if (pxap_writer_commit(w, err, sizeof err) < 0)
+		portal_fatal("commit: %s", err);
+	mark_indexed(db, j);
+	portal_log("indexed %s (%s, %zu bytes of text%s)", j->doc_id, mime, text.len,
+		   nsup ? ", supersedes an earlier version" : "");
 out:
 	free(title);
 	buf_free(&text);
