@@ -18,6 +18,9 @@
 #include "log.h"
 #include "settings.h"
 #include "store.h"
+#include "session.h"
+#include "ui-shared.h"
+#include "html.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -31,7 +34,7 @@ struct upload {
 	int have_file, in_file, file_open;
 	char *filename;
 	struct buf *field;	/* the text field being read, or NULL */
-	struct buf title, doc_type, visibility, case_id;
+	struct buf title, doc_type, visibility, case_id, csrf;
 	/* An error found inside a callback: answered after the parser stops. */
 	int status;
 	const char *code, *message;
@@ -88,9 +91,11 @@ static int on_begin(void *ctx, const char *name, const char *filename, const cha
 		u->field = &u->visibility;
 	else if (strcmp(name, "case") == 0)
 		u->field = &u->case_id;
+	else if (strcmp(name, "csrf") == 0)
+		u->field = &u->csrf;
 	else
 		return fail(u, 400, "unknown_field", arena_printf(u->r->arena,
-			"The upload has a field named '%s'; the fields are file, title, doc_type, visibility and case.", name));
+			"The upload has a field named '%s'; the fields are file, title, doc_type, visibility, case and csrf.", name));
 	if (u->field->len)
 		return fail(u, 400, "duplicate_field", arena_printf(u->r->arena, "The field '%s' is given twice.", name));
 	return 0;
@@ -161,6 +166,9 @@ static int read_body(struct upload *u, const char *boundary)
 static int check_fields(struct upload *u)
 {
 	struct request *r = u->r;
+	if (!r->via_bearer && r->session_id &&
+	    (!r->csrf_token || strcmp(buf_str(&u->csrf), r->csrf_token) != 0))
+		return fail(u, 403, "csrf", "The form's security token is missing or wrong: reload the page and try again.");
 	if (!u->have_file)
 		return fail(u, 400, "no_file", "The upload has no 'file' field: choose a file to upload.");
 	if (u->file.size == 0)
@@ -190,6 +198,13 @@ static int check_fields(struct upload *u)
 	return 0;
 }
 
+/* The browser form: on success go to the document's page. */
+static void answer_html(struct upload *u, const char *id, int duplicate)
+{
+	u->r->status = 303;
+	resp_header(u->r, "Location", arena_printf(u->r->arena, "/documents/%s", id));
+}
+
 static void answer(struct upload *u, const char *id, int duplicate)
 {
 	json_t *o = json_pack("{s:s,s:s,s:s}", "id", id, "status", "pending", "sha256", u->file.sha256);
@@ -205,7 +220,8 @@ static void answer(struct upload *u, const char *id, int duplicate)
 	resp_json(u->r, duplicate ? 200 : 202, o);
 }
 
-static void ui_upload(struct request *r)
+/* One upload, from either door; answered through done() on success. */
+static void handle_upload(struct request *r, void (*done)(struct upload *, const char *, int))
 {
 	char boundary[80], err[256], id[DOC_ID_LEN];
 	if (r->user.id == 0) {
@@ -251,7 +267,7 @@ static void ui_upload(struct request *r)
 		fail(&u, 503, "database", "The document could not be recorded; please try again.");
 		goto refuse;
 	}
-	answer(&u, id, duplicate);
+	done(&u, id, duplicate);
 	goto out;
 refuse:
 	portal_error(r, u.status ? u.status : 400, u.code ? u.code : "bad_upload",
@@ -262,10 +278,47 @@ out:
 	buf_free(&u.doc_type);
 	buf_free(&u.visibility);
 	buf_free(&u.case_id);
+	buf_free(&u.csrf);
+}
+
+static void ui_api_upload(struct request *r) { handle_upload(r, answer); }
+
+static void ui_form_upload(struct request *r) { handle_upload(r, answer_html); }
+
+static void ui_upload_page(struct request *r)
+{
+	struct buf *b = &r->out;
+	if (!r->user.id) {
+		r->status = 303;
+		resp_header(r, "Location", "/login?next=/upload");
+		return;
+	}
+	ui_page_begin(r, "上传文档");
+	html_raw(b, "<section class=\"upload\"><h1>上传文档</h1>"
+		    "<form method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\">");
+	ui_csrf_field(r, b);
+	html_raw(b, "<label>文件 <input type=\"file\" name=\"file\" required></label>"
+		    "<label>标题（可选） <input name=\"title\" maxlength=\"500\"></label>"
+		    "<label>类型 <select name=\"doc_type\"><option value=\"\">自动识别</option>");
+	for (size_t i = 0; portal_doc_types[i]; i++) {
+		html_raw(b, "<option value=\"");
+		html_attr(b, portal_doc_types[i]);
+		html_raw(b, "\">");
+		html_txt(b, docs_type_label(portal_doc_types[i]));
+		html_raw(b, "</option>");
+	}
+	html_raw(b, "</select></label><label>案卷（可选，如 audit:12） <input name=\"case\"></label>");
+	if (portal_user_may_publish(&r->user))
+		html_raw(b, "<label>可见性 <select name=\"visibility\"><option value=\"restricted\">受限</option>"
+			    "<option value=\"public\">公开</option></select></label>");
+	html_raw(b, "<button type=\"submit\">上传</button></form></section>");
+	ui_page_end(r);
 }
 
 static const struct page pages[] = {
-	{ "POST", "/api/documents", ui_upload, NULL },
+	{ "POST", "/api/documents", ui_api_upload, NULL },
+	{ "GET", "/upload", ui_upload_page, NULL },
+	{ "POST", "/upload", ui_form_upload, NULL },
 };
 
 int main(void)

@@ -69,7 +69,17 @@ static const char *const migrations[] = {
 	"  doc_id TEXT REFERENCES documents(id) ON DELETE SET NULL,"
 	"  outcome TEXT NOT NULL,"
 	"  reason TEXT,"
-	"  at INTEGER NOT NULL);",
+	"  at INTEGER NOT NULL);"
+	"CREATE TABLE sessions ("
+	"  hash TEXT PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  csrf TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL);"
+	"CREATE TABLE login_failures ("
+	"  name TEXT NOT NULL, addr TEXT, at INTEGER NOT NULL);"
+	"CREATE INDEX login_failures_name ON login_failures(name, at);"
+	"CREATE INDEX login_failures_addr ON login_failures(addr, at);",
 };
 
 long long portal_now(void) { return (long long)time(NULL); }

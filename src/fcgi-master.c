@@ -5,6 +5,7 @@
 #include "http-request.h"
 #include "http-response.h"
 #include "log.h"
+#include "session.h"
 #include "settings.h"
 
 #include <errno.h>
@@ -44,6 +45,10 @@ static void serve_one(const struct fcgi_program *prog, FCGX_Request *fr, sqlite3
 	r.query = env_copy(&r, "QUERY_STRING");
 	r.content_type = env_copy(&r, "CONTENT_TYPE");
 	r.authorization = env_copy(&r, "HTTP_AUTHORIZATION");
+	r.cookie = env_copy(&r, "HTTP_COOKIE");
+	r.remote_addr = env_copy(&r, "REMOTE_ADDR");
+	const char *https = env_copy(&r, "HTTPS");
+	r.https = https && *https && strcmp(https, "off") != 0;
 	const char *cl = env_copy(&r, "CONTENT_LENGTH");
 	r.content_length = cl && *cl ? strtoll(cl, NULL, 10) : -1;
 	if (!r.method)
@@ -65,6 +70,10 @@ static void serve_one(const struct fcgi_program *prog, FCGX_Request *fr, sqlite3
 		resp_header(&r, "WWW-Authenticate", "Bearer");
 		portal_error(&r, 401, "bad_token", "The bearer token is not valid: it is unknown or has been revoked.");
 	} else {
+		if (r.authorization)
+			r.via_bearer = 1;
+		else
+			session_resolve(&r);
 		portal_dispatch(&r, prog->pages, prog->npages);
 	}
 	resp_send(&r);

@@ -32,6 +32,17 @@ struct request {
 	int nparams;
 	const char *arg;	/* the '*' segment matched by the page pattern */
 	struct portal_user user;
+	const char *cookie;	/* the Cookie header, NULL when absent */
+	const char *remote_addr;
+	int https;		/* the request came over TLS (cookies get Secure) */
+	/* Browser session (session.h): set when the caller came with a valid
+	 * session cookie rather than a bearer token. */
+	const char *session_id;
+	const char *csrf_token;	/* the session's CSRF token, NULL without session */
+	int via_bearer;		/* authenticated by Authorization: Bearer */
+	/* application/x-www-form-urlencoded body, after req_form_read() */
+	struct url_param *form;
+	int nform;
 
 	/* response */
 	int status;
@@ -47,6 +58,23 @@ const char *req_param(const struct request *r, const char *name);
 
 /* Read up to len body bytes; returns the count, 0 at the end. */
 size_t req_read(struct request *r, char *data, size_t len);
+
+/* Read an application/x-www-form-urlencoded body (at most max bytes) into
+ * r->form. Answers 400/413/415 through portal_error() and returns -1 when the
+ * body is not such a form, too long or malformed. A browser (session) caller
+ * must send the session's CSRF token as the field "csrf", or the form is
+ * refused with 403: call this before any state change. Bearer callers need
+ * no CSRF token. */
+int req_form_read(struct request *r, size_t max);
+
+/* A form field after req_form_read(), or NULL when absent. */
+const char *req_form(const struct request *r, const char *name);
+
+/* For handlers that take JSON bodies (the API): read at most max bytes and
+ * parse them. Answers 400/413/415 and returns NULL on failure. A session
+ * caller must send the CSRF token in the X-CSRF-Token header. The caller
+ * owns the reference. */
+struct json_t *req_json_read(struct request *r, size_t max);
 
 /* Pages: a table of routes, one shared dispatcher. A pattern is a path where
  * '*' stands for one non-empty segment (copied to r->arg). */

@@ -3,6 +3,7 @@
 #include "html.h"
 #include "http-request.h"
 #include "http-response.h"
+#include "session.h"
 
 void ui_page_begin_q(struct request *r, const char *title, const char *q)
 {
@@ -19,7 +20,19 @@ void ui_page_begin_q(struct request *r, const char *title, const char *q)
 		    "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">"
 		    "<input type=\"search\" name=\"q\" aria-label=\"搜索\" placeholder=\"搜索标准、指南、审核报告…\" value=\"");
 	html_attr(b, q ? q : "");
-	html_raw(b, "\"><button type=\"submit\">搜索</button></form></header><main>");
+	html_raw(b, "\"><button type=\"submit\">搜索</button></form><nav class=\"user\">");
+	if (r->user.id)
+		html_raw(b, "<a href=\"/upload\">上传</a>");
+	if (r->user.id && r->session_id) {
+		html_raw(b, "<a href=\"/account\">");
+		html_txt(b, r->user.name);
+		html_raw(b, "</a><form method=\"post\" action=\"/logout\" class=\"logout\">");
+		ui_csrf_field(r, b);
+		html_raw(b, "<button type=\"submit\">退出</button></form>");
+	} else if (!r->user.id) {
+		html_raw(b, "<a href=\"/login\">登录</a>");
+	}
+	html_raw(b, "</nav></header><main>");
 }
 
 void ui_page_begin(struct request *r, const char *title) { ui_page_begin_q(r, title, NULL); }

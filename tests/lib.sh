@@ -43,7 +43,8 @@ start_instance() {
 	PORTAL_DATA=$(mktemp -d /tmp/portal-test.XXXXXX)
 	PORTAL_PORT=$(free_port)
 	PORTAL_NO_BUILD=1
-	export PORTAL_DATA PORTAL_PORT PORTAL_NO_BUILD
+	PORTAL_DEMO=${PORTAL_DEMO:-0}	# tests count documents: start empty unless asked
+	export PORTAL_DATA PORTAL_PORT PORTAL_NO_BUILD PORTAL_DEMO
 	trap stop_instance EXIT
 	"$TOP/portal" up >"$PORTAL_DATA/up.log" 2>&1 || { cat "$PORTAL_DATA/up.log"; bail "portal up failed"; }
 	BASE=http://127.0.0.1:$PORTAL_PORT

@@ -13,11 +13,13 @@
 #include "docs.h"
 #include "extract.h"
 #include "log.h"
+#include "session.h"
 #include "settings.h"
 #include "store.h"
 #include "xap.h"
 
 #include <dirent.h>
+#include <sodium.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -37,6 +39,7 @@ static int usage(void)
 		"usage: portalctl init\n"
 		"       portalctl user add NAME --role admin|staff|expert|agency|enterprise"
 		" [--enterprise ID] [--agency ID]\n"
+		"       portalctl user passwd NAME   (the password on standard input)\n"
 		"       portalctl token create NAME\n"
 		"       portalctl import [--public] DIR\n"
 		"       portalctl fsck\n"
@@ -82,8 +85,22 @@ static int cmd_init(void)
 	return rc < 0 ? fail(err) : 0;
 }
 
+/* Read a password from stdin (one line) and set it. */
+static int cmd_passwd(const char *name)
+{
+	char line[1024];
+	if (!fgets(line, sizeof line, stdin))
+		return fail("no password on standard input");
+	line[strcspn(line, "\r\n")] = '\0';
+	int rc = session_set_password(db, name, line, err, sizeof err);
+	sodium_memzero(line, sizeof line);
+	return rc < 0 ? fail(err) : 0;
+}
+
 static int cmd_user(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[0], "passwd") == 0)
+		return cmd_passwd(argv[1]);
 	if (argc < 2 || strcmp(argv[0], "add") != 0)
 		return usage();
 	const char *name = argv[1], *role = NULL, *ent = NULL, *agency = NULL;
@@ -258,6 +275,13 @@ static int cmd_stats(void)
 	return 0;
 }
 
+/* The demo year (records and documents the project wrote itself). */
+static int cmd_demo(void)
+{
+	printf("demo: no demo data yet\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	portal_log_init("portalctl");
@@ -285,6 +309,8 @@ int main(int argc, char **argv)
 		rc = cmd_fsck();
 	else if (strcmp(cmd, "stats") == 0)
 		rc = cmd_stats();
+	else if (strcmp(cmd, "demo") == 0)
+		rc = cmd_demo();
 	else
 		rc = usage();
 	sqlite3_close(db);
