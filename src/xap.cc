@@ -27,6 +27,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <memory>
@@ -39,7 +40,12 @@ enum {
 	SLOT_SECTOR = 1,
 	SLOT_YEAR = 2,
 	SLOT_DATE = 3,
-	NFACETS = 3,
+	SLOT_INDUSTRY = 4,
+	SLOT_GRADE = 5,
+	NFACETS = PXAP_NFACETS,
+	/* How much a boost term outweighs text: enough that an exact
+	 * standard-number match ranks above any text-only hit. */
+	BOOST = 20,
 	/* Glass refuses terms longer than this; checked up front so a bad
 	 * document fails its own put rather than the whole commit. */
 	MAX_TERM = 245,
@@ -184,6 +190,25 @@ int pxap_writer_put(pxap_writer *w, const struct pxap_doc *doc, char *err, size_
 			add_boolean(d, "XY", doc->year);
 			d.add_value(SLOT_YEAR, doc->year);
 		}
+		if (given(doc->industry)) {
+			add_boolean(d, "XI", doc->industry);
+			d.add_value(SLOT_INDUSTRY, doc->industry);
+		}
+		if (given(doc->grade)) {
+			add_boolean(d, "XG", doc->grade);
+			d.add_value(SLOT_GRADE, doc->grade);
+		}
+		if (given(doc->enterprise)) {
+			tg.increase_termpos();
+			tg.index_text(doc->enterprise, 1, "XE");
+		}
+		for (size_t i = 0; i < doc->nwterms; i++) {
+			if (!given(doc->wterms[i]))
+				continue;
+			if (strlen(doc->wterms[i]) > MAX_TERM)
+				throw usage_error("pxap_writer_put: weighted term too long");
+			d.add_term(doc->wterms[i], doc->wdfs && doc->wdfs[i] ? doc->wdfs[i] : 1);
+		}
 		for (size_t i = 0; i < doc->ncases; i++)
 			if (given(doc->cases[i]))
 				add_boolean(d, "XC", doc->cases[i]);
@@ -274,6 +299,13 @@ pxap_reader *pxap_reader_open(const char *path, char *err, size_t errlen)
 		qp.add_boolean_prefix("sector", "XS");
 		qp.add_boolean_prefix("year", "XY");
 		qp.add_boolean_prefix("case", "XC");
+		qp.add_boolean_prefix("industry", "XI");
+		qp.add_boolean_prefix("grade", "XG");
+		qp.add_prefix("enterprise", "XE");
+		qp.add_prefix("standard", "XN");
+		/* year:2012..2015 (years are four-digit strings, so string
+		 * order is numeric order). */
+		qp.add_rangeprocessor(new Xapian::RangeProcessor(SLOT_YEAR, "year:"));
 		return r.release();
 	} catch (...) {
 		report(err, errlen);
@@ -368,14 +400,35 @@ static Xapian::Query filter(const Xapian::Query &q, const char *prefix, const ch
 	return Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(std::string(prefix) + value));
 }
 
-/* The whole query: user text (or everything), then the field filters, then
- * the access filter. Filters never change the relevance weights. */
+static Xapian::Query restrict_query(Xapian::Query q, const struct pxap_query *pq);
+
+/* The whole query: user text (or everything) and boost terms, then the field
+ * filters, then the access filter. Filters never change the weights. */
 static Xapian::Query build_query(pxap_reader *r, const struct pxap_query *pq)
 {
 	if (!pq->all_access && pq->naccess == 0)
 		return Xapian::Query::MatchNothing;
 
 	Xapian::Query q = blank(pq->q) ? Xapian::Query::MatchAll : parse_text(r->qp, pq->q);
+	std::vector<Xapian::Query> boosts;
+	for (size_t i = 0; i < pq->nboost; i++)
+		if (given(pq->boost[i]))
+			boosts.push_back(Xapian::Query(pq->boost[i]));
+	if (!boosts.empty()) {
+		Xapian::Query b(Xapian::Query::OP_OR, boosts.begin(), boosts.end());
+		b = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, b, BOOST);
+		q = blank(pq->q) ? b : Xapian::Query(Xapian::Query::OP_OR, b, q);
+	}
+	return restrict_query(q, pq);
+}
+
+/* Filters, excludes and the access filter around any query. */
+static Xapian::Query restrict_query(Xapian::Query q, const struct pxap_query *pq)
+{
+	if (!pq->all_access && pq->naccess == 0)
+		return Xapian::Query::MatchNothing;
+	q = filter(q, "XI", pq->industry);
+	q = filter(q, "XG", pq->grade);
 	q = filter(q, "XT", pq->doc_type);
 	q = filter(q, "XS", pq->sector);
 	q = filter(q, "XY", pq->year);
@@ -417,6 +470,8 @@ static void run(pxap_reader *r, const Xapian::Query &query, const struct pxap_qu
 		Xapian::ValueCountMatchSpy(SLOT_TYPE),
 		Xapian::ValueCountMatchSpy(SLOT_SECTOR),
 		Xapian::ValueCountMatchSpy(SLOT_YEAR),
+		Xapian::ValueCountMatchSpy(SLOT_INDUSTRY),
+		Xapian::ValueCountMatchSpy(SLOT_GRADE),
 	};
 	Xapian::Enquire enq(r->db);
 	enq.set_query(query);
@@ -545,6 +600,56 @@ pxap_results *pxap_search(pxap_reader *r, const struct pxap_query *q, char *err,
 			}
 		}
 		find_grouped(query, res->grouped);
+		return res.release();
+	} catch (...) {
+		report(err, errlen);
+		return NULL;
+	}
+}
+
+/* Only plain text terms are worth feeding back: no prefixed (uppercase)
+ * terms, no single CJK characters (too common to tell documents apart). */
+struct text_terms : Xapian::ExpandDecider {
+	bool operator()(const std::string &term) const override
+	{
+		if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z'))
+			return false;
+		unsigned char c = (unsigned char)term[0];
+		size_t clen = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		return !(c >= 0xE0 && term.size() == clen);
+	}
+};
+
+pxap_results *pxap_similar(pxap_reader *r, const char *id, const struct pxap_query *q,
+			   char *err, size_t errlen)
+{
+	try {
+		if (!r || !q || !given(id))
+			throw usage_error("pxap_similar: no reader, id or query");
+		std::unique_ptr<pxap_results> res;
+		for (int attempt = 0;; attempt++) {
+			res.reset(new pxap_results);
+			try {
+				refresh(r);
+				std::string idterm = std::string("Q") + id;
+				Xapian::PostingIterator p = r->db.postlist_begin(idterm);
+				if (p == r->db.postlist_end(idterm))
+					return res.release();
+				Xapian::RSet rset;
+				rset.add_document(*p);
+				Xapian::Enquire enq(r->db);
+				enq.set_query(Xapian::Query(idterm));
+				text_terms decider;
+				Xapian::ESet eset = enq.get_eset(30, rset, &decider);
+				Xapian::Query like(Xapian::Query::OP_ELITE_SET, eset.begin(), eset.end(), 15);
+				like = Xapian::Query(Xapian::Query::OP_AND_NOT, like, Xapian::Query(idterm));
+				run(r, restrict_query(like, q), q, *res);
+				break;
+			} catch (const Xapian::DatabaseModifiedError &) {
+				if (attempt == RETRIES)
+					throw;
+			}
+		}
 		return res.release();
 	} catch (...) {
 		report(err, errlen);

@@ -10,8 +10,8 @@
  *          title text with prefix "S" (and unprefixed, weighted x3);
  *          body text unprefixed. All text goes through TermGenerator with
  *          FLAG_CJK_NGRAM.
- *   values: 0 doc_type, 1 sector, 2 year (facets, ValueCountMatchSpy);
- *           3 date as sortable serialised seconds since the epoch.
+ *   values: 0 doc_type, 1 sector, 2 year, 4 industry, 5 grade (facets,
+ *           ValueCountMatchSpy); 3 date as sortable serialised seconds.
  *   data:   the id.
  * Handles are process-lifetime objects opened after fork(), one per worker. */
 #ifndef PORTAL_XAP_H
@@ -35,6 +35,9 @@ struct pxap_doc {
 	const char *doc_type;	/* may be NULL */
 	const char *sector;	/* may be NULL */
 	const char *year;	/* "2014", may be NULL */
+	const char *industry;	/* "医疗机构", may be NULL */
+	const char *grade;	/* an audit's grade "优秀", may be NULL */
+	const char *enterprise;	/* enterprise names (text, for enterprise:), may be NULL */
 	long long date;		/* seconds since the epoch, for sort=date */
 	const char *const *cases;	/* ncases strings like "audit:12" */
 	size_t ncases;
@@ -44,6 +47,13 @@ struct pxap_doc {
 	 * as "XNgb18466", or "XVsuperseded"); nterms of them. */
 	const char *const *terms;
 	size_t nterms;
+	/* Weighted terms, given whole with their prefix (e.g. a standard
+	 * number "XNgb18466" with its number of mentions as wdf): they take
+	 * part in ranking, so a query boosting them ranks these documents
+	 * first. */
+	const char *const *wterms;
+	const unsigned *wdfs;
+	size_t nwterms;
 };
 
 /* Writer: the single Xapian writer (the indexer). Creates the database when
@@ -76,6 +86,12 @@ struct pxap_query {
 	 * contain all of its characters and adjacent pairs. */
 	const char *q;
 	const char *doc_type, *sector, *year, *case_id;	/* filters, NULL or "" = any */
+	const char *industry, *grade;			/* filters, NULL or "" = any */
+	/* Whole terms (e.g. normalised standard numbers "XNhjt186") that the
+	 * query looks for besides its text: a document carrying one matches
+	 * even if the text does not, and ranks far above text-only hits. */
+	const char *const *boost;
+	size_t nboost;
 	/* Access: when all_access is 0, only documents carrying at least one
 	 * of these groups match (naccess 0 then matches nothing). */
 	int all_access;
@@ -106,11 +122,19 @@ double pxap_results_score(const pxap_results *res, size_t i);	/* percent 0..100 
 const char *pxap_results_snippet(pxap_results *res, size_t i, const char *text, size_t len, size_t max_chars);
 /* Facets over all matches (not just the page), computed inside Xapian so
  * they count only what the access filter lets through.
- * facet: 0 doc_type, 1 sector, 2 year. */
+ * facet: 0 doc_type, 1 sector, 2 year, 3 industry, 4 grade. */
+#define PXAP_NFACETS 5
 size_t pxap_results_facet_count(const pxap_results *res, int facet);
 const char *pxap_results_facet_name(const pxap_results *res, int facet, size_t i);
 size_t pxap_results_facet_freq(const pxap_results *res, int facet, size_t i);
 void pxap_results_free(pxap_results *res);
+
+/* Documents like document id (relevance feedback over its terms), best
+ * first, never id itself. The query's filters, access groups and excludes
+ * apply as in pxap_search (its q is ignored), so the caller sees only
+ * documents it may see. An id not in the index gives no results. */
+pxap_results *pxap_similar(pxap_reader *r, const char *id, const struct pxap_query *q,
+			   char *err, size_t errlen);
 
 /* Number of documents in the database (for fsck), or -1. */
 long pxap_reader_doccount(pxap_reader *r, char *err, size_t errlen);

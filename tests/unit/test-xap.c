@@ -572,6 +572,104 @@ START_TEST(test_errors)
 }
 END_TEST
 
+
+/* ---- industry/grade facets, year ranges, boosts, similar documents ---- */
+
+#define S1_BODY "医院污水处理站提标改造，采用二氧化氯消毒，执行 GB 18466 医疗机构水污染物排放标准。"
+#define S2_BODY "医院中水回用与污水处理改造，二氧化氯消毒工艺，出水达到排放标准。"
+static const char *const s1_w[] = { "XNgb18466" };
+static const unsigned s1_wdf[] = { 1 };
+static const char *const s3_w[] = { "XNgb18466", "XNgb184662005" };
+static const unsigned s3_wdf[] = { 12, 12 };
+
+static void add_more(void)
+{
+	static const struct pxap_doc more[] = {
+		{ .id = "s1", .title = "某医院污水处理改造审核报告", .body = S1_BODY, .body_len = sizeof S1_BODY - 1,
+		  .industry = "医疗机构", .grade = "优秀", .year = "2013", .date = 1, .access = pub, .naccess = 1,
+		  .enterprise = "北京某某医院", .wterms = s1_w, .wdfs = s1_wdf, .nwterms = 1 },
+		{ .id = "s2", .title = "医院中水回用方案", .body = S2_BODY, .body_len = sizeof S2_BODY - 1,
+		  .industry = "医疗机构", .grade = "良好", .year = "2012", .date = 2, .access = pub, .naccess = 1 },
+		{ .id = "s3", .title = "医疗机构水污染物排放标准", .body = "标准正文。", .body_len = 15,
+		  .industry = "医疗机构", .year = "2005", .date = 3, .access = pub, .naccess = 1,
+		  .wterms = s3_w, .wdfs = s3_wdf, .nwterms = 2 },
+		{ .id = "s4", .title = "医院污水处理保密资料", .body = S2_BODY, .body_len = sizeof S2_BODY - 1,
+		  .industry = "医疗机构", .grade = "合格", .date = 4, .access = u7, .naccess = 1 },
+	};
+	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+		ck_assert_msg(pxap_writer_put(w, &more[i], err, sizeof err) == 0, "put: %s", err);
+	ck_assert_msg(pxap_writer_commit(w, err, sizeof err) == 0, "commit: %s", err);
+}
+
+START_TEST(test_industry_grade_facets)
+{
+	add_more();
+	struct pxap_query pq = public_only("医院");
+	pxap_results *res = run(&pq);
+	ck_assert_uint_eq(facet(res, 3, "医疗机构"), 2);	/* s1, s2; s4 is hidden */
+	ck_assert_uint_eq(facet(res, 4, "优秀"), 1);
+	ck_assert_uint_eq(facet(res, 4, "合格"), 0);
+	pxap_results_free(res);
+	pq.grade = "良好";
+	ck_assert_uint_eq(total(pq), 1);
+	pq.grade = NULL;
+	pq.q = "industry:医疗机构 二氧化氯";
+	ck_assert_uint_eq(total(pq), 2);
+	pq.q = "enterprise:北京某某医院";
+	ck_assert_uint_eq(total(pq), 1);
+}
+END_TEST
+
+START_TEST(test_year_range)
+{
+	add_more();
+	struct pxap_query pq = public_only("year:2012..2013");
+	ck_assert_uint_eq(total(pq), 2);
+	pq.q = "year:2013..2016 医院";
+	ck_assert_uint_eq(total(pq), 2);	/* s1 2013, d2 2016 */
+}
+END_TEST
+
+START_TEST(test_boost_ranks_exact_term_first)
+{
+	add_more();
+	static const char *const boost[] = { "XNgb18466" };
+	struct pxap_query pq = public_only("医院 污水");
+	pq.boost = boost;
+	pq.nboost = 1;
+	pxap_results *res = run(&pq);
+	ck_assert_str_eq(pxap_results_id(res, 0), "s3");	/* the standard itself */
+	ck_assert(has_id(res, "s1") && has_id(res, "s2"));
+	pxap_results_free(res);
+	pq.q = "";
+	res = run(&pq);
+	ck_assert_uint_eq(pxap_results_total(res), 2);
+	ck_assert_str_eq(pxap_results_id(res, 0), "s3");
+	pxap_results_free(res);
+}
+END_TEST
+
+START_TEST(test_similar_respects_access)
+{
+	add_more();
+	struct pxap_query pq = public_only(NULL);
+	pxap_results *res = pxap_similar(r, "s2", &pq, err, sizeof err);
+	ck_assert_msg(res != NULL, "similar: %s", err);
+	ck_assert(!has_id(res, "s2"));
+	ck_assert(has_id(res, "s1"));
+	ck_assert(!has_id(res, "s4"));	/* near-identical, but not visible */
+	ck_assert_uint_eq(facet(res, 4, "合格"), 0);
+	pxap_results_free(res);
+	struct pxap_query all = everything(NULL);
+	res = pxap_similar(r, "s2", &all, err, sizeof err);
+	ck_assert(has_id(res, "s4"));
+	pxap_results_free(res);
+	res = pxap_similar(r, "nope", &all, err, sizeof err);
+	ck_assert_uint_eq(pxap_results_total(res), 0);
+	pxap_results_free(res);
+}
+END_TEST
+
 static Suite *xap_suite(void)
 {
 	Suite *s = suite_create("xap");
@@ -597,6 +695,10 @@ static Suite *xap_suite(void)
 	tcase_add_test(tc, test_reader_sees_commit);
 	tcase_add_test(tc, test_reader_sees_rebuild);
 	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_industry_grade_facets);
+	tcase_add_test(tc, test_year_range);
+	tcase_add_test(tc, test_boost_ranks_exact_term_first);
+	tcase_add_test(tc, test_similar_respects_access);
 	suite_add_tcase(s, tc);
 	return s;
 }
