@@ -2,6 +2,7 @@
  * records, their original bytes and their text. Page functions are ui_*;
  * the table at the bottom says which address runs which. */
 #include "arena.h"
+#include "audit.h"
 #include "db.h"
 #include "docs.h"
 #include "fcgi-master.h"
@@ -23,17 +24,24 @@
 #include <unistd.h>
 
 #define PREVIEW_BYTES 20000
+#define SIMILAR_MAX 8
 
 static const char *const search_params[] = {
-	"q", "type", "sector", "year", "case", "page", "per_page", "sort", NULL,
+	"q", "type", "sector", "year", "industry", "grade", "case", "page", "per_page", "sort", NULL,
 };
 
 /* ---- shared: look a document up for the caller ----------------------- */
 
+static const char *jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
 /* The document named by r->arg when the caller may read it; otherwise
  * answers 404 (never 403: a forbidden document must look like a missing one)
  * and returns NULL. */
-static json_t *visible_doc(struct request *r)
+static json_t *visible_doc(struct request *r, const char *action)
 {
 	if (!docs_id_valid(r->arg) || !docs_may_read(r->db, &r->user, r->arg)) {
 		portal_error(r, 404, "not_found", "There is no document with this id, or you may not see it.");
@@ -42,21 +50,30 @@ static json_t *visible_doc(struct request *r)
 	json_t *doc = docs_get_json(r->db, r->arg);
 	if (!doc)
 		portal_error(r, 404, "not_found", "There is no document with this id, or you may not see it.");
+	else if (strcmp(jstr(doc, "visibility"), "public") != 0)
+		audit_log(r->db, r->user.id, action, arena_printf(r->arena, "document:%s", r->arg), NULL);
 	return doc;
 }
 
-static const char *jstr(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
 
 /* ---- JSON API --------------------------------------------------------- */
+
+static json_t *hits_json(const struct search_result *res)
+{
+	json_t *hits = json_array();
+	for (size_t i = 0; i < res->nhits; i++) {
+		const struct search_hit *h = &res->hits[i];
+		json_array_append_new(hits, json_pack("{s:s,s:s,s:s?,s:s?,s:f,s:s}",
+			"id", h->id, "title", h->title, "doc_type", h->doc_type,
+			"filename", h->filename, "score", h->score, "snippet", h->snippet));
+	}
+	return hits;
+}
 
 static json_t *facets_json(const struct search_result *res)
 {
 	json_t *f = json_object();
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < SEARCH_NFACETS; k++) {
 		json_t *o = json_object();
 		for (size_t i = 0; i < res->nfacets[k]; i++)
 			json_object_set_new(o, res->facets[k][i].name, json_integer((json_int_t)res->facets[k][i].count));
@@ -71,23 +88,28 @@ static void ui_api_search(struct request *r)
 	struct search_result res;
 	if (search_params_read(r, &p) < 0 || portal_search(r, &p, &res) < 0)
 		return;
-	json_t *hits = json_array();
-	for (size_t i = 0; i < res.nhits; i++) {
-		const struct search_hit *h = &res.hits[i];
-		json_array_append_new(hits, json_pack("{s:s,s:s,s:s?,s:s?,s:f,s:s}",
-			"id", h->id, "title", h->title, "doc_type", h->doc_type,
-			"filename", h->filename, "score", h->score, "snippet", h->snippet));
-	}
 	resp_json(r, 200, json_pack("{s:I,s:I,s:I,s:o,s:o}", "total", (json_int_t)res.total,
 		"page", (json_int_t)p.page, "per_page", (json_int_t)p.per_page,
-		"results", hits, "facets", facets_json(&res)));
+		"results", hits_json(&res), "facets", facets_json(&res)));
 }
 
 static void ui_api_document(struct request *r)
 {
-	json_t *doc = visible_doc(r);
+	json_t *doc = visible_doc(r, "view");
 	if (doc)
 		resp_json(r, 200, doc);
+}
+
+static void ui_api_similar(struct request *r)
+{
+	json_t *doc = visible_doc(r, "view");
+	if (!doc)
+		return;
+	json_decref(doc);
+	struct search_result res;
+	if (portal_similar(r, r->arg, SIMILAR_MAX, &res) < 0)
+		return;
+	resp_json(r, 200, json_pack("{s:I,s:o}", "total", (json_int_t)res.total, "results", hits_json(&res)));
 }
 
 /* Content-Disposition with an ASCII fallback and the RFC 5987 UTF-8 name. */
@@ -110,7 +132,7 @@ static const char *disposition(struct request *r, const char *filename)
 
 static void ui_api_file(struct request *r)
 {
-	json_t *doc = visible_doc(r);
+	json_t *doc = visible_doc(r, "download");
 	if (!doc)
 		return;
 	char path[PATH_MAX];
@@ -159,7 +181,7 @@ static const char *doc_text(struct request *r, size_t *len)
 
 static void ui_api_text(struct request *r)
 {
-	json_t *doc = visible_doc(r);
+	json_t *doc = visible_doc(r, "read_text");
 	if (!doc)
 		return;
 	size_t len;
@@ -200,6 +222,7 @@ static void search_link(struct request *r, const struct search_params *p, const 
 		const char *name, *value;
 	} kv[] = {
 		{ "q", p->q }, { "type", p->type }, { "sector", p->sector }, { "year", p->year },
+		{ "industry", p->industry }, { "grade", p->grade },
 		{ "case", p->case_id }, { "sort", p->sort_by_date ? "date" : NULL },
 	};
 	html_raw(b, "/search?");
@@ -234,11 +257,10 @@ static const char *facet_label(int facet, const char *name)
 
 static void render_facets(struct request *r, const struct search_params *p, const struct search_result *res)
 {
-	static const char *const titles[3] = { "文档类型", "行业", "年份" };
-	static const char *const keys[3] = { "type", "sector", "year" };
+	static const char *const titles[SEARCH_NFACETS] = { "文档类型", "领域", "年份", "行业", "审核评级" };
 	struct buf *b = &r->out;
 	html_raw(b, "<aside class=\"facets\">");
-	for (int f = 0; f < 3; f++) {
+	for (int f = 0; f < SEARCH_NFACETS; f++) {
 		if (!res->nfacets[f])
 			continue;
 		html_raw(b, "<h2>");
@@ -246,7 +268,7 @@ static void render_facets(struct request *r, const struct search_params *p, cons
 		html_raw(b, "</h2><ul>");
 		for (size_t i = 0; i < res->nfacets[f]; i++) {
 			html_raw(b, "<li><a href=\"");
-			search_link(r, p, keys[f], res->facets[f][i].name, 1);
+			search_link(r, p, search_facet_params[f], res->facets[f][i].name, 1);
 			html_raw(b, "\">");
 			html_txt(b, facet_label(f, res->facets[f][i].name));
 			html_txtf(b, " (%zu)", res->facets[f][i].count);
@@ -325,7 +347,7 @@ static void meta_row(struct buf *b, const char *label, const char *value)
 
 static void ui_document(struct request *r)
 {
-	json_t *doc = visible_doc(r);
+	json_t *doc = visible_doc(r, "view");
 	if (!doc)
 		return;
 	struct buf *b = &r->out;
@@ -373,6 +395,21 @@ static void ui_document(struct request *r)
 			html_raw(b, "\n…");
 		html_raw(b, "</pre>");
 	}
+	struct search_result similar;
+	if (strcmp(status, "indexed") == 0 && portal_similar(r, r->arg, SIMILAR_MAX, &similar) == 0 &&
+	    similar.nhits) {
+		html_raw(b, "<section class=\"similar\"><h2>相似文档</h2><ul>");
+		for (size_t i = 0; i < similar.nhits; i++) {
+			html_raw(b, "<li><a href=\"/documents/");
+			html_attr(b, similar.hits[i].id);
+			html_raw(b, "\">");
+			html_txt(b, similar.hits[i].title);
+			html_raw(b, "</a> <span class=\"type\">");
+			html_txt(b, docs_type_label(similar.hits[i].doc_type));
+			html_raw(b, "</span></li>");
+		}
+		html_raw(b, "</ul></section>");
+	}
 	html_raw(b, "</article>");
 	json_decref(doc);
 	ui_page_end(r);
@@ -386,6 +423,7 @@ static const struct page pages[] = {
 	{ "GET", "/api/documents/*", ui_api_document, NULL },
 	{ "GET", "/api/documents/*/file", ui_api_file, NULL },
 	{ "GET", "/api/documents/*/text", ui_api_text, NULL },
+	{ "GET", "/api/documents/*/similar", ui_api_similar, NULL },
 };
 
 static void worker_init(void) { search_reader(); }

@@ -18,7 +18,8 @@
 #define QUERY_MAX 1000		/* bytes */
 #define SNIPPET_CHARS 200
 
-const char *const search_facet_names[3] = { "doc_type", "sector", "year" };
+const char *const search_facet_names[SEARCH_NFACETS] = { "doc_type", "sector", "year", "industry", "grade" };
+const char *const search_facet_params[SEARCH_NFACETS] = { "type", "sector", "year", "industry", "grade" };
 
 static pxap_reader *reader;	/* process lifetime, opened after fork() */
 
@@ -86,6 +87,16 @@ int search_params_read(struct request *r, struct search_params *p)
 			return bad(r, "'case' must be a case id such as audit:12.");
 		p->case_id = v;
 	}
+	if ((v = req_param(r, "industry")) && *v) {
+		if (!short_text(v))
+			return bad(r, "'industry' must be an industry name such as 医疗机构.");
+		p->industry = v;
+	}
+	if ((v = req_param(r, "grade")) && *v) {
+		if (strcmp(v, "优秀") && strcmp(v, "良好") && strcmp(v, "合格") && strcmp(v, "不合格"))
+			return bad(r, "'grade' must be 优秀, 良好, 合格 or 不合格.");
+		p->grade = v;
+	}
 	p->page = 1;
 	p->per_page = 10;
 	if ((v = req_param(r, "page")) && *v && read_long(v, 1, 100000, &p->page) < 0)
@@ -102,6 +113,14 @@ int search_params_read(struct request *r, struct search_params *p)
 }
 
 static void free_results(void *res) { pxap_results_free(res); }
+
+/* Identifiers in the query (standard numbers, ...) become exact terms:
+ * filled in by the normalisation layer. */
+static void search_rewrite(struct request *r, struct pxap_query *q)
+{
+	(void)r;
+	(void)q;
+}
 
 /* Title, type, filename and text of a hit from SQLite. */
 static void fill_hit(struct request *r, pxap_results *xr, size_t i, struct search_hit *h)
@@ -126,33 +145,23 @@ static void fill_hit(struct request *r, pxap_results *xr, size_t i, struct searc
 		h->snippet = "";
 }
 
-int portal_search(struct request *r, const struct search_params *p, struct search_result *res)
+/* The query every search of r's caller starts from: access groups, current
+ * versions only. */
+static void base_query(struct request *r, struct pxap_query *q)
 {
-	memset(res, 0, sizeof *res);
-	pxap_reader *rd = search_reader();
-	if (!rd) {
-		portal_error(r, 503, "index_unavailable", "The search index is not available right now; please try again shortly.");
-		return -1;
-	}
-	struct pxap_query q = {
-		.q = p->q, .doc_type = p->type, .sector = p->sector, .year = p->year,
-		.case_id = p->case_id, .all_access = portal_user_sees_all(&r->user),
-		.offset = (size_t)(p->page - 1) * (size_t)p->per_page, .limit = (size_t)p->per_page,
-		.sort_by_date = p->sort_by_date,
-	};
 	static const char *const hide[] = { PORTAL_TERM_SUPERSEDED };
-	q.exclude = hide;	/* search shows current versions only */
-	q.nexclude = 1;
 	const char **groups;
-	q.naccess = portal_user_groups(&r->user, r->arena, &groups);
-	q.access = groups;
-	char err[512];
-	pxap_results *xr = pxap_search(rd, &q, err, sizeof err);
-	if (!xr) {
-		portal_log("search failed: %s", err);
-		portal_error(r, 503, "search_failed", "The search could not be run; please try again.");
-		return -1;
-	}
+	q->all_access = portal_user_sees_all(&r->user);
+	q->naccess = portal_user_groups(&r->user, r->arena, &groups);
+	q->access = groups;
+	q->exclude = hide;	/* search shows current versions only */
+	q->nexclude = 1;
+}
+
+/* Copy Xapian's results into res (request arena), then free them with the
+ * request. */
+static void collect(struct request *r, pxap_results *xr, struct search_result *res)
+{
 	arena_on_destroy(r->arena, free_results, xr);
 	res->total = pxap_results_total(xr);
 	res->nhits = pxap_results_count(xr);
@@ -163,7 +172,7 @@ int portal_search(struct request *r, const struct search_params *p, struct searc
 		h->score = pxap_results_score(xr, i);
 		fill_hit(r, xr, i, h);
 	}
-	for (int f = 0; f < 3; f++) {
+	for (int f = 0; f < SEARCH_NFACETS; f++) {
 		size_t n = pxap_results_facet_count(xr, f);
 		res->nfacets[f] = n;
 		res->facets[f] = arena_alloc(r->arena, (n + 1) * sizeof *res->facets[f]);
@@ -172,5 +181,54 @@ int portal_search(struct request *r, const struct search_params *p, struct searc
 			res->facets[f][i].count = pxap_results_facet_freq(xr, f, i);
 		}
 	}
+}
+
+static int unavailable(struct request *r)
+{
+	portal_error(r, 503, "index_unavailable", "The search index is not available right now; please try again shortly.");
+	return -1;
+}
+
+int portal_search(struct request *r, const struct search_params *p, struct search_result *res)
+{
+	memset(res, 0, sizeof *res);
+	pxap_reader *rd = search_reader();
+	if (!rd)
+		return unavailable(r);
+	struct pxap_query q = {
+		.q = p->q, .doc_type = p->type, .sector = p->sector, .year = p->year,
+		.case_id = p->case_id, .industry = p->industry, .grade = p->grade,
+		.offset = (size_t)(p->page - 1) * (size_t)p->per_page, .limit = (size_t)p->per_page,
+		.sort_by_date = p->sort_by_date,
+	};
+	base_query(r, &q);
+	search_rewrite(r, &q);
+	char err[512];
+	pxap_results *xr = pxap_search(rd, &q, err, sizeof err);
+	if (!xr) {
+		portal_log("search failed: %s", err);
+		portal_error(r, 503, "search_failed", "The search could not be run; please try again.");
+		return -1;
+	}
+	collect(r, xr, res);
+	return 0;
+}
+
+int portal_similar(struct request *r, const char *id, size_t limit, struct search_result *res)
+{
+	memset(res, 0, sizeof *res);
+	pxap_reader *rd = search_reader();
+	if (!rd)
+		return unavailable(r);
+	struct pxap_query q = { .limit = limit };
+	base_query(r, &q);
+	char err[512];
+	pxap_results *xr = pxap_similar(rd, id, &q, err, sizeof err);
+	if (!xr) {
+		portal_log("similar failed: %s", err);
+		portal_error(r, 503, "search_failed", "Similar documents could not be found; please try again.");
+		return -1;
+	}
+	collect(r, xr, res);
 	return 0;
 }

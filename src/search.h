@@ -13,7 +13,7 @@ struct request;
 
 struct search_params {
 	const char *q;
-	const char *type, *sector, *year, *case_id;
+	const char *type, *sector, *year, *case_id, *industry, *grade;
 	long page, per_page;
 	int sort_by_date;
 };
@@ -22,6 +22,8 @@ struct search_hit {
 	const char *id, *title, *doc_type, *filename, *snippet;
 	double score;
 };
+
+#define SEARCH_NFACETS 5
 
 struct search_facet {
 	const char *name;
@@ -32,11 +34,13 @@ struct search_result {
 	size_t total;
 	size_t nhits;
 	struct search_hit *hits;
-	size_t nfacets[3];	/* 0 doc_type, 1 sector, 2 year */
-	struct search_facet *facets[3];
+	size_t nfacets[SEARCH_NFACETS];	/* doc_type, sector, year, industry, grade */
+	struct search_facet *facets[SEARCH_NFACETS];
 };
 
-extern const char *const search_facet_names[3];
+/* JSON names of the facets, and the query parameter that filters each. */
+extern const char *const search_facet_names[SEARCH_NFACETS];
+extern const char *const search_facet_params[SEARCH_NFACETS];
 
 /* Read and check the search parameters of r. On a bad value answers 400
  * through portal_error() and returns -1. */
@@ -44,6 +48,11 @@ int search_params_read(struct request *r, struct search_params *p);
 
 /* Run the search for r's caller. -1 after answering an error. */
 int portal_search(struct request *r, const struct search_params *p, struct search_result *res);
+
+/* Documents similar to document id (which the caller may read), visible to
+ * the caller, at most limit of them, in res (no facets needed). -1 after
+ * answering an error. */
+int portal_similar(struct request *r, const char *id, size_t limit, struct search_result *res);
 
 /* The process-lifetime index reader, opened on first use. NULL (logged) when
  * the index cannot be opened. */
