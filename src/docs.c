@@ -277,3 +277,15 @@ size_t docs_supersede_older(sqlite3 *db, struct arena *a, const char *id, const 
 	*ids = v;
 	return n;
 }
+
+int docs_queue_reindex(sqlite3 *db, const char *id)
+{
+	sqlite3_stmt *st = portal_db_prepare(db,
+		"INSERT INTO jobs (doc_id, created_at, updated_at) SELECT id, ?2, ?2 FROM documents"
+		" WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM jobs WHERE doc_id = ?1 AND state = 'queued')");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, portal_now());
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(st);
+	return rc;
+}

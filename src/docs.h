@@ -55,6 +55,12 @@ size_t docs_access_groups(sqlite3 *db, struct arena *a, const char *id, const ch
  * superseded, their ids in *ids (arena array). */
 size_t docs_supersede_older(sqlite3 *db, struct arena *a, const char *id, const char ***ids);
 
+/* Queue document id for the indexer again, e.g. after its cases or their
+ * access changed: the indexer rebuilds its index entry from SQLite (the
+ * text already extracted is kept), so search reflects the change within a
+ * moment. Call inside or outside a transaction. 0, or -1. */
+int docs_queue_reindex(sqlite3 *db, const char *id);
+
 /* Known doc_type values, NULL-terminated. */
 extern const char *const portal_doc_types[];
 int docs_type_valid(const char *t);

@@ -48,6 +48,7 @@ struct job {
 	char *filename;
 	long long uploaded_at;
 	int attempts;		/* including this one */
+	int has_text;		/* indexed before: text is in SQLite */
 };
 
 struct extract_arg {
@@ -122,7 +123,8 @@ static int next_job(sqlite3 *db, struct job *j)
 		"SELECT j.id, d.id, d.sha256,"
 		" CASE WHEN d.title_source = 'uploader' THEN d.title END,"
 		" CASE WHEN d.doc_type_source = 'uploader' THEN d.doc_type END,"
-		" d.filename, d.uploaded_at, j.attempts"
+		" d.filename, d.uploaded_at, j.attempts,"
+		" d.status = 'indexed' AND EXISTS (SELECT 1 FROM document_text t WHERE t.doc_id = d.id)"
 		" FROM jobs j JOIN documents d ON d.id = j.doc_id"
 		" WHERE j.state = 'queued' ORDER BY j.id LIMIT 1");
 	int found = sqlite3_step(st) == SQLITE_ROW;
@@ -135,6 +137,7 @@ static int next_job(sqlite3 *db, struct job *j)
 		j->filename = col_dup(st, 5);
 		j->uploaded_at = sqlite3_column_int64(st, 6);
 		j->attempts = sqlite3_column_int(st, 7) + 1;
+		j->has_text = sqlite3_column_int(st, 8);
 	}
 	sqlite3_finalize(st);
 	if (found) {
@@ -235,6 +238,14 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j)
 	portal_object_path(j->sha256, path, sizeof path);
 	if (j->attempts > MAX_ATTEMPTS) {
 		fail_job(db, j, NULL, "Indexing this document stopped the indexer several times, so it was given up.");
+		goto out;
+	}
+	if (j->has_text) {	/* already extracted: only the index entry is rebuilt */
+		if (portal_index_document(db, w, j->doc_id, err, sizeof err) < 0 ||
+		    pxap_writer_commit(w, err, sizeof err) < 0)
+			portal_fatal("reindex %s: %s", j->doc_id, err);
+		mark_indexed(db, j);
+		portal_log("reindexed %s", j->doc_id);
 		goto out;
 	}
 	if (portal_detect_mime(path, mime, sizeof mime, err, sizeof err) < 0) {
