@@ -10,6 +10,7 @@
 #include "index.h"
 #include "log.h"
 #include "settings.h"
+#include "synonyms.h"
 #include "xap.h"
 
 #include <stdlib.h>
@@ -118,8 +119,7 @@ static void free_results(void *res) { pxap_results_free(res); }
  * filled in by the normalisation layer. */
 static void search_rewrite(struct request *r, struct pxap_query *q)
 {
-	(void)r;
-	(void)q;
+	q->q = synonyms_expand(r->arena, q->q);
 }
 
 /* Title, type, filename and text of a hit from SQLite. */

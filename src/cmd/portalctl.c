@@ -15,6 +15,7 @@
 #include "log.h"
 #include "session.h"
 #include "settings.h"
+#include "synonyms.h"
 #include "store.h"
 #include "xap.h"
 
@@ -42,6 +43,7 @@ static int usage(void)
 		"       portalctl user passwd NAME   (the password on standard input)\n"
 		"       portalctl token create NAME\n"
 		"       portalctl import [--public] DIR\n"
+		"       portalctl synonym add TERM TERM...\n"
 		"       portalctl fsck\n"
 		"       portalctl stats\n");
 	return 2;
@@ -77,6 +79,18 @@ static int cmd_init(void)
 			snprintf(err, sizeof err, "cannot create %s: %s", dirs[i], strerror(errno));
 			return fail(err);
 		}
+	if (access(synonyms_path(), F_OK) != 0) {	/* the project's list to start with */
+		char src[PATH_MAX];
+		snprintf(src, sizeof src, "%s/doc/synonyms.tsv", PORTAL_SRCDIR);
+		FILE *in = fopen(src, "r"), *out = in ? fopen(synonyms_path(), "w") : NULL;
+		int c;
+		while (in && out && (c = fgetc(in)) != EOF)
+			fputc(c, out);
+		if (in)
+			fclose(in);
+		if (out)
+			fclose(out);
+	}
 	pxap_writer *w = pxap_writer_open(s->xapian_path, err, sizeof err);
 	if (!w)
 		return fail(err);
@@ -309,6 +323,8 @@ int main(int argc, char **argv)
 		rc = cmd_fsck();
 	else if (strcmp(cmd, "stats") == 0)
 		rc = cmd_stats();
+	else if (strcmp(cmd, "synonym") == 0 && argc >= 3 && strcmp(argv[2], "add") == 0)
+		rc = synonyms_add(argc - 3, argv + 3, err, sizeof err) < 0 ? fail(err) : 0;
 	else if (strcmp(cmd, "demo") == 0)
 		rc = cmd_demo();
 	else
