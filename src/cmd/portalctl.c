@@ -3,10 +3,11 @@
  *   portalctl init                       create the database and the index
  *   portalctl user add NAME --role ROLE [--enterprise ID] [--agency ID]
  *   portalctl token create NAME          print a new bearer token
- *   portalctl import [--public] DIR      queue every file below DIR
+ *   portalctl import [--public] [--no-wait] DIR   every file below DIR (import.c)
  *   portalctl fsck                       SQLite, index and uploads agree?
  *   portalctl stats                      counts by status
  * Exit status 0 on success, 1 on failure, 2 on a usage error. */
+#include "portalctl.h"
 #include "auth.h"
 #include "db.h"
 #include "detect.h"
@@ -42,7 +43,7 @@ static int usage(void)
 		" [--enterprise ID] [--agency ID]\n"
 		"       portalctl user passwd NAME   (the password on standard input)\n"
 		"       portalctl token create NAME\n"
-		"       portalctl import [--public] DIR\n"
+		"       portalctl import [--public] [--no-wait] DIR\n"
 		"       portalctl synonym add TERM TERM...\n"
 		"       portalctl fsck\n"
 		"       portalctl stats\n");
@@ -146,93 +147,6 @@ static int cmd_token(int argc, char **argv)
 	return 0;
 }
 
-/* ---- import ------------------------------------------------------------- */
-
-static struct {
-	int public_;
-	unsigned long queued, duplicate, refused, failed;
-} imp;
-
-/* Copy a file into the store and queue it. */
-static int import_file(const char *path)
-{
-	char mime[128], id[DOC_ID_LEN];
-	if (portal_detect_mime(path, mime, sizeof mime, err, sizeof err) < 0) {
-		printf("failed   %s: %s\n", path, err);
-		imp.failed++;
-		return 0;
-	}
-	if (!portal_extract_supported(mime)) {
-		printf("refused  %s: files of type %s are not supported\n", path, mime);
-		imp.refused++;
-		return 0;
-	}
-	int fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		printf("failed   %s: %s\n", path, strerror(errno));
-		imp.failed++;
-		return 0;
-	}
-	struct store_writer w;
-	int rc = store_begin(&w, err, sizeof err);
-	char chunk[65536];
-	ssize_t n;
-	while (rc == 0 && (n = read(fd, chunk, sizeof chunk)) > 0)
-		rc = store_write(&w, chunk, (size_t)n, err, sizeof err);
-	close(fd);
-	int existed = 0, duplicate = 0;
-	if (rc == 0 && w.size == 0) {
-		snprintf(err, sizeof err, "the file is empty");
-		rc = -1;
-	}
-	if (rc == 0)
-		rc = store_commit(&w, &existed, err, sizeof err);
-	const char *base = strrchr(path, '/');
-	struct doc_new d = {
-		.sha256 = w.sha256, .filename = base ? base + 1 : path, .size = w.size, .mime = mime,
-		.visibility = imp.public_ ? "public" : "restricted",
-	};
-	if (rc == 0)
-		rc = docs_create(db, &d, id, &duplicate, err, sizeof err);
-	store_abort(&w);
-	if (rc < 0) {
-		printf("failed   %s: %s\n", path, err);
-		imp.failed++;
-	} else if (duplicate) {
-		printf("dup      %s: same bytes as %s\n", path, id);
-		imp.duplicate++;
-	} else {
-		printf("queued   %s: %s\n", path, id);
-		imp.queued++;
-	}
-	return 0;
-}
-
-static int walk(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	if (type == FTW_F && S_ISREG(st->st_mode))
-		return import_file(path);
-	return 0;
-}
-
-static int cmd_import(int argc, char **argv)
-{
-	if (argc >= 1 && strcmp(argv[0], "--public") == 0) {
-		imp.public_ = 1;
-		argc--;
-		argv++;
-	}
-	if (argc != 1)
-		return usage();
-	if (nftw(argv[0], walk, 16, FTW_PHYS) < 0) {
-		snprintf(err, sizeof err, "cannot read %s: %s", argv[0], strerror(errno));
-		return fail(err);
-	}
-	printf("import: %lu queued, %lu duplicate, %lu refused, %lu failed\n",
-	       imp.queued, imp.duplicate, imp.refused, imp.failed);
-	return imp.failed ? 1 : 0;
-}
-
 /* ---- fsck and stats ----------------------------------------------------- */
 
 static int cmd_fsck(void)
@@ -318,7 +232,7 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "token") == 0)
 		rc = cmd_token(argc - 2, argv + 2);
 	else if (strcmp(cmd, "import") == 0)
-		rc = cmd_import(argc - 2, argv + 2);
+		rc = portalctl_import(db, argc - 2, argv + 2);
 	else if (strcmp(cmd, "fsck") == 0)
 		rc = cmd_fsck();
 	else if (strcmp(cmd, "stats") == 0)

@@ -1,0 +1,255 @@
+/* import.c: portalctl import, a whole archive into the portal.
+ *
+ * Every regular file below DIR is detected by content; supported ones are
+ * stored (store.h) and queued (docs.h) exactly as uploads are, unsupported
+ * ones are reported and skipped. Each file's outcome is recorded in
+ * import_files by path, size and mtime, so running the same import again
+ * after an interruption skips what was done and carries on. Then, unless
+ * --no-wait, it follows the indexer until every queued document is indexed
+ * or failed, and ends with a summary: indexed, duplicate, refused, failed,
+ * with reasons. On a terminal a progress bar shows the way. */
+#include "portalctl.h"
+#include "db.h"
+#include "detect.h"
+#include "docs.h"
+#include "extract.h"
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STALL_SECONDS 60	/* no indexer progress this long: stop waiting */
+
+static struct {
+	sqlite3 *db;
+	int public_;
+	int tty;
+	unsigned long total, seen;
+	unsigned long queued, duplicate, refused, failed, skipped;
+	char err[512];
+} imp;
+
+static void progress(const char *what, unsigned long done, unsigned long total)
+{
+	if (!imp.tty || !total)
+		return;
+	int width = 30, filled = (int)(width * done / total);
+	fprintf(stderr, "\r%-8s [%.*s%*s] %lu/%lu", what, filled, "##############################",
+		width - filled, "", done, total);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* The outcome recorded for this path at this size and mtime, or NULL. */
+static char *seen_before(const char *path, const struct stat *st)
+{
+	sqlite3_stmt *q = portal_db_prepare(imp.db,
+		"SELECT outcome FROM import_files WHERE path = ? AND size = ? AND mtime = ?");
+	sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)st->st_size);
+	sqlite3_bind_int64(q, 3, (sqlite3_int64)st->st_mtime);
+	char *out = sqlite3_step(q) == SQLITE_ROW ? strdup((const char *)sqlite3_column_text(q, 0)) : NULL;
+	sqlite3_finalize(q);
+	return out;
+}
+
+static void remember(const char *path, const struct stat *st, const char *id, const char *outcome,
+		     const char *reason)
+{
+	sqlite3_stmt *q = portal_db_prepare(imp.db,
+		"INSERT OR REPLACE INTO import_files (path, size, mtime, doc_id, outcome, reason, at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)st->st_size);
+	sqlite3_bind_int64(q, 3, (sqlite3_int64)st->st_mtime);
+	portal_db_bind_text(q, 4, id);
+	portal_db_bind_text(q, 5, outcome);
+	portal_db_bind_text(q, 6, reason);
+	sqlite3_bind_int64(q, 7, portal_now());
+	sqlite3_step(q);
+	sqlite3_finalize(q);
+}
+
+/* Store one file and queue it; the outcome goes to import_files. */
+static void import_one(const char *path, const struct stat *st)
+{
+	char mime[128], id[DOC_ID_LEN] = "";
+	char *before = seen_before(path, st);
+	if (before) {
+		imp.skipped++;
+		free(before);
+		return;
+	}
+	if (st->st_size == 0) {
+		printf("refused  %s: the file is empty\n", path);
+		remember(path, st, NULL, "refused", "the file is empty");
+		imp.refused++;
+		return;
+	}
+	if (portal_detect_mime(path, mime, sizeof mime, imp.err, sizeof imp.err) < 0) {
+		printf("failed   %s: %s\n", path, imp.err);
+		remember(path, st, NULL, "failed", imp.err);
+		imp.failed++;
+		return;
+	}
+	if (!portal_extract_supported(mime)) {
+		snprintf(imp.err, sizeof imp.err, "files of type %s are not supported", mime);
+		printf("refused  %s: %s\n", path, imp.err);
+		remember(path, st, NULL, "refused", imp.err);
+		imp.refused++;
+		return;
+	}
+	int fd = open(path, O_RDONLY);
+	struct store_writer w;
+	int rc = fd < 0 ? -1 : store_begin(&w, imp.err, sizeof imp.err);
+	if (fd < 0)
+		snprintf(imp.err, sizeof imp.err, "%s", strerror(errno));
+	char chunk[65536];
+	ssize_t n;
+	while (rc == 0 && (n = read(fd, chunk, sizeof chunk)) > 0)
+		rc = store_write(&w, chunk, (size_t)n, imp.err, sizeof imp.err);
+	if (fd >= 0)
+		close(fd);
+	int existed = 0, duplicate = 0;
+	if (rc == 0)
+		rc = store_commit(&w, &existed, imp.err, sizeof imp.err);
+	const char *base = strrchr(path, '/');
+	struct doc_new d = {
+		.sha256 = w.sha256, .filename = base ? base + 1 : path, .size = w.size, .mime = mime,
+		.visibility = imp.public_ ? "public" : "restricted",
+	};
+	if (rc == 0)
+		rc = docs_create(imp.db, &d, id, &duplicate, imp.err, sizeof imp.err);
+	if (fd >= 0)
+		store_abort(&w);
+	if (rc < 0) {
+		printf("failed   %s: %s\n", path, imp.err);
+		remember(path, st, NULL, "failed", imp.err);
+		imp.failed++;
+	} else if (duplicate) {
+		printf("dup      %s: same bytes as %s\n", path, id);
+		remember(path, st, id, "duplicate", NULL);
+		imp.duplicate++;
+	} else {
+		remember(path, st, id, "queued", NULL);
+		imp.queued++;
+	}
+}
+
+static int count_files(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)path;
+	(void)ftw;
+	if (type == FTW_F && S_ISREG(st->st_mode))
+		imp.total++;
+	return 0;
+}
+
+static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)ftw;
+	if (type != FTW_F || !S_ISREG(st->st_mode))
+		return 0;
+	char full[4096];
+	if (!realpath(path, full))
+		snprintf(full, sizeof full, "%s", path);
+	import_one(full, st);
+	progress("stored", ++imp.seen, imp.total);
+	return 0;
+}
+
+static long pending_of_import(void)
+{
+	sqlite3_stmt *q = portal_db_prepare(imp.db,
+		"SELECT count(*) FROM import_files f JOIN documents d ON d.id = f.doc_id"
+		" WHERE f.outcome = 'queued' AND d.status = 'pending'");
+	long n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	return n;
+}
+
+/* Follow the indexer until the queued documents are done (or it stalls). */
+static void wait_for_indexer(void)
+{
+	long pending = pending_of_import(), last = pending;
+	unsigned long todo = (unsigned long)pending;
+	time_t moved = time(NULL);
+	while (pending > 0) {
+		progress("indexed", todo - (unsigned long)pending, todo);
+		usleep(200 * 1000);
+		pending = pending_of_import();
+		if (pending != last) {
+			last = pending;
+			moved = time(NULL);
+		} else if (time(NULL) - moved > STALL_SECONDS) {
+			printf("import: the indexer made no progress for %d s; %ld documents are still"
+			       " queued (is the portal up?)\n", STALL_SECONDS, pending);
+			return;
+		}
+	}
+	progress("indexed", todo, todo);
+}
+
+/* Summary of every file this import table knows below dir. */
+static void summary(const char *dir)
+{
+	char like[4200];
+	snprintf(like, sizeof like, "%s/%%", dir);
+	sqlite3_stmt *q = portal_db_prepare(imp.db,
+		"SELECT CASE WHEN f.outcome = 'queued' THEN d.status ELSE f.outcome END AS o,"
+		" coalesce(CASE WHEN f.outcome = 'queued' THEN d.error ELSE f.reason END, '') AS why,"
+		" count(*) FROM import_files f LEFT JOIN documents d ON d.id = f.doc_id"
+		" WHERE f.path LIKE ? GROUP BY o, why ORDER BY o, count(*) DESC");
+	sqlite3_bind_text(q, 1, like, -1, SQLITE_STATIC);
+	printf("import summary for %s:\n", dir);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *why = (const char *)sqlite3_column_text(q, 1);
+		printf("  %-10s %5d%s%s\n", sqlite3_column_text(q, 0), sqlite3_column_int(q, 2),
+		       *why ? "  " : "", why);
+	}
+	sqlite3_finalize(q);
+	printf("this run: %lu queued, %lu duplicate, %lu refused, %lu failed, %lu skipped (imported before)\n",
+	       imp.queued, imp.duplicate, imp.refused, imp.failed, imp.skipped);
+}
+
+int portalctl_import(sqlite3 *db, int argc, char **argv)
+{
+	int wait = 1;
+	memset(&imp, 0, sizeof imp);
+	imp.db = db;
+	imp.tty = isatty(STDERR_FILENO);
+	for (; argc > 1; argc--, argv++) {
+		if (strcmp(argv[0], "--public") == 0)
+			imp.public_ = 1;
+		else if (strcmp(argv[0], "--no-wait") == 0)
+			wait = 0;
+		else
+			break;
+	}
+	if (argc != 1) {
+		fprintf(stderr, "usage: portalctl import [--public] [--no-wait] DIR\n");
+		return 2;
+	}
+	char dir[4096];
+	if (!realpath(argv[0], dir)) {
+		fprintf(stderr, "portalctl: cannot read %s: %s\n", argv[0], strerror(errno));
+		return 1;
+	}
+	nftw(dir, count_files, 16, FTW_PHYS);
+	if (nftw(dir, visit, 16, FTW_PHYS) < 0) {
+		fprintf(stderr, "portalctl: cannot read %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	if (wait)
+		wait_for_indexer();
+	summary(dir);
+	return 0;
+}
