@@ -13,6 +13,7 @@
 #include "detect.h"
 #include "docs.h"
 #include "extract.h"
+#include "settings.h"
 #include "store.h"
 
 #include <errno.h>
@@ -220,6 +221,25 @@ static void summary(const char *dir)
 	       imp.queued, imp.duplicate, imp.refused, imp.failed, imp.skipped);
 }
 
+/* 1 when a and b are the same path or one lies below the other. */
+static int nested(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
+	return strncmp(a, b, n) == 0 && (la == lb || (la < lb ? b[la] : a[lb]) == '/');
+}
+
+/* Importing the portal's own files into itself would never end well. */
+static int overlaps_data(const char *dir)
+{
+	char real[4096];
+	const struct portal_settings *s = portal_settings();
+	const char *mine[] = { s->index_dir, s->uploads_dir };
+	for (size_t i = 0; i < 2; i++)
+		if (realpath(mine[i], real) && nested(dir, real))
+			return 1;
+	return 0;
+}
+
 int portalctl_import(sqlite3 *db, int argc, char **argv)
 {
 	int wait = 1;
@@ -242,6 +262,11 @@ int portalctl_import(sqlite3 *db, int argc, char **argv)
 	if (!realpath(argv[0], dir)) {
 		fprintf(stderr, "portalctl: cannot read %s: %s\n", argv[0], strerror(errno));
 		return 1;
+	}
+	if (overlaps_data(dir)) {
+		fprintf(stderr, "portalctl: %s holds or is inside the portal's own data (index/ or uploads/);"
+			" import from another folder\n", dir);
+		return 2;
 	}
 	nftw(dir, count_files, 16, FTW_PHYS);
 	if (nftw(dir, visit, 16, FTW_PHYS) < 0) {

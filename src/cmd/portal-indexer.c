@@ -14,6 +14,7 @@
 #include "encoding.h"
 #include "extract.h"
 #include "index.h"
+#include "index-dir.h"
 #include "log.h"
 #include "sandbox.h"
 #include "settings.h"
@@ -302,15 +303,28 @@ int main(int argc, char **argv)
 	sqlite3 *db = portal_db_open(s->db_path, err, sizeof err);
 	if (!db)
 		portal_fatal("%s", err);
-	pxap_writer *w = pxap_writer_open(s->xapian_path, err, sizeof err);
-	if (!w)
-		portal_fatal("%s", err);
 	exec_or_die(db, "UPDATE jobs SET state = 'queued' WHERE state = 'running'");
 	portal_log("started");
+	pxap_writer *w = NULL;
+	char generation[PATH_MAX] = "";
 	while (!stopping) {
 		struct job j;
 		if (next_job(db, &j)) {
+			/* Write only under the writer lock, into the current
+			 * generation: a rebuild may have switched it. */
+			int lock = index_dir_lock(err, sizeof err);
+			char now[PATH_MAX];
+			if (lock < 0 || index_dir_current(now, sizeof now) < 0)
+				portal_fatal("index: %s", lock < 0 ? err : "no index (run portalctl init)");
+			if (!w || strcmp(now, generation) != 0) {
+				pxap_writer_close(w);
+				w = pxap_writer_open(s->xapian_path, err, sizeof err);
+				if (!w)
+					portal_fatal("%s", err);
+				snprintf(generation, sizeof generation, "%s", now);
+			}
 			run_job(db, w, &j);
+			index_dir_unlock(lock);
 			job_free(&j);
 			continue;
 		}
@@ -318,7 +332,8 @@ int main(int argc, char **argv)
 			break;
 		usleep(100 * 1000);
 	}
-	pxap_writer_close(w);
+	if (w)
+		pxap_writer_close(w);
 	sqlite3_close(db);
 	portal_log("stopped");
 	return 0;

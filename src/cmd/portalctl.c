@@ -5,6 +5,7 @@
  *   portalctl token create NAME          print a new bearer token
  *   portalctl import [--public] [--no-wait] DIR   every file below DIR (import.c)
  *   portalctl fsck                       SQLite, index and uploads agree?
+ *   portalctl reindex | backup DIR | restore DIR   (maintain.c)
  *   portalctl stats                      counts by status
  * Exit status 0 on success, 1 on failure, 2 on a usage error. */
 #include "portalctl.h"
@@ -15,6 +16,7 @@
 #include "extract.h"
 #include "log.h"
 #include "session.h"
+#include "index-dir.h"
 #include "settings.h"
 #include "synonyms.h"
 #include "store.h"
@@ -46,6 +48,9 @@ static int usage(void)
 		"       portalctl import [--public] [--no-wait] DIR\n"
 		"       portalctl synonym add TERM TERM...\n"
 		"       portalctl fsck\n"
+		"       portalctl reindex\n"
+		"       portalctl backup DIR\n"
+		"       portalctl restore DIR   (with the portal down)\n"
 		"       portalctl stats\n");
 	return 2;
 }
@@ -92,11 +97,15 @@ static int cmd_init(void)
 		if (out)
 			fclose(out);
 	}
-	pxap_writer *w = pxap_writer_open(s->xapian_path, err, sizeof err);
-	if (!w)
+	int lock = index_dir_lock(err, sizeof err);
+	if (lock < 0 || index_dir_prepare(err, sizeof err) < 0) {
+		index_dir_unlock(lock);
 		return fail(err);
-	int rc = pxap_writer_commit(w, err, sizeof err);
+	}
+	pxap_writer *w = pxap_writer_open(s->xapian_path, err, sizeof err);
+	int rc = w ? pxap_writer_commit(w, err, sizeof err) : -1;
 	pxap_writer_close(w);
+	index_dir_unlock(lock);
 	return rc < 0 ? fail(err) : 0;
 }
 
@@ -221,6 +230,8 @@ int main(int argc, char **argv)
 		if (rc)
 			return rc;
 	}
+	if (strcmp(cmd, "restore") == 0)
+		return argc == 3 ? portalctl_restore(argv[2]) : usage();
 	db = portal_db_open(portal_settings()->db_path, err, sizeof err);
 	if (!db)
 		return fail(err);
@@ -239,6 +250,10 @@ int main(int argc, char **argv)
 		rc = cmd_stats();
 	else if (strcmp(cmd, "synonym") == 0 && argc >= 3 && strcmp(argv[2], "add") == 0)
 		rc = synonyms_add(argc - 3, argv + 3, err, sizeof err) < 0 ? fail(err) : 0;
+	else if (strcmp(cmd, "reindex") == 0 && argc == 2)
+		rc = portalctl_reindex(db);
+	else if (strcmp(cmd, "backup") == 0 && argc == 3)
+		rc = portalctl_backup(db, argv[2]);
 	else if (strcmp(cmd, "demo") == 0)
 		rc = cmd_demo();
 	else

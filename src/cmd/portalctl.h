@@ -8,4 +8,17 @@
  * exit status. */
 int portalctl_import(sqlite3 *db, int argc, char **argv);
 
+/* portalctl reindex: rebuild the index from SQLite into a new generation
+ * while searches go on, then switch to it (maintain.c). */
+int portalctl_reindex(sqlite3 *db);
+
+/* portalctl backup DIR: a consistent copy while serving (SQLite through its
+ * online backup, the stored files, the synonym list). The index is not
+ * copied: it is derived, and restore rebuilds it. */
+int portalctl_backup(sqlite3 *db, const char *dir);
+
+/* portalctl restore DIR: put a backup in place (the portal must be down),
+ * then rebuild the index. */
+int portalctl_restore(const char *dir);
+
 #endif
