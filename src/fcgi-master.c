@@ -12,6 +12,7 @@
 #include <fcgiapp.h>
 #include <grp.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,8 +83,12 @@ static void serve_one(const struct fcgi_program *prog, FCGX_Request *fr, sqlite3
 	arena_destroy(r.arena);
 }
 
-static void worker(const struct fcgi_program *prog, int sock)
+static void worker(const struct fcgi_program *prog, int sock, int has_master)
 {
+	/* A worker must not outlive its master: a new master would not know
+	 * it, and it would hold on to a socket nobody can reach. */
+	if (has_master && (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() == 1))
+		_exit(0);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
@@ -131,7 +136,7 @@ static pid_t spawn(const struct fcgi_program *prog, int sock)
 		return -1;
 	}
 	if (pid == 0)
-		worker(prog, sock);
+		worker(prog, sock, 1);
 	return pid;
 }
 
@@ -145,7 +150,7 @@ int portal_fcgi_main(const struct fcgi_program *prog)
 	const char *path = getenv("PORTAL_SOCKET");
 	if (!path || !*path) {
 		/* Started by a web server with the listening socket on fd 0. */
-		worker(prog, 0);
+		worker(prog, 0, 0);
 		return 0;
 	}
 	const char *nw = getenv("PORTAL_WORKERS");

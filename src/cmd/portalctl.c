@@ -15,6 +15,7 @@
 #include "docs.h"
 #include "extract.h"
 #include "log.h"
+#include "records-cmd.h"
 #include "session.h"
 #include "index-dir.h"
 #include "settings.h"
@@ -102,9 +103,16 @@ static int cmd_init(void)
 		index_dir_unlock(lock);
 		return fail(err);
 	}
-	pxap_writer *w = pxap_writer_open(s->xapian_path, err, sizeof err);
-	int rc = w ? pxap_writer_commit(w, err, sizeof err) : -1;
-	pxap_writer_close(w);
+	/* Create the database only when there is none: the indexer may hold
+	 * the existing one open for writing. */
+	char marker[PATH_MAX];
+	snprintf(marker, sizeof marker, "%s/iamglass", s->xapian_path);
+	int rc = 0;
+	if (access(marker, F_OK) != 0) {
+		pxap_writer *w = pxap_writer_open(s->xapian_path, err, sizeof err);
+		rc = w ? pxap_writer_commit(w, err, sizeof err) : -1;
+		pxap_writer_close(w);
+	}
 	index_dir_unlock(lock);
 	return rc < 0 ? fail(err) : 0;
 }
@@ -213,11 +221,7 @@ static int cmd_stats(void)
 }
 
 /* The demo year (records and documents the project wrote itself). */
-static int cmd_demo(void)
-{
-	printf("demo: no demo data yet\n");
-	return 0;
-}
+static int cmd_demo(void) { return records_demo(db); }
 
 int main(int argc, char **argv)
 {
@@ -256,6 +260,8 @@ int main(int argc, char **argv)
 		rc = portalctl_backup(db, argv[2]);
 	else if (strcmp(cmd, "demo") == 0)
 		rc = cmd_demo();
+	else if (strcmp(cmd, "load-year") == 0)
+		rc = argc == 3 ? records_load_year(db, argv[2]) : usage();
 	else
 		rc = usage();
 	sqlite3_close(db);
