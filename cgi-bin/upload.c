@@ -263,8 +263,14 @@ static void handle_upload(struct request *r, void (*done)(struct upload *, const
 	};
 	int duplicate;
 	if (docs_create(r->db, &d, id, &duplicate, err, sizeof err) < 0) {
+		int full = sqlite3_errcode(r->db) == SQLITE_FULL;
 		portal_log("upload: %s", err);
-		fail(&u, 503, "database", "The document could not be recorded; please try again.");
+		if (!existed)	/* no row will ever name the object just stored */
+			store_forget(u.file.sha256);
+		if (full)
+			fail(&u, 507, "storage", "The server's disk is full; the file could not be stored.");
+		else
+			fail(&u, 503, "database", "The document could not be recorded; please try again.");
 		goto refuse;
 	}
 	done(&u, id, duplicate);

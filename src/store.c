@@ -112,3 +112,10 @@ void store_abort(struct store_writer *w)
 		unlink(w->tmp_path);
 	w->tmp_path[0] = '\0';
 }
+
+void store_forget(const char *sha256_hex)
+{
+	char path[PATH_MAX];
+	portal_object_path(sha256_hex, path, sizeof path);
+	unlink(path);
+}

@@ -25,6 +25,10 @@ int store_write(struct store_writer *w, const void *data, size_t len, char *err,
 /* Make the bytes durable under their digest. *existed is set to 1 when the
  * same object was already stored (the temp file is then dropped). */
 int store_commit(struct store_writer *w, int *existed, char *err, size_t errlen);
+/* Remove a stored object that no document row names (its row could not be
+ * committed). */
+void store_forget(const char *sha256_hex);
+
 /* Drop the temp file (safe after commit and after a failed begin). */
 void store_abort(struct store_writer *w);
 
