@@ -1,13 +1,422 @@
-/* cases.c: cases.fcgi, the programme's records: placeholder, being written. */
+/* cases.c: cases.fcgi, the programme's records: the JSON API for every
+ * record type (list, get, create, update, transition), document links and
+ * suggestions, deadlines, overdue items, reports; and the HTML pages that
+ * mirror them (records-ui.c draws them). The tables at the bottom say
+ * which address runs which page. The record engine is records.h. */
+#include "arena.h"
+#include "auth.h"
+#include "db.h"
 #include "fcgi-master.h"
 #include "http-request.h"
+#include "http-response.h"
+#include "records.h"
+#include "records-http.h"
+#include "records-link.h"
+#include "records-ui.h"
+#include "report.h"
+#include "workflow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define BODY_MAX 65536
+
+/* Query parameters of list pages: paging, text, and every filter any
+ * record type declares (the engine refuses a filter its type lacks). */
+static const char *const list_params[] = {
+	"page", "per_page", "q", "credit_code", "sector", "industry", "district", "year", "status",
+	"agency_id", "enterprise_id", "state", "grade", "round", "audience", "date", "specialties", NULL,
+};
+static const char *const year_params[] = { "year", NULL };
+static const char *const overdue_params[] = { "year", "as_of", "by", NULL };
+static const char *const quarterly_params[] = { "year", "quarter", "format", NULL };
+
+/* ---- JSON API: records ------------------------------------------------------ */
+
+static void api_list(struct request *r)
+{
+	const struct rtype *t = rh_type(r, 1);
+	struct rquery q;
+	struct rctx c;
+	json_t *out;
+	if (!t || !rh_signed_in(r) || rh_list_query(r, &q) < 0)
+		return;
+	rh_ctx(r, &c, t);
+	if (rec_list(&c, &q, &out))
+		rh_fail(r, &c);
+	else
+		resp_json(r, 200, out);
+}
+
+static void api_get(struct request *r)
+{
+	const struct rtype *t = rh_type(r, 1);
+	struct rctx c;
+	if (!t || !rh_signed_in(r))
+		return;
+	rh_ctx(r, &c, t);
+	json_t *o = rec_get(&c, rh_seg(r, 2));
+	if (!o) {
+		rh_fail(r, &c);
+		return;
+	}
+	if (t->is_case)
+		json_object_set_new(o, "suggested_documents",
+			link_suggest_documents(&c, arena_printf(r->arena, "%s:%s", t->kind, rh_seg(r, 2))));
+	resp_json(r, 200, o);
+}
+
+static void answer_record(struct request *r, struct rctx *c, int status, const char *id)
+{
+	json_t *o = rec_get(c, id);
+	if (!o) {
+		rh_fail(r, c);
+		return;
+	}
+	resp_header(r, "Location", arena_printf(r->arena, "/api/%s/%s", c->t->name, id));
+	resp_json(r, status, o);
+}
+
+static void api_create(struct request *r)
+{
+	const struct rtype *t = rh_type(r, 1);
+	struct rctx c;
+	if (!t || !rh_signed_in(r))
+		return;
+	json_t *in = req_json_read(r, BODY_MAX);
+	if (!in)
+		return;
+	rh_ctx(r, &c, t);
+	const char *id;
+	int rc = rec_create(&c, in, &id);
+	json_decref(in);
+	if (rc)
+		rh_fail(r, &c);
+	else
+		answer_record(r, &c, 201, id);
+}
+
+static void api_patch(struct request *r)
+{
+	const struct rtype *t = rh_type(r, 1);
+	struct rctx c;
+	if (!t || !rh_signed_in(r))
+		return;
+	json_t *in = req_json_read(r, BODY_MAX);
+	if (!in)
+		return;
+	rh_ctx(r, &c, t);
+	int rc = rec_patch(&c, rh_seg(r, 2), in);
+	json_decref(in);
+	if (rc)
+		rh_fail(r, &c);
+	else
+		answer_record(r, &c, 200, rh_seg(r, 2));
+}
+
+static void api_transition(struct request *r)
+{
+	const struct rtype *t = rh_type(r, 1);
+	struct rctx c;
+	if (!t || !rh_signed_in(r))
+		return;
+	if (!t->flow) {
+		portal_error(r, 404, "not_found", "这类记录没有状态流转。 This kind of record has no states.");
+		return;
+	}
+	json_t *in = req_json_read(r, BODY_MAX);
+	if (!in)
+		return;
+	rh_ctx(r, &c, t);
+	int rc = workflow_move(&c, rh_seg(r, 2), in);
+	json_decref(in);
+	if (rc)
+		rh_fail(r, &c);
+	else
+		answer_record(r, &c, 200, rh_seg(r, 2));
+}
+
+static void api_assign(struct request *r)
+{
+	struct rctx c;
+	if (!rh_signed_in(r))
+		return;
+	json_t *in = req_json_read(r, BODY_MAX);
+	if (!in)
+		return;
+	rh_ctx(r, &c, &rt_experts);
+	int rc = expert_assign(&c, r->arg, in);
+	json_decref(in);
+	if (rc)
+		rh_fail(r, &c);
+	else
+		answer_record(r, &c, 200, r->arg);
+}
+
+static void api_change_request(struct request *r)
+{
+	struct rctx c;
+	long long id = 0;
+	if (!rh_signed_in(r))
+		return;
+	json_t *in = req_json_read(r, BODY_MAX);
+	if (!in)
+		return;
+	rh_ctx(r, &c, &rt_projects);
+	int rc = project_change_request(&c, r->arg, in, &id);
+	json_decref(in);
+	if (rc)
+		rh_fail(r, &c);
+	else
+		answer_record(r, &c, 201, r->arg);
+}
+
+static void api_change_decide(struct request *r)
+{
+	struct rctx c;
+	if (!rh_signed_in(r))
+		return;
+	char *end;
+	long long cid = strtoll(r->arg, &end, 10);
+	if (*end || cid <= 0) {
+		portal_error(r, 404, "not_found", "没有这项变更申请。 There is no such change request.");
+		return;
+	}
+	json_t *in = req_json_read(r, BODY_MAX);
+	if (!in)
+		return;
+	rh_ctx(r, &c, &rt_projects);
+	int rc = project_change_decide(&c, rh_seg(r, 2), cid, in);
+	json_decref(in);
+	if (rc)
+		rh_fail(r, &c);
+	else
+		answer_record(r, &c, 200, rh_seg(r, 2));
+}
+
+/* Lookup tables: sectors, industries, districts. */
+static void api_lookup(struct request *r)
+{
+	static const char *const sql[][2] = {
+		{ "sectors", "SELECT id, name FROM sectors ORDER BY rowid" },
+		{ "industries", "SELECT id, sector FROM industries ORDER BY sector, rowid" },
+		{ "districts", "SELECT id, code FROM districts ORDER BY code" },
+	};
+	const char *which = rh_seg(r, r->is_api ? 1 : 0);
+	for (size_t k = 0; k < 3; k++) {
+		if (strcmp(which, sql[k][0]) != 0)
+			continue;
+		sqlite3_stmt *st = portal_db_prepare(r->db, sql[k][1]);
+		json_t *a = json_array();
+		while (sqlite3_step(st) == SQLITE_ROW)
+			json_array_append_new(a, json_pack("{s:o,s:o}", "id", rec_column(st, 0),
+				sqlite3_column_name(st, 1), rec_column(st, 1)));
+		sqlite3_finalize(st);
+		resp_json(r, 200, json_pack("{s:I,s:i,s:I,s:o}", "total", (json_int_t)json_array_size(a),
+			"page", 1, "per_page", (json_int_t)json_array_size(a), "results", a));
+		return;
+	}
+	portal_error(r, 404, "not_found", "There is no page at this address.");
+}
+
+/* ---- JSON API: document links ---------------------------------------------- */
+
+static void api_doc_cases(struct request *r)
+{
+	struct rctx c;
+	rh_ctx(r, &c, NULL);
+	json_t *a = link_of_document(&c, r->arg);
+	if (!a)
+		rh_fail(r, &c);
+	else
+		resp_json(r, 200, json_pack("{s:s,s:o}", "document", r->arg, "cases", a));
+}
+
+static void api_doc_link(struct request *r)
+{
+	struct rctx c;
+	if (!rh_signed_in(r))
+		return;
+	json_t *in = req_json_read(r, BODY_MAX);
+	if (!in)
+		return;
+	rh_ctx(r, &c, NULL);
+	int rc = link_add(&c, r->arg, in);
+	json_decref(in);
+	if (rc) {
+		rh_fail(r, &c);
+		return;
+	}
+	resp_json(r, 200, json_pack("{s:s,s:o}", "document", r->arg, "cases", link_of_document(&c, r->arg)));
+}
+
+static void api_doc_unlink(struct request *r)
+{
+	struct rctx c;
+	if (!rh_signed_in(r))
+		return;
+	rh_ctx(r, &c, NULL);
+	const char *doc = rh_seg(r, 2);
+	if (link_remove(&c, doc, r->arg))
+		rh_fail(r, &c);
+	else
+		resp_json(r, 200, json_pack("{s:s,s:o}", "document", doc, "cases", link_of_document(&c, doc)));
+}
+
+static void api_doc_suggest(struct request *r)
+{
+	struct rctx c;
+	if (!rh_signed_in(r))
+		return;
+	rh_ctx(r, &c, NULL);
+	json_t *a = link_suggest(&c, r->arg);
+	if (!a)
+		rh_fail(r, &c);
+	else
+		resp_json(r, 200, json_pack("{s:s,s:o}", "document", r->arg, "suggestions", a));
+}
+
+/* ---- JSON API: deadlines, overdue, reports --------------------------------- */
+
+static long year_param(struct request *r)
+{
+	return rh_num(r, "year", report_current_year(), 2000, 2100);
+}
+
+static void api_deadlines(struct request *r)
+{
+	long year = year_param(r);
+	if (year < 0 || !rh_signed_in(r))
+		return;
+	resp_json(r, 200, report_deadlines_json(r->db, (int)year));
+}
+
+static void api_deadlines_set(struct request *r)
+{
+	struct rctx c;
+	char *end;
+	long year = strtol(r->arg, &end, 10);
+	if (*end || year < 2000 || year > 2100) {
+		portal_error(r, 404, "not_found", "年度应为 2000 到 2100 之间的整数。 The year must be from 2000 to 2100.");
+		return;
+	}
+	if (!rh_signed_in(r))
+		return;
+	json_t *in = req_json_read(r, BODY_MAX);
+	if (!in)
+		return;
+	rh_ctx(r, &c, NULL);
+	int rc = report_deadlines_set(&c, (int)year, in);
+	json_decref(in);
+	if (rc)
+		rh_fail(r, &c);
+	else
+		resp_json(r, 200, report_deadlines_json(r->db, (int)year));
+}
+
+static void api_overdue(struct request *r)
+{
+	struct rctx c;
+	long year = year_param(r);
+	if (year < 0 || !rh_signed_in(r))
+		return;
+	rh_ctx(r, &c, NULL);
+	json_t *o = report_overdue(&c, (int)year, req_param(r, "as_of"), req_param(r, "by"));
+	if (!o)
+		rh_fail(r, &c);
+	else
+		resp_json(r, 200, o);
+}
+
+static void api_quarterly(struct request *r)
+{
+	struct rctx c;
+	long year = year_param(r), quarter;
+	if (year < 0 || (quarter = rh_num(r, "quarter", 4, 1, 4)) < 0 || !rh_signed_in(r))
+		return;
+	const char *format = req_param(r, "format");
+	if (format && strcmp(format, "csv") && strcmp(format, "json")) {
+		portal_error(r, 400, "bad_parameter", "format 应为 json 或 csv。 format must be json or csv.");
+		return;
+	}
+	rh_ctx(r, &c, NULL);
+	json_t *o = report_quarterly(&c, (int)year, (int)quarter);
+	if (format && strcmp(format, "csv") == 0)
+		report_quarterly_csv(r, o);
+	else
+		resp_json(r, 200, json_incref(o));
+	json_decref(o);
+}
+
+static void api_scoreboard(struct request *r)
+{
+	struct rctx c;
+	long year = year_param(r);
+	if (year < 0 || !rh_signed_in(r))
+		return;
+	rh_ctx(r, &c, NULL);
+	resp_json(r, 200, report_scoreboard(&c, (int)year));
+}
+
+static void api_typical(struct request *r)
+{
+	struct rctx c;
+	long year = year_param(r);
+	if (year < 0)
+		return;
+	rh_ctx(r, &c, NULL);
+	resp_json(r, 200, report_typical_units(&c, (int)year));
+}
+
+/* ---- the page table ----------------------------------------------------------- */
 
 static const struct page pages[] = {
-	{ "GET", "/api/enterprises", NULL, NULL },
+	/* reports, deadlines, overdue (before the generic record routes) */
+	{ "GET", "/api/reports/quarterly", api_quarterly, quarterly_params },
+	{ "GET", "/api/reports/scoreboard", api_scoreboard, year_params },
+	{ "GET", "/api/typical-units", api_typical, year_params },
+	{ "GET", "/api/deadlines", api_deadlines, year_params },
+	{ "PATCH", "/api/deadlines/*", api_deadlines_set, NULL },
+	{ "GET", "/api/overdue", api_overdue, overdue_params },
+	{ "GET", "/api/sectors", api_lookup, NULL },
+	{ "GET", "/api/industries", api_lookup, NULL },
+	{ "GET", "/api/districts", api_lookup, NULL },
+	/* document links */
+	{ "GET", "/api/documents/*/cases", api_doc_cases, NULL },
+	{ "POST", "/api/documents/*/cases", api_doc_link, NULL },
+	{ "DELETE", "/api/documents/*/cases/*", api_doc_unlink, NULL },
+	{ "GET", "/api/documents/*/suggested-cases", api_doc_suggest, NULL },
+	/* operations beyond create/update/transition */
+	{ "POST", "/api/experts/*/assignments", api_assign, NULL },
+	{ "POST", "/api/projects/*/changes", api_change_request, NULL },
+	{ "POST", "/api/projects/*/changes/*", api_change_decide, NULL },
+	/* every record type */
+	{ "GET", "/api/*", api_list, list_params },
+	{ "POST", "/api/*", api_create, NULL },
+	{ "GET", "/api/*/*", api_get, NULL },
+	{ "PATCH", "/api/*/*", api_patch, NULL },
+	{ "POST", "/api/*/*/transitions", api_transition, NULL },
+	/* HTML pages */
+	{ "GET", "/reports/quarterly", ui_quarterly, quarterly_params },
+	{ "GET", "/reports/scoreboard", ui_scoreboard, year_params },
+	{ "GET", "/typical-units", ui_typical, year_params },
+	{ "GET", "/overdue", ui_overdue, overdue_params },
+	{ "GET", "/deadlines", ui_deadlines, year_params },
+	{ "POST", "/deadlines", ui_deadlines_post, year_params },
+	{ "GET", "/reports", ui_reports, NULL },
+	{ "GET", "/*", ui_list, list_params },
+	{ "POST", "/*", ui_create, NULL },
+	{ "GET", "/*/new", ui_new, NULL },
+	{ "GET", "/*/*", ui_record, NULL },
+	{ "POST", "/*/*", ui_update, NULL },
+	{ "POST", "/*/*/transitions", ui_transition, NULL },
+	{ "POST", "/*/*/links", ui_link, NULL },
+	{ "POST", "/*/*/assignments", ui_assign, NULL },
+	{ "POST", "/*/*/changes", ui_change, NULL },
 };
 
 int main(void)
 {
-	static const struct fcgi_program prog = { "cases.fcgi", pages, 0, NULL };
+	static const struct fcgi_program prog = { "cases.fcgi", pages, sizeof pages / sizeof pages[0], NULL };
 	return portal_fcgi_main(&prog);
 }

@@ -11,6 +11,9 @@
 #include "http-response.h"
 #include "log.h"
 #include "search.h"
+#include "records.h"
+#include "records-link.h"
+#include "session.h"
 #include "settings.h"
 #include "ui-shared.h"
 #include "url.h"
@@ -345,6 +348,79 @@ static void meta_row(struct buf *b, const char *label, const char *value)
 	html_raw(b, "</td></tr>");
 }
 
+/* Cases this document's text points at (a credit code or an enterprise
+ * name of a record), for a signed-in person to confirm; see records-link.h. */
+static void suggested_cases(struct request *r)
+{
+	if (!r->user.id)
+		return;
+	struct rctx c = { .db = r->db, .a = r->arena, .u = &r->user };
+	json_t *sug = link_suggest(&c, r->arg);
+	if (!json_array_size(sug)) {
+		json_decref(sug);
+		return;
+	}
+	struct buf *b = &r->out;
+	html_raw(b, "<section class=\"suggested\"><h2>可能相关的案卷（请确认）</h2>");
+	size_t i;
+	json_t *s;
+	json_array_foreach(sug, i, s) {
+		const char *cas = jstr(s, "case"), *colon = strchr(cas, ':');
+		if (!colon)
+			continue;
+		html_raw(b, "<form method=\"post\" class=\"inline\" action=\"/");
+		html_attr(b, arena_printf(r->arena, "%.*ss/%s/links", (int)(colon - cas), cas, colon + 1));
+		html_raw(b, "\">");
+		ui_csrf_field(r, b);
+		html_raw(b, "<input type=\"hidden\" name=\"document\" value=\"");
+		html_attr(b, r->arg);
+		html_raw(b, "\"><input type=\"hidden\" name=\"role\" value=\"");
+		html_attr(b, jstr(s, "role"));
+		html_raw(b, "\"><a href=\"/");
+		html_attr(b, arena_printf(r->arena, "%.*ss/%s", (int)(colon - cas), cas, colon + 1));
+		html_raw(b, "\">");
+		html_txt(b, jstr(s, "title"));
+		html_raw(b, "</a>（");
+		html_txt(b, jstr(s, "reason"));
+		html_raw(b, "）<button type=\"submit\">确认关联</button></form>");
+	}
+	html_raw(b, "</section>");
+	json_decref(sug);
+}
+
+/* The metadata the indexer found in the text (meta.h), as table rows. */
+static void metadata_rows(struct request *r, json_t *meta)
+{
+	static const struct {
+		const char *key, *label;
+	} rows[] = {
+		{ "standard_no", "标准编号" }, { "doc_no", "文号" }, { "credit_code", "统一社会信用代码" },
+		{ "enterprise", "单位" }, { "sector", "领域" }, { "industry", "行业" }, { "year", "年份" },
+		{ "dates", "日期" },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		json_t *v = json_object_get(meta, rows[i].key);
+		if (json_is_string(v)) {
+			meta_row(&r->out, rows[i].label, facet_label(strcmp(rows[i].key, "sector") == 0 ? 1 : 2,
+								       json_string_value(v)));
+		} else if (json_is_array(v) && json_array_size(v)) {
+			struct buf joined = BUF_INIT;
+			size_t k;
+			json_t *e;
+			json_array_foreach(v, k, e) {
+				if (k == 8) {
+					buf_puts(&joined, "、…");
+					break;
+				}
+				if (json_is_string(e))
+					buf_printf(&joined, "%s%s", k ? "、" : "", json_string_value(e));
+			}
+			meta_row(&r->out, rows[i].label, arena_strdup(r->arena, buf_str(&joined)));
+			buf_free(&joined);
+		}
+	}
+}
+
 static void ui_document(struct request *r)
 {
 	json_t *doc = visible_doc(r, "view");
@@ -370,6 +446,13 @@ static void ui_document(struct request *r)
 	meta_row(b, "大小", arena_printf(r->arena, "%lld 字节", (long long)json_integer_value(json_object_get(doc, "size"))));
 	meta_row(b, "状态", strcmp(status, "indexed") == 0 ? "已索引" : strcmp(status, "failed") == 0 ? "处理失败" : "等待索引");
 	meta_row(b, "错误", jstr(doc, "error"));
+	json_t *conf = json_object_get(doc, "doc_type_confidence");
+	const char *tsrc = jstr(doc, "doc_type_source");
+	if (json_is_number(conf) && *tsrc)
+		meta_row(b, "类型依据", arena_printf(r->arena, "%s（置信度 %.2f）",
+			strcmp(tsrc, "uploader") == 0 ? "上传者指定" : strcmp(tsrc, "classifier") == 0 ? "自动分类" :
+			strcmp(tsrc, "cues") == 0 ? "标题线索" : "默认", json_number_value(conf)));
+	metadata_rows(r, json_object_get(doc, "metadata"));
 	meta_row(b, "版本", arena_printf(r->arena, "%lld", (long long)json_integer_value(json_object_get(doc, "version"))));
 	meta_row(b, "可见性", strcmp(jstr(doc, "visibility"), "public") == 0 ? "公开" : "受限");
 	meta_row(b, "上传时间", jstr(doc, "uploaded_at"));
@@ -395,6 +478,7 @@ static void ui_document(struct request *r)
 			html_raw(b, "\n…");
 		html_raw(b, "</pre>");
 	}
+	suggested_cases(r);
 	struct search_result similar;
 	if (strcmp(status, "indexed") == 0 && portal_similar(r, r->arg, SIMILAR_MAX, &similar) == 0 &&
 	    similar.nhits) {

@@ -58,9 +58,11 @@ int portal_user_may_publish(const struct portal_user *u) { return portal_user_se
 
 size_t portal_user_groups(const struct portal_user *u, struct arena *a, const char ***groups)
 {
-	const char **g = arena_alloc(a, 4 * sizeof *g);
+	const char **g = arena_alloc(a, 5 * sizeof *g);
 	size_t n = 0;
 	g[n++] = "public";
+	if (strcmp(u->role, "expert") == 0)	/* experts are assigned by user name */
+		g[n++] = arena_printf(a, "xu:%s", u->name);
 	if (u->id)
 		g[n++] = arena_printf(a, "u:%lld", u->id);
 	if (u->enterprise_id && *u->enterprise_id)

@@ -3,7 +3,9 @@
  * Bearer tokens are random 32-byte strings shown once; only their SHA-256 is
  * stored. Access groups are the strings a document's access terms are
  * matched against (see docs.h): "public", "u:<user id>", "e:<enterprise>",
- * "ag:<agency>". Staff and admin see everything. */
+ * "ag:<agency>", and for experts "xu:<user name>" (the name an expert record
+ * carries, through which assignments reach its user). Staff and admin see
+ * everything. */
 #ifndef PORTAL_AUTH_H
 #define PORTAL_AUTH_H
 

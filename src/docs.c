@@ -132,43 +132,87 @@ int docs_create(sqlite3 *db, const struct doc_new *d, char *id, int *duplicate,
 	return 0;
 }
 
+/* The rule, once: a document's access groups are derived from its row,
+ * its uploader and the cases it belongs to; a caller may read it when one
+ * of the caller's groups is among them. The indexer writes the same groups
+ * as access terms, so search and downloads agree. */
 int docs_may_read(sqlite3 *db, const struct portal_user *u, const char *id)
 {
-	sqlite3_stmt *st = portal_db_prepare(db,
-		"SELECT d.visibility = 'public' OR ?2"
-		" OR (?3 > 0 AND d.uploader_id = ?3)"
-		" OR (?4 IS NOT NULL AND up.enterprise_id = ?4)"
-		" OR (?5 IS NOT NULL AND up.agency_id = ?5)"
-		" FROM documents d LEFT JOIN users up ON up.id = d.uploader_id WHERE d.id = ?1");
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT 1 FROM documents WHERE id = ?");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, portal_user_sees_all(u));
-	sqlite3_bind_int64(st, 3, u->id);
-	portal_db_bind_text(st, 4, u->enterprise_id && *u->enterprise_id ? u->enterprise_id : NULL);
-	portal_db_bind_text(st, 5, u->agency_id && *u->agency_id ? u->agency_id : NULL);
-	int ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	int exists = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
+	if (!exists)
+		return 0;
+	if (portal_user_sees_all(u))
+		return 1;
+	struct arena *a = arena_new();
+	const char **mine, **doc;
+	size_t nmine = portal_user_groups(u, a, &mine);
+	size_t ndoc = docs_access_groups(db, a, id, &doc);
+	int ok = 0;
+	for (size_t i = 0; i < nmine && !ok; i++)
+		for (size_t k = 0; k < ndoc && !ok; k++)
+			ok = strcmp(mine[i], doc[k]) == 0;
+	arena_destroy(a);
 	return ok;
+}
+
+/* Append every value of a one-column query (bound to id) as "prefix:value". */
+static size_t add_groups(sqlite3 *db, struct arena *a, const char *sql, const char *id,
+			 const char *prefix, const char ***g, size_t n, size_t *cap)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, sql);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+			continue;
+		if (n == *cap) {
+			const char **bigger = arena_alloc(a, 2 * *cap * sizeof *bigger);
+			memcpy(bigger, *g, *cap * sizeof *bigger);
+			*g = bigger;
+			*cap *= 2;
+		}
+		(*g)[n++] = arena_printf(a, "%s:%s", prefix, sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	return n;
 }
 
 size_t docs_access_groups(sqlite3 *db, struct arena *a, const char *id, const char ***groups)
 {
-	const char **g = arena_alloc(a, 4 * sizeof *g);
-	size_t n = 0;
-	sqlite3_stmt *st = portal_db_prepare(db,
-		"SELECT d.visibility, d.uploader_id, up.enterprise_id, up.agency_id"
-		" FROM documents d LEFT JOIN users up ON up.id = d.uploader_id WHERE d.id = ?");
+	size_t cap = 8, n = 0;
+	const char **g = arena_alloc(a, cap * sizeof *g);
+	*groups = g;
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT visibility FROM documents WHERE id = ?");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		if (strcmp((const char *)sqlite3_column_text(st, 0), "public") == 0)
-			g[n++] = "public";
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-			g[n++] = arena_printf(a, "u:%lld", (long long)sqlite3_column_int64(st, 1));
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-			g[n++] = arena_printf(a, "e:%s", sqlite3_column_text(st, 2));
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-			g[n++] = arena_printf(a, "ag:%s", sqlite3_column_text(st, 3));
-	}
+	int public_ = sqlite3_step(st) == SQLITE_ROW &&
+		      strcmp((const char *)sqlite3_column_text(st, 0), "public") == 0;
 	sqlite3_finalize(st);
+	if (public_)
+		g[n++] = "public";
+	/* the uploader, its enterprise and agency */
+	n = add_groups(db, a, "SELECT uploader_id FROM documents WHERE id = ?", id, "u", &g, n, &cap);
+	n = add_groups(db, a, "SELECT up.enterprise_id FROM documents d JOIN users up ON up.id = d.uploader_id"
+		       " WHERE d.id = ?", id, "e", &g, n, &cap);
+	n = add_groups(db, a, "SELECT up.agency_id FROM documents d JOIN users up ON up.id = d.uploader_id"
+		       " WHERE d.id = ?", id, "ag", &g, n, &cap);
+	/* the parties of its cases: the enterprise (by id and by credit code,
+	 * either of which a user may carry), the consulting agency, and the
+	 * experts assigned */
+	n = add_groups(db, a, "SELECT id FROM (" "SELECT e.id AS id FROM document_cases dc"
+		" JOIN (SELECT 'audit:' || id AS case_id, enterprise_id FROM audits"
+		"       UNION ALL SELECT 'project:' || id, enterprise_id FROM projects) c ON c.case_id = dc.case_id"
+		" JOIN enterprises e ON e.id = c.enterprise_id WHERE dc.doc_id = ?1"
+		" UNION SELECT e.credit_code FROM document_cases dc"
+		" JOIN (SELECT 'audit:' || id AS case_id, enterprise_id FROM audits"
+		"       UNION ALL SELECT 'project:' || id, enterprise_id FROM projects) c ON c.case_id = dc.case_id"
+		" JOIN enterprises e ON e.id = c.enterprise_id WHERE dc.doc_id = ?1)", id, "e", &g, n, &cap);
+	n = add_groups(db, a, "SELECT DISTINCT a.agency_id FROM document_cases dc"
+		       " JOIN audits a ON dc.case_id = 'audit:' || a.id WHERE dc.doc_id = ?", id, "ag", &g, n, &cap);
+	n = add_groups(db, a, "SELECT DISTINCT x.user_name FROM document_cases dc"
+		       " JOIN assignments s ON s.case_id = dc.case_id JOIN experts x ON x.id = s.expert_id"
+		       " WHERE dc.doc_id = ?", id, "xu", &g, n, &cap);
 	*groups = g;
 	return n;
 }

@@ -1,8 +1,10 @@
 /* index.c: build a document's Xapian entry from its SQLite records. */
 #include "index.h"
 #include "arena.h"
+#include "buf.h"
 #include "db.h"
 #include "docs.h"
+#include "normalize.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -36,6 +38,118 @@ static const char *meta_string(json_t *meta, const char *key, struct arena *a)
 	return s && *s ? arena_strdup(a, s) : NULL;
 }
 
+/* Room for the terms a document may get (identifiers are capped below). */
+#define MAX_TERMS 66
+
+static void add_term(struct arena *a, struct pxap_doc *d, const char *term)
+{
+	if (!d->terms)
+		d->terms = arena_alloc(a, MAX_TERMS * sizeof *d->terms);
+	if (d->nterms < MAX_TERMS)
+		((const char **)d->terms)[d->nterms++] = term;
+}
+
+static void add_wterm(struct arena *a, struct pxap_doc *d, const char *term, unsigned wdf)
+{
+	if (!d->wterms) {
+		d->wterms = arena_alloc(a, MAX_TERMS * sizeof *d->wterms);
+		d->wdfs = arena_alloc(a, MAX_TERMS * sizeof *d->wdfs);
+	}
+	if (d->nwterms < MAX_TERMS) {
+		((const char **)d->wterms)[d->nwterms] = term;
+		((unsigned *)d->wdfs)[d->nwterms++] = wdf;
+	}
+}
+
+/* Identifiers from the text's metadata become exact terms: standard
+ * numbers (XN, weighted: the document's own number, the one in its title,
+ * weighs most), document numbers (XD, weighted) and credit codes (XK). */
+static void from_metadata(json_t *meta, struct arena *a, struct pxap_doc *d)
+{
+	size_t i;
+	json_t *v;
+	char terms[2][PORTAL_IDENT_MAX], canon[PORTAL_IDENT_MAX];
+	/* The title's own standard number, if it has one. */
+	const char *own = NULL;
+	if (d->title) {
+		struct portal_ident ids[4];
+		size_t n = portal_norm_find(d->title, strlen(d->title), ids, 4);
+		for (size_t k = 0; k < n && !own; k++)
+			if (ids[k].kind == PORTAL_IDENT_STANDARD)
+				own = arena_strdup(a, ids[k].canon);
+	}
+	json_array_foreach(json_object_get(meta, "standard_no"), i, v) {
+		if (i >= 20 || !json_is_string(v))
+			break;
+		const char *s = json_string_value(v);
+		snprintf(canon, sizeof canon, "%s", s);
+		size_t n = portal_norm_standard_terms(canon, terms);
+		/* A standard's own number: the one in its title, or else the
+		 * first its text names (its cover). */
+		int is_own = own ? strcmp(own, canon) == 0
+				 : i == 0 && d->doc_type && strcmp(d->doc_type, "standard") == 0;
+		unsigned wdf = is_own ? 30 : i == 0 ? 5 : 1;
+		for (size_t k = 0; k < n; k++)
+			add_wterm(a, d, arena_printf(a, "XN%s", terms[k]), wdf);
+	}
+	json_array_foreach(json_object_get(meta, "doc_no"), i, v) {
+		if (i >= 10 || !json_is_string(v))
+			break;
+		add_wterm(a, d, arena_printf(a, "XD%s", json_string_value(v)), i == 0 ? 5 : 1);
+	}
+	struct buf names = BUF_INIT;
+	json_array_foreach(json_object_get(meta, "enterprise"), i, v) {
+		if (i >= 10 || !json_is_string(v))
+			break;
+		buf_puts(&names, json_string_value(v));
+		buf_putc(&names, '\n');
+	}
+	if (names.len)
+		d->enterprise = arena_strdup(a, buf_str(&names));
+	buf_free(&names);
+	json_array_foreach(json_object_get(meta, "credit_code"), i, v) {
+		if (i >= 10 || !json_is_string(v))
+			break;
+		add_term(a, d, arena_printf(a, "XK%s", json_string_value(v)));
+	}
+}
+
+/* What the document's cases say about it: the enterprise's sector,
+ * industry and name, the case's year and an audit's grade. The text's own
+ * metadata wins where it has a value; cases fill the gaps. */
+static void from_cases(sqlite3 *db, struct arena *a, const char *id, struct pxap_doc *d)
+{
+	sqlite3_stmt *st = portal_db_prepare(db,
+		"SELECT e.sector, e.industry, e.name, c.year, c.grade FROM document_cases dc"
+		" JOIN (SELECT 'audit:' || id AS case_id, enterprise_id, year, grade FROM audits"
+		"       UNION ALL SELECT 'project:' || id, enterprise_id, year, NULL FROM projects) c"
+		"   ON c.case_id = dc.case_id"
+		" JOIN enterprises e ON e.id = c.enterprise_id WHERE dc.doc_id = ? ORDER BY dc.case_id");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	struct buf names = BUF_INIT;
+	if (d->enterprise)
+		buf_puts(&names, d->enterprise);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *v;
+		if (!d->sector && (v = (const char *)sqlite3_column_text(st, 0)))
+			d->sector = arena_strdup(a, v);
+		if (!d->industry && (v = (const char *)sqlite3_column_text(st, 1)))
+			d->industry = arena_strdup(a, v);
+		if ((v = (const char *)sqlite3_column_text(st, 2))) {
+			buf_puts(&names, v);
+			buf_putc(&names, '\n');
+		}
+		if (!d->year && sqlite3_column_type(st, 3) != SQLITE_NULL)
+			d->year = arena_printf(a, "%d", sqlite3_column_int(st, 3));
+		if (!d->grade && (v = (const char *)sqlite3_column_text(st, 4)))
+			d->grade = arena_strdup(a, v);
+	}
+	sqlite3_finalize(st);
+	if (names.len)
+		d->enterprise = arena_strdup(a, buf_str(&names));
+	buf_free(&names);
+}
+
 int portal_index_document(sqlite3 *db, pxap_writer *w, const char *id, char *err, size_t errlen)
 {
 	struct arena *a = arena_new();
@@ -66,10 +180,11 @@ int portal_index_document(sqlite3 *db, pxap_writer *w, const char *id, char *err
 	d.access = groups;
 	d.ncases = column_list(db, a, "SELECT case_id FROM document_cases WHERE doc_id = ?", id, &cases);
 	d.cases = cases;
-	const char *terms[1];
+	d.industry = meta_string(meta, "industry", a);
+	from_metadata(meta, a, &d);
 	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-		terms[d.nterms++] = PORTAL_TERM_SUPERSEDED;
-	d.terms = terms;
+		add_term(a, &d, PORTAL_TERM_SUPERSEDED);
+	from_cases(db, a, id, &d);
 	rc = pxap_writer_put(w, &d, err, errlen);
 	json_decref(meta);
 out:

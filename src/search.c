@@ -9,6 +9,7 @@
 #include "http-response.h"
 #include "index.h"
 #include "log.h"
+#include "normalize.h"
 #include "settings.h"
 #include "synonyms.h"
 #include "xap.h"
@@ -119,6 +120,35 @@ static void free_results(void *res) { pxap_results_free(res); }
  * filled in by the normalisation layer. */
 static void search_rewrite(struct request *r, struct pxap_query *q)
 {
+	struct portal_ident ids[8];
+	size_t n = portal_norm_find(q->q, strlen(q->q), ids, 8);
+	if (n) {
+		/* Identifiers leave the text and become exact terms. */
+		const char **boost = arena_alloc(r->arena, 2 * n * sizeof *boost);
+		size_t nb = 0, from = 0;
+		struct buf rest = BUF_INIT;
+		for (size_t i = 0; i < n; i++) {
+			buf_append(&rest, q->q + from, ids[i].start - from);
+			buf_putc(&rest, ' ');
+			from = ids[i].end;
+			char terms[2][PORTAL_IDENT_MAX];
+			if (ids[i].kind == PORTAL_IDENT_STANDARD) {
+				/* with a year: that edition; without: every edition */
+				size_t nt = portal_norm_standard_terms(ids[i].canon, terms);
+				if (nt)
+					boost[nb++] = arena_printf(r->arena, "XN%s", terms[nt - 1]);
+			} else if (ids[i].kind == PORTAL_IDENT_DOCNO) {
+				boost[nb++] = arena_printf(r->arena, "XD%s", ids[i].canon);
+			} else {
+				boost[nb++] = arena_printf(r->arena, "XK%s", ids[i].canon);
+			}
+		}
+		buf_puts(&rest, q->q + from);
+		q->q = arena_strdup(r->arena, buf_str(&rest));
+		buf_free(&rest);
+		q->boost = boost;
+		q->nboost = nb;
+	}
 	q->q = synonyms_expand(r->arena, q->q);
 }
 

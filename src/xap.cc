@@ -417,7 +417,7 @@ static Xapian::Query build_query(pxap_reader *r, const struct pxap_query *pq)
 	if (!boosts.empty()) {
 		Xapian::Query b(Xapian::Query::OP_OR, boosts.begin(), boosts.end());
 		b = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, b, BOOST);
-		q = blank(pq->q) ? b : Xapian::Query(Xapian::Query::OP_OR, b, q);
+		q = blank(pq->q) ? b : Xapian::Query(Xapian::Query::OP_AND, q, b);
 	}
 	return restrict_query(q, pq);
 }

@@ -87,9 +87,10 @@ struct pxap_query {
 	const char *q;
 	const char *doc_type, *sector, *year, *case_id;	/* filters, NULL or "" = any */
 	const char *industry, *grade;			/* filters, NULL or "" = any */
-	/* Whole terms (e.g. normalised standard numbers "XNhjt186") that the
-	 * query looks for besides its text: a document carrying one matches
-	 * even if the text does not, and ranks far above text-only hits. */
+	/* Whole terms (e.g. normalised standard numbers "XNhj/t186") cut out
+	 * of the user's text: a match must carry one of them (and match the
+	 * rest of the text, if any); their weight is scaled up, so documents
+	 * whose own number it is (a high wdf) rank first. */
 	const char *const *boost;
 	size_t nboost;
 	/* Access: when all_access is 0, only documents carrying at least one

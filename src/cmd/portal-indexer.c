@@ -14,6 +14,9 @@
 #include "encoding.h"
 #include "extract.h"
 #include "index.h"
+#include "classify.h"
+#include "meta.h"
+#include <jansson.h>
 #include "index-dir.h"
 #include "log.h"
 #include "sandbox.h"
@@ -31,6 +34,7 @@
 #define MAX_ATTEMPTS 3	/* a job that crashed the indexer this often is given up */
 
 static volatile sig_atomic_t stopping;
+static struct portal_model *model;	/* process lifetime; NULL: title cues only */
 static void on_stop(int sig) { stopping = sig; }
 
 static const struct sandbox_limits limits = {
@@ -192,19 +196,70 @@ static void fail_job(sqlite3 *db, const struct job *j, const char *mime, const c
 
 /* Step 1 of a successful job: text, title, type and versions into SQLite.
  * Returns the documents this one superseded (they need reindexing). */
+/* What the text says about the document. Uploader-given title and type are
+ * kept (and recorded as such); otherwise they come from the text. */
+struct learned {
+	const char *title, *title_source;
+	const char *doc_type, *type_source;
+	double confidence;
+	char *metadata;		/* JSON text, malloc()ed */
+};
+
+static void learn(const struct job *j, const struct buf *text, struct arena *a, struct learned *l)
+{
+	json_t *meta = portal_meta_extract(j->title, buf_str(text), text->len);
+	char found[512];
+	if (j->title) {
+		l->title = j->title;
+		l->title_source = "uploader";
+	} else if (portal_meta_title(buf_str(text), text->len, found, sizeof found) > 0) {
+		l->title = arena_strdup(a, found);
+		l->title_source = "text";
+	} else {
+		char *t = title_from_text(buf_str(text));
+		l->title = arena_strdup(a, t ? t : "");
+		free(t);
+		l->title_source = "text";
+		if (!*l->title) {
+			char *stem = filename_stem(j->filename);
+			l->title = arena_strdup(a, stem);
+			free(stem);
+			l->title_source = "filename";
+		}
+	}
+	struct portal_classification c;
+	if (j->doc_type) {
+		l->doc_type = j->doc_type;
+		l->type_source = "uploader";
+		l->confidence = 1.0;
+	} else if (portal_classify(model, l->title, buf_str(text), text->len, &c) == 0) {
+		l->doc_type = c.doc_type;
+		l->type_source = model ? "classifier" : "cues";
+		l->confidence = c.confidence;
+	} else {
+		l->doc_type = "other";
+		l->type_source = "default";
+		l->confidence = 0;
+	}
+	l->metadata = json_dumps(meta, JSON_COMPACT);
+	json_decref(meta);
+}
+
 static size_t record_text(sqlite3 *db, struct arena *a, const struct job *j, const char *mime,
-			  const char *title, const char *doc_type, const struct buf *text,
-			  const char ***superseded)
+			  const struct learned *l, const struct buf *text, const char ***superseded)
 {
 	exec_or_die(db, "BEGIN IMMEDIATE");
 	sqlite3_stmt *st = portal_db_prepare(db, "UPDATE documents SET mime = ?, title = ?,"
-		" title_source = coalesce(title_source, 'text'), doc_type = ?,"
-		" doc_type_confidence = coalesce(doc_type_confidence, 0),"
-		" doc_type_source = coalesce(doc_type_source, 'default'), error = NULL WHERE id = ?");
+		" title_source = ?, doc_type = ?, doc_type_confidence = ?, doc_type_source = ?,"
+		" metadata = ?, error = NULL WHERE id = ?");
 	portal_db_bind_text(st, 1, mime);
-	portal_db_bind_text(st, 2, title);
-	portal_db_bind_text(st, 3, doc_type);
-	portal_db_bind_text(st, 4, j->doc_id);
+	portal_db_bind_text(st, 2, l->title);
+	portal_db_bind_text(st, 3, l->title_source);
+	portal_db_bind_text(st, 4, l->doc_type);
+	sqlite3_bind_double(st, 5, l->confidence);
+	portal_db_bind_text(st, 6, l->type_source);
+	portal_db_bind_text(st, 7, l->metadata ? l->metadata : "{}");
+	portal_db_bind_text(st, 8, j->doc_id);
 	step_or_die(db, st);
 	st = portal_db_prepare(db, "INSERT OR REPLACE INTO document_text (doc_id, text) VALUES (?, ?)");
 	portal_db_bind_text(st, 1, j->doc_id);
@@ -235,7 +290,6 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j)
 	char path[PATH_MAX], mime[128], err[512];
 	struct buf text = BUF_INIT;
 	struct arena *a = arena_new();
-	char *title = NULL;
 	portal_object_path(j->sha256, path, sizeof path);
 	if (j->attempts > MAX_ATTEMPTS) {
 		fail_job(db, j, NULL, "Indexing this document stopped the indexer several times, so it was given up.");
@@ -265,13 +319,11 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j)
 		goto out;
 	}
 	portal_utf8_sanitize(&text);
-	title = j->title ? xstrdup(j->title) : title_from_text(buf_str(&text));
-	if (!title)
-		title = filename_stem(j->filename);
-	const char *doc_type = j->doc_type ? j->doc_type : "other";
-
+	struct learned l;
+	learn(j, &text, a, &l);
 	const char **superseded;
-	size_t nsup = record_text(db, a, j, mime, title, doc_type, &text, &superseded);
+	size_t nsup = record_text(db, a, j, mime, &l, &text, &superseded);
+	free(l.metadata);
 	if (portal_index_document(db, w, j->doc_id, err, sizeof err) < 0)
 		portal_fatal("index %s: %s", j->doc_id, err);	/* the job runs again after restart */
 	for (size_t i = 0; i < nsup; i++)
@@ -280,10 +332,9 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j)
 	if (pxap_writer_commit(w, err, sizeof err) < 0)
 		portal_fatal("commit: %s", err);
 	mark_indexed(db, j);
-	portal_log("indexed %s (%s, %zu bytes of text%s)", j->doc_id, mime, text.len,
-		   nsup ? ", supersedes an earlier version" : "");
+	portal_log("indexed %s (%s, %zu bytes of text, %s %.2f by %s%s)", j->doc_id, mime, text.len,
+		   l.doc_type, l.confidence, l.type_source, nsup ? ", supersedes an earlier version" : "");
 out:
-	free(title);
 	buf_free(&text);
 	arena_destroy(a);
 }
@@ -304,6 +355,10 @@ int main(int argc, char **argv)
 	if (!db)
 		portal_fatal("%s", err);
 	exec_or_die(db, "UPDATE jobs SET state = 'queued' WHERE state = 'running'");
+	const char *model_path = getenv("PORTAL_MODEL");
+	model = portal_model_load(model_path && *model_path ? model_path : PORTAL_MODEL_PATH, err, sizeof err);
+	if (!model)
+		portal_log("no document-type model (%s): classifying by title cues only", err);
 	portal_log("started");
 	pxap_writer *w = NULL;
 	char generation[PATH_MAX] = "";

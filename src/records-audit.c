@@ -1,0 +1,121 @@
+/* records-audit.c: audits on the yearly list and their workflow:
+ *
+ *   listed -> filed      contract and registration form filed (due Feb 28)
+ *   filed -> submitted   audit report submitted (due May 31)
+ *   submitted -> evaluated  evaluated with grade and score (due end of June)
+ *
+ * Grades follow the score: 优秀 90-100, 良好 80-89, 合格 60-79, 不合格
+ * below 60. Filing needs an active consulting agency; evaluation needs an
+ * assigned expert (reviewer). */
+#include "records.h"
+#include "arena.h"
+#include "db.h"
+#include "workflow.h"
+
+#include <string.h>
+
+static const char *const states[] = { "listed", "filed", "submitted", "evaluated", NULL };
+static const char *const labels[] = { "已列入名单", "已备案", "报告已提交", "已评估" };
+const char *const audit_grades[] = { "优秀", "良好", "合格", "不合格", NULL };
+
+static const struct rfield fields[] = {
+	{ .name = "enterprise_id", .type = FT_REF, .flags = F_REQ | F_LIST | F_FILTER, .label = "企业", .ref = "enterprises" },
+	{ .name = "year", .type = FT_YEAR, .flags = F_REQ | F_LIST | F_FILTER, .label = "年度" },
+	{ .name = "agency_id", .type = FT_REF, .flags = F_LIST | F_FILTER, .label = "咨询机构", .ref = "agencies" },
+	{ .name = "state", .type = FT_ENUM, .flags = F_STATE | F_LIST | F_FILTER, .label = "状态", .choices = states },
+	{ .name = "contract_date", .type = FT_DATE, .flags = F_FLOW, .label = "咨询合同日期" },
+	{ .name = "registration_date", .type = FT_DATE, .flags = F_FLOW, .label = "备案登记表日期" },
+	{ .name = "report_date", .type = FT_DATE, .flags = F_FLOW, .label = "审核报告提交日期" },
+	{ .name = "evaluated_date", .type = FT_DATE, .flags = F_FLOW, .label = "评估日期" },
+	{ .name = "grade", .type = FT_ENUM, .flags = F_FLOW | F_LIST | F_FILTER, .label = "评估等级", .choices = audit_grades },
+	{ .name = "score", .type = FT_INT, .flags = F_FLOW | F_LIST, .label = "评估得分", .min = 0, .max = 100 },
+	{ .name = "note", .type = FT_LONG, .flags = 0, .label = "备注" },
+	{ .name = NULL },
+};
+
+#define CASE_OF_EXPERT(kind) \
+	"EXISTS (SELECT 1 FROM assignments s JOIN experts x ON x.id = s.expert_id" \
+	" WHERE x.user_name = :uname AND s.case_id = '" kind ":' || t.id)"
+static const struct rscope scope[] = {
+	{ "enterprise", "t.enterprise_id IN (SELECT id FROM enterprises WHERE id = :ent OR credit_code = :ent)" },
+	{ "agency", "t.agency_id = :ag" },
+	{ "expert", CASE_OF_EXPERT("audit") },
+	{ NULL, NULL },
+};
+
+static int check_filed(struct rctx *c, const char *id, json_t *next)
+{
+	const char *agency = json_string_value(json_object_get(next, "agency_id"));
+	if (!agency)
+		return rctx_fail(c, 409, "no_agency", "agency_id",
+			"提交合同和备案登记表前须确定咨询机构。 An audit needs a consulting agency before its contract is filed.");
+	sqlite3_stmt *st = portal_db_prepare(c->db, "SELECT status FROM agencies WHERE id = ?");
+	sqlite3_bind_text(st, 1, agency, -1, SQLITE_TRANSIENT);
+	int active = sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "active") == 0;
+	sqlite3_finalize(st);
+	if (!active)
+		return rctx_fail(c, 409, "agency_inactive", "agency_id",
+			"该咨询机构已被暂停或取消资格，不能承接审核。 The consulting agency is suspended or removed and cannot take audits.");
+	return rule_not_before(c, next, "registration_date", "contract_date");
+}
+
+static int check_submitted(struct rctx *c, const char *id, json_t *next)
+{
+	return rule_not_before(c, next, "report_date", "registration_date");
+}
+
+static int check_evaluated(struct rctx *c, const char *id, json_t *next)
+{
+	int rc = rule_not_before(c, next, "evaluated_date", "report_date");
+	if (rc || (rc = rule_has_expert(c, arena_printf(c->a, "audit:%s", id))))
+		return rc;
+	long long score = json_integer_value(json_object_get(next, "score"));
+	const char *grade = json_string_value(json_object_get(next, "grade"));
+	const char *want = score >= 90 ? "优秀" : score >= 80 ? "良好" : score >= 60 ? "合格" : "不合格";
+	if (strcmp(grade, want) == 0)
+		return 0;
+	return rctx_fail(c, 422, "grade_score", "grade", arena_printf(c->a,
+		"评估等级与得分不符：%lld 分应为“%s”（优秀 90 分及以上，良好 80–89，合格 60–79，不合格 60 分以下）。"
+		" The grade does not match the score: %lld points is %s.", score, want, score, want));
+}
+
+static const char *const set_filed[] = { "contract_date", "registration_date", NULL };
+static const char *const set_submitted[] = { "report_date", NULL };
+static const char *const set_evaluated[] = { "evaluated_date", "grade", "score", NULL };
+
+static const struct transition transitions[] = {
+	{ "listed", "filed", set_filed, NULL, check_filed,
+	  "只有列入名单、尚未备案的审核可以提交合同和备案登记表。 The contract and registration form are filed once, for an audit on the list" },
+	{ "filed", "submitted", set_submitted, NULL, check_submitted,
+	  "审核报告须在合同和备案登记表提交之后提交。 The audit report is submitted only after the contract and registration form are filed" },
+	{ "submitted", "evaluated", set_evaluated, NULL, check_evaluated,
+	  "评估须在审核报告提交之后进行。 An audit is evaluated only after its report is submitted" },
+};
+
+static const struct workflow flow = {
+	"state", "listed", states, labels, transitions, sizeof transitions / sizeof transitions[0],
+};
+
+/* Assigned experts. */
+static void extra(struct rctx *c, const char *id, json_t *o)
+{
+	sqlite3_stmt *st = portal_db_prepare(c->db,
+		"SELECT x.id, x.name, s.role FROM assignments s JOIN experts x ON x.id = s.expert_id"
+		" WHERE s.case_id = ? ORDER BY x.name");
+	sqlite3_bind_text(st, 1, arena_printf(c->a, "%s:%s", c->t->kind, id), -1, SQLITE_TRANSIENT);
+	json_t *a = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o}", "id", rec_column(st, 0),
+			"name", rec_column(st, 1), "role", rec_column(st, 2)));
+	sqlite3_finalize(st);
+	json_object_set_new(o, "experts", a);
+}
+
+const struct rtype rt_audits = {
+	.name = "audits", .kind = "audit", .label = "审核", .id_prefix = "a",
+	.fields = fields, .scope = scope, .flow = &flow, .extra = extra, .is_case = 1,
+	.title_sql = "(SELECT name FROM enterprises WHERE id = t.enterprise_id) || ' ' || t.year || '年审核'",
+};
+
+/* Shared with records-project.c: the experts of a case. */
+void records_case_experts(struct rctx *c, const char *id, json_t *o) { extra(c, id, o); }

@@ -1,0 +1,343 @@
+/* records-link.c: document links, checklists and suggested links
+ * (records-link.h). */
+#include "records-link.h"
+#include "records.h"
+#include "arena.h"
+#include "audit.h"
+#include "auth.h"
+#include "db.h"
+#include "docs.h"
+#include "normalize.h"
+#include "workflow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const link_roles[] = {
+	"contract", "registration_form", "audit_report", "application_report", "feasibility_study",
+	"equipment_approval", "progress_report", "acceptance_report", "evaluation", NULL,
+};
+static const char *const role_labels[] = {
+	"咨询合同", "备案登记表", "清洁生产审核报告", "项目申请报告", "可行性研究报告",
+	"设备采购审批", "进度报告", "绩效验收报告", "评估意见",
+};
+
+const char *link_role_label(const char *role)
+{
+	for (size_t i = 0; role && link_roles[i]; i++)
+		if (strcmp(role, link_roles[i]) == 0)
+			return role_labels[i];
+	return "其他";
+}
+
+static int role_valid(const char *role)
+{
+	for (size_t i = 0; link_roles[i]; i++)
+		if (strcmp(role, link_roles[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---- checklist: which roles each stage requires ------------------------- */
+
+struct need {
+	const char *kind, *role, *from_state;
+};
+static const struct need needs[] = {
+	{ "audit", "contract", "filed" },
+	{ "audit", "registration_form", "filed" },
+	{ "audit", "audit_report", "submitted" },
+	{ "audit", "evaluation", "evaluated" },
+	{ "project", "application_report", "applied" },
+	{ "project", "feasibility_study", "applied" },
+	{ "project", "equipment_approval", "implementing" },
+	{ "project", "progress_report", "first_paid" },
+	{ "project", "evaluation", "evaluated" },
+	{ "project", "acceptance_report", "accepted" },
+};
+
+/* Stages off the main line count as the main-line stage they stand for. */
+static const char *main_line(const char *state)
+{
+	if (strcmp(state, "acceptance_failed") == 0)
+		return "accepted";
+	if (strcmp(state, "rejected") == 0)
+		return "applied";
+	return state;
+}
+
+json_t *link_checklist(struct arena *a, const char *kind, const char *state, json_t *docs)
+{
+	const struct rtype *t = rtype_by_kind(kind);
+	json_t *req = json_array(), *missing = json_array();
+	int at = workflow_index(t->flow, main_line(state ? state : ""));
+	for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++) {
+		if (strcmp(needs[i].kind, kind) != 0 || workflow_index(t->flow, needs[i].from_state) > at)
+			continue;
+		json_t *ids = json_array(), *d;
+		size_t k;
+		json_array_foreach(docs, k, d) {
+			const char *r = json_string_value(json_object_get(d, "role"));
+			if (r && strcmp(r, needs[i].role) == 0)
+				json_array_append(ids, json_object_get(d, "id"));
+		}
+		int present = json_array_size(ids) > 0;
+		if (!present)
+			json_array_append_new(missing, json_string(needs[i].role));
+		json_array_append_new(req, json_pack("{s:s,s:s,s:b,s:o}", "role", needs[i].role,
+			"label", link_role_label(needs[i].role), "present", present, "documents", ids));
+	}
+	(void)a;
+	return json_pack("{s:o,s:o}", "required", req, "missing", missing);
+}
+
+json_t *link_documents(struct rctx *c, const char *case_id)
+{
+	sqlite3_stmt *st = portal_db_prepare(c->db,
+		"SELECT d.id, dc.role, d.title, d.filename, d.doc_type, d.status FROM document_cases dc"
+		" JOIN documents d ON d.id = dc.doc_id WHERE dc.case_id = ? ORDER BY d.uploaded_at, d.id");
+	sqlite3_bind_text(st, 1, case_id, -1, SQLITE_TRANSIENT);
+	json_t *a = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		if (!docs_may_read(c->db, c->u, id))
+			continue;
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "id", rec_column(st, 0),
+			"role", rec_column(st, 1), "title", rec_column(st, 2), "filename", rec_column(st, 3),
+			"doc_type", rec_column(st, 4), "status", rec_column(st, 5)));
+	}
+	sqlite3_finalize(st);
+	return a;
+}
+
+/* ---- linking ------------------------------------------------------------ */
+
+static int doc_visible(struct rctx *c, const char *doc_id)
+{
+	if (docs_id_valid(doc_id) && docs_may_read(c->db, c->u, doc_id))
+		return 0;
+	return rctx_fail(c, 404, "not_found", NULL,
+		"没有这份文档，或您无权查看。 There is no document with this id, or you may not see it.");
+}
+
+/* The case's record when c->u may see it and may link to it. */
+static int case_linkable(struct rctx *c, const char *case_id)
+{
+	const char *colon = case_id ? strchr(case_id, ':') : NULL;
+	const struct rtype *t = colon ? rtype_by_kind(arena_strndup(c->a, case_id, (size_t)(colon - case_id))) : NULL;
+	if (!t || !t->is_case)
+		return rctx_fail(c, 422, "bad_case", "case",
+			"案件编号应为 audit:编号 或 project:编号。 case must be audit:ID or project:ID.");
+	const struct rtype *saved = c->t;
+	c->t = t;
+	json_t *row = rec_row(c, colon + 1);
+	c->t = saved;
+	if (!row)
+		return rctx_fail(c, 422, "bad_case", "case", arena_printf(c->a,
+			"没有案件 %s，或您无权查看。 There is no case %s, or you may not see it.", case_id, case_id));
+	json_decref(row);
+	if (records_may_write(c->u) || strcmp(c->u->role, "enterprise") == 0)
+		return 0;
+	return rctx_fail(c, 403, "forbidden", NULL,
+		"只有工作人员或企业本身可以关联文档。 Only staff, or the enterprise itself, may link documents to a case.");
+}
+
+static void requeue(sqlite3 *db, const char *doc_id)
+{
+	sqlite3_stmt *st = portal_db_prepare(db,
+		"INSERT INTO jobs (doc_id, created_at, updated_at) SELECT ?1, ?2, ?2"
+		" WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE doc_id = ?1 AND state IN ('queued','running'))");
+	sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, portal_now());
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+}
+
+static void trail(struct rctx *c, const char *action, const char *doc_id, const char *case_id, const char *role)
+{
+	json_t *d = json_pack("{s:{s:s},s:{s:s},s:{s:s?}}", "document", "to", doc_id, "case", "to", case_id,
+			      "role", "to", role);
+	char *detail = json_dumps(d, JSON_COMPACT);
+	audit_log(c->db, c->u->id, action, arena_printf(c->a, "document:%s", doc_id), detail);
+	audit_log(c->db, c->u->id, action, case_id, detail);
+	free(detail);
+	json_decref(d);
+}
+
+int link_add(struct rctx *c, const char *doc_id, json_t *in)
+{
+	const char *case_id = json_string_value(json_object_get(in, "case"));
+	const char *role = json_string_value(json_object_get(in, "role"));
+	int rc;
+	if ((rc = doc_visible(c, doc_id)) || (rc = case_linkable(c, case_id)))
+		return rc;
+	if (role && !*role)
+		role = NULL;
+	if (role && !role_valid(role))
+		return rctx_fail(c, 422, "bad_role", "role", arena_printf(c->a,
+			"文档角色“%s”无效。 '%s' is not a document role (contract, registration_form, audit_report, application_report, feasibility_study, equipment_approval, progress_report, acceptance_report, evaluation).",
+			role, role));
+	sqlite3_stmt *st = portal_db_prepare(c->db,
+		"INSERT INTO document_cases (doc_id, case_id, role) VALUES (?, ?, ?)"
+		" ON CONFLICT (doc_id, case_id) DO UPDATE SET role = excluded.role");
+	sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, case_id, -1, SQLITE_TRANSIENT);
+	portal_db_bind_text(st, 3, role);
+	int src = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (src != SQLITE_DONE)
+		return rctx_fail(c, 500, "database", NULL, "保存失败。 The link could not be saved.");
+	requeue(c->db, doc_id);
+	trail(c, "link", doc_id, case_id, role);
+	return 0;
+}
+
+int link_remove(struct rctx *c, const char *doc_id, const char *case_id)
+{
+	int rc;
+	if ((rc = doc_visible(c, doc_id)) || (rc = case_linkable(c, case_id)))
+		return rc;
+	sqlite3_stmt *st = portal_db_prepare(c->db, "DELETE FROM document_cases WHERE doc_id = ? AND case_id = ?");
+	sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, case_id, -1, SQLITE_TRANSIENT);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (!sqlite3_changes(c->db))
+		return rctx_fail(c, 404, "not_found", NULL, "该文档未关联此案件。 The document is not linked to this case.");
+	requeue(c->db, doc_id);
+	trail(c, "unlink", doc_id, case_id, NULL);
+	return 0;
+}
+
+json_t *link_of_document(struct rctx *c, const char *doc_id)
+{
+	if (doc_visible(c, doc_id))
+		return NULL;
+	sqlite3_stmt *st = portal_db_prepare(c->db,
+		"SELECT case_id, role FROM document_cases WHERE doc_id = ? ORDER BY case_id");
+	sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_TRANSIENT);
+	json_t *a = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:o,s:o}", "case", rec_column(st, 0), "role", rec_column(st, 1)));
+	sqlite3_finalize(st);
+	return a;
+}
+
+/* ---- suggestions ---------------------------------------------------------- */
+
+/* The role a document of doc_type plays in a case of kind, or NULL. */
+static const char *role_for(const char *doc_type, const char *kind)
+{
+	static const char *const map[][3] = {
+		{ "audit_report", "audit", "audit_report" },
+		{ "project_application", "project", "application_report" },
+		{ "feasibility_study", "project", "feasibility_study" },
+		{ "acceptance_report", "project", "acceptance_report" },
+	};
+	for (size_t i = 0; doc_type && i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(map[i][0], doc_type) == 0 && strcmp(map[i][1], kind) == 0)
+			return map[i][2];
+	return NULL;
+}
+
+struct codes {
+	struct arena *a;
+	json_t *list;
+};
+
+static int on_code(const struct portal_ident *id, void *arg)
+{
+	struct codes *k = arg;
+	json_array_append_new(k->list, json_string(id->canon));
+	return json_array_size(k->list) >= 50;
+}
+
+json_t *link_suggest(struct rctx *c, const char *doc_id)
+{
+	if (doc_visible(c, doc_id))
+		return NULL;
+	sqlite3_stmt *st = portal_db_prepare(c->db,
+		"SELECT t.text, d.doc_type FROM documents d LEFT JOIN document_text t ON t.doc_id = d.id WHERE d.id = ?");
+	sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_TRANSIENT);
+	const char *text = NULL, *doc_type = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_text(st, 0))
+			text = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0));
+		if (sqlite3_column_text(st, 1))
+			doc_type = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	json_t *out = json_array();
+	if (!text)
+		return out;
+	struct codes k = { c->a, json_array() };
+	portal_norm_scan(text, strlen(text), PORTAL_IDENT_CREDIT, on_code, &k);
+	char *codes = json_dumps(k.list, JSON_COMPACT);
+	json_decref(k.list);
+	/* Enterprises named by a code or by their name, then their cases. */
+	st = portal_db_prepare(c->db,
+		"WITH hit AS (SELECT e.id, e.name, e.credit_code,"
+		"   CASE WHEN e.credit_code IN (SELECT value FROM json_each(?2)) THEN 'credit_code' ELSE 'name' END AS why"
+		"   FROM enterprises e WHERE e.credit_code IN (SELECT value FROM json_each(?2)) OR instr(?1, e.name) > 0),"
+		" cases AS (SELECT 'audit' AS kind, a.id AS cid, a.year AS year,"
+		"   h.name || ' ' || a.year || '年审核' AS title, h.why AS why, h.name AS name, h.credit_code AS code"
+		"   FROM audits a JOIN hit h ON h.id = a.enterprise_id"
+		"   UNION ALL SELECT 'project', p.id, p.year, p.name, h.why, h.name, h.credit_code"
+		"   FROM projects p JOIN hit h ON h.id = p.enterprise_id)"
+		" SELECT kind, cid, kind || ':' || cid, title, why, name, code FROM cases"
+		" WHERE kind || ':' || cid NOT IN (SELECT case_id FROM document_cases WHERE doc_id = ?3)"
+		" ORDER BY year DESC, kind, cid LIMIT 50");
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, codes, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, doc_id, -1, SQLITE_TRANSIENT);
+	free(codes);
+	const struct rtype *saved = c->t;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(st, 0);
+		c->t = rtype_by_kind(kind);
+		json_t *row = rec_row(c, (const char *)sqlite3_column_text(st, 1));
+		if (!row)
+			continue;
+		json_decref(row);
+		int by_code = strcmp((const char *)sqlite3_column_text(st, 4), "credit_code") == 0;
+		const char *reason = by_code
+			? arena_printf(c->a, "文中有统一社会信用代码 %s。 The text holds the credit code %s.",
+				       sqlite3_column_text(st, 6), sqlite3_column_text(st, 6))
+			: arena_printf(c->a, "文中提到企业名称“%s”。 The text names the enterprise %s.",
+				       sqlite3_column_text(st, 5), sqlite3_column_text(st, 5));
+		json_array_append_new(out, json_pack("{s:o,s:o,s:s?,s:s}", "case", rec_column(st, 2),
+			"title", rec_column(st, 3), "role", role_for(doc_type, kind), "reason", reason));
+	}
+	c->t = saved;
+	sqlite3_finalize(st);
+	return out;
+}
+
+json_t *link_suggest_documents(struct rctx *c, const char *case_id)
+{
+	const char *ent, *agency;
+	json_t *out = json_array();
+	if (rec_case_parties(c->db, c->a, case_id, &ent, &agency) < 0)
+		return out;
+	sqlite3_stmt *st = portal_db_prepare(c->db,
+		"SELECT d.id, coalesce(d.title, d.filename), instr(t.text, e.credit_code) > 0, e.name, e.credit_code"
+		" FROM enterprises e JOIN document_text t ON instr(t.text, e.credit_code) > 0 OR instr(t.text, e.name) > 0"
+		" JOIN documents d ON d.id = t.doc_id"
+		" WHERE e.id = ?1 AND d.superseded_by IS NULL"
+		" AND NOT EXISTS (SELECT 1 FROM document_cases dc WHERE dc.doc_id = d.id AND dc.case_id = ?2)"
+		" ORDER BY d.uploaded_at DESC LIMIT 20");
+	sqlite3_bind_text(st, 1, ent, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, case_id, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		if (!docs_may_read(c->db, c->u, id))
+			continue;
+		const char *reason = sqlite3_column_int(st, 2)
+			? arena_printf(c->a, "文中有统一社会信用代码 %s", sqlite3_column_text(st, 4))
+			: arena_printf(c->a, "文中提到企业名称“%s”", sqlite3_column_text(st, 3));
+		json_array_append_new(out, json_pack("{s:o,s:o,s:s}", "id", rec_column(st, 0),
+			"title", rec_column(st, 1), "reason", reason));
+	}
+	sqlite3_finalize(st);
+	return out;
+}

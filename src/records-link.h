@@ -1,0 +1,46 @@
+/* records-link.h: documents and cases: links with a role, the checklist of
+ * documents a case's stage requires, and suggested links found from credit
+ * codes and enterprise names in a document's text.
+ *
+ * A case is "audit:ID" or "project:ID"; a link is a row of document_cases
+ * (docs.h) with one of the roles below. Linking after upload queues the
+ * document for indexing again, so its case terms (search case=) follow. */
+#ifndef PORTAL_RECORDS_LINK_H
+#define PORTAL_RECORDS_LINK_H
+
+#include <jansson.h>
+
+struct arena;
+struct rctx;
+
+/* Document roles in a case, NULL-terminated, and their Chinese labels. */
+extern const char *const link_roles[];
+const char *link_role_label(const char *role);
+
+/* The documents linked to case_id that c->u may read:
+ * [{"id","role","title","filename","doc_type","status"}]. */
+json_t *link_documents(struct rctx *c, const char *case_id);
+
+/* The checklist for a case of kind ("audit"/"project") in state, from its
+ * linked documents: {"required": [{"role","label","present","documents"}],
+ * "missing": [roles]}. */
+json_t *link_checklist(struct arena *a, const char *kind, const char *state, json_t *docs);
+
+/* Link document doc_id to in->"case" with in->"role" (or change the role
+ * of an existing link). Staff and admin; an enterprise user for its own
+ * cases. 0 or a status on c. */
+int link_add(struct rctx *c, const char *doc_id, json_t *in);
+/* Remove a link. Same permissions. 0 or a status. */
+int link_remove(struct rctx *c, const char *doc_id, const char *case_id);
+/* The links of a document: [{"case","role"}], or NULL (404 on c). */
+json_t *link_of_document(struct rctx *c, const char *doc_id);
+
+/* Cases the document's text points at (a credit code or an enterprise
+ * name of a record), not yet linked, that c->u may see:
+ * [{"case","title","role","reason"}], or NULL (404 on c). */
+json_t *link_suggest(struct rctx *c, const char *doc_id);
+/* The reverse, for a case page: readable documents mentioning the case's
+ * enterprise (code or name) but not linked to it: [{"id","title","reason"}]. */
+json_t *link_suggest_documents(struct rctx *c, const char *case_id);
+
+#endif

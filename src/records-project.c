@@ -1,0 +1,248 @@
+/* records-project.c: projects from the yearly recommended list and their
+ * workflow:
+ *
+ *   recommended -> applied -> district_approved -> reviewed -> approved
+ *   -> implementing -> first_paid -> evaluated -> accepted -> completed
+ *   (applied, district_approved, reviewed -> rejected;
+ *    evaluated -> acceptance_failed -> accepted)
+ *
+ * Money rules: the first disbursement is at most 70% of the approved
+ * subsidy, the final one is paid only after acceptance passes, and the two
+ * together never exceed the subsidy. Implementation starts within the
+ * project's year and lasts at most 12 months; change requests extending it
+ * need approval, and no project is accepted while one is pending. */
+#include "records.h"
+#include "arena.h"
+#include "audit.h"
+#include "db.h"
+#include "workflow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const states[] = {
+	"recommended", "applied", "district_approved", "reviewed", "approved", "implementing",
+	"first_paid", "evaluated", "accepted", "completed", "acceptance_failed", "rejected", NULL,
+};
+static const char *const labels[] = {
+	"已列入推荐名单", "已申报", "区级已审核", "专家已评审", "已批准", "实施中",
+	"首笔资金已拨付", "第三方评估完成", "验收通过", "尾款已拨付（完成）", "验收未通过", "未获批准",
+};
+static const char *const rounds[] = { "spring", "autumn", NULL };
+
+static const struct rfield fields[] = {
+	{ .name = "enterprise_id", .type = FT_REF, .flags = F_REQ | F_LIST | F_FILTER, .label = "企业", .ref = "enterprises" },
+	{ .name = "year", .type = FT_YEAR, .flags = F_REQ | F_LIST | F_FILTER, .label = "年度" },
+	{ .name = "name", .type = FT_TEXT, .flags = F_REQ | F_LIST, .label = "项目名称" },
+	{ .name = "round", .type = FT_ENUM, .flags = F_REQ | F_FILTER, .label = "申报批次（spring 2 月底 / autumn 8 月底）", .choices = rounds },
+	{ .name = "state", .type = FT_ENUM, .flags = F_STATE | F_LIST | F_FILTER, .label = "状态", .choices = states },
+	{ .name = "investment_fen", .type = FT_MONEY, .flags = 0, .label = "总投资（元）" },
+	{ .name = "application_date", .type = FT_DATE, .flags = F_FLOW, .label = "申报日期" },
+	{ .name = "district_approved_date", .type = FT_DATE, .flags = F_FLOW, .label = "区级审核日期" },
+	{ .name = "review_date", .type = FT_DATE, .flags = F_FLOW, .label = "专家评审日期" },
+	{ .name = "approved_date", .type = FT_DATE, .flags = F_FLOW, .label = "批准日期" },
+	{ .name = "subsidy_fen", .type = FT_MONEY, .flags = F_FLOW | F_LIST, .label = "批准补助（元）" },
+	{ .name = "start_date", .type = FT_DATE, .flags = F_FLOW, .label = "开工日期" },
+	{ .name = "planned_end_date", .type = FT_DATE, .flags = F_FLOW, .label = "计划完工日期" },
+	{ .name = "first_paid_fen", .type = FT_MONEY, .flags = F_FLOW, .label = "首笔拨付（元）" },
+	{ .name = "first_paid_date", .type = FT_DATE, .flags = F_FLOW, .label = "首笔拨付日期" },
+	{ .name = "evaluation_date", .type = FT_DATE, .flags = F_FLOW, .label = "第三方评估日期" },
+	{ .name = "energy_saved", .type = FT_REAL, .flags = F_FLOW, .label = "节能量" },
+	{ .name = "energy_saved_unit", .type = FT_TEXT, .flags = F_FLOW, .label = "节能量单位" },
+	{ .name = "consumption_cut", .type = FT_REAL, .flags = F_FLOW, .label = "降耗量" },
+	{ .name = "consumption_cut_unit", .type = FT_TEXT, .flags = F_FLOW, .label = "降耗量单位" },
+	{ .name = "pollution_cut", .type = FT_REAL, .flags = F_FLOW, .label = "减污量" },
+	{ .name = "pollution_cut_unit", .type = FT_TEXT, .flags = F_FLOW, .label = "减污量单位" },
+	{ .name = "efficiency_gain", .type = FT_REAL, .flags = F_FLOW, .label = "增效" },
+	{ .name = "efficiency_gain_unit", .type = FT_TEXT, .flags = F_FLOW, .label = "增效单位" },
+	{ .name = "accepted_date", .type = FT_DATE, .flags = F_FLOW, .label = "验收日期" },
+	{ .name = "acceptance_note", .type = FT_LONG, .flags = F_FLOW, .label = "验收意见" },
+	{ .name = "final_paid_fen", .type = FT_MONEY, .flags = F_FLOW, .label = "尾款拨付（元）" },
+	{ .name = "final_paid_date", .type = FT_DATE, .flags = F_FLOW, .label = "尾款拨付日期" },
+	{ .name = "rejected_date", .type = FT_DATE, .flags = F_FLOW, .label = "未获批准日期" },
+	{ .name = "note", .type = FT_LONG, .flags = 0, .label = "备注" },
+	{ .name = NULL },
+};
+
+static const struct rscope scope[] = {
+	{ "enterprise", "t.enterprise_id IN (SELECT id FROM enterprises WHERE id = :ent OR credit_code = :ent)" },
+	{ "expert", "EXISTS (SELECT 1 FROM assignments s JOIN experts x ON x.id = s.expert_id"
+		    " WHERE x.user_name = :uname AND s.case_id = 'project:' || t.id)" },
+	{ NULL, NULL },
+};
+
+static long long money(json_t *row, const char *name)
+{
+	return json_integer_value(json_object_get(row, name));
+}
+
+static int in_year(struct rctx *c, json_t *row, const char *field, const char *zh, const char *en)
+{
+	const char *d = json_string_value(json_object_get(row, field));
+	long long y = json_integer_value(json_object_get(row, "year"));
+	if (d && atoi(d) == y)
+		return 0;
+	return rctx_fail(c, 422, "wrong_year", field, arena_printf(c->a, "%s（项目年度 %lld）。 %s (the project's year is %lld).",
+		zh, y, en, y));
+}
+
+static int check_applied(struct rctx *c, const char *id, json_t *n)
+{
+	return in_year(c, n, "application_date", "申报日期须在项目年度内", "The application must be dated within the project's year");
+}
+
+static int check_district(struct rctx *c, const char *id, json_t *n)
+{
+	return rule_not_before(c, n, "district_approved_date", "application_date");
+}
+
+static int check_reviewed(struct rctx *c, const char *id, json_t *n)
+{
+	int rc = rule_not_before(c, n, "review_date", "district_approved_date");
+	return rc ? rc : rule_has_expert(c, arena_printf(c->a, "project:%s", id));
+}
+
+static int check_approved(struct rctx *c, const char *id, json_t *n)
+{
+	int rc = rule_not_before(c, n, "approved_date", "review_date");
+	if (rc)
+		return rc;
+	long long sub = money(n, "subsidy_fen"), inv = money(n, "investment_fen");
+	if (sub <= 0)
+		return rctx_fail(c, 422, "invalid", "subsidy_fen", "批准补助须大于零。 The approved subsidy must be more than zero.");
+	if (json_is_integer(json_object_get(n, "investment_fen")) && sub > inv)
+		return rctx_fail(c, 422, "subsidy_above_investment", "subsidy_fen",
+			"批准补助不能超过项目总投资。 The subsidy cannot exceed the project's total investment.");
+	return 0;
+}
+
+static int check_implementing(struct rctx *c, const char *id, json_t *n)
+{
+	int rc = rule_not_before(c, n, "start_date", "approved_date");
+	if (rc || (rc = rule_not_before(c, n, "planned_end_date", "start_date")) ||
+	    (rc = in_year(c, n, "start_date", "项目须在当年内开工", "Implementation must start within the project's year")))
+		return rc;
+	char limit[11];
+	rec_date_add_months(json_string_value(json_object_get(n, "start_date")), 12, limit);
+	if (strcmp(json_string_value(json_object_get(n, "planned_end_date")), limit) > 0)
+		return rctx_fail(c, 422, "too_long", "planned_end_date", arena_printf(c->a,
+			"实施期不得超过 12 个月（最晚 %s 完工）。 Implementation lasts at most 12 months (until %s).", limit, limit));
+	return 0;
+}
+
+static int check_first_paid(struct rctx *c, const char *id, json_t *n)
+{
+	int rc = rule_not_before(c, n, "first_paid_date", "start_date");
+	if (rc)
+		return rc;
+	long long sub = money(n, "subsidy_fen"), first = money(n, "first_paid_fen");
+	if (first * 10 > sub * 7)
+		return rctx_fail(c, 409, "disbursement_above_70", "first_paid_fen", arena_printf(c->a,
+			"首笔拨付不得超过批准补助的 70%%（最多 %s 元）。 The first disbursement is at most 70%% of the approved subsidy (%s yuan).",
+			rec_yuan(c->a, sub * 7 / 10), rec_yuan(c->a, sub * 7 / 10)));
+	return 0;
+}
+
+static int check_evaluated(struct rctx *c, const char *id, json_t *n)
+{
+	return rule_not_before(c, n, "evaluation_date", "first_paid_date");
+}
+
+static int check_accepted(struct rctx *c, const char *id, json_t *n)
+{
+	int rc = rule_not_before(c, n, "accepted_date", "evaluation_date");
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = portal_db_prepare(c->db,
+		"SELECT count(*) FROM project_changes WHERE project_id = ? AND state = 'pending'");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	int pending = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (pending)
+		return rctx_fail(c, 409, "change_pending", NULL,
+			"项目有待审批的变更申请，审批前不能验收。 The project has a change request awaiting approval; it cannot be accepted before the decision.");
+	return 0;
+}
+
+static int check_completed(struct rctx *c, const char *id, json_t *n)
+{
+	int rc = rule_not_before(c, n, "final_paid_date", "accepted_date");
+	if (rc)
+		return rc;
+	long long sub = money(n, "subsidy_fen"), paid = money(n, "first_paid_fen") + money(n, "final_paid_fen");
+	if (paid > sub)
+		return rctx_fail(c, 409, "disbursement_above_subsidy", "final_paid_fen", arena_printf(c->a,
+			"拨付总额不得超过批准补助（尾款最多 %s 元）。 Disbursements cannot exceed the approved subsidy (at most %s yuan remain).",
+			rec_yuan(c->a, sub - money(n, "first_paid_fen")), rec_yuan(c->a, sub - money(n, "first_paid_fen"))));
+	return 0;
+}
+
+static const char *const s_applied[] = { "application_date", NULL };
+static const char *const s_district[] = { "district_approved_date", NULL };
+static const char *const s_reviewed[] = { "review_date", NULL };
+static const char *const s_approved[] = { "approved_date", "subsidy_fen", NULL };
+static const char *const s_impl[] = { "start_date", "planned_end_date", NULL };
+static const char *const s_first[] = { "first_paid_fen", "first_paid_date", NULL };
+static const char *const s_eval[] = {
+	"evaluation_date", "energy_saved", "energy_saved_unit", "consumption_cut", "consumption_cut_unit",
+	"pollution_cut", "pollution_cut_unit", "efficiency_gain", "efficiency_gain_unit", NULL,
+};
+static const char *const s_accept[] = { "accepted_date", NULL };
+static const char *const s_fail[] = { "accepted_date", "acceptance_note", NULL };
+static const char *const s_note[] = { "acceptance_note", NULL };
+static const char *const s_final[] = { "final_paid_fen", "final_paid_date", NULL };
+static const char *const s_reject[] = { "rejected_date", NULL };
+static const char *const s_reject_opt[] = { "note", NULL };
+
+#define R_ACCEPT "验收须在第三方评估完成之后进行。 A project is accepted only after the third-party evaluation"
+#define R_REJECT "只有申报后、批准前的项目可以不予批准。 Only an application not yet approved can be rejected"
+static const struct transition transitions[] = {
+	{ "recommended", "applied", s_applied, NULL, check_applied,
+	  "只有推荐名单中尚未申报的项目可以申报。 Only a recommended project that has not applied can apply" },
+	{ "applied", "district_approved", s_district, NULL, check_district,
+	  "区级审核须在项目申报之后。 District approval comes after the application" },
+	{ "district_approved", "reviewed", s_reviewed, NULL, check_reviewed,
+	  "专家评审须在区级审核之后。 The expert review comes after district approval" },
+	{ "reviewed", "approved", s_approved, NULL, check_approved,
+	  "项目须经专家评审后才能批准。 A project is approved only after the expert review" },
+	{ "approved", "implementing", s_impl, NULL, check_implementing,
+	  "项目须批准后才能开工实施。 Implementation starts only after approval" },
+	{ "implementing", "first_paid", s_first, NULL, check_first_paid,
+	  "首笔资金（70%）须在项目开工后、验收前拨付。 The first disbursement (70%) is paid once implementation has started, before acceptance" },
+	{ "first_paid", "evaluated", s_eval, NULL, check_evaluated,
+	  "第三方评估须在首笔资金拨付之后。 The third-party evaluation comes after the first disbursement" },
+	{ "evaluated", "accepted", s_accept, s_note, check_accepted, R_ACCEPT },
+	{ "acceptance_failed", "accepted", s_accept, s_note, check_accepted, R_ACCEPT },
+	{ "evaluated", "acceptance_failed", s_fail, NULL, check_accepted, R_ACCEPT },
+	{ "accepted", "completed", s_final, NULL, check_completed,
+	  "尾款（30%）只能在绩效验收通过之后拨付。 The final disbursement (30%) is paid only after acceptance passes" },
+	{ "applied", "rejected", s_reject, s_reject_opt, NULL, R_REJECT },
+	{ "district_approved", "rejected", s_reject, s_reject_opt, NULL, R_REJECT },
+	{ "reviewed", "rejected", s_reject, s_reject_opt, NULL, R_REJECT },
+};
+
+static const struct workflow flow = {
+	"state", "recommended", states, labels, transitions, sizeof transitions / sizeof transitions[0],
+};
+
+static void extra(struct rctx *c, const char *id, json_t *o)
+{
+	records_case_experts(c, id, o);
+	sqlite3_stmt *st = portal_db_prepare(c->db,
+		"SELECT id, description, new_end_date, state, strftime('%Y-%m-%d', requested_at, 'unixepoch')"
+		" FROM project_changes WHERE project_id = ? ORDER BY id");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	json_t *a = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o}", "id", rec_column(st, 0),
+			"description", rec_column(st, 1), "new_end_date", rec_column(st, 2),
+			"state", rec_column(st, 3), "requested", rec_column(st, 4)));
+	sqlite3_finalize(st);
+	json_object_set_new(o, "changes", a);
+}
+
+const struct rtype rt_projects = {
+	.name = "projects", .kind = "project", .label = "项目", .id_prefix = "p",
+	.fields = fields, .title_sql = "t.name", .scope = scope, .flow = &flow, .extra = extra,
+	.is_case = 1,
+};

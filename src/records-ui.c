@@ -1,0 +1,632 @@
+/* records-ui.c: HTML pages for programme records (records-ui.h), drawn
+ * from the same field tables as the API: a list with filters and a pager,
+ * a record page (fields, checklist, documents, suggested documents,
+ * experts, change requests, next states, history) with its forms, and the
+ * new-record form. Forms post application/x-www-form-urlencoded with the
+ * CSRF token; the engine validates them exactly as it validates JSON, and a
+ * refusal shows the page again with the sentence on top. */
+#include "records-ui.h"
+#include "records.h"
+#include "records-http.h"
+#include "records-link.h"
+#include "arena.h"
+#include "auth.h"
+#include "html.h"
+#include "http-request.h"
+#include "http-response.h"
+#include "session.h"
+#include "ui-shared.h"
+#include "url.h"
+#include "workflow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FORM_MAX 65536
+
+/* ---- pieces ------------------------------------------------------------------ */
+
+static const char *value_text(struct request *r, const struct rfield *f, json_t *v)
+{
+	if (!v || json_is_null(v))
+		return "";
+	if (f && f->type == FT_MONEY)
+		return rec_yuan(r->arena, json_integer_value(v));
+	if (json_is_integer(v))
+		return arena_printf(r->arena, "%lld", (long long)json_integer_value(v));
+	if (json_is_real(v))
+		return arena_printf(r->arena, "%g", json_real_value(v));
+	return json_string_value(v) ? json_string_value(v) : "";
+}
+
+static void error_box(struct request *r, const char *msg)
+{
+	if (!msg)
+		return;
+	html_raw(&r->out, "<p class=\"form-error\" role=\"alert\">");
+	html_txt(&r->out, msg);
+	html_raw(&r->out, "</p>");
+}
+
+/* One labelled input for field f holding v (may be NULL). */
+static void input(struct request *r, const struct rfield *f, json_t *v, int required)
+{
+	struct buf *b = &r->out;
+	html_raw(b, "<label>");
+	html_txt(b, f->label);
+	if (required)
+		html_raw(b, " *");
+	if (f->type == FT_ENUM) {
+		html_raw(b, "<select name=\"");
+		html_attr(b, f->name);
+		html_raw(b, "\"><option value=\"\"></option>");
+		for (const char *const *c = f->choices; c && *c; c++) {
+			html_raw(b, "<option");
+			if (v && json_is_string(v) && strcmp(json_string_value(v), *c) == 0)
+				html_raw(b, " selected");
+			html_raw(b, ">");
+			html_txt(b, *c);
+			html_raw(b, "</option>");
+		}
+		html_raw(b, "</select></label>");
+		return;
+	}
+	const char *type = f->type == FT_DATE ? "date" : "text";
+	html_raw(b, f->type == FT_LONG ? "<textarea name=\"" : "<input type=\"");
+	if (f->type != FT_LONG) {
+		html_attr(b, type);
+		html_raw(b, "\" name=\"");
+	}
+	html_attr(b, f->name);
+	html_raw(b, "\"");
+	if (required)
+		html_raw(b, " required");
+	if (f->type == FT_LONG) {
+		html_raw(b, ">");
+		html_txt(b, value_text(r, f, v));
+		html_raw(b, "</textarea></label>");
+		return;
+	}
+	html_raw(b, " value=\"");
+	html_attr(b, value_text(r, f, v));
+	html_raw(b, "\"></label>");
+}
+
+static void form_open(struct request *r, const char *action, const char *cls)
+{
+	html_raw(&r->out, "<form method=\"post\" class=\"");
+	html_attr(&r->out, cls);
+	html_raw(&r->out, "\" action=\"");
+	html_attr(&r->out, action);
+	html_raw(&r->out, "\">");
+	ui_csrf_field(r, &r->out);
+}
+
+static void form_close(struct request *r, const char *button)
+{
+	html_raw(&r->out, "<button type=\"submit\">");
+	html_txt(&r->out, button);
+	html_raw(&r->out, "</button></form>");
+}
+
+/* The editable fields of t as a form (values from row, may be NULL). */
+static void record_form(struct request *r, const struct rtype *t, json_t *row, const char *action,
+			const char *button)
+{
+	form_open(r, action, "record");
+	for (const struct rfield *f = t->fields; f->name; f++)
+		if (!(f->flags & (F_FLOW | F_STATE)))
+			input(r, f, row ? json_object_get(row, f->name) : NULL, (f->flags & F_REQ) != 0);
+	form_close(r, button);
+}
+
+/* A form's fields as the JSON object the engine takes: every field of t
+ * the form holds (blank means "clear"), plus extra names. */
+static json_t *form_json(struct request *r, const struct rtype *t, const char *const *extra)
+{
+	json_t *o = json_object();
+	for (const struct rfield *f = t ? t->fields : NULL; f && f->name; f++) {
+		const char *v = req_form(r, f->name);
+		if (v)
+			json_object_set_new(o, f->name, *v ? json_string(v) : json_null());
+	}
+	for (; extra && *extra; extra++) {
+		const char *v = req_form(r, *extra);
+		if (v && *v)
+			json_object_set_new(o, *extra, json_string(v));
+	}
+	return o;
+}
+
+static void see_other(struct request *r, const char *where)
+{
+	r->status = 303;
+	resp_header(r, "Location", where);
+	r->content_type_out = "text/html; charset=utf-8";
+	html_raw(&r->out, "<!DOCTYPE html><title>303</title><a href=\"");
+	html_attr(&r->out, where);
+	html_raw(&r->out, "\">继续</a>\n");
+}
+
+/* ---- list ---------------------------------------------------------------- */
+
+static void list_link(struct request *r, const struct rtype *t, long page)
+{
+	struct buf *b = &r->out;
+	html_raw(b, "<a href=\"");
+	struct buf q = BUF_INIT;
+	buf_printf(&q, "/%s?page=%ld", t->name, page);
+	for (int i = 0; i < r->nparams; i++)
+		if (strcmp(r->params[i].name, "page"))
+			buf_printf(&q, "&%s=%s", r->params[i].name, url_encode(r->arena, r->params[i].value));
+	html_attr(b, buf_str(&q));
+	buf_free(&q);
+	html_raw(b, "\">");
+}
+
+void ui_list(struct request *r)
+{
+	const struct rtype *t = rh_type(r, 0);
+	struct rquery q;
+	struct rctx c;
+	json_t *res;
+	if (!t || !rh_signed_in(r) || rh_list_query(r, &q) < 0)
+		return;
+	rh_ctx(r, &c, t);
+	if (rec_list(&c, &q, &res)) {
+		rh_fail(r, &c);
+		return;
+	}
+	struct buf *b = &r->out;
+	ui_page_begin(r, arena_printf(r->arena, "%s列表", t->label));
+	html_raw(b, "<nav class=\"records\"><a href=\"/enterprises\">企业</a><a href=\"/audits\">审核</a>"
+		    "<a href=\"/projects\">项目</a><a href=\"/agencies\">咨询机构</a><a href=\"/experts\">专家</a>"
+		    "<a href=\"/trainings\">培训</a><a href=\"/reports\">报表</a></nav><h1>");
+	html_txt(b, t->label);
+	html_raw(b, "</h1><form method=\"get\" class=\"filters\"><label>名称<input type=\"text\" name=\"q\" value=\"");
+	html_attr(b, q.q ? q.q : "");
+	html_raw(b, "\"></label>");
+	for (const struct rfield *f = t->fields; f->name; f++)
+		if (f->flags & F_FILTER) {
+			json_t *v = json_string(req_param(r, f->name) ? req_param(r, f->name) : "");
+			struct rfield loose = *f;
+			loose.flags &= ~F_REQ;
+			input(r, &loose, v, 0);
+			json_decref(v);
+		}
+	html_raw(b, "<button type=\"submit\">筛选</button></form>");
+	if (records_may_write(&r->user)) {
+		html_raw(b, "<p><a class=\"button\" href=\"/");
+		html_attr(b, t->name);
+		html_raw(b, "/new\">新建");
+		html_txt(b, t->label);
+		html_raw(b, "</a></p>");
+	}
+	long long total = json_integer_value(json_object_get(res, "total"));
+	html_txtf(b, "共 %lld 条", total);
+	html_raw(b, "<table class=\"list\"><thead><tr><th>名称</th>");
+	for (const struct rfield *f = t->fields; f->name; f++)
+		if ((f->flags & F_LIST) && strcmp(f->name, "name")) {
+			html_raw(b, "<th>");
+			html_txt(b, f->label);
+			html_raw(b, "</th>");
+		}
+	html_raw(b, "</tr></thead><tbody>");
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(res, "results"), i, row) {
+		html_raw(b, "<tr><td><a href=\"");
+		html_attr(b, arena_printf(r->arena, "/%s/%s", t->name, json_string_value(json_object_get(row, "id"))));
+		html_raw(b, "\">");
+		html_txt(b, value_text(r, NULL, json_object_get(row, "title")));
+		html_raw(b, "</a></td>");
+		for (const struct rfield *f = t->fields; f->name; f++)
+			if ((f->flags & F_LIST) && strcmp(f->name, "name")) {
+				json_t *v = json_object_get(row, f->name);
+				html_raw(b, "<td>");
+				if (f->flags & F_STATE)
+					html_txt(b, workflow_label(t->flow, json_string_value(v)));
+				else
+					html_txt(b, value_text(r, f, v));
+				html_raw(b, "</td>");
+			}
+		html_raw(b, "</tr>");
+	}
+	html_raw(b, "</tbody></table><p class=\"pager\">");
+	if (q.page > 1) {
+		list_link(r, t, q.page - 1);
+		html_raw(b, "上一页</a> ");
+	}
+	if (q.page * q.per_page < total) {
+		list_link(r, t, q.page + 1);
+		html_raw(b, "下一页</a>");
+	}
+	html_raw(b, "</p>");
+	json_decref(res);
+	ui_page_end(r);
+}
+
+/* ---- new ---------------------------------------------------------------------- */
+
+static void new_page(struct request *r, const struct rtype *t, json_t *values, const char *err)
+{
+	ui_page_begin(r, arena_printf(r->arena, "新建%s", t->label));
+	html_raw(&r->out, "<h1>新建");
+	html_txt(&r->out, t->label);
+	html_raw(&r->out, "</h1>");
+	error_box(r, err);
+	record_form(r, t, values, arena_printf(r->arena, "/%s", t->name), "保存");
+	ui_page_end(r);
+}
+
+void ui_new(struct request *r)
+{
+	const struct rtype *t = rh_type(r, 0);
+	if (!t || !rh_signed_in(r))
+		return;
+	if (!records_may_write(&r->user)) {
+		portal_error(r, 403, "forbidden", "只有市级工作人员可以新建记录。");
+		return;
+	}
+	new_page(r, t, NULL, NULL);
+}
+
+void ui_create(struct request *r)
+{
+	const struct rtype *t = rh_type(r, 0);
+	struct rctx c;
+	if (!t || !rh_signed_in(r) || req_form_read(r, FORM_MAX) < 0)
+		return;
+	rh_ctx(r, &c, t);
+	json_t *in = form_json(r, t, NULL);
+	/* A form leaves optional fields blank: blank is "not given" here. */
+	const char *key;
+	json_t *v;
+	void *tmp;
+	json_object_foreach_safe(in, tmp, key, v)
+		if (json_is_null(v))
+			json_object_del(in, key);
+	const char *id;
+	if (rec_create(&c, in, &id)) {
+		r->status = c.status;
+		new_page(r, t, in, c.msg);
+	} else {
+		see_other(r, arena_printf(r->arena, "/%s/%s", t->name, id));
+	}
+	json_decref(in);
+}
+
+/* ---- one record -------------------------------------------------------------- */
+
+static void section(struct request *r, const char *title)
+{
+	html_raw(&r->out, "<h2>");
+	html_txt(&r->out, title);
+	html_raw(&r->out, "</h2>");
+}
+
+static void fields_table(struct request *r, const struct rtype *t, json_t *o)
+{
+	struct buf *b = &r->out;
+	html_raw(b, "<table class=\"meta\">");
+	for (const struct rfield *f = t->fields; f->name; f++) {
+		json_t *v = json_object_get(o, f->name);
+		if (!v || json_is_null(v))
+			continue;
+		html_raw(b, "<tr><th>");
+		html_txt(b, f->label);
+		html_raw(b, "</th><td>");
+		if (f->flags & F_STATE)
+			html_txt(b, workflow_label(t->flow, json_string_value(v)));
+		else if (f->type == FT_REF && strcmp(f->ref, "enterprises") && strcmp(f->ref, "agencies"))
+			html_txt(b, value_text(r, f, v));
+		else if (f->type == FT_REF) {
+			html_raw(b, "<a href=\"");
+			html_attr(b, arena_printf(r->arena, "/%s/%s", f->ref, json_string_value(v)));
+			html_raw(b, "\">");
+			html_txt(b, json_string_value(v));
+			html_raw(b, "</a>");
+		} else
+			html_txt(b, value_text(r, f, v));
+		html_raw(b, "</td></tr>");
+	}
+	html_raw(b, "</table>");
+}
+
+static void checklist(struct request *r, json_t *o)
+{
+	struct buf *b = &r->out;
+	json_t *req = json_object_get(json_object_get(o, "checklist"), "required"), *it;
+	size_t i;
+	section(r, "材料清单");
+	if (!json_array_size(req)) {
+		html_raw(b, "<p>当前阶段尚无必需材料。</p>");
+		return;
+	}
+	html_raw(b, "<ul class=\"checklist\">");
+	json_array_foreach(req, i, it) {
+		int present = json_is_true(json_object_get(it, "present"));
+		html_raw(b, present ? "<li class=\"present\">✔ " : "<li class=\"missing\">✘ ");
+		html_txt(b, json_string_value(json_object_get(it, "label")));
+		html_raw(b, present ? "（已提交）</li>" : "（缺少）</li>");
+	}
+	html_raw(b, "</ul>");
+}
+
+static void documents(struct request *r, const struct rtype *t, const char *id, json_t *o)
+{
+	struct buf *b = &r->out;
+	json_t *d;
+	size_t i;
+	section(r, "相关文档");
+	html_raw(b, "<ul>");
+	json_array_foreach(json_object_get(o, "documents"), i, d) {
+		html_raw(b, "<li><a href=\"");
+		html_attr(b, arena_printf(r->arena, "/documents/%s", json_string_value(json_object_get(d, "id"))));
+		html_raw(b, "\">");
+		html_txt(b, value_text(r, NULL, json_object_get(d, "title")));
+		html_raw(b, "</a> · ");
+		html_txt(b, link_role_label(json_string_value(json_object_get(d, "role"))));
+		html_raw(b, "</li>");
+	}
+	html_raw(b, "</ul>");
+	json_t *sug = json_object_get(o, "suggested_documents");
+	if (json_array_size(sug)) {
+		section(r, "可能相关的文档（请确认）");
+		json_array_foreach(sug, i, d) {
+			form_open(r, arena_printf(r->arena, "/%s/%s/links", t->name, id), "inline");
+			html_raw(b, "<input type=\"hidden\" name=\"document\" value=\"");
+			html_attr(b, json_string_value(json_object_get(d, "id")));
+			html_raw(b, "\"><a href=\"");
+			html_attr(b, arena_printf(r->arena, "/documents/%s", json_string_value(json_object_get(d, "id"))));
+			html_raw(b, "\">");
+			html_txt(b, value_text(r, NULL, json_object_get(d, "title")));
+			html_raw(b, "</a>（");
+			html_txt(b, json_string_value(json_object_get(d, "reason")));
+			html_raw(b, "）<select name=\"role\">");
+			for (const char *const *role = link_roles; *role; role++) {
+				html_raw(b, "<option value=\"");
+				html_attr(b, *role);
+				html_raw(b, "\">");
+				html_txt(b, link_role_label(*role));
+				html_raw(b, "</option>");
+			}
+			html_raw(b, "</select>");
+			form_close(r, "确认关联");
+		}
+	}
+}
+
+static void transitions(struct request *r, const struct rtype *t, const char *id, json_t *o)
+{
+	const struct workflow *w = t->flow;
+	const char *state = json_string_value(json_object_get(o, w->column));
+	section(r, "办理");
+	for (size_t i = 0; i < w->n; i++) {
+		const struct transition *tr = &w->t[i];
+		if (strcmp(tr->from, state))
+			continue;
+		form_open(r, arena_printf(r->arena, "/%s/%s/transitions", t->name, id), "transition");
+		html_raw(&r->out, "<input type=\"hidden\" name=\"to\" value=\"");
+		html_attr(&r->out, tr->to);
+		html_raw(&r->out, "\">");
+		for (int pass = 0; pass < 2; pass++)
+			for (const char *const *f = pass ? tr->optional : tr->sets; f && *f; f++)
+				input(r, rtype_field(t, *f), NULL, !pass);
+		form_close(r, arena_printf(r->arena, "转为：%s", workflow_label(w, tr->to)));
+	}
+}
+
+static void people_and_changes(struct request *r, const struct rtype *t, const char *id, json_t *o)
+{
+	struct buf *b = &r->out;
+	json_t *x;
+	size_t i;
+	if (json_object_get(o, "experts")) {
+		section(r, "指派专家");
+		html_raw(b, "<ul>");
+		json_array_foreach(json_object_get(o, "experts"), i, x) {
+			html_raw(b, "<li>");
+			html_txt(b, value_text(r, NULL, json_object_get(x, "name")));
+			html_raw(b, " · ");
+			html_txt(b, value_text(r, NULL, json_object_get(x, "role")));
+			html_raw(b, "</li>");
+		}
+		html_raw(b, "</ul>");
+		if (records_may_write(&r->user)) {
+			form_open(r, arena_printf(r->arena, "/%s/%s/assignments", t->name, id), "inline");
+			html_raw(b, "<label>专家编号<input type=\"text\" name=\"expert\" required></label>");
+			form_close(r, "指派");
+		}
+	}
+	if (json_object_get(o, "changes")) {
+		section(r, "变更申请");
+		html_raw(b, "<ul>");
+		json_array_foreach(json_object_get(o, "changes"), i, x) {
+			html_raw(b, "<li>");
+			html_txt(b, value_text(r, NULL, json_object_get(x, "description")));
+			html_raw(b, " · ");
+			html_txt(b, value_text(r, NULL, json_object_get(x, "state")));
+			const char *st = json_string_value(json_object_get(x, "state"));
+			if (st && strcmp(st, "pending") == 0 && records_may_write(&r->user)) {
+				form_open(r, arena_printf(r->arena, "/%s/%s/changes", t->name, id), "inline");
+				html_raw(b, "<input type=\"hidden\" name=\"change_id\" value=\"");
+				html_attr(b, value_text(r, NULL, json_object_get(x, "id")));
+				html_raw(b, "\"><select name=\"decision\"><option value=\"approved\">批准</option>"
+					    "<option value=\"rejected\">不批准</option></select>");
+				form_close(r, "审批");
+			}
+			html_raw(b, "</li>");
+		}
+		html_raw(b, "</ul>");
+		if (records_may_write(&r->user)) {
+			form_open(r, arena_printf(r->arena, "/%s/%s/changes", t->name, id), "record");
+			html_raw(b, "<label>变更内容 *<textarea name=\"description\" required></textarea></label>"
+				    "<label>变更后的完工日期<input type=\"date\" name=\"new_end_date\"></label>");
+			form_close(r, "提出变更申请");
+		}
+	}
+}
+
+static void history(struct request *r, json_t *o)
+{
+	struct buf *b = &r->out;
+	json_t *h;
+	size_t i;
+	section(r, "变更记录");
+	html_raw(b, "<table class=\"list\"><thead><tr><th>时间</th><th>用户</th><th>操作</th><th>内容</th></tr></thead><tbody>");
+	json_array_foreach(json_object_get(o, "history"), i, h) {
+		char *changes = json_dumps(json_object_get(h, "changes"), JSON_COMPACT);
+		html_raw(b, "<tr><td>");
+		html_txt(b, value_text(r, NULL, json_object_get(h, "at")));
+		html_raw(b, "</td><td>");
+		html_txt(b, value_text(r, NULL, json_object_get(h, "user")));
+		html_raw(b, "</td><td>");
+		html_txt(b, value_text(r, NULL, json_object_get(h, "action")));
+		html_raw(b, "</td><td><code>");
+		html_txt(b, changes ? changes : "");
+		html_raw(b, "</code></td></tr>");
+		free(changes);
+	}
+	html_raw(b, "</tbody></table>");
+}
+
+/* The record page, with err (may be NULL) on top and r->status kept. */
+static void record_page(struct request *r, const struct rtype *t, const char *id, const char *err)
+{
+	struct rctx c;
+	rh_ctx(r, &c, t);
+	json_t *o = rec_get(&c, id);
+	if (!o) {
+		rh_fail(r, &c);
+		return;
+	}
+	if (t->is_case)
+		json_object_set_new(o, "suggested_documents",
+			link_suggest_documents(&c, arena_printf(r->arena, "%s:%s", t->kind, id)));
+	struct buf *b = &r->out;
+	ui_page_begin(r, value_text(r, NULL, json_object_get(o, "title")));
+	html_raw(b, "<p><a href=\"/");
+	html_attr(b, t->name);
+	html_raw(b, "\">← ");
+	html_txt(b, t->label);
+	html_raw(b, "列表</a></p><h1>");
+	html_txt(b, value_text(r, NULL, json_object_get(o, "title")));
+	html_raw(b, "</h1>");
+	error_box(r, err);
+	fields_table(r, t, o);
+	if (t->is_case) {
+		html_raw(b, "<p><a href=\"");
+		html_attr(b, arena_printf(r->arena, "/search?case=%s%%3A%s", t->kind, id));
+		html_raw(b, "\">在本案件文档中搜索</a></p>");
+		checklist(r, o);
+		documents(r, t, id, o);
+	}
+	people_and_changes(r, t, id, o);
+	if (records_may_write(&r->user)) {
+		if (t->flow)
+			transitions(r, t, id, o);
+		section(r, "修改");
+		record_form(r, t, o, arena_printf(r->arena, "/%s/%s", t->name, id), "保存修改");
+	}
+	history(r, o);
+	json_decref(o);
+	ui_page_end(r);
+}
+
+void ui_record(struct request *r)
+{
+	const struct rtype *t = rh_type(r, 0);
+	if (t && rh_signed_in(r))
+		record_page(r, t, rh_seg(r, 1), NULL);
+}
+
+/* Run op for the record /TYPE/ID from a posted form; show the outcome. */
+static void posted(struct request *r, int (*op)(struct request *, struct rctx *, const char *))
+{
+	const struct rtype *t = rh_type(r, 0);
+	struct rctx c;
+	if (!t || !rh_signed_in(r) || req_form_read(r, FORM_MAX) < 0)
+		return;
+	rh_ctx(r, &c, t);
+	const char *id = rh_seg(r, 1);
+	if (op(r, &c, id)) {
+		if (c.status == 404) {
+			rh_fail(r, &c);
+			return;
+		}
+		r->status = c.status;
+		record_page(r, t, id, c.msg);
+		return;
+	}
+	see_other(r, arena_printf(r->arena, "/%s/%s", t->name, id));
+}
+
+static int op_update(struct request *r, struct rctx *c, const char *id)
+{
+	json_t *in = form_json(r, c->t, NULL);
+	int rc = rec_patch(c, id, in);
+	json_decref(in);
+	return rc;
+}
+
+static int op_transition(struct request *r, struct rctx *c, const char *id)
+{
+	if (!c->t->flow)
+		return rctx_fail(c, 404, "not_found", NULL, "这类记录没有状态流转。");
+	static const char *const to[] = { "to", NULL };
+	json_t *in = form_json(r, c->t, to);
+	/* Only what this form sent (blank optional fields are left out). */
+	const char *key;
+	json_t *v;
+	void *tmp;
+	json_object_foreach_safe(in, tmp, key, v)
+		if (json_is_null(v))
+			json_object_del(in, key);
+	int rc = workflow_move(c, id, in);
+	json_decref(in);
+	return rc;
+}
+
+static int op_link(struct request *r, struct rctx *c, const char *id)
+{
+	if (!c->t->is_case)
+		return rctx_fail(c, 404, "not_found", NULL, "这类记录不能关联文档。");
+	json_t *in = json_pack("{s:s,s:s?}", "case", arena_printf(r->arena, "%s:%s", c->t->kind, id),
+			       "role", req_form(r, "role"));
+	const char *doc = req_form(r, "document");
+	int rc = link_add(c, doc ? doc : "", in);
+	json_decref(in);
+	return rc;
+}
+
+static int op_assign(struct request *r, struct rctx *c, const char *id)
+{
+	if (!c->t->is_case)
+		return rctx_fail(c, 404, "not_found", NULL, "只能为审核或项目指派专家。");
+	const char *expert = req_form(r, "expert");
+	json_t *in = json_pack("{s:s}", "case", arena_printf(r->arena, "%s:%s", c->t->kind, id));
+	int rc = expert_assign(c, expert ? expert : "", in);
+	json_decref(in);
+	c->t = rtype_find(rh_seg(r, 0));
+	return rc;
+}
+
+static int op_change(struct request *r, struct rctx *c, const char *id)
+{
+	if (c->t != &rt_projects)
+		return rctx_fail(c, 404, "not_found", NULL, "只有项目可以提出变更申请。");
+	static const char *const names[] = { "description", "new_end_date", "decision", NULL };
+	json_t *in = form_json(r, NULL, names);
+	const char *cid = req_form(r, "change_id");
+	long long change = 0;
+	int rc = cid ? project_change_decide(c, id, atoll(cid), in) : project_change_request(c, id, in, &change);
+	json_decref(in);
+	return rc;
+}
+
+void ui_update(struct request *r) { posted(r, op_update); }
+void ui_transition(struct request *r) { posted(r, op_transition); }
+void ui_link(struct request *r) { posted(r, op_link); }
+void ui_assign(struct request *r) { posted(r, op_assign); }
+void ui_change(struct request *r) { posted(r, op_change); }

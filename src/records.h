@@ -1,0 +1,191 @@
+/* records.h: programme records (enterprises, agencies, experts, audits,
+ * projects, trainings) as data: one field table per record type, one
+ * generic engine for list, get, create, update and transition.
+ *
+ * A record type (struct rtype) names its table, its fields and their types,
+ * who may see which rows (a SQL condition per role), its workflow (see
+ * workflow.h) and the document roles its checklist asks for. The engine
+ * validates every value against its field before touching the database,
+ * writes every change to the audit trail with the fields that changed, and
+ * reports failures as (HTTP status, code, sentence) on struct rctx, so the
+ * JSON API and the HTML forms share one validation path. Messages are one
+ * sentence in Chinese followed by the same in English.
+ *
+ * Ownership: everything the engine returns is in the context's arena,
+ * except json_t values, which the caller owns. */
+#ifndef PORTAL_RECORDS_H
+#define PORTAL_RECORDS_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stddef.h>
+
+struct arena;
+struct portal_user;
+struct workflow;
+
+enum ftype {
+	FT_TEXT,	/* one line, at most 200 characters */
+	FT_LONG,	/* at most 4000 characters */
+	FT_INT,		/* integer in [min, max] */
+	FT_YEAR,	/* 2000..2100 */
+	FT_MONEY,	/* integer fen >= 0 (a form's string is yuan, 2 decimals) */
+	FT_REAL,	/* number >= 0 */
+	FT_DATE,	/* YYYY-MM-DD, a real calendar day */
+	FT_ENUM,	/* one of choices */
+	FT_REF,		/* the id of a row in table ref */
+	FT_REFS,	/* comma-separated ids of rows in table ref */
+	FT_CREDIT,	/* unified social credit code (GB 32100-2015) */
+};
+
+#define F_REQ	 1u	/* required when creating */
+#define F_LIST	 2u	/* a column of list pages */
+#define F_FILTER 4u	/* usable as a list filter (?name=value) */
+#define F_FLOW	 8u	/* set only by a transition, never by create/update */
+#define F_STATE	 16u	/* the workflow's state column (read-only) */
+
+struct rfield {
+	const char *name;	/* column and JSON key */
+	enum ftype type;
+	unsigned flags;
+	const char *label;	/* Chinese, for pages and messages */
+	const char *const *choices;	/* FT_ENUM, NULL-terminated */
+	const char *ref;	/* FT_REF/FT_REFS: the table */
+	long long min, max;	/* FT_INT */
+};
+
+/* Who sees which rows: a SQL condition over the row alias t, which may use
+ * the parameters :ent (the caller's enterprise id), :ag (agency id) and
+ * :uname (user name). Roles without an entry see nothing; staff and admin
+ * see everything. */
+struct rscope {
+	const char *role;
+	const char *sql;
+};
+
+struct rctx;
+
+struct rtype {
+	const char *name;	/* collection: "audits" */
+	const char *kind;	/* object and case prefix: "audit" */
+	const char *label;	/* 审核 */
+	const char *id_prefix;	/* first letter of new ids */
+	const struct rfield *fields;	/* terminated by a NULL name */
+	const char *title_sql;	/* SQL expression over t naming a row for people */
+	const struct rscope *scope;	/* terminated by a NULL role */
+	const struct workflow *flow;	/* NULL: no states */
+	/* Checks over the whole row after create/update (row holds every
+	 * field, old values merged with new). 0, or a status with the message
+	 * set on c (rctx_fail). May be NULL. */
+	int (*check)(struct rctx *c, json_t *row);
+	/* Adds related things to a record's JSON (GET one). May be NULL. */
+	void (*extra)(struct rctx *c, const char *id, json_t *o);
+	int is_case;	/* documents link to it as "<kind>:<id>" */
+};
+
+/* One call's context and its outcome. */
+struct rctx {
+	sqlite3 *db;
+	struct arena *a;
+	const struct portal_user *u;
+	const struct rtype *t;
+	/* failure */
+	int status;
+	const char *code;
+	const char *msg;
+	const char *field;	/* the field at fault, or NULL */
+};
+
+extern const struct rtype rt_enterprises, rt_agencies, rt_experts, rt_audits, rt_projects,
+	rt_trainings;
+/* All record types, NULL-terminated. */
+extern const struct rtype *const record_types[];
+const struct rtype *rtype_find(const char *name);
+const struct rtype *rtype_by_kind(const char *kind);
+
+/* Queue the documents of record id (of type c->t) for reindexing, after a
+ * change that their index entries reflect (parties, facets). */
+void rec_reindex_documents(struct rctx *c, const char *id);
+const struct rfield *rtype_field(const struct rtype *t, const char *name);
+
+/* Record a failure on c and return status. zh and en are one sentence each. */
+int rctx_fail(struct rctx *c, int status, const char *code, const char *field, const char *msg);
+
+/* 1 when the caller may change records (staff, admin). */
+int records_may_write(const struct portal_user *u);
+
+/* The visibility condition for c->t and c->u ("1", "0" or SQL over t);
+ * bind its parameters with records_bind_scope. */
+const char *records_scope_sql(const struct rctx *c);
+void records_bind_scope(const struct rctx *c, sqlite3_stmt *st);
+
+/* A list query: filters are (field, value) pairs, all declared F_FILTER. */
+struct rquery {
+	const char *const *names;
+	const char *const *values;
+	size_t nfilters;
+	const char *q;		/* substring of the title, may be NULL */
+	long page, per_page;
+};
+
+/* {"total","page","per_page","results"} into *out, or a status. */
+int rec_list(struct rctx *c, const struct rquery *q, json_t **out);
+/* One visible record with its documents, checklist, history and allowed
+ * transitions, or NULL with c->status 404. */
+json_t *rec_get(struct rctx *c, const char *id);
+/* The bare row (fields only) when visible, NULL otherwise (no failure set). */
+json_t *rec_row(struct rctx *c, const char *id);
+/* Create from a JSON object; the new id into *id. 0 or a status. */
+int rec_create(struct rctx *c, json_t *in, const char **id);
+/* Update the given fields. 0 or a status (404 when not visible). */
+int rec_patch(struct rctx *c, const char *id, json_t *in);
+/* Validate one value for a field; *out is the value to store (a new
+ * reference; json null clears). 0 or 422. */
+int rec_value(struct rctx *c, const struct rfield *f, json_t *v, json_t **out);
+/* Bind a stored JSON value (string, integer, real, null). */
+void rec_bind(sqlite3_stmt *st, int idx, json_t *v);
+/* A column as JSON. */
+json_t *rec_column(sqlite3_stmt *st, int i);
+/* The case's enterprise id and agency id (NULL when none), for conflict
+ * checks; -1 when the case does not exist. */
+int rec_case_parties(sqlite3 *db, struct arena *a, const char *case_id, const char **ent,
+		     const char **agency);
+
+/* Audit trail entries of one object, oldest first. */
+json_t *rec_history(sqlite3 *db, const char *object);
+
+/* New opaque id: prefix letter + 10 hex digits, into the arena. */
+const char *rec_new_id(struct arena *a, const char *prefix);
+
+/* Dates: 1 when s is YYYY-MM-DD and a real day. */
+int rec_date_valid(const char *s);
+/* Add months to an ISO date (day clamped to the month's end) into out[11]. */
+void rec_date_add_months(const char *date, int months, char *out);
+/* Today (local time) as YYYY-MM-DD into out[11]. */
+void rec_today(char *out);
+
+/* Rules several record types share (records-rules.c). Each answers 0 or
+ * the status it set on c. */
+/* Date field later (in row) must not be before date field earlier. */
+int rule_not_before(struct rctx *c, json_t *row, const char *later, const char *earlier);
+/* The case ("audit:ID") has at least one assigned expert. */
+int rule_has_expert(struct rctx *c, const char *case_id);
+
+/* Operations beyond create/update/transition. Each answers 0 or a status
+ * on c, runs in one transaction and writes the audit trail. */
+/* Assign an expert to a case, refusing conflicts of interest (409). */
+int expert_assign(struct rctx *c, const char *expert_id, json_t *in);
+/* A change request on a project: {"description", "new_end_date"?}. */
+int project_change_request(struct rctx *c, const char *project_id, json_t *in, long long *change_id);
+/* Decide a pending change request: {"decision": "approved"|"rejected"}. */
+int project_change_decide(struct rctx *c, const char *project_id, long long change_id, json_t *in);
+
+/* The grades of an evaluated audit, best first, NULL-terminated. */
+extern const char *const audit_grades[];
+/* Adds "experts" (assigned to the case c->t:id) to o. */
+void records_case_experts(struct rctx *c, const char *id, json_t *o);
+
+/* Yuan as people write it: fen 1234567 -> "12345.67". Arena string. */
+const char *rec_yuan(struct arena *a, long long fen);
+
+#endif

@@ -1,0 +1,327 @@
+/* report-ui.c: HTML pages for reports (records-ui.h): the quarterly
+ * progress report with SVG bar charts (drawn here from literals and
+ * numbers; labels go through html_txt), the agency scoreboard, typical
+ * units, overdue items and the deadline settings of a year. */
+#include "records-ui.h"
+#include "records.h"
+#include "records-http.h"
+#include "report.h"
+#include "arena.h"
+#include "html.h"
+#include "http-request.h"
+#include "http-response.h"
+#include "session.h"
+#include "ui-shared.h"
+#include "workflow.h"
+
+#include <string.h>
+
+static long year_of(struct request *r)
+{
+	return rh_num(r, "year", report_current_year(), 2000, 2100);
+}
+
+static void year_form(struct request *r, long year, const char *extra)
+{
+	html_raw(&r->out, "<form method=\"get\" class=\"filters\"><label>年度<input type=\"text\" name=\"year\" value=\"");
+	html_txtf(&r->out, "%ld", year);
+	html_raw(&r->out, "\"></label>");
+	if (extra)
+		html_raw(&r->out, extra);	/* a literal from this file */
+	html_raw(&r->out, "<button type=\"submit\">查看</button></form>");
+}
+
+/* A horizontal bar chart: n labelled values. */
+static void bars(struct buf *b, const char *title, const char *const *labels, const long long *v, int n)
+{
+	long long max = 1;
+	for (int i = 0; i < n; i++)
+		if (v[i] > max)
+			max = v[i];
+	html_raw(b, "<figure class=\"chart\"><figcaption>");
+	html_txt(b, title);
+	html_raw(b, "</figcaption>");
+	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"420\" height=\"%d\" role=\"img\">", 22 * n + 4);
+	for (int i = 0; i < n; i++) {
+		int w = (int)(260 * v[i] / max);
+		buf_printf(b, "<text x=\"0\" y=\"%d\" font-size=\"12\">", 22 * i + 15);
+		html_txt(b, labels[i]);
+		buf_printf(b, "</text><rect x=\"110\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#1c7c54\"></rect>"
+			      "<text x=\"%d\" y=\"%d\" font-size=\"12\">%lld</text>", 22 * i + 3, w, 116 + w, 22 * i + 15, v[i]);
+	}
+	html_raw(b, "</svg></figure>");
+}
+
+void ui_reports(struct request *r)
+{
+	if (!rh_signed_in(r))
+		return;
+	ui_page_begin(r, "报表");
+	html_raw(&r->out, "<h1>报表</h1><ul><li><a href=\"/reports/quarterly\">季度进展报表</a></li>"
+			  "<li><a href=\"/reports/scoreboard\">咨询机构评分榜</a></li>"
+			  "<li><a href=\"/typical-units\">典型单位</a></li><li><a href=\"/overdue\">逾期事项</a></li>"
+			  "<li><a href=\"/deadlines\">年度截止日期</a></li></ul>");
+	ui_page_end(r);
+}
+
+void ui_quarterly(struct request *r)
+{
+	long year = year_of(r), quarter;
+	struct rctx c;
+	if (year < 0 || (quarter = rh_num(r, "quarter", 4, 1, 4)) < 0 || !rh_signed_in(r))
+		return;
+	const char *format = req_param(r, "format");
+	rh_ctx(r, &c, NULL);
+	json_t *rep = report_quarterly(&c, (int)year, (int)quarter);
+	if (format && strcmp(format, "csv") == 0) {
+		report_quarterly_csv(r, rep);
+		json_decref(rep);
+		return;
+	}
+	struct buf *b = &r->out;
+	ui_page_begin(r, "季度进展报表");
+	html_raw(b, "<h1>清洁生产工作季度进展报表</h1>");
+	year_form(r, year, "<label>季度<select name=\"quarter\"><option>1</option><option>2</option>"
+			   "<option>3</option><option selected>4</option></select></label>");
+	html_txtf(b, "%ld 年第 %ld 季度（截至 %s）", year, quarter,
+		  json_string_value(json_object_get(rep, "period_end")));
+	html_raw(b, " · <a href=\"");
+	html_attr(b, arena_printf(r->arena, "/reports/quarterly?year=%ld&quarter=%ld&format=csv", year, quarter));
+	html_raw(b, "\">下载 CSV</a>");
+	json_t *s;
+	size_t i;
+	json_t *all = json_array();
+	json_array_extend(all, json_object_get(rep, "sectors"));
+	json_t *tot = json_deep_copy(json_object_get(rep, "total"));
+	json_object_set_new(tot, "name", json_string("合计"));
+	json_array_append_new(all, tot);
+	json_array_foreach(all, i, s) {
+		json_t *a = json_object_get(s, "audits"), *p = json_object_get(s, "projects");
+		json_t *f = json_object_get(s, "funds");
+		html_raw(b, "<section class=\"sector\"><h2>");
+		html_txt(b, json_string_value(json_object_get(s, "name")));
+		html_raw(b, "</h2>");
+		static const char *const al[] = { "列入名单", "已启动", "已提交报告", "已评估" };
+		static const char *const ak[] = { "listed", "started", "submitted", "evaluated" };
+		long long av[4], gv[4];
+		for (int k = 0; k < 4; k++) {
+			av[k] = json_integer_value(json_object_get(a, ak[k]));
+			gv[k] = json_integer_value(json_object_get(json_object_get(a, "grades"), audit_grades[k]));
+		}
+		bars(b, "审核进展", al, av, 4);
+		bars(b, "评估等级", (const char *const *)audit_grades, gv, 4);
+		const char *sl[16];
+		long long sv[16];
+		int n = 0;
+		for (const char *const *st = rt_projects.flow->states; *st && n < 16; st++, n++) {
+			sl[n] = workflow_label(rt_projects.flow, *st);
+			sv[n] = json_integer_value(json_object_get(json_object_get(p, "by_stage"), *st));
+		}
+		bars(b, "项目阶段", sl, sv, n);
+		html_raw(b, "<p>批准补助 ");
+		html_txt(b, rec_yuan(r->arena, json_integer_value(json_object_get(f, "approved_fen"))));
+		html_raw(b, " 元 · 已拨付 ");
+		html_txt(b, rec_yuan(r->arena, json_integer_value(json_object_get(f, "paid_fen"))));
+		html_raw(b, " 元</p></section>");
+	}
+	json_decref(all);
+	json_decref(rep);
+	ui_page_end(r);
+}
+
+void ui_scoreboard(struct request *r)
+{
+	long year = year_of(r);
+	struct rctx c;
+	if (year < 0 || !rh_signed_in(r))
+		return;
+	rh_ctx(r, &c, NULL);
+	json_t *rep = report_scoreboard(&c, (int)year), *x;
+	struct buf *b = &r->out;
+	size_t i;
+	ui_page_begin(r, "咨询机构评分榜");
+	html_raw(b, "<h1>咨询机构评分榜</h1>");
+	year_form(r, year, NULL);
+	html_raw(b, "<table class=\"list\"><thead><tr><th>名次</th><th>机构</th><th>状态</th><th>审核数</th>"
+		    "<th>已评估</th><th>优秀</th><th>良好</th><th>合格</th><th>不合格</th><th>平均分</th>"
+		    "<th>年度考评</th></tr></thead><tbody>");
+	json_array_foreach(json_object_get(rep, "results"), i, x) {
+		json_t *g = json_object_get(x, "grades"), *m = json_object_get(x, "mean_score");
+		json_t *ys = json_object_get(x, "yearly_score");
+		html_raw(b, "<tr><td>");
+		html_txtf(b, "%lld", (long long)json_integer_value(json_object_get(x, "rank")));
+		html_raw(b, "</td><td><a href=\"");
+		html_attr(b, arena_printf(r->arena, "/agencies/%s", json_string_value(json_object_get(x, "agency_id"))));
+		html_raw(b, "\">");
+		html_txt(b, json_string_value(json_object_get(x, "name")));
+		html_raw(b, "</a></td><td>");
+		html_txt(b, json_string_value(json_object_get(x, "status")));
+		html_txtf(b, "</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td><td>",
+			  (long long)json_integer_value(json_object_get(x, "audits")),
+			  (long long)json_integer_value(json_object_get(x, "evaluated")),
+			  (long long)json_integer_value(json_object_get(g, "优秀")),
+			  (long long)json_integer_value(json_object_get(g, "良好")),
+			  (long long)json_integer_value(json_object_get(g, "合格")),
+			  (long long)json_integer_value(json_object_get(g, "不合格")));
+		if (json_is_number(m))
+			html_txtf(b, "%.1f", json_number_value(m));
+		html_raw(b, "</td><td>");
+		if (json_is_integer(ys))
+			html_txtf(b, "%lld", (long long)json_integer_value(ys));
+		html_raw(b, "</td></tr>");
+	}
+	html_raw(b, "</tbody></table>");
+	json_decref(rep);
+	ui_page_end(r);
+}
+
+void ui_typical(struct request *r)
+{
+	long year = year_of(r);
+	struct rctx c;
+	if (year < 0)
+		return;
+	rh_ctx(r, &c, NULL);
+	json_t *rep = report_typical_units(&c, (int)year), *x;
+	struct buf *b = &r->out;
+	size_t i;
+	ui_page_begin(r, "清洁生产典型单位");
+	html_raw(b, "<h1>清洁生产典型单位</h1>");
+	year_form(r, year, NULL);
+	html_raw(b, "<table class=\"list\"><thead><tr><th>单位</th><th>行业大类</th><th>行业</th><th>区</th>"
+		    "<th>评估得分</th><th>咨询机构</th></tr></thead><tbody>");
+	json_array_foreach(json_object_get(rep, "results"), i, x) {
+		static const char *const keys[] = { "enterprise", "sector_name", "industry", "district" };
+		html_raw(b, "<tr>");
+		for (int k = 0; k < 4; k++) {
+			html_raw(b, "<td>");
+			html_txt(b, json_string_value(json_object_get(x, keys[k])));
+			html_raw(b, "</td>");
+		}
+		html_txtf(b, "<td>%lld</td><td>", (long long)json_integer_value(json_object_get(x, "score")));
+		const char *ag = json_string_value(json_object_get(x, "agency"));
+		html_txt(b, ag ? ag : "");
+		html_raw(b, "</td></tr>");
+	}
+	html_raw(b, "</tbody></table>");
+	json_decref(rep);
+	ui_page_end(r);
+}
+
+void ui_overdue(struct request *r)
+{
+	long year = year_of(r);
+	struct rctx c;
+	if (year < 0 || !rh_signed_in(r))
+		return;
+	rh_ctx(r, &c, NULL);
+	const char *as_of = req_param(r, "as_of");
+	json_t *rep = report_overdue(&c, (int)year, as_of && *as_of ? as_of : NULL, req_param(r, "by")), *x;
+	if (!rep) {
+		rh_fail(r, &c);
+		return;
+	}
+	struct buf *b = &r->out;
+	size_t i;
+	ui_page_begin(r, "逾期事项");
+	html_raw(b, "<h1>逾期事项</h1>");
+	year_form(r, year, "<label>截至<input type=\"date\" name=\"as_of\"></label>");
+	static const char *const groups[][2] = { { "sector", "按行业大类" }, { "agency", "按咨询机构" }, { "district", "按区" } };
+	for (int g = 0; g < 3; g++) {
+		json_t *o = json_object_get(json_object_get(rep, "by"), groups[g][0]), *v;
+		const char *key;
+		if (!o)
+			continue;
+		html_raw(b, "<h2>");
+		html_txt(b, groups[g][1]);
+		html_raw(b, "</h2><ul>");
+		json_object_foreach(o, key, v) {
+			html_raw(b, "<li>");
+			html_txt(b, key);
+			html_txtf(b, "：%lld", (long long)json_integer_value(v));
+			html_raw(b, "</li>");
+		}
+		html_raw(b, "</ul>");
+	}
+	html_raw(b, "<h2>明细</h2><table class=\"list\"><thead><tr><th>案件</th><th>事项</th><th>截止</th></tr></thead><tbody>");
+	json_array_foreach(json_object_get(rep, "items"), i, x) {
+		const char *cs = json_string_value(json_object_get(x, "case"));
+		const char *colon = strchr(cs, ':');
+		html_raw(b, "<tr><td><a href=\"");
+		html_attr(b, arena_printf(r->arena, "/%ss/%s", arena_strndup(r->arena, cs, (size_t)(colon - cs)), colon + 1));
+		html_raw(b, "\">");
+		html_txt(b, json_string_value(json_object_get(x, "title")));
+		html_raw(b, "</a></td><td>");
+		html_txt(b, json_string_value(json_object_get(x, "label")));
+		html_raw(b, "</td><td>");
+		const char *due = json_string_value(json_object_get(x, "due"));
+		html_txt(b, due ? due : "");
+		html_raw(b, "</td></tr>");
+	}
+	html_raw(b, "</tbody></table>");
+	json_decref(rep);
+	ui_page_end(r);
+}
+
+static void deadlines_page(struct request *r, long year, const char *err)
+{
+	json_t *rep = report_deadlines_json(r->db, (int)year), *x;
+	struct buf *b = &r->out;
+	size_t i;
+	ui_page_begin(r, "年度截止日期");
+	html_raw(b, "<h1>年度截止日期</h1>");
+	year_form(r, year, NULL);
+	if (err) {
+		html_raw(b, "<p class=\"form-error\" role=\"alert\">");
+		html_txt(b, err);
+		html_raw(b, "</p>");
+	}
+	html_raw(b, "<form method=\"post\" class=\"record\" action=\"");
+	html_attr(b, arena_printf(r->arena, "/deadlines?year=%ld", year));
+	html_raw(b, "\">");
+	ui_csrf_field(r, b);
+	json_array_foreach(json_object_get(rep, "deadlines"), i, x) {
+		html_raw(b, "<label>");
+		html_txt(b, json_string_value(json_object_get(x, "label")));
+		html_raw(b, "<input type=\"date\" name=\"");
+		html_attr(b, json_string_value(json_object_get(x, "item")));
+		html_raw(b, "\" value=\"");
+		html_attr(b, json_string_value(json_object_get(x, "date")));
+		html_raw(b, "\"></label>");
+	}
+	if (records_may_write(&r->user))
+		html_raw(b, "<button type=\"submit\">保存</button>");
+	html_raw(b, "</form>");
+	json_decref(rep);
+	ui_page_end(r);
+}
+
+void ui_deadlines(struct request *r)
+{
+	long year = year_of(r);
+	if (year >= 0 && rh_signed_in(r))
+		deadlines_page(r, year, NULL);
+}
+
+void ui_deadlines_post(struct request *r)
+{
+	long year = year_of(r);
+	struct rctx c;
+	if (year < 0 || !rh_signed_in(r) || req_form_read(r, 8192) < 0)
+		return;
+	rh_ctx(r, &c, NULL);
+	json_t *in = json_object();
+	for (int i = 0; report_deadline_items[i]; i++) {
+		const char *v = req_form(r, report_deadline_items[i]);
+		if (v && *v)
+			json_object_set_new(in, report_deadline_items[i], json_string(v));
+	}
+	if (report_deadlines_set(&c, (int)year, in)) {
+		r->status = c.status;
+		deadlines_page(r, year, c.msg);
+	} else {
+		r->status = 303;
+		resp_header(r, "Location", arena_printf(r->arena, "/deadlines?year=%ld", year));
+	}
+	json_decref(in);
+}

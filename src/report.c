@@ -1,0 +1,414 @@
+/* report.c: deadlines, overdue items, the quarterly report, the agency
+ * scoreboard and typical units (report.h). */
+#include "report.h"
+#include "records.h"
+#include "arena.h"
+#include "audit.h"
+#include "auth.h"
+#include "buf.h"
+#include "db.h"
+#include "http-request.h"
+#include "http-response.h"
+#include "workflow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int report_current_year(void)
+{
+	char today[11];
+	rec_today(today);
+	return atoi(today);
+}
+
+/* ---- deadlines -------------------------------------------------------- */
+
+const char *const report_deadline_items[] = {
+	"audit_filing", "audit_report", "audit_evaluation", "application_spring", "application_autumn", NULL,
+};
+static const char *const deadline_labels[] = {
+	"咨询合同和备案登记表", "审核报告提交", "审核评估完成", "项目申请（春季批次）", "项目申请（秋季批次）",
+};
+static const char *const deadline_defaults[] = { "02-28", "05-31", "06-30", "02-28", "08-31" };
+
+static int item_index(const char *item)
+{
+	for (int i = 0; item && report_deadline_items[i]; i++)
+		if (strcmp(item, report_deadline_items[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *report_deadline_label(const char *item)
+{
+	int i = item_index(item);
+	return i < 0 ? item : deadline_labels[i];
+}
+
+static int configured(sqlite3 *db, int year, const char *item, char *out)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT date FROM deadlines WHERE year = ? AND item = ?");
+	sqlite3_bind_int(st, 1, year);
+	sqlite3_bind_text(st, 2, item, -1, SQLITE_TRANSIENT);
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		snprintf(out, 11, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return found;
+}
+
+void report_deadline(sqlite3 *db, int year, const char *item, char *out)
+{
+	if (configured(db, year, item, out))
+		return;
+	int i = item_index(item);
+	char tmp[32];
+	snprintf(tmp, sizeof tmp, "%04d-%s", year, i < 0 ? "12-31" : deadline_defaults[i]);
+	memcpy(out, tmp, 10);
+	out[10] = '\0';
+	/* "End of February" in a leap year is the 29th. */
+	if (strcmp(out + 5, "02-28") == 0 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
+		out[9] = '9';
+}
+
+json_t *report_deadlines_json(sqlite3 *db, int year)
+{
+	json_t *a = json_array();
+	for (int i = 0; report_deadline_items[i]; i++) {
+		char d[11], tmp[11];
+		report_deadline(db, year, report_deadline_items[i], d);
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:b}", "item", report_deadline_items[i],
+			"label", deadline_labels[i], "date", d,
+			"configured", configured(db, year, report_deadline_items[i], tmp)));
+	}
+	return json_pack("{s:i,s:o}", "year", year, "deadlines", a);
+}
+
+int report_deadlines_set(struct rctx *c, int year, json_t *in)
+{
+	char err[256];
+	if (!records_may_write(c->u))
+		return rctx_fail(c, 403, "forbidden", NULL, "只有市级工作人员可以设置截止日期。 Only staff may set deadlines.");
+	if (!json_is_object(in))
+		return rctx_fail(c, 422, "invalid", NULL, "请求内容应为 JSON 对象。 The body must be a JSON object.");
+	const char *key;
+	json_t *v;
+	json_object_foreach(in, key, v) {
+		const char *d = json_string_value(v);
+		if (item_index(key) < 0)
+			return rctx_fail(c, 422, "unknown_field", key, arena_printf(c->a,
+				"没有“%s”这个截止事项。 '%s' is not a deadline item.", key, key));
+		if (!d || !rec_date_valid(d))
+			return rctx_fail(c, 422, "invalid", key, arena_printf(c->a,
+				"%s：日期应为 YYYY-MM-DD 格式的有效日期。 %s: must be a real date written YYYY-MM-DD.",
+				report_deadline_label(key), key));
+	}
+	if (portal_db_exec(c->db, "BEGIN IMMEDIATE", err, sizeof err) < 0)
+		return rctx_fail(c, 503, "busy", NULL, "数据库繁忙，请稍后再试。 The database is busy; try again.");
+	json_t *diff = json_object();
+	json_object_foreach(in, key, v) {
+		char old[11];
+		report_deadline(c->db, year, key, old);
+		sqlite3_stmt *st = portal_db_prepare(c->db, "INSERT OR REPLACE INTO deadlines (year, item, date) VALUES (?, ?, ?)");
+		sqlite3_bind_int(st, 1, year);
+		sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, json_string_value(v), -1, SQLITE_TRANSIENT);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+		json_object_set_new(diff, key, json_pack("{s:s,s:O}", "from", old, "to", v));
+	}
+	char *detail = json_dumps(diff, JSON_COMPACT);
+	audit_log(c->db, c->u->id, "update", arena_printf(c->a, "deadlines:%d", year), detail);
+	free(detail);
+	json_decref(diff);
+	if (portal_db_exec(c->db, "COMMIT", err, sizeof err) < 0) {
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return rctx_fail(c, 500, "database", NULL, "保存失败。 The deadlines could not be saved.");
+	}
+	return 0;
+}
+
+/* ---- overdue ---------------------------------------------------------------- */
+
+static void bump(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key ? key : "");
+	json_object_set_new(o, key ? key : "", json_integer(v ? json_integer_value(v) + 1 : 1));
+}
+
+json_t *report_overdue(struct rctx *c, int year, const char *as_of, const char *by)
+{
+	char today[11], d[5][11];
+	if (!as_of) {
+		rec_today(today);
+		as_of = today;
+	} else if (!rec_date_valid(as_of)) {
+		rctx_fail(c, 400, "bad_parameter", "as_of", "as_of 应为 YYYY-MM-DD 格式的日期。 as_of must be a date written YYYY-MM-DD.");
+		return NULL;
+	}
+	if (by && strcmp(by, "sector") && strcmp(by, "agency") && strcmp(by, "district")) {
+		rctx_fail(c, 400, "bad_parameter", "by", "by 应为 sector、agency 或 district。 by must be sector, agency or district.");
+		return NULL;
+	}
+	for (int i = 0; i < 5; i++)
+		report_deadline(c->db, year, report_deadline_items[i], d[i]);
+	/* One row per overdue case: its earliest missed step. */
+	c->t = &rt_audits;
+	const char *audit_scope = records_scope_sql(c);
+	c->t = &rt_projects;
+	const char *project_scope = records_scope_sql(c);
+	sqlite3_stmt *st = portal_db_prepare(c->db, arena_printf(c->a,
+		"SELECT 'audit:' || t.id, e.name || ' ' || t.year || '年审核',"
+		"  CASE WHEN t.state = 'listed' AND :as > :d0 THEN 'audit_filing'"
+		"       WHEN t.state IN ('listed','filed') AND :as > :d1 THEN 'audit_report'"
+		"       WHEN t.state IN ('listed','filed','submitted') AND :as > :d2 THEN 'audit_evaluation' END AS item,"
+		"  e.sector, g.name, e.district FROM audits t JOIN enterprises e ON e.id = t.enterprise_id"
+		"  LEFT JOIN agencies g ON g.id = t.agency_id WHERE t.year = :y AND item IS NOT NULL AND (%s)"
+		" UNION ALL "
+		"SELECT 'project:' || t.id, t.name,"
+		"  CASE WHEN t.state = 'recommended' AND t.round = 'spring' AND :as > :d3 THEN 'application_spring'"
+		"       WHEN t.state = 'recommended' AND t.round = 'autumn' AND :as > :d4 THEN 'application_autumn'"
+		"       WHEN t.state IN ('implementing','first_paid','evaluated') AND :as > t.planned_end_date"
+		"         THEN 'implementation_end' END AS item,"
+		"  e.sector, NULL, e.district FROM projects t JOIN enterprises e ON e.id = t.enterprise_id"
+		"  WHERE t.year = :y AND item IS NOT NULL AND (%s)"
+		" ORDER BY 1", audit_scope, project_scope));
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":as"), as_of, -1, SQLITE_TRANSIENT);
+	static const char *const names[] = { ":d0", ":d1", ":d2", ":d3", ":d4" };
+	for (int i = 0; i < 5; i++)
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, names[i]), d[i], -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":y"), year);
+	records_bind_scope(c, st);
+	json_t *items = json_array(), *g_sector = json_object(), *g_agency = json_object(), *g_district = json_object();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *item = (const char *)sqlite3_column_text(st, 2);
+		char due[11];
+		if (strcmp(item, "implementation_end") == 0)
+			due[0] = 0;
+		else
+			report_deadline(c->db, year, item, due);
+		json_t *o = json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o}", "case", rec_column(st, 0),
+			"title", rec_column(st, 1), "item", item, "label",
+			strcmp(item, "implementation_end") == 0 ? "项目按期完工验收" : report_deadline_label(item),
+			"sector", rec_column(st, 3), "agency", rec_column(st, 4), "district", rec_column(st, 5));
+		if (due[0])
+			json_object_set_new(o, "due", json_string(due));
+		json_array_append_new(items, o);
+		bump(g_sector, (const char *)sqlite3_column_text(st, 3));
+		bump(g_agency, sqlite3_column_text(st, 4) ? (const char *)sqlite3_column_text(st, 4) : "（无咨询机构）");
+		bump(g_district, (const char *)sqlite3_column_text(st, 5));
+	}
+	sqlite3_finalize(st);
+	json_t *groups = json_object();
+	if (!by || strcmp(by, "sector") == 0)
+		json_object_set(groups, "sector", g_sector);
+	if (!by || strcmp(by, "agency") == 0)
+		json_object_set(groups, "agency", g_agency);
+	if (!by || strcmp(by, "district") == 0)
+		json_object_set(groups, "district", g_district);
+	json_decref(g_sector);
+	json_decref(g_agency);
+	json_decref(g_district);
+	return json_pack("{s:i,s:s,s:I,s:o,s:o}", "year", year, "as_of", as_of,
+			 "total", (json_int_t)json_array_size(items), "items", items, "by", groups);
+}
+
+/* ---- quarterly report ------------------------------------------------------ */
+
+/* A project's main-line stage on date end, from the dates of its moves. */
+static const char *stage_on(sqlite3_stmt *st, const char *end, const char *state)
+{
+	/* columns 2.. : application_date, district_approved_date, review_date,
+	 * approved_date, start_date, first_paid_date, evaluation_date,
+	 * accepted_date, final_paid_date, rejected_date */
+	static const char *const stage[] = {
+		"applied", "district_approved", "reviewed", "approved", "implementing", "first_paid",
+		"evaluated", "accepted", "completed", "rejected",
+	};
+	const char *best = "recommended";
+	for (int i = 0; i < 10; i++) {
+		const char *d = (const char *)sqlite3_column_text(st, 2 + i);
+		if (!d || strcmp(d, end) > 0)
+			continue;
+		best = stage[i];
+		if (i == 7 && strcmp(state, "acceptance_failed") == 0)
+			best = "acceptance_failed";
+	}
+	return best;
+}
+
+static json_t *sector_block(void)
+{
+	json_t *grades = json_object();
+	for (int i = 0; audit_grades[i]; i++)
+		json_object_set_new(grades, audit_grades[i], json_integer(0));
+	json_t *stages = json_object();
+	for (const char *const *s = rt_projects.flow->states; *s; s++)
+		json_object_set_new(stages, *s, json_integer(0));
+	return json_pack("{s:{s:i,s:i,s:i,s:i,s:o},s:{s:i,s:o},s:{s:i,s:i}}",
+		"audits", "listed", 0, "started", 0, "submitted", 0, "evaluated", 0, "grades", grades,
+		"projects", "total", 0, "by_stage", stages, "funds", "approved_fen", 0, "paid_fen", 0);
+}
+
+static void inc(json_t *block, const char *group, const char *key, long long n)
+{
+	json_t *g = json_object_get(block, group);
+	json_object_set_new(g, key, json_integer(json_integer_value(json_object_get(g, key)) + n));
+}
+
+static void inc2(json_t *block, const char *group, const char *sub, const char *key, long long n)
+{
+	inc(json_object_get(block, group), sub, key, n);
+}
+
+json_t *report_quarterly(struct rctx *c, int year, int quarter)
+{
+	static const char *const ends[] = { "03-31", "06-30", "09-30", "12-31" };
+	char end[32];
+	snprintf(end, sizeof end, "%04d-%s", year, ends[quarter - 1]);
+	json_t *sectors = json_array(), *total = sector_block();
+	sqlite3_stmt *ss = portal_db_prepare(c->db, "SELECT id, name FROM sectors ORDER BY rowid");
+	while (sqlite3_step(ss) == SQLITE_ROW) {
+		const char *sector = (const char *)sqlite3_column_text(ss, 0);
+		json_t *b = sector_block();
+		json_t *blocks[2] = { b, total };
+		sqlite3_stmt *st = portal_db_prepare(c->db,
+			"SELECT a.registration_date, a.report_date, a.evaluated_date, a.grade FROM audits a"
+			" JOIN enterprises e ON e.id = a.enterprise_id WHERE a.year = ? AND e.sector = ?");
+		sqlite3_bind_int(st, 1, year);
+		sqlite3_bind_text(st, 2, sector, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			static const char *const keys[] = { "started", "submitted", "evaluated" };
+			for (int k = 0; k < 2; k++) {
+				inc(blocks[k], "audits", "listed", 1);
+				for (int i = 0; i < 3; i++) {
+					const char *d = (const char *)sqlite3_column_text(st, i);
+					if (d && strcmp(d, end) <= 0)
+						inc(blocks[k], "audits", keys[i], 1);
+				}
+				const char *ev = (const char *)sqlite3_column_text(st, 2);
+				if (ev && strcmp(ev, end) <= 0 && sqlite3_column_text(st, 3))
+					inc2(blocks[k], "audits", "grades", (const char *)sqlite3_column_text(st, 3), 1);
+			}
+		}
+		sqlite3_finalize(st);
+		st = portal_db_prepare(c->db,
+			"SELECT p.state, p.subsidy_fen, p.application_date, p.district_approved_date, p.review_date,"
+			" p.approved_date, p.start_date, p.first_paid_date, p.evaluation_date, p.accepted_date,"
+			" p.final_paid_date, p.rejected_date, p.first_paid_fen, p.final_paid_fen"
+			" FROM projects p JOIN enterprises e ON e.id = p.enterprise_id WHERE p.year = ? AND e.sector = ?");
+		sqlite3_bind_int(st, 1, year);
+		sqlite3_bind_text(st, 2, sector, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *stage = stage_on(st, end, (const char *)sqlite3_column_text(st, 0));
+			const char *approved = (const char *)sqlite3_column_text(st, 5);
+			const char *first = (const char *)sqlite3_column_text(st, 7);
+			const char *final = (const char *)sqlite3_column_text(st, 10);
+			for (int k = 0; k < 2; k++) {
+				inc(blocks[k], "projects", "total", 1);
+				inc2(blocks[k], "projects", "by_stage", stage, 1);
+				if (approved && strcmp(approved, end) <= 0)
+					inc(blocks[k], "funds", "approved_fen", sqlite3_column_int64(st, 1));
+				if (first && strcmp(first, end) <= 0)
+					inc(blocks[k], "funds", "paid_fen", sqlite3_column_int64(st, 12));
+				if (final && strcmp(final, end) <= 0)
+					inc(blocks[k], "funds", "paid_fen", sqlite3_column_int64(st, 13));
+			}
+		}
+		sqlite3_finalize(st);
+		json_object_set_new(b, "sector", json_string(sector));
+		json_object_set_new(b, "name", rec_column(ss, 1));
+		json_array_append_new(sectors, b);
+	}
+	sqlite3_finalize(ss);
+	return json_pack("{s:i,s:i,s:s,s:o,s:o}", "year", year, "quarter", quarter, "period_end", end,
+			 "sectors", sectors, "total", total);
+}
+
+static void csv_row(struct buf *b, const char *sector, const char *measure, const char *key, long long v)
+{
+	buf_printf(b, "%s,%s,%s,%lld\r\n", sector, measure, key, v);
+}
+
+void report_quarterly_csv(struct request *r, json_t *rep)
+{
+	struct buf *b = &r->out;
+	r->content_type_out = "text/csv; charset=utf-8";
+	resp_header(r, "Content-Disposition", arena_printf(r->arena,
+		"attachment; filename=\"quarterly-%lld-Q%lld.csv\"",
+		(long long)json_integer_value(json_object_get(rep, "year")),
+		(long long)json_integer_value(json_object_get(rep, "quarter"))));
+	buf_puts(b, "\xef\xbb\xbfsector,measure,key,value\r\n");
+	json_t *all = json_array(), *s;
+	size_t i;
+	json_array_extend(all, json_object_get(rep, "sectors"));
+	json_t *tot = json_deep_copy(json_object_get(rep, "total"));
+	json_object_set_new(tot, "sector", json_string("total"));
+	json_array_append_new(all, tot);
+	json_array_foreach(all, i, s) {
+		const char *sector = json_string_value(json_object_get(s, "sector"));
+		json_t *a = json_object_get(s, "audits"), *p = json_object_get(s, "projects");
+		json_t *f = json_object_get(s, "funds"), *v;
+		static const char *const ak[] = { "listed", "started", "submitted", "evaluated" };
+		for (int k = 0; k < 4; k++)
+			csv_row(b, sector, "audits", ak[k], json_integer_value(json_object_get(a, ak[k])));
+		const char *key;
+		json_object_foreach(json_object_get(a, "grades"), key, v)
+			csv_row(b, sector, "audit_grade", key, json_integer_value(v));
+		csv_row(b, sector, "projects", "total", json_integer_value(json_object_get(p, "total")));
+		json_object_foreach(json_object_get(p, "by_stage"), key, v)
+			csv_row(b, sector, "project_stage", key, json_integer_value(v));
+		csv_row(b, sector, "funds", "approved_fen", json_integer_value(json_object_get(f, "approved_fen")));
+		csv_row(b, sector, "funds", "paid_fen", json_integer_value(json_object_get(f, "paid_fen")));
+	}
+	json_decref(all);
+}
+
+/* ---- scoreboard and typical units --------------------------------------- */
+
+json_t *report_scoreboard(struct rctx *c, int year)
+{
+	sqlite3_stmt *st = portal_db_prepare(c->db,
+		"SELECT g.id, g.name, g.status, g.score, count(a.id),"
+		" sum(a.state = 'evaluated'), sum(a.grade = '优秀'), sum(a.grade = '良好'),"
+		" sum(a.grade = '合格'), sum(a.grade = '不合格'),"
+		" round(avg(CASE WHEN a.state = 'evaluated' THEN a.score END), 1) AS mean"
+		" FROM agencies g LEFT JOIN audits a ON a.agency_id = g.id AND a.year = ?"
+		" GROUP BY g.id ORDER BY mean IS NULL, mean DESC, g.name");
+	sqlite3_bind_int(st, 1, year);
+	json_t *a = json_array();
+	int rank = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *grades = json_object();
+		for (int i = 0; i < 4; i++)
+			json_object_set_new(grades, audit_grades[i], json_integer(sqlite3_column_int64(st, 6 + i)));
+		json_array_append_new(a, json_pack("{s:i,s:o,s:o,s:o,s:o,s:I,s:I,s:o,s:o}", "rank", ++rank,
+			"agency_id", rec_column(st, 0), "name", rec_column(st, 1), "status", rec_column(st, 2),
+			"yearly_score", rec_column(st, 3), "audits", (json_int_t)sqlite3_column_int64(st, 4),
+			"evaluated", (json_int_t)sqlite3_column_int64(st, 5), "grades", grades,
+			"mean_score", rec_column(st, 10)));
+	}
+	sqlite3_finalize(st);
+	return json_pack("{s:i,s:o}", "year", year, "results", a);
+}
+
+json_t *report_typical_units(struct rctx *c, int year)
+{
+	sqlite3_stmt *st = portal_db_prepare(c->db,
+		"SELECT e.name, e.sector, s.name, e.industry, e.district, a.score, g.name, a.evaluated_date"
+		" FROM audits a JOIN enterprises e ON e.id = a.enterprise_id JOIN sectors s ON s.id = e.sector"
+		" LEFT JOIN agencies g ON g.id = a.agency_id"
+		" WHERE a.year = ? AND a.state = 'evaluated' AND a.grade = '优秀'"
+		" ORDER BY a.score DESC, e.name");
+	sqlite3_bind_int(st, 1, year);
+	json_t *a = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "enterprise", rec_column(st, 0),
+			"sector", rec_column(st, 1), "sector_name", rec_column(st, 2), "industry", rec_column(st, 3),
+			"district", rec_column(st, 4), "score", rec_column(st, 5), "agency", rec_column(st, 6),
+			"evaluated_date", rec_column(st, 7)));
+	sqlite3_finalize(st);
+	return json_pack("{s:i,s:I,s:o}", "year", year, "total", (json_int_t)json_array_size(a), "results", a);
+}

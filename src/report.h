@@ -1,0 +1,45 @@
+/* report.h: figures derived from the programme records: deadlines per
+ * year and what is overdue, the quarterly progress report per sector (JSON,
+ * CSV; report-svg.c draws its charts), the agency scoreboard and the list
+ * of typical (exemplary) units. Every figure is recomputed from the records
+ * on each call; doc/records.md says exactly how each is counted. */
+#ifndef PORTAL_REPORT_H
+#define PORTAL_REPORT_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+struct arena;
+struct rctx;
+struct request;
+
+int report_current_year(void);
+
+/* Deadline items of a year, NULL-terminated, and their labels. */
+extern const char *const report_deadline_items[];
+const char *report_deadline_label(const char *item);
+/* The date of item in year (configured, else the plan's default) into
+ * out[11]. */
+void report_deadline(sqlite3 *db, int year, const char *item, char *out);
+/* {"year", "deadlines": [{"item","label","date","configured"}]} */
+json_t *report_deadlines_json(sqlite3 *db, int year);
+/* Set deadlines from {"item": "YYYY-MM-DD", ...} (staff). 0 or a status. */
+int report_deadlines_set(struct rctx *c, int year, json_t *in);
+
+/* Items overdue on as_of (NULL: today): {"year","as_of","items":[...],
+ * "by": {"sector": {...}, "agency": {...}, "district": {...}}}; by (NULL or
+ * one of sector, agency, district) keeps only that grouping. NULL with a
+ * 400 on c for a bad as_of or by. Restricted to records c->u may see. */
+json_t *report_overdue(struct rctx *c, int year, const char *as_of, const char *by);
+
+/* The quarterly progress report for year and quarter (1-4). */
+json_t *report_quarterly(struct rctx *c, int year, int quarter);
+/* The same as CSV (one row per sector and measure) into r. */
+void report_quarterly_csv(struct request *r, json_t *rep);
+
+/* Agencies ranked by the grades of the audits of year they produced. */
+json_t *report_scoreboard(struct rctx *c, int year);
+/* Units whose audit of year was graded 优秀, best score first. Public. */
+json_t *report_typical_units(struct rctx *c, int year);
+
+#endif

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# t0103-record-pages.sh: the HTML pages for records through real nginx:
+# lists, the new-record form with Chinese validation messages, creating,
+# a record page with its checklist and transition forms, a refused
+# transition shown on the page, reports and typical units. Covers
+# records-ui.c, report-ui.c.
+. "$(dirname "$0")/lib.sh"
+start_instance
+H=(-H "Authorization: Bearer $ADMIN")
+form() { call "${H[@]}" -X POST --data-urlencode "$@"; }
+
+call "${H[@]}" "$BASE/enterprises/new"
+check "new-enterprise form answers 200" [ "$CODE" = 200 ]
+check "the form has the credit code field" grep -qF 'name="credit_code"' <<<"$BODY"
+call "${H[@]}" -X POST --data-urlencode name=某医院 --data-urlencode credit_code=91110105MA01A00013 \
+	--data-urlencode sector=services --data-urlencode industry=医疗机构 --data-urlencode district=朝阳区 "$BASE/enterprises"
+check "a bad credit code shows the form again (422) with a Chinese message" \
+	bash -c '[ "$1" = 422 ] && grep -qF "不是有效的统一社会信用代码" <<<"$2" && grep -qF "value=\"某医院\"" <<<"$2"' _ "$CODE" "$BODY"
+call "${H[@]}" -D "$PORTAL_DATA/h" -X POST --data-urlencode name=某医院 --data-urlencode credit_code=91110105MA01A00012 \
+	--data-urlencode sector=services --data-urlencode industry=医疗机构 --data-urlencode district=朝阳区 "$BASE/enterprises"
+check "a good form redirects (303) to the new record" [ "$CODE" = 303 ]
+E=$(sed -n 's|^Location: /enterprises/\([^[:space:]]*\).*|\1|ip' "$PORTAL_DATA/h")
+call "${H[@]}" "$BASE/enterprises"
+check "the list shows the enterprise" grep -qF "/enterprises/$E" <<<"$BODY"
+call "${H[@]}" -D "$PORTAL_DATA/h" -X POST --data-urlencode enterprise_id="$E" --data-urlencode year=2024 "$BASE/audits"
+A=$(sed -n 's|^Location: /audits/\([^[:space:]]*\).*|\1|ip' "$PORTAL_DATA/h")
+call "${H[@]}" "$BASE/audits/$A"
+check "the audit page offers the move to 已备案" grep -qF '转为：已备案' <<<"$BODY"
+call "${H[@]}" -X POST --data-urlencode to=submitted --data-urlencode report_date=2024-05-01 "$BASE/audits/$A/transitions"
+check "a refused move shows the rule on the page (409)" \
+	bash -c '[ "$1" = 409 ] && grep -qF "审核报告须在合同和备案登记表提交之后提交" <<<"$2"' _ "$CODE" "$BODY"
+call "${H[@]}" "$BASE/audits?state=listed"
+check "the audit list filters by state" grep -qF "/audits/$A" <<<"$BODY"
+call "$BASE/audits"
+check "anonymous visitors are asked to sign in (401)" [ "$CODE" = 401 ]
+call "$BASE/typical-units?year=2024"
+check "typical units page is public" [ "$CODE" = 200 ]
+call "${H[@]}" "$BASE/overdue?year=2024&as_of=2024-03-15"
+check "overdue page lists the unfiled audit" grep -qF "/audits/$A" <<<"$BODY"
+call "${H[@]}" "$BASE/reports/scoreboard?year=2024"
+check "scoreboard page answers" [ "$CODE" = 200 ]
+if command -v tidy >/dev/null; then
+	call "${H[@]}" "$BASE/audits/$A"
+	check "the record page is valid HTML (tidy)" bash -c 'tidy -q -e <<<"$1" 2>&1 | grep -q "Error:" && exit 1 || exit 0' _ "$BODY"
+fi

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# t0104-demo-csv.sh: the demo year loaded by ./portal up on a new data
+# directory (all three sectors, audits and projects at every stage, sample
+# documents indexed and linked to their cases), and portalctl load-year
+# (good rows loaded through the same validation, bad rows reported with
+# their line). Covers records-demo.c, records-csv.c.
+PORTAL_DEMO=1
+. "$(dirname "$0")/lib.sh"
+start_instance
+api() { call -H "Authorization: Bearer $ADMIN" "$BASE/api/$1"; }
+Y=$(( $(date +%Y) - 1 ))
+
+api "enterprises?per_page=100"
+check "demo enterprises cover the three sectors" [ "$(jq -c '[.results[].sector] | unique' <<<"$BODY")" = '["agriculture","industry","services"]' ]
+api "audits?year=$Y&per_page=100"
+check "demo audits are at every stage" [ "$(jq -c '[.results[].state] | unique' <<<"$BODY")" = '["evaluated","filed","listed","submitted"]' ]
+api "projects?year=$Y&per_page=100"
+check "demo projects range from recommended to completed" \
+	[ "$(jq -c '[.results[].state] | unique' <<<"$BODY")" = '["applied","completed","first_paid","implementing","recommended","rejected"]' ]
+AID=$(api "audits?year=$Y&grade=优秀"; jq -r '.results[0].id' <<<"$BODY")
+api "audits/$AID"
+D=$(jq -r '.documents[0].id' <<<"$BODY")
+check "an evaluated demo audit has its report linked" [ "$(jq -r '.documents[0].role' <<<"$BODY")" = audit_report ]
+check "its checklist shows the report present" [ "$(jq -r '.checklist.required[] | select(.role=="audit_report") | .present' <<<"$BODY")" = true ]
+check "the demo report gets indexed" [ "$(wait_indexed "$D")" = indexed ]
+check "search finds demo documents by a Chinese word" [ -n "$(search_ids 清洁生产审核报告)" ]
+call "$BASE/api/typical-units?year=$Y"
+check "typical units list the demo's 优秀 units" [ "$(jq .total <<<"$BODY")" = 2 ]
+api "overdue?year=$Y&as_of=$Y-12-31"
+check "the demo has overdue items" [ "$(jq .total <<<"$BODY")" -gt 0 ]
+
+cat >"$PORTAL_DATA/list.csv" <<CSV
+kind,year,enterprise,credit_code,sector,industry,district,agency,project,round
+audit,2030,北京新源数据中心有限公司,91110105MA01A00012,services,数据中心,朝阳区,北京新锐咨询有限公司,,
+project,2030,北京新源数据中心有限公司,91110105MA01A00012,services,数据中心,朝阳区,,液冷改造,autumn
+audit,2030,坏代码企业,91110105MA01A00013,services,餐饮,朝阳区,,,
+CSV
+"$TOP/portal" ctl load-year "$PORTAL_DATA/list.csv" >"$PORTAL_DATA/out" 2>"$PORTAL_DATA/err"
+check "load-year exits 1 when a row is refused" [ $? = 1 ]
+check "the refused row is named by its line and the rule" grep -q 'list.csv:4: .*统一社会信用代码' "$PORTAL_DATA/err"
+api "audits?year=2030"
+check "the good audit row is loaded with its new agency" [ "$(jq -c '[.total, (.results[0].agency_id != null)]' <<<"$BODY")" = '[1,true]' ]
+api "projects?year=2030"
+check "the project row is loaded" [ "$(jq -r '.results[0].name + " " + .results[0].round' <<<"$BODY")" = "液冷改造 autumn" ]
