@@ -173,9 +173,10 @@ static size_t bom(const unsigned char *p, size_t len, const char **cs)
 	return 0;
 }
 
-/* Valid UTF-8, or so nearly (a stray bad byte per hundred multibyte
- * characters, e.g. a file cut short) that it is surely meant as UTF-8.
- * Text in GB18030 fails this quickly. */
+/* Valid UTF-8, or so nearly (at most one bad byte run per five multibyte
+ * characters, e.g. a file cut short or a few damaged bytes) that it is
+ * surely meant as UTF-8. Text in GB18030 fails this quickly: its byte pairs
+ * form a valid UTF-8 sequence only by rare chance (about 1 in 70). */
 static int mostly_utf8(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -191,7 +192,7 @@ static int mostly_utf8(const char *s, size_t len)
 			i += bad;
 		}
 	}
-	return errors == 0 || (multi >= 16 && errors * 100 <= multi);
+	return errors == 0 || (multi >= 16 && errors * 5 <= multi);
 }
 
 /* Every byte above 0x80 starts a well-formed GB18030 two- or four-byte

@@ -1,2 +1,406 @@
-/* extract-ocr.c: placeholder, being written. */
+/* extract-ocr.c: text recognition with tesseract (chi_sim + eng).
+ *
+ * Images (PNG, JPEG, TIFF) go to tesseract as they are, once their header
+ * shows they are not absurdly large: a 100000 x 100000 PNG is a few kB
+ * compressed and 10 GB decoded.
+ *
+ * A scanned PDF is rendered a page at a time by pdftoppm and piped
+ * straight into tesseract (pdftoppm | tesseract stdin stdout), so no page
+ * image ever touches the disk and a sandbox kill leaves nothing behind.
+ * Page sizes come from pdfinfo first: pages render at 200 dpi unless that
+ * would make a side longer than MAX_SIDE pixels, in which case the
+ * resolution drops to fit (a 200000-point page would otherwise ask for an
+ * image of 555555 pixels a side); pdftoppm's crop box (-W, -H) caps the
+ * bitmap again in case pdfinfo and pdftoppm disagree. Only the first
+ * max_pages pages are read, and no new page is started after
+ * PORTAL_OCR_BUDGET seconds, so the result fits the indexer's time limit.
+ * (A page takes 2 to 7 s of processor time; a scan kept at its native
+ * 300 dpi behind a 72-dpi page size, 3504 points tall, renders at its own
+ * pixel size, not blown up.)
+ *
+ * tesseract, trained on text with spaces between words, puts spaces
+ * between Chinese characters and breaks lines where the scan did; both
+ * would split words for the index. Blank space (a single line break
+ * included) between two CJK characters is removed; blank lines, which
+ * tesseract uses between blocks, stay. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+#ifndef TESSERACT_PATH
+#define TESSERACT_PATH "/usr/bin/tesseract"
+#endif
+#ifndef PDFTOPPM_PATH
+#define PDFTOPPM_PATH "/usr/bin/pdftoppm"
+#endif
+#ifndef PDFINFO_PATH
+#define PDFINFO_PATH "/usr/bin/pdfinfo"	/* poppler-utils, beside pdftoppm */
+#endif
+
 #include "extract.h"
+#include "encoding.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LANGS "chi_sim+eng"
+#define DPI 200.0
+#define MAX_SIDE 3500		/* pixels a side: A4 at 300 dpi */
+#define MAX_RAW ((size_t)64 * 1024 * 1024)
+
+/* ---- CJK clean-up ------------------------------------------------------ */
+
+/* The code point at s[*i] (valid UTF-8 assumed), advancing *i. */
+static unsigned long next_cp(const unsigned char *s, size_t n, size_t *i)
+{
+	unsigned long c = s[*i];
+	size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+
+	if (*i + len > n)
+		len = n - *i;
+	if (len > 1)
+		c &= 0x3F >> (len - 1);
+	for (size_t k = 1; k < len; k++)
+		c = (c << 6) | (s[*i + k] & 0x3F);
+	*i += len;
+	return c;
+}
+
+/* Ideographs, CJK punctuation, kana, full-width forms. */
+static int cjk(unsigned long c)
+{
+	return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+	       (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFFEF) ||
+	       (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+/* Append UTF-8 text s to out without the blank space tesseract puts
+ * between CJK characters; form feeds (page ends) become line breaks. */
+static void cjk_tidy(const char *text, size_t n, struct buf *out)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	unsigned long prev = 0;
+	size_t i = 0;
+
+	while (i < n) {
+		if (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\f') {
+			size_t j = i, lines = 0;
+			while (j < n && (s[j] == ' ' || s[j] == '\n' || s[j] == '\t' || s[j] == '\f')) {
+				lines += s[j] == '\n' || s[j] == '\f';
+				j++;
+			}
+			size_t k = j;
+			if (lines > 1 || j >= n || !cjk(prev) || !cjk(next_cp(s, n, &k))) {
+				for (size_t m = i; m < j; m++)
+					buf_putc(out, s[m] == '\f' ? '\n' : (char)s[m]);
+			}
+			i = j;
+			continue;
+		}
+		size_t start = i;
+		prev = next_cp(s, n, &i);
+		buf_append(out, text + start, i - start);
+	}
+}
+
+/* tesseract's raw UTF-8 output into out, tidied. */
+static void take_text(struct buf *raw, struct buf *out)
+{
+	struct buf clean = BUF_INIT;
+
+	portal_to_utf8(raw->data ? raw->data : "", raw->len, "UTF-8", &clean, NULL, 0, NULL, 0);
+	cjk_tidy(clean.data ? clean.data : "", clean.len, out);
+	buf_free(&clean);
+}
+
+static int has_text(const struct buf *b, size_t from)
+{
+	for (size_t i = from; i < b->len; i++)
+		if (!strchr(" \t\r\n\f\v", b->data[i]))
+			return 1;
+	return 0;
+}
+
+/* ---- images ------------------------------------------------------------ */
+
+static unsigned long be16(const unsigned char *p) { return (unsigned long)p[0] << 8 | p[1]; }
+static unsigned long be32(const unsigned char *p) { return be16(p) << 16 | be16(p + 2); }
+static unsigned long le16(const unsigned char *p) { return (unsigned long)p[1] << 8 | p[0]; }
+static unsigned long le32(const unsigned char *p) { return le16(p + 2) << 16 | le16(p); }
+
+static int png_size(const unsigned char *h, size_t n, unsigned long *w, unsigned long *ht)
+{
+	if (n < 24 || memcmp(h, "\x89PNG\r\n\x1a\n", 8) != 0 || memcmp(h + 12, "IHDR", 4) != 0)
+		return 0;
+	*w = be32(h + 16);
+	*ht = be32(h + 20);
+	return 1;
+}
+
+/* The first start-of-frame segment (not DHT, JPG or DAC) holds the size. */
+static int jpeg_size(const unsigned char *h, size_t n, unsigned long *w, unsigned long *ht)
+{
+	size_t i = 2;
+
+	if (n < 4 || h[0] != 0xFF || h[1] != 0xD8)
+		return 0;
+	while (i + 9 < n) {
+		if (h[i] != 0xFF) {
+			i++;
+			continue;
+		}
+		unsigned m = h[i + 1];
+		if (m == 0xFF || m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {
+			i += m == 0xFF ? 1 : 2;
+			continue;
+		}
+		if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+			*ht = be16(h + i + 5);
+			*w = be16(h + i + 7);
+			return 1;
+		}
+		i += 2 + be16(h + i + 2);
+	}
+	return 0;
+}
+
+/* Width and height from the first directory of a TIFF. */
+static int tiff_size(const unsigned char *h, size_t n, unsigned long *w, unsigned long *ht)
+{
+	int le;
+
+	if (n >= 8 && memcmp(h, "II*\0", 4) == 0)
+		le = 1;
+	else if (n >= 8 && memcmp(h, "MM\0*", 4) == 0)
+		le = 0;
+	else
+		return 0;
+	unsigned long (*u16)(const unsigned char *) = le ? le16 : be16;
+	unsigned long (*u32)(const unsigned char *) = le ? le32 : be32;
+	unsigned long off = u32(h + 4);
+	if (off + 2 > n)
+		return 0;
+	unsigned long count = u16(h + off);
+	int found = 0;
+	for (unsigned long e = 0; e < count && off + 2 + e * 12 + 12 <= n; e++) {
+		const unsigned char *d = h + off + 2 + e * 12;
+		unsigned long tag = u16(d), type = u16(d + 2);
+		unsigned long v = type == 3 ? u16(d + 8) : u32(d + 8);
+		if (tag == 256)
+			*w = v, found |= 1;
+		else if (tag == 257)
+			*ht = v, found |= 2;
+	}
+	return found == 3;
+}
+
+/* Refuse an image whose header declares too many pixels. */
+static int check_image(const char *path, char *err, size_t errlen)
+{
+	unsigned char h[65536];
+	unsigned long w = 0, ht = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "The image could not be opened: %s.", strerror(errno));
+		return -1;
+	}
+	while ((n = read(fd, h, sizeof h)) < 0 && errno == EINTR)
+		;
+	close(fd);
+	if (n < 0)
+		n = 0;
+	if (!png_size(h, (size_t)n, &w, &ht) && !jpeg_size(h, (size_t)n, &w, &ht) &&
+	    !tiff_size(h, (size_t)n, &w, &ht))
+		return 0;	/* tesseract will say what it thinks */
+	if (w == 0 || ht == 0) {
+		snprintf(err, errlen, "The image is damaged: it declares a width or height of 0.");
+		return -1;
+	}
+	if ((unsigned long long)w * ht > PORTAL_OCR_MAX_PIXELS) {
+		snprintf(err, errlen, "The image is too large for text recognition (%lu x %lu "
+			 "pixels; at most %lu million pixels are read).", w, ht,
+			 PORTAL_OCR_MAX_PIXELS / 1000000);
+		return -1;
+	}
+	return 0;
+}
+
+int portal_extract_image(const char *path, struct buf *out, char *err, size_t errlen)
+{
+	struct buf raw = BUF_INIT, arg = BUF_INIT;
+	char *argv[] = { "tesseract", (char *)portal_path_arg(path, &arg), "stdout",
+			 "-l", LANGS, NULL };
+	size_t before = out->len;
+	int rc = check_image(path, err, errlen);
+
+	if (rc == 0) {
+		int st = portal_run_capture(TESSERACT_PATH, argv, -1, MAX_RAW, &raw, err, errlen);
+		if (st < 0 || portal_run_failed(st, TESSERACT_PATH, "tesseract", "The image",
+						err, errlen) != 0)
+			rc = -1;
+	}
+	if (rc == 0) {
+		take_text(&raw, out);
+		if (!has_text(out, before)) {
+			out->len = before;
+			if (out->data)
+				out->data[before] = '\0';
+			snprintf(err, errlen, "No text was recognised in the image.");
+			rc = -1;
+		}
+	}
+	buf_free(&raw);
+	buf_free(&arg);
+	return rc;
+}
+
+/* ---- scanned PDF ------------------------------------------------------- */
+
+struct pages {
+	int count;		/* pages in the document */
+	int known;		/* entries of size[] filled */
+	double side[PORTAL_OCR_MAX_PAGES];	/* the longer side, in points */
+};
+
+/* pdfinfo -f 1 -l n: the page count and the size of the first n pages. */
+static int page_info(const char *file, int n, struct pages *pg, char *err, size_t errlen)
+{
+	struct buf raw = BUF_INIT;
+	char last[16];
+	snprintf(last, sizeof last, "%d", n);
+	char *argv[] = { "pdfinfo", "-f", "1", "-l", last, (char *)file, NULL };
+
+	memset(pg, 0, sizeof *pg);
+	int st = portal_run_capture(PDFINFO_PATH, argv, -1, 1024 * 1024, &raw, err, errlen);
+	if (st < 0 || portal_run_failed(st, PDFINFO_PATH, "pdfinfo", "The PDF", err, errlen)) {
+		buf_free(&raw);
+		return -1;
+	}
+	for (char *line = raw.data; line && *line; ) {
+		char *nl = strchr(line, '\n');
+		int page;
+		double w, h;
+		if (nl)
+			*nl = '\0';
+		if (sscanf(line, "Pages: %d", &page) == 1)
+			pg->count = page;
+		else if (sscanf(line, "Page %d size: %lf x %lf", &page, &w, &h) == 3 &&
+			 page >= 1 && page <= n && page <= PORTAL_OCR_MAX_PAGES) {
+			pg->side[page - 1] = w > h ? w : h;
+			if (page > pg->known)
+				pg->known = page;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	buf_free(&raw);
+	if (pg->count <= 0) {
+		snprintf(err, errlen, "The PDF is damaged: its pages could not be counted.");
+		return -1;
+	}
+	return 0;
+}
+
+/* The resolution for a page whose longer side is side points. */
+static double page_dpi(double side)
+{
+	if (side <= 0 || side * DPI / 72.0 <= MAX_SIDE)
+		return DPI;
+	return MAX_SIDE * 72.0 / side;
+}
+
+/* pdftoppm page | tesseract: the page's text appended to raw. */
+static int ocr_page(const char *file, int page, double dpi, struct buf *raw,
+		    char *err, size_t errlen)
+{
+	char p[16], r[32], side[16], rdpi[16];
+	int fds[2];
+
+	snprintf(p, sizeof p, "%d", page);
+	snprintf(r, sizeof r, "%.3f", dpi);
+	snprintf(rdpi, sizeof rdpi, "%d", (int)(dpi + 0.5) > 0 ? (int)(dpi + 0.5) : 1);
+	snprintf(side, sizeof side, "%d", MAX_SIDE);
+	char *render[] = { "pdftoppm", "-q", "-f", p, "-l", p, "-r", r, "-gray", "-png",
+			   "-x", "0", "-y", "0", "-W", side, "-H", side, (char *)file, NULL };
+	char *ocr[] = { "tesseract", "stdin", "stdout", "-l", LANGS, "--dpi", rdpi, NULL };
+
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		snprintf(err, errlen, "The PDF could not be read: no pipe (%s).", strerror(errno));
+		return -1;
+	}
+	pid_t pid = portal_spawn(PDFTOPPM_PATH, render, -1, fds[1], err, errlen);
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return -1;
+	}
+	int st = portal_run_capture(TESSERACT_PATH, ocr, fds[0], MAX_RAW, raw, err, errlen);
+	close(fds[0]);
+	int rst = portal_wait(pid);
+	if (rst < 0 || portal_run_failed(rst, PDFTOPPM_PATH, "pdftoppm", "The scanned PDF",
+					 err, errlen) != 0)
+		return -1;
+	if (st < 0 || portal_run_failed(st, TESSERACT_PATH, "tesseract", "The scanned PDF",
+					err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+int portal_ocr_pdf(const char *path, int max_pages, struct buf *out, char *err, size_t errlen)
+{
+	struct buf arg = BUF_INIT, raw = BUF_INIT;
+	const char *file = portal_path_arg(path, &arg);
+	struct pages pg;
+	struct timespec t0;
+	char first_err[512] = "";
+	size_t before = out->len;
+
+	if (max_pages <= 0 || max_pages > PORTAL_OCR_MAX_PAGES)
+		max_pages = PORTAL_OCR_MAX_PAGES;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (page_info(file, max_pages, &pg, err, errlen) != 0) {
+		buf_free(&arg);
+		return -1;
+	}
+	int pages = pg.count < max_pages ? pg.count : max_pages;
+	for (int i = 0; i < pages && seconds_since(&t0) < PORTAL_OCR_BUDGET; i++) {
+		char page_err[512];
+		buf_reset(&raw);
+		/* A damaged page costs that page, not the document. */
+		if (ocr_page(file, i + 1, page_dpi(i < pg.known ? pg.side[i] : 0), &raw,
+			     page_err, sizeof page_err) != 0) {
+			if (!first_err[0])
+				snprintf(first_err, sizeof first_err, "%s", page_err);
+			continue;
+		}
+		if (out->len > before)
+			buf_putc(out, '\n');
+		take_text(&raw, out);
+	}
+	buf_free(&raw);
+	buf_free(&arg);
+	if (has_text(out, before))
+		return 0;
+	out->len = before;
+	if (out->data)
+		out->data[before] = '\0';
+	if (first_err[0])
+		snprintf(err, errlen, "%s", first_err);
+	else
+		snprintf(err, errlen, "The PDF has no text layer (it may be a scan), and text "
+			 "recognition found no text in it.");
+	return -1;
+}

@@ -23,9 +23,29 @@
 
 #define MAX_WORKERS 64
 
-static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t stopping;	/* master: SIGTERM/SIGINT */
+static volatile sig_atomic_t reloading;	/* master: SIGHUP */
+static volatile sig_atomic_t overdue;	/* master: SIGALRM, retiring workers took too long */
+static volatile sig_atomic_t retiring;	/* worker: SIGUSR1, finish the request and go */
+
+#define RETIRE_GRACE 30	/* seconds a retiring worker has to finish its request */
 
 static void on_stop(int sig) { stopping = sig; }
+static void on_reload(int sig) { reloading = sig; }
+static void on_alarm(int sig) { overdue = sig; }
+
+static volatile sig_atomic_t in_request;	/* worker: serving one now */
+
+/* A retiring worker that is idle (waiting in accept) leaves at once; one
+ * that is serving finishes the request and leaves after it. (A signal in the
+ * instant between accept returning and in_request being set would drop that
+ * one connection; the window is a few instructions wide.) */
+static void on_retire(int sig)
+{
+	if (!in_request)
+		_exit(0);
+	retiring = sig;
+}
 
 /* ---- one request ---------------------------------------------------- */
 
@@ -91,7 +111,13 @@ static void worker(const struct fcgi_program *prog, int sock, int has_master)
 		_exit(0);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGALRM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
+	struct sigaction sa = { 0 };
+	sa.sa_handler = on_retire;
+	sa.sa_flags = SA_RESTART;	/* reads of a request in flight go on */
+	sigaction(SIGUSR1, &sa, NULL);
 	char err[512];
 	sqlite3 *db = portal_db_open(portal_settings()->db_path, err, sizeof err);
 	if (!db)
@@ -100,9 +126,11 @@ static void worker(const struct fcgi_program *prog, int sock, int has_master)
 		prog->worker_init();
 	FCGX_Request fr;
 	FCGX_InitRequest(&fr, sock, 0);
-	while (FCGX_Accept_r(&fr) >= 0) {
+	while (!retiring && FCGX_Accept_r(&fr) >= 0) {
+		in_request = 1;
 		serve_one(prog, &fr, db);
 		FCGX_Finish_r(&fr);
+		in_request = 0;
 	}
 	portal_log("accept failed, worker exits");
 	_exit(0);
@@ -165,8 +193,12 @@ int portal_fcgi_main(const struct fcgi_program *prog)
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_reload;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
 
-	pid_t pids[MAX_WORKERS] = { 0 };
+	pid_t pids[MAX_WORKERS] = { 0 }, old[MAX_WORKERS] = { 0 };
 	time_t born[MAX_WORKERS] = { 0 };
 	for (int i = 0; i < nworkers; i++) {
 		pids[i] = spawn(prog, sock);
@@ -174,6 +206,28 @@ int portal_fcgi_main(const struct fcgi_program *prog)
 	}
 	portal_log("listening on %s with %d workers", path, nworkers);
 	while (!stopping) {
+		if (reloading) {
+			/* Graceful reload: new workers first, then the old ones
+			 * finish the request they are serving and leave. */
+			reloading = 0;
+			for (int i = 0; i < nworkers; i++) {
+				if (old[i] > 0)
+					kill(old[i], SIGTERM);	/* a retiree from the last reload */
+				old[i] = pids[i];
+				pids[i] = spawn(prog, sock);
+				born[i] = time(NULL);
+				if (old[i] > 0)
+					kill(old[i], SIGUSR1);
+			}
+			alarm(RETIRE_GRACE);
+			portal_log("reloaded: %d new workers, the old ones finish their requests", nworkers);
+		}
+		if (overdue) {
+			overdue = 0;
+			for (int i = 0; i < nworkers; i++)
+				if (old[i] > 0)
+					kill(old[i], SIGTERM);
+		}
 		int status;
 		pid_t dead = waitpid(-1, &status, 0);
 		if (dead < 0) {
@@ -181,6 +235,9 @@ int portal_fcgi_main(const struct fcgi_program *prog)
 				continue;
 			break;
 		}
+		for (int i = 0; i < nworkers; i++)
+			if (old[i] == dead)
+				old[i] = 0;	/* a retiree is done: not replaced */
 		for (int i = 0; i < nworkers; i++) {
 			if (pids[i] != dead)
 				continue;
@@ -195,9 +252,12 @@ int portal_fcgi_main(const struct fcgi_program *prog)
 			born[i] = time(NULL);
 		}
 	}
-	for (int i = 0; i < nworkers; i++)
+	for (int i = 0; i < nworkers; i++) {
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);
+		if (old[i] > 0)
+			kill(old[i], SIGTERM);
+	}
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		;
 	unlink(path);

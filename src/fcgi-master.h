@@ -3,7 +3,9 @@
  * With PORTAL_SOCKET set, the program listens on that unix socket (mode
  * 0660, group PORTAL_SOCKET_GROUP when given), pre-forks PORTAL_WORKERS
  * workers (default 2) that accept on it, and stays as their master: a worker
- * that dies is replaced; SIGTERM or SIGINT stops the workers and the master.
+ * that dies is replaced; SIGTERM or SIGINT stops the workers and the master;
+ * SIGHUP reloads gracefully (new workers start, the old ones get SIGUSR1,
+ * finish the request in hand and exit; after 30 s they are stopped).
  * Each worker opens its own SQLite connection after fork() and calls
  * worker_init for any other process-lifetime handle (Xapian, libmagic).
  *

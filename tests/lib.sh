@@ -96,5 +96,13 @@ search_ids() {
 # quiet COMMAND...: run it without output (for check).
 quiet() { "$@" >/dev/null 2>&1; }
 
+# fsck_clean: portalctl fsck passes; on failure its report goes to the log.
+fsck_clean() {
+	local out
+	out=$("$TOP/portal" ctl fsck 2>&1) && return 0
+	sed 's/^/# fsck: /' <<<"$out"
+	return 1
+}
+
 # has LINE: stdin contains exactly this line.
 has() { grep -qxF -- "$1"; }

@@ -93,4 +93,4 @@ check "anonymous text is 404" [ "$CODE" = 404 ]
 upload "$ENT" "$PORTAL_DATA/secret.txt" -F visibility=public -F title=x
 check "an enterprise may not publish" [ "$CODE" = 403 ]
 
-check "portalctl fsck is clean" quiet "$TOP/portal" ctl fsck
+check "portalctl fsck is clean" fsck_clean

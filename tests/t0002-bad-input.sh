@@ -98,4 +98,4 @@ check "the earlier document still downloads byte-identical" cmp -s "$PORTAL_DATA
 upload "$ADMIN" "$PORTAL_DATA/before.txt"
 check "and it is still the one stored copy (duplicate)" [ "$CODE $(jq -r .id <<<"$BODY")" = "200 $BEFORE" ]
 check "no temp files are left behind" [ -z "$(ls -A "$PORTAL_DATA/uploads/tmp")" ]
-check "portalctl fsck is clean" quiet "$TOP/portal" ctl fsck
+check "portalctl fsck is clean" fsck_clean

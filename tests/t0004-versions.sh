@@ -39,4 +39,4 @@ check "another kind in the same case is untouched" has "$APP" <<<"$IDS"
 check "the same kind in another case is untouched" has "$OTHER" <<<"$IDS"
 call "$BASE/api/search?case=audit:H1"
 check "the case holds two current documents" [ "$(jq .total <<<"$BODY")" = 2 ]
-check "portalctl fsck is clean" quiet "$TOP/portal" ctl fsck
+check "portalctl fsck is clean" fsck_clean

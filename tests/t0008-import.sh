@@ -34,6 +34,6 @@ check "a second run skips the files imported before" grep -qE '1 queued, 0 dupli
 check "and indexes the new one" grep -qE '^  indexed +4$' <<<"$OUT"
 call "$BASE/api/search"
 check "the portal holds 4 documents" [ "$(jq .total <<<"$BODY")" = 4 ]
-check "portalctl fsck is clean" quiet "$TOP/portal" ctl fsck
+check "portalctl fsck is clean" fsck_clean
 check "importing the portal's own data directory is refused" bash -c '! "$1/portal" ctl import "$2" >/dev/null 2>&1' _ "$TOP" "$PORTAL_DATA"
 check "importing its uploads folder is refused" bash -c '! "$1/portal" ctl import "$2/uploads" >/dev/null 2>&1' _ "$TOP" "$PORTAL_DATA"

@@ -81,7 +81,7 @@ check "none is found twice" [ "$dupes" = 0 ]
 rows=$(sqlite3 "$PORTAL_DATA/index/portal.db" "SELECT count(*) FROM documents")
 check "no half-written document rows (rows $rows <= answers that were not errors)" \
 	[ "$rows" -le "$(grep -cvE '^(4|5)[0-9][0-9] ' "$LOGF")" ]
-check "portalctl fsck is clean" quiet "$TOP/portal" ctl fsck
+check "portalctl fsck is clean" fsck_clean
 # Upload processes of this instance (their environment names its data).
 mine=0
 for pid in $(pgrep -f "$TOP/cgi-bin/upload.fcgi"); do

@@ -40,7 +40,7 @@ static void on_stop(int sig) { stopping = sig; }
 static const struct sandbox_limits limits = {
 	.cpu_seconds = 60,
 	.memory_bytes = 1024UL * 1024 * 1024,
-	.wall_seconds = 120,
+	.wall_seconds = 180,	/* OCR stops starting pages at PORTAL_OCR_BUDGET (extract.h) */
 	.max_output = 64UL * 1024 * 1024,
 };
 
@@ -309,8 +309,8 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j)
 		goto out;
 	}
 	if (!portal_extract_supported(mime)) {
-		fail_job(db, j, mime, arena_printf(a,
-			"Files of type %s are not supported, so no text could be taken from this file.", mime));
+		portal_extract_refusal(mime, err, sizeof err);
+		fail_job(db, j, mime, err);
 		goto out;
 	}
 	struct extract_arg arg = { path, mime };

@@ -193,6 +193,9 @@ static int cmd_fsck(void)
 	}
 	sqlite3_finalize(st);
 
+	/* Under the writer lock no job is half-way between the index and the
+	 * database, so the two counts are taken at one consistent moment. */
+	int lock = index_dir_lock(err, sizeof err);
 	st = portal_db_prepare(db, "SELECT count(*) FROM documents WHERE status = 'indexed'");
 	long indexed = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 	sqlite3_finalize(st);
@@ -200,6 +203,7 @@ static int cmd_fsck(void)
 	long count = r ? pxap_reader_doccount(r, err, sizeof err) : -1;
 	if (r)
 		pxap_reader_close(r);
+	index_dir_unlock(lock);
 	if (count < 0) {
 		printf("index: %s\n", err);
 		problems++;
