@@ -116,6 +116,28 @@ int search_params_read(struct request *r, struct search_params *p)
 
 static void free_results(void *res) { pxap_results_free(res); }
 
+/* Plain words (no quotes, brackets, fields or operators) are joined by OR:
+ * a document matching every word still ranks first, but one that misses a
+ * word (印刷业 written 印刷行业) is not lost. Measured in
+ * bench/relevance: OR never ranked a query worse than AND there. Within a
+ * Chinese word the characters and bigrams stay ANDed. */
+static const char *any_word(struct arena *a, const char *q)
+{
+	if (strpbrk(q, "\"():+-*~") || strstr(q, "AND") || strstr(q, "OR") || strstr(q, "NOT") ||
+	    strstr(q, "NEAR") || strstr(q, "ADJ") || strstr(q, "XOR"))
+		return q;
+	struct buf b = BUF_INIT;
+	int words = 0;
+	char *copy = arena_strdup(a, q), *save;
+	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		buf_printf(&b, "%s%s", words ? " OR " : "", w);
+		words++;
+	}
+	const char *out = words > 1 ? arena_strdup(a, buf_str(&b)) : q;
+	buf_free(&b);
+	return out;
+}
+
 /* Identifiers in the query (standard numbers, ...) become exact terms:
  * filled in by the normalisation layer. */
 static void search_rewrite(struct request *r, struct pxap_query *q)
@@ -149,6 +171,7 @@ static void search_rewrite(struct request *r, struct pxap_query *q)
 		q->boost = boost;
 		q->nboost = nb;
 	}
+	q->q = any_word(r->arena, q->q);
 	q->q = synonyms_expand(r->arena, q->q);
 }
 

@@ -111,12 +111,20 @@ const char *synonyms_expand(struct arena *a, const char *q)
 	for (const char *p = q; *p;) {
 		if (*p == '"')
 			quoted = !quoted;
-		int at_field = p > q && p[-1] == ':';
+		/* Only a whole word is expanded: Chinese has no spaces, so a
+		 * synonym inside a longer run (节能 in 民用建筑节能) is part of
+		 * another word, and cutting it out would lose that word's
+		 * bigrams. */
+		int at_start = p == q || p[-1] == ' ' || p[-1] == '(';
 		int hit = -1;
-		if (!quoted && !at_field)
-			for (int k = 0; k < list.n && hit < 0; k++)
-				if (strncmp(p, list.terms[order[k]], strlen(list.terms[order[k]])) == 0)
+		if (!quoted && at_start)
+			for (int k = 0; k < list.n && hit < 0; k++) {
+				size_t tl = strlen(list.terms[order[k]]);
+				char after = p[tl];
+				if (strncmp(p, list.terms[order[k]], tl) == 0 &&
+				    (after == '\0' || after == ' ' || after == ')'))
 					hit = order[k];
+			}
 		if (hit >= 0) {
 			emit_group(&b, list.group[hit]);
 			p += strlen(list.terms[hit]);

@@ -14,8 +14,9 @@ const char *synonyms_path(void);
 
 /* Rewrite a user query so each synonym it contains (outside quotes and
  * field prefixes) becomes a bracketed OR of its group, e.g.
- * "医院节能" -> "医院 (节能 OR 节约能源) ". Returns q itself when nothing
- * applies. The result lives in the arena. */
+ * "医院 节能" -> "医院 (节能 OR 节约能源) ". Only whole words (between
+ * spaces) are expanded, never part of a longer Chinese run. Returns q
+ * itself when nothing applies. The result lives in the arena. */
 const char *synonyms_expand(struct arena *a, const char *q);
 
 /* Append a group to the list. 0, or -1 with err. */

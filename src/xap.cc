@@ -46,6 +46,8 @@ enum {
 	/* How much a boost term outweighs text: enough that an exact
 	 * standard-number match ranks above any text-only hit. */
 	BOOST = 20,
+	/* Extra weight of query words found in the title. */
+	TITLE_BOOST = 2,
 	/* Glass refuses terms longer than this; checked up front so a bad
 	 * document fails its own put rather than the whole commit. */
 	MAX_TERM = 245,
@@ -410,6 +412,17 @@ static Xapian::Query build_query(pxap_reader *r, const struct pxap_query *pq)
 		return Xapian::Query::MatchNothing;
 
 	Xapian::Query q = blank(pq->q) ? Xapian::Query::MatchAll : parse_text(r->qp, pq->q);
+	if (!blank(pq->q)) {
+		/* Words that are in the title count again: the same text
+		 * parsed into the title field adds weight, never matches. */
+		try {
+			Xapian::Query t = r->qp.parse_query(pq->q, Xapian::QueryParser::FLAG_CJK_NGRAM, "S");
+			if (!t.empty())
+				q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q,
+					Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, t, TITLE_BOOST));
+		} catch (const Xapian::QueryParserError &) {
+		}
+	}
 	std::vector<Xapian::Query> boosts;
 	for (size_t i = 0; i < pq->nboost; i++)
 		if (given(pq->boost[i]))

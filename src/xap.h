@@ -81,7 +81,7 @@ void pxap_reader_close(pxap_reader *r);
 
 struct pxap_query {
 	/* User query text, UTF-8; NULL or blank matches all. Words are
-	 * ANDed; also "phrases", OR, NOT, -word, title:word and the filters
+	 * ANDed (the search layer joins plain words with OR before this); also "phrases", OR, NOT, -word, title:word and the filters
 	 * type: sector: year: case:. A Chinese word matches documents that
 	 * contain all of its characters and adjacent pairs. */
 	const char *q;
