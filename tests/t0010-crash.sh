@@ -33,7 +33,7 @@ killer() {
 	while kill -0 "$1" 2>/dev/null; do
 		sleep "0.$((RANDOM % 4 + 1))"
 		case $((RANDOM % 4)) in
-		0) pkill -KILL -f "$TOP/src/cmd/portal-indexer" ;;
+		0) kill -KILL "$(cat "$RUN/indexer.pid")" ;;			# this instance's indexer only
 		1) pkill -KILL -P "$(cat "$RUN/upload.pid")" ;;			# upload workers
 		2) kill -KILL "$(cat "$RUN/upload.pid")" ;;			# the upload master
 		3) pkill -KILL -f "nginx -p $RUN" ;;
