@@ -96,9 +96,14 @@ static int set_limits(const struct sandbox_limits *lim)
 	if (lim->cpu_seconds &&
 	    set_limit(RLIMIT_CPU, lim->cpu_seconds, (rlim_t)lim->cpu_seconds + 1) != 0)
 		return -1;
+#ifndef __SANITIZE_ADDRESS__
+	/* AddressSanitizer reserves terabytes of address space, so under
+	 * --enable-asan the memory limit is left out (CPU and wall clock
+	 * still apply). */
 	if (lim->memory_bytes &&
 	    set_limit(RLIMIT_AS, lim->memory_bytes, lim->memory_bytes) != 0)
 		return -1;
+#endif
 	return 0;
 }
 
