@@ -28,10 +28,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define TITLE_MAX 120	/* characters taken from the text for a title */
 #define MAX_ATTEMPTS 3	/* a job that crashed the indexer this often is given up */
+#define BATCH_MAX 32	/* jobs per index commit */
+#define BATCH_SECONDS 2	/* ... or this long, so the first results show soon */
 
 static volatile sig_atomic_t stopping;
 static struct portal_model *model;	/* process lifetime; NULL: title cues only */
@@ -271,21 +274,44 @@ static size_t record_text(sqlite3 *db, struct arena *a, const struct job *j, con
 }
 
 /* Step 3: the index has it; mark it so. */
-static void mark_indexed(sqlite3 *db, const struct job *j)
+/* The jobs whose documents went into the index since the last commit. */
+struct batch {
+	long long job[BATCH_MAX];
+	char doc[BATCH_MAX][DOC_ID_LEN];
+	size_t n;
+};
+
+static void batch_add(struct batch *b, const struct job *j)
 {
-	exec_or_die(db, "BEGIN IMMEDIATE");
-	sqlite3_stmt *st = portal_db_prepare(db, "UPDATE documents SET status = 'indexed', indexed_at = ? WHERE id = ?");
-	sqlite3_bind_int64(st, 1, portal_now());
-	portal_db_bind_text(st, 2, j->doc_id);
-	step_or_die(db, st);
-	job_state(db, j->id, "done");
-	exec_or_die(db, "COMMIT");
+	b->job[b->n] = j->id;
+	snprintf(b->doc[b->n], DOC_ID_LEN, "%s", j->doc_id);
+	b->n++;
 }
 
-/* A job runs in three steps: SQLite (text), Xapian (commit), SQLite
- * (status). A crash between any two leaves the job 'running'; at restart it
- * is queued again and every step repeats harmlessly. */
-static void run_job(sqlite3 *db, pxap_writer *w, struct job *j)
+/* Step 3, for a whole batch at once: the index has them (committed);
+ * mark them so in one transaction. */
+static void mark_indexed(sqlite3 *db, struct batch *b)
+{
+	if (!b->n)
+		return;
+	exec_or_die(db, "BEGIN IMMEDIATE");
+	for (size_t i = 0; i < b->n; i++) {
+		sqlite3_stmt *st = portal_db_prepare(db, "UPDATE documents SET status = 'indexed', indexed_at = ? WHERE id = ?");
+		sqlite3_bind_int64(st, 1, portal_now());
+		portal_db_bind_text(st, 2, b->doc[i]);
+		step_or_die(db, st);
+		job_state(db, b->job[i], "done");
+	}
+	exec_or_die(db, "COMMIT");
+	b->n = 0;
+}
+
+/* A job runs in three steps: SQLite (text), Xapian (put; the commit comes
+ * once per batch), SQLite (status, once per batch). A crash between any two
+ * leaves the job 'running'; at restart it is queued again and every step
+ * repeats harmlessly. A job whose document went into the index is added to
+ * b; one that failed is finished here. */
+static void run_job(sqlite3 *db, pxap_writer *w, struct job *j, struct batch *b)
 {
 	char path[PATH_MAX], mime[128], err[512];
 	struct buf text = BUF_INIT;
@@ -296,10 +322,9 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j)
 		goto out;
 	}
 	if (j->has_text) {	/* already extracted: only the index entry is rebuilt */
-		if (portal_index_document(db, w, j->doc_id, err, sizeof err) < 0 ||
-		    pxap_writer_commit(w, err, sizeof err) < 0)
+		if (portal_index_document(db, w, j->doc_id, err, sizeof err) < 0)
 			portal_fatal("reindex %s: %s", j->doc_id, err);
-		mark_indexed(db, j);
+		batch_add(b, j);
 		portal_log("reindexed %s", j->doc_id);
 		goto out;
 	}
@@ -329,9 +354,7 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j)
 	for (size_t i = 0; i < nsup; i++)
 		if (portal_index_document(db, w, superseded[i], err, sizeof err) < 0)
 			portal_fatal("reindex %s: %s", superseded[i], err);
-	if (pxap_writer_commit(w, err, sizeof err) < 0)
-		portal_fatal("commit: %s", err);
-	mark_indexed(db, j);
+	batch_add(b, j);
 	portal_log("indexed %s (%s, %zu bytes of text, %s %.2f by %s%s)", j->doc_id, mime, text.len,
 		   l.doc_type, l.confidence, l.type_source, nsup ? ", supersedes an earlier version" : "");
 out:
@@ -378,9 +401,21 @@ int main(int argc, char **argv)
 					portal_fatal("%s", err);
 				snprintf(generation, sizeof generation, "%s", now);
 			}
-			run_job(db, w, &j);
+			/* A batch: up to BATCH_MAX jobs or BATCH_SECONDS, then
+			 * one Xapian commit and one SQLite transaction. */
+			struct batch b = { .n = 0 };
+			time_t start = time(NULL);
+			int more = 1;
+			while (more) {
+				run_job(db, w, &j, &b);
+				job_free(&j);
+				more = !stopping && b.n < BATCH_MAX && time(NULL) - start < BATCH_SECONDS &&
+				       next_job(db, &j);
+			}
+			if (b.n && pxap_writer_commit(w, err, sizeof err) < 0)
+				portal_fatal("commit: %s", err);	/* the jobs run again after restart */
+			mark_indexed(db, &b);
 			index_dir_unlock(lock);
-			job_free(&j);
 			continue;
 		}
 		if (once)
