@@ -47,7 +47,7 @@ enum {
 	 * standard-number match ranks above any text-only hit. */
 	BOOST = 20,
 	/* Extra weight of query words found in the title. */
-	TITLE_BOOST = 2,
+	TITLE_BOOST = 3,
 	/* Glass refuses terms longer than this; checked up front so a bad
 	 * document fails its own put rather than the whole commit. */
 	MAX_TERM = 245,
