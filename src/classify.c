@@ -28,6 +28,7 @@
  *	...
  *
  * Cues are a table of title endings and a few structural tests (below). */
+#include "encoding.h"
 #include "classify.h"
 #include "log.h"
 
@@ -73,35 +74,6 @@ int portal_classify_type_index(const char *name)
 
 /* ---- UTF-8 ------------------------------------------------------------ */
 
-/* Next code point of s (at *i, n bytes), advancing *i; invalid bytes are
- * skipped and read as 0xFFFD. */
-static uint32_t next_cp(const char *str, size_t n, size_t *i)
-{
-	const unsigned char *s = (const unsigned char *)str + *i;
-	size_t left = n - *i;
-	unsigned char c = s[0];
-
-	if (c < 0x80) {
-		(*i)++;
-		return c;
-	}
-	if (c >= 0xC2 && c < 0xE0 && left >= 2 && (s[1] & 0xC0) == 0x80) {
-		*i += 2;
-		return ((uint32_t)(c & 0x1F) << 6) | (s[1] & 0x3F);
-	}
-	if (c >= 0xE0 && c < 0xF0 && left >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-		*i += 3;
-		return ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
-	}
-	if (c >= 0xF0 && c < 0xF5 && left >= 4 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
-	    (s[3] & 0xC0) == 0x80) {
-		*i += 4;
-		return ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
-		       ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
-	}
-	(*i)++;
-	return 0xFFFD;
-}
 
 static size_t put_cp(char *out, uint32_t cp)
 {
@@ -285,10 +257,10 @@ static uint64_t text_key(const char *s)
 	size_t n = strlen(s), i = 0;
 	if (n >= 2 && n <= WORD_MAX && strspn(s, "abcdefghijklmnopqrstuvwxyz") == n)
 		return word_key(s, n);
-	uint32_t a = next_cp(s, n, &i);
+	uint32_t a = portal_utf8_next(s, n, &i);
 	if (i >= n)
 		return 0;
-	uint32_t b = next_cp(s, n, &i);
+	uint32_t b = portal_utf8_next(s, n, &i);
 	if (i != n || !is_cjk(a) || !is_cjk(b))
 		return 0;
 	return bigram_key(a, b);
@@ -334,7 +306,7 @@ static void add_features(struct fvec *v, const char *s, size_t n, size_t max_cha
 	size_t wl = 0, wlen = 0, chars = 0;
 
 	for (size_t i = 0; i < n && chars < max_chars; chars++) {
-		uint32_t cp = fold_cp(next_cp(s, n, &i));
+		uint32_t cp = fold_cp(portal_utf8_next(s, n, &i));
 		if (cp >= 'a' && cp <= 'z') {
 			if (wl < WORD_MAX)
 				word[wl++] = (char)cp;
@@ -364,7 +336,7 @@ static size_t compact(const char *s, size_t n, char *out, size_t cap)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n;) {
-		uint32_t cp = next_cp(s, n, &i);
+		uint32_t cp = portal_utf8_next(s, n, &i);
 		if (cp >= 0xFF01 && cp <= 0xFF5E)
 			cp -= 0xFEE0;
 		if (is_blank(cp) || cp == 0x3000 || cp == 0xA0 || cp == 0xFFFD)

@@ -347,3 +347,33 @@ int portal_to_utf8(const char *in, size_t len, const char *charset, struct buf *
 	set_used(used, usedlen, cs);
 	return 0;
 }
+
+/* Next code point of str (at *i, n bytes), advancing *i; an invalid byte is
+ * skipped and read as U+FFFD. */
+uint32_t portal_utf8_next(const char *str, size_t n, size_t *i)
+{
+	const unsigned char *s = (const unsigned char *)str + *i;
+	size_t left = n - *i;
+	unsigned char c = s[0];
+
+	if (c < 0x80) {
+		(*i)++;
+		return c;
+	}
+	if (c >= 0xC2 && c < 0xE0 && left >= 2 && (s[1] & 0xC0) == 0x80) {
+		*i += 2;
+		return ((uint32_t)(c & 0x1F) << 6) | (s[1] & 0x3F);
+	}
+	if (c >= 0xE0 && c < 0xF0 && left >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+		*i += 3;
+		return ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+	}
+	if (c >= 0xF0 && c < 0xF5 && left >= 4 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
+	    (s[3] & 0xC0) == 0x80) {
+		*i += 4;
+		return ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+		       ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+	}
+	(*i)++;
+	return 0xFFFD;
+}

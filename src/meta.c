@@ -10,6 +10,7 @@
  * labelled fields (审核单位：…, 编制日期：…) that programme documents put
  * under the title. The tail is the last TAIL_LINES, where a notice is
  * signed and dated. */
+#include "encoding.h"
 #include "meta.h"
 #include "buf.h"
 #include "log.h"
@@ -29,33 +30,6 @@
 
 /* ---- UTF-8 and lines ----------------------------------------------------- */
 
-static uint32_t next_cp(const char *str, size_t n, size_t *i)
-{
-	const unsigned char *s = (const unsigned char *)str + *i;
-	size_t left = n - *i;
-	unsigned char c = s[0];
-
-	if (c < 0x80) {
-		(*i)++;
-		return c;
-	}
-	if (c >= 0xC2 && c < 0xE0 && left >= 2 && (s[1] & 0xC0) == 0x80) {
-		*i += 2;
-		return ((uint32_t)(c & 0x1F) << 6) | (s[1] & 0x3F);
-	}
-	if (c >= 0xE0 && c < 0xF0 && left >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-		*i += 3;
-		return ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
-	}
-	if (c >= 0xF0 && c < 0xF5 && left >= 4 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
-	    (s[3] & 0xC0) == 0x80) {
-		*i += 4;
-		return ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
-		       ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
-	}
-	(*i)++;
-	return 0xFFFD;
-}
 
 static void put_cp(struct buf *b, uint32_t cp)
 {
@@ -98,7 +72,7 @@ static void compact_line(const char *s, size_t n, struct buf *b, int fold)
 
 	buf_reset(b);
 	for (size_t i = 0; i < n;) {
-		uint32_t cp = next_cp(s, n, &i);
+		uint32_t cp = portal_utf8_next(s, n, &i);
 		if (fold && cp >= 0xFF01 && cp <= 0xFF5E)
 			cp -= 0xFEE0;
 		else if (fold && ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212))
@@ -172,7 +146,7 @@ static size_t han_count(const char *s)
 {
 	size_t n = strlen(s), i = 0, c = 0;
 	while (i < n)
-		c += is_han(next_cp(s, n, &i));
+		c += is_han(portal_utf8_next(s, n, &i));
 	return c;
 }
 
@@ -662,7 +636,7 @@ static void names_in_line(const char *s, struct strs *out)
 			while (p > 0 && ((unsigned char)s[p] & 0xC0) == 0x80)
 				p--;
 			size_t q = p;
-			uint32_t cp = next_cp(s, n, &q);
+			uint32_t cp = portal_utf8_next(s, n, &q);
 			if (!(is_han(cp) || cp == '(' || cp == ')') || name_stop(s + p))
 				break;
 			b = p;
