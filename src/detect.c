@@ -6,6 +6,7 @@
  * opened it, so a process forked after first use opens its own instead of
  * sharing state with its parent. */
 #include "detect.h"
+#include "encoding.h"
 
 #include <magic.h>
 #include <stdio.h>
@@ -55,12 +56,56 @@ static int copy_result(magic_t m, const char *r, char *mime, size_t mimelen,
 	return 0;
 }
 
+/* libmagic's weak guesses that real text can trigger: a UTF-8 Chinese text
+ * whose first byte is 0xE9 (震, 除, ...) matches the "DOS executable (COM)"
+ * rule, and some plain text is called JavaScript. When the bytes are valid
+ * UTF-8 text (no NUL, no control characters but tab and line breaks), such
+ * a guess is overruled: it is text. */
+static int weak_guess(const char *mime)
+{
+	return strcmp(mime, "application/x-dosexec") == 0 || strcmp(mime, "application/javascript") == 0 ||
+	       strcmp(mime, "text/javascript") == 0;
+}
+
+static int utf8_text(const char *data, size_t len)
+{
+	if (!len)
+		return 0;
+	/* a sample may end inside a character: drop a partial last one */
+	size_t end = len, back = 0;
+	while (back < 3 && end > 0 && ((unsigned char)data[end - 1] & 0xC0) == 0x80) {
+		end--;
+		back++;
+	}
+	if (end > 0 && (unsigned char)data[end - 1] >= 0xC0)
+		end--;
+	else
+		end += back;
+	for (size_t i = 0; i < end; i++) {
+		unsigned char c = (unsigned char)data[i];
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+			return 0;
+	}
+	return portal_utf8_valid(data, end);
+}
+
 int portal_detect_mime(const char *path, char *mime, size_t mimelen, char *err, size_t errlen)
 {
 	magic_t m = get_cookie(err, errlen);
 	if (!m)
 		return -1;
-	return copy_result(m, magic_file(m, path), mime, mimelen, err, errlen);
+	if (copy_result(m, magic_file(m, path), mime, mimelen, err, errlen) < 0)
+		return -1;
+	if (weak_guess(mime)) {
+		char sample[65536];
+		FILE *f = fopen(path, "rb");
+		size_t n = f ? fread(sample, 1, sizeof sample, f) : 0;
+		if (f)
+			fclose(f);
+		if (utf8_text(sample, n))
+			snprintf(mime, mimelen, "text/plain");
+	}
+	return 0;
 }
 
 int portal_detect_mime_buf(const void *data, size_t len, char *mime, size_t mimelen,
