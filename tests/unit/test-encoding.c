@@ -16,6 +16,7 @@
 #include "sandbox.h"
 
 #include <check.h>
+#include "corpus.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -706,33 +707,6 @@ END_TEST
 
 /* ---- the shared corpus -------------------------------------------------- */
 
-static const char *corpus_docs(char *dir, size_t n)
-{
-	const char *root = getenv("PORTAL_CORPUS");
-	struct stat st;
-	if (root && *root)
-		snprintf(dir, n, "%s/docs", root);
-	else
-		snprintf(dir, n, "%s/../shared/corpus/docs", PORTAL_SRCDIR);
-	ck_assert_msg(stat(dir, &st) == 0 && S_ISDIR(st.st_mode),
-		      "test corpus not found at %s (set PORTAL_CORPUS)", dir);
-	return dir;
-}
-
-/* The corpus file whose name starts with prefix (e.g. "d0006_"). */
-static void corpus_file(const char *prefix, char *path, size_t n)
-{
-	char dir[1024];
-	DIR *d = opendir(corpus_docs(dir, sizeof dir));
-	struct dirent *e;
-	path[0] = '\0';
-	ck_assert_ptr_nonnull(d);
-	while ((e = readdir(d)))
-		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
-			snprintf(path, n, "%s/%s", dir, e->d_name);
-	closedir(d);
-	ck_assert_msg(path[0], "corpus file %s* missing from %s", prefix, dir);
-}
 
 struct job {
 	const char *path;
