@@ -91,8 +91,8 @@ static void ui_api_search(struct request *r)
 	struct search_result res;
 	if (search_params_read(r, &p) < 0 || portal_search(r, &p, &res) < 0)
 		return;
-	resp_json(r, 200, json_pack("{s:I,s:I,s:I,s:o,s:o}", "total", (json_int_t)res.total,
-		"page", (json_int_t)p.page, "per_page", (json_int_t)p.per_page,
+	resp_json(r, 200, json_pack("{s:I,s:b,s:I,s:I,s:o,s:o}", "total", (json_int_t)res.total,
+		"total_exact", res.exact, "page", (json_int_t)p.page, "per_page", (json_int_t)p.per_page,
 		"results", hits_json(&res), "facets", facets_json(&res)));
 }
 
@@ -274,7 +274,7 @@ static void render_facets(struct request *r, const struct search_params *p, cons
 			search_link(r, p, search_facet_params[f], res->facets[f][i].name, 1);
 			html_raw(b, "\">");
 			html_txt(b, facet_label(f, res->facets[f][i].name));
-			html_txtf(b, " (%zu)", res->facets[f][i].count);
+			html_txtf(b, res->exact ? " (%zu)" : " (约 %zu)", res->facets[f][i].count);
 			html_raw(b, "</a></li>");
 		}
 		html_raw(b, "</ul>");
@@ -314,7 +314,7 @@ static void ui_search(struct request *r)
 	html_raw(b, "<div class=\"results-layout\">");
 	render_facets(r, &p, &res);
 	html_raw(b, "<section class=\"results\"><p class=\"total\">");
-	html_txtf(b, "共 %zu 条结果", res.total);
+	html_txtf(b, res.exact ? "共 %zu 条结果" : "约 %zu 条结果", res.total);
 	html_raw(b, "</p><ol class=\"hits\">");
 	for (size_t i = 0; i < res.nhits; i++) {
 		const struct search_hit *h = &res.hits[i];

@@ -221,6 +221,7 @@ static void collect(struct request *r, pxap_results *xr, struct search_result *r
 {
 	arena_on_destroy(r->arena, free_results, xr);
 	res->total = pxap_results_total(xr);
+	res->exact = pxap_results_exact(xr);
 	res->nhits = pxap_results_count(xr);
 	res->hits = arena_alloc(r->arena, (res->nhits + 1) * sizeof *res->hits);
 	for (size_t i = 0; i < res->nhits; i++) {

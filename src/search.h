@@ -32,6 +32,7 @@ struct search_facet {
 
 struct search_result {
 	size_t total;
+	int exact;		/* 0: total and facet counts are estimates */
 	size_t nhits;
 	struct search_hit *hits;
 	size_t nfacets[SEARCH_NFACETS];	/* doc_type, sector, year, industry, grade */

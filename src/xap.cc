@@ -51,6 +51,8 @@ enum {
 	/* Glass refuses terms longer than this; checked up front so a bad
 	 * document fails its own put rather than the whole commit. */
 	MAX_TERM = 245,
+	/* Matches counted exactly; beyond, estimated (see run()). */
+	EXACT_UP_TO = 2000,
 	/* DatabaseModifiedError retries after the first attempt. */
 	RETRIES = 3,
 };
@@ -76,12 +78,17 @@ struct facet_entry {
 struct pxap_results {
 	Xapian::MSet mset;	/* kept for snippets */
 	size_t total = 0;
+	bool exact = true;	/* total and facet counts counted, not estimated */
 	std::vector<std::string> ids;
 	std::vector<double> scores;
 	std::vector<facet_entry> facets[NFACETS];
 	/* CJK characters that occur in the query only as part of n-gram
 	 * words; see tidy_marks(). */
 	std::set<unsigned> grouped;
+	std::set<std::pair<unsigned, unsigned>> bigrams;	/* the query's CJK bigrams */
+	/* The query's text terms without field prefixes: what a snippet
+	 * window is chosen around; see snippet_window(). */
+	std::vector<std::string> needles;
 	/* Snippets handed out so far. A deque never moves its elements, so
 	 * earlier c_str() pointers stay valid as more are added. */
 	std::deque<std::string> snippets;
@@ -493,13 +500,18 @@ static void run(pxap_reader *r, const Xapian::Query &query, const struct pxap_qu
 	for (int f = 0; f < NFACETS; f++)
 		enq.add_matchspy(&spies[f]);
 
-	/* Checking at least every document makes the match count exact and
-	 * lets the spies see every match, not just the page. */
+	/* Up to EXACT_UP_TO matches, every match is checked: the total is
+	 * exact and the spies count every match. Beyond that Xapian stops
+	 * early (a broad query at 100,000 documents would otherwise cost a
+	 * full scan per search); the total is Xapian's estimate and the
+	 * facet counts are scaled from the matches the spies saw. */
 	Xapian::doccount all = r->db.get_doccount();
 	Xapian::doccount first = pq->offset < all ? (Xapian::doccount)pq->offset : all;
 	Xapian::doccount n = pq->limit < all - first ? (Xapian::doccount)pq->limit : all - first;
-	res.mset = enq.get_mset(first, n, all);
+	Xapian::doccount check = first + n > (Xapian::doccount)EXACT_UP_TO ? first + n : (Xapian::doccount)EXACT_UP_TO;
+	res.mset = enq.get_mset(first, n, check);
 	res.total = res.mset.get_matches_estimated();
+	res.exact = res.mset.get_matches_lower_bound() == res.mset.get_matches_upper_bound();
 
 	for (Xapian::MSetIterator it = res.mset.begin(); it != res.mset.end(); ++it) {
 		res.ids.push_back(it.get_document().get_data());
@@ -507,8 +519,12 @@ static void run(pxap_reader *r, const Xapian::Query &query, const struct pxap_qu
 	}
 	for (int f = 0; f < NFACETS; f++) {
 		std::vector<facet_entry> &out = res.facets[f];
-		for (Xapian::TermIterator v = spies[f].values_begin(); v != spies[f].values_end(); ++v)
-			out.push_back(facet_entry{*v, (size_t)v.get_termfreq()});
+		Xapian::doccount seen = spies[f].get_total();
+		double scale = res.exact || seen == 0 ? 1.0 : (double)res.total / seen;
+		for (Xapian::TermIterator v = spies[f].values_begin(); v != spies[f].values_end(); ++v) {
+			size_t c = (size_t)(v.get_termfreq() * scale + 0.5);
+			out.push_back(facet_entry{*v, c ? c : 1});
+		}
 		std::sort(out.begin(), out.end(), facet_order);
 	}
 }
@@ -538,26 +554,182 @@ static std::vector<unsigned> codepoints(const std::string &s, size_t skip)
 
 /* The characters of the query's CJK bigrams: these appear as unigram
  * terms too, but a match on one of them alone is not worth marking. */
-static void find_grouped(const Xapian::Query &query, std::set<unsigned> &grouped)
+static void find_grouped(const Xapian::Query &query, const char *text, pxap_results &res)
 {
+	std::set<std::string> seen;
 	for (Xapian::TermIterator t = query.get_unique_terms_begin(); t != query.get_terms_end(); ++t) {
 		/* skip the prefix ("S" for title terms) */
 		const std::string &term = *t;
 		size_t skip = 0;
 		while (skip < term.size() && term[skip] >= 'A' && term[skip] <= 'Z')
 			skip++;
+		/* one-letter prefixes are text fields; longer ones (XA, XN,
+		 * ...) are filters and identifiers, not words in the text */
+		if (skip <= 1 && skip < term.size() && seen.insert(term.substr(skip)).second)
+			res.needles.push_back(term.substr(skip));
 		std::vector<unsigned> cp = codepoints(term, skip);
 		if (cp.size() == 2 && is_cjk(cp[0]) && is_cjk(cp[1])) {
-			grouped.insert(cp[0]);
-			grouped.insert(cp[1]);
+			res.grouped.insert(cp[0]);
+			res.grouped.insert(cp[1]);
+			res.bigrams.insert(std::make_pair(cp[0], cp[1]));
 		}
+	}
+	/* Whole Chinese words of the query text: a window holding the word
+	 * itself beats one holding its characters scattered. */
+	std::string word;
+	size_t chars = 0;
+	for (Xapian::Utf8Iterator u(text ? text : ""); ; ++u) {
+		bool end = u == Xapian::Utf8Iterator();
+		if (!end && is_cjk(*u)) {
+			Xapian::Unicode::append_utf8(word, *u);
+			chars++;
+			continue;
+		}
+		if (chars > 2 && seen.insert(word).second)
+			res.needles.push_back(word);
+		word.clear();
+		chars = 0;
+		if (end)
+			break;
+	}
+}
+
+/* ---- snippet window ----------------------------------------------------- */
+
+enum {
+	WINDOW = 1536,		/* bytes of text handed to Xapian for a snippet */
+	MAX_HITS = 256,		/* occurrences of one term considered */
+};
+
+/* Where needle occurs in text from byte from on; ASCII letters match in
+ * either case (terms are lower case, text need not be). Needles without
+ * letters (Chinese, digits) use memmem(), which is fast. */
+static size_t find_term(const std::string &needle, const char *text, size_t len, size_t from)
+{
+	if (needle.empty() || from >= len || needle.size() > len - from)
+		return std::string::npos;
+	bool letters = false;
+	for (char ch : needle)
+		letters = letters || (ch >= 'a' && ch <= 'z');
+	if (!letters) {
+		const void *p = memmem(text + from, len - from, needle.data(), needle.size());
+		return p ? (size_t)((const char *)p - text) : std::string::npos;
+	}
+	for (size_t i = from; i + needle.size() <= len; i++) {
+		size_t k = 0;
+		for (; k < needle.size(); k++) {
+			unsigned char a = (unsigned char)text[i + k], b = (unsigned char)needle[k];
+			if (a != b && !(a >= 'A' && a <= 'Z' && (a | 0x20) == b))
+				break;
+		}
+		if (k == needle.size())
+			return i;
+	}
+	return std::string::npos;
+}
+
+/* A term's worth for choosing the window: a single CJK character says
+ * little (it is everywhere), a bigram or a word more. */
+static int needle_weight(const std::string &needle)
+{
+	std::vector<unsigned> cp = codepoints(needle, 0);
+	if (cp.empty() || !is_cjk(cp[0]))
+		return 4;
+	return cp.size() == 1 ? 1 : 4 * (int)cp.size();
+}
+
+/* The part of text worth a snippet: the WINDOW bytes holding the most
+ * (weighted, distinct) query terms, on character boundaries. Xapian's
+ * snippet code looks up statistics for every word of the text it is given,
+ * so handing it a whole long document made snippets the main cost of a
+ * search. */
+static void snippet_window(const std::vector<std::string> &needles, const char *text, size_t len,
+	size_t *from, size_t *to)
+{
+	*from = 0;
+	*to = len;
+	if (len <= WINDOW)
+		return;
+	struct hit { size_t pos; size_t needle; };
+	std::vector<hit> hits;
+	for (size_t n = 0; n < needles.size(); n++) {
+		size_t at = 0;
+		for (int k = 0; k < MAX_HITS; k++) {
+			at = find_term(needles[n], text, len, at);
+			if (at == std::string::npos)
+				break;
+			hits.push_back(hit{at, n});
+			at += needles[n].size();
+		}
+	}
+	size_t best = 0;
+	if (!hits.empty()) {
+		std::sort(hits.begin(), hits.end(), [](const hit &a, const hit &b) { return a.pos < b.pos; });
+		std::vector<int> count(needles.size(), 0), weight(needles.size());
+		for (size_t n = 0; n < needles.size(); n++)
+			weight[n] = needle_weight(needles[n]);
+		int score = 0, best_score = -1;
+		size_t lo = 0;
+		for (size_t hi = 0; hi < hits.size(); hi++) {
+			if (count[hits[hi].needle]++ == 0)
+				score += weight[hits[hi].needle];
+			while (hits[hi].pos - hits[lo].pos > WINDOW * 3 / 4) {
+				if (--count[hits[lo].needle] == 0)
+					score -= weight[hits[lo].needle];
+				lo++;
+			}
+			if (score > best_score) {
+				best_score = score;
+				best = hits[lo].pos;
+			}
+		}
+		/* a little context before the first term */
+		best = best > WINDOW / 8 ? best - WINDOW / 8 : 0;
+	}
+	size_t end = best + WINDOW < len ? best + WINDOW : len;
+	while (best > 0 && ((unsigned char)text[best] & 0xC0) == 0x80)
+		best--;
+	while (end < len && ((unsigned char)text[end] & 0xC0) == 0x80)
+		end--;
+	*from = best;
+	*to = end;
+}
+
+/* Append a joined highlight, marking only what the query asked for: in
+ * Chinese text, runs whose neighbouring characters are query bigrams, and
+ * single characters the query has on their own (so 产生 is not marked for
+ * a search of 清洁生产 just because 产 and 生 both occur in it). Other
+ * text (Latin words, digits) stays marked as Xapian marked it. */
+static void mark_runs(const std::string &inner, const pxap_results &res, std::string &out)
+{
+	static const std::string open = "<mark>", close = "</mark>";
+	std::vector<unsigned> cp = codepoints(inner, 0);
+	bool cjk = !cp.empty();
+	for (unsigned c : cp)
+		cjk = cjk && is_cjk(c);
+	if (!cjk) {
+		out += open + inner + close;
+		return;
+	}
+	for (size_t i = 0; i < cp.size();) {
+		size_t j = i + 1;
+		while (j < cp.size() && res.bigrams.count(std::make_pair(cp[j - 1], cp[j])))
+			j++;
+		std::string run;
+		for (size_t k = i; k < j; k++)
+			Xapian::Unicode::append_utf8(run, cp[k]);
+		if (j - i > 1 || !res.grouped.count(cp[i]))
+			out += open + run + close;
+		else
+			out += run;
+		i = j;
 	}
 }
 
 /* Join adjacent highlights and unmark lone n-gram characters (see the top
  * of the file). Safe on Xapian's output because the text itself is escaped:
  * a literal "<mark>" can only be ours. */
-static std::string tidy_marks(const std::string &in, const std::set<unsigned> &grouped)
+static std::string tidy_marks(const std::string &in, const pxap_results &res)
 {
 	static const std::string open = "<mark>", close = "</mark>", seam = close + open;
 	std::string s;
@@ -569,7 +741,7 @@ static std::string tidy_marks(const std::string &in, const std::set<unsigned> &g
 		}
 		s += in[i++];
 	}
-	if (grouped.empty())
+	if (res.grouped.empty())
 		return s;
 
 	std::string out;
@@ -583,12 +755,8 @@ static std::string tidy_marks(const std::string &in, const std::set<unsigned> &g
 			return out;
 		}
 		std::string inner = s.substr(a + open.size(), b - a - open.size());
-		std::vector<unsigned> cp = codepoints(inner, 0);
 		out.append(s, i, a - i);
-		if (cp.size() == 1 && grouped.count(cp[0]))
-			out += inner;
-		else
-			out += open + inner + close;
+		mark_runs(inner, res, out);
 		i = b + close.size();
 	}
 }
@@ -612,7 +780,7 @@ pxap_results *pxap_search(pxap_reader *r, const struct pxap_query *q, char *err,
 					throw;
 			}
 		}
-		find_grouped(query, res->grouped);
+		find_grouped(query, q->q, *res);
 		return res.release();
 	} catch (...) {
 		report(err, errlen);
@@ -677,6 +845,11 @@ size_t pxap_results_total(const pxap_results *res)
 	return res ? res->total : 0;
 }
 
+int pxap_results_exact(const pxap_results *res)
+{
+	return res ? res->exact : 1;
+}
+
 size_t pxap_results_count(const pxap_results *res)
 {
 	return res ? res->ids.size() : 0;
@@ -705,11 +878,18 @@ const char *pxap_results_snippet(pxap_results *res, size_t i, const char *text, 
 	if (!res || !text || !len)
 		return "";
 	try {
-		const unsigned flags = Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-			Xapian::MSet::SNIPPET_EXHAUSTIVE |
+		const unsigned flags = Xapian::MSet::SNIPPET_EXHAUSTIVE |
 			Xapian::MSet::SNIPPET_CJK_NGRAM;
-		res->snippets.emplace_back(tidy_marks(res->mset.snippet(std::string(text, len),
-			max_chars, Xapian::Stem(), flags, "<mark>", "</mark>", OMIT), res->grouped));
+		size_t from, to;
+		snippet_window(res->needles, text, len, &from, &to);
+		std::string s = tidy_marks(res->mset.snippet(std::string(text + from, to - from),
+			max_chars, Xapian::Stem(), flags, "<mark>", "</mark>", OMIT), *res);
+		const size_t omit = sizeof OMIT - 1;
+		if (from > 0 && s.compare(0, omit, OMIT) != 0)
+			s.insert(0, OMIT);
+		if (to < len && (s.size() < omit || s.compare(s.size() - omit, omit, OMIT) != 0))
+			s += OMIT;
+		res->snippets.emplace_back(std::move(s));
 		return res->snippets.back().c_str();
 	} catch (...) {
 		return "";

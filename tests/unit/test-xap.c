@@ -9,6 +9,7 @@
  *
  * Each test gets a fresh index in a mkdtemp() directory ($TMPDIR or /tmp)
  * holding the five documents below, an open writer and an open reader. */
+#include "buf.h"
 #include "xap.h"
 
 #include <check.h>
@@ -420,6 +421,32 @@ START_TEST(test_snippet_cjk_single)
 }
 END_TEST
 
+START_TEST(test_snippet_long_text)
+{
+	/* The query word only occurs deep in a long text: the snippet is
+	 * cut from around it (Xapian is handed a window, not the whole
+	 * text), starts with an ellipsis, and marks the word. Characters of
+	 * the query that merely stand next to each other (产生 for
+	 * 清洁生产) are not marked. */
+	struct buf t = BUF_INIT;
+	for (int i = 0; i < 400; i++)
+		buf_puts(&t, "与本项目无关的填充文字，产生了一些废液。");
+	buf_puts(&t, "本章介绍某医院的清洁生产审核成果。");
+	for (int i = 0; i < 50; i++)
+		buf_puts(&t, "结尾的其他文字。");
+	struct pxap_query pq = everything("清洁生产");
+	pxap_results *res = run(&pq);
+	const char *s = pxap_results_snippet(res, 0, buf_str(&t), t.len, 200);
+	ck_assert_ptr_nonnull(strstr(s, "<mark>清洁生产</mark>审核"));
+	ck_assert_int_eq(strncmp(s, "\xe2\x80\xa6", 3), 0);
+	ck_assert_ptr_null(strstr(s, "<mark>产生</mark>"));
+	ck_assert_ptr_null(strstr(s, "<mark>产</mark>"));
+	ck_assert(strlen(s) < 1000);
+	pxap_results_free(res);
+	buf_free(&t);
+}
+END_TEST
+
 START_TEST(test_snippet_escapes)
 {
 	struct pxap_query pq = everything("budget");
@@ -695,6 +722,7 @@ static Suite *xap_suite(void)
 	tcase_add_test(tc, test_snippet_cjk);
 	tcase_add_test(tc, test_snippet_cjk_single);
 	tcase_add_test(tc, test_snippet_escapes);
+	tcase_add_test(tc, test_snippet_long_text);
 	tcase_add_test(tc, test_facets);
 	tcase_add_test(tc, test_broken_syntax);
 	tcase_add_test(tc, test_reader_sees_commit);
