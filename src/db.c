@@ -149,6 +149,9 @@ static const char *const migrations[] = {
 	"CREATE TABLE deadlines ("
 	"  year INTEGER NOT NULL, item TEXT NOT NULL, date TEXT NOT NULL, PRIMARY KEY (year, item));"
 	"CREATE INDEX audit_log_object ON audit_log(object, id);",
+	/* 4: the documents of a case, for versions (docs_supersede_older)
+	 * and the case pages; the primary key only serves doc_id first. */
+	"CREATE INDEX document_cases_case ON document_cases(case_id, doc_id);",
 };
 
 long long portal_now(void) { return (long long)time(NULL); }

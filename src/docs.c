@@ -282,11 +282,16 @@ json_t *docs_get_json(sqlite3 *db, const char *id)
 size_t docs_supersede_older(sqlite3 *db, struct arena *a, const char *id, const char ***ids)
 {
 	sqlite3_stmt *st = portal_db_prepare(db,
+		/* CROSS JOIN fixes the order: from this document to its
+		 * cases to their documents. Left to itself the planner
+		 * starts from every document not superseded
+		 * (documents_superseded), a scan of the whole table. */
 		"SELECT DISTINCT o.id, o.version FROM documents d"
-		" JOIN document_cases dc ON dc.doc_id = d.id"
-		" JOIN document_cases oc ON oc.case_id = dc.case_id AND oc.doc_id != d.id"
-		" JOIN documents o ON o.id = oc.doc_id"
-		" WHERE d.id = ?1 AND o.doc_type = d.doc_type AND o.superseded_by IS NULL"
+		" CROSS JOIN document_cases dc CROSS JOIN document_cases oc"
+		" CROSS JOIN documents o"
+		" WHERE d.id = ?1 AND dc.doc_id = d.id"
+		" AND oc.case_id = dc.case_id AND oc.doc_id != d.id AND o.id = oc.doc_id"
+		" AND o.doc_type = d.doc_type AND o.superseded_by IS NULL"
 		" AND o.status = 'indexed' AND o.uploaded_at <= d.uploaded_at");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	size_t n = 0, cap = 4;
