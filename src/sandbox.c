@@ -351,3 +351,280 @@ int portal_sandbox_run(sandbox_fn fn, void *arg, const struct sandbox_limits *li
 	buf_free(&r.data);
 	return rc;
 }
+
+/* ---- the zygote --------------------------------------------------------
+ *
+ * Why a zygote rather than fork() from the caller or posix_spawn() of a
+ * separate extractor program: the indexer's heap (Xapian's pending batch,
+ * the model) made each fork() copy its page tables and then fault on every
+ * page the indexer wrote afterwards; a separate program would need the
+ * extractors linked twice and an argument protocol of its own. The zygote
+ * is the same code, forked while the process is still small, and reuses
+ * portal_sandbox_run() as it is, so limits, reaping and every sentence stay
+ * in one place.
+ *
+ * Requests and replies travel over two pipes:
+ *
+ *	request:  length (uint64_t)  limits (struct sandbox_limits)  message
+ *	reply:    status ('0' text, '1' sentence)  length (uint64_t)  payload
+ *
+ * Both ends are the same binary, so native order and layout are fine. The
+ * zygote serves one request at a time and leaves on end of file. */
+
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <stdlib.h>
+
+#define ZYGOTE_MSG_MAX (1024 * 1024)	/* a request: a path and a type */
+#define ZYGOTE_GRACE_MS 30000		/* beyond the request's own wall clock */
+
+struct sandbox_zygote {
+	sandbox_msg_fn fn;
+	pid_t pid;
+	int req;	/* we write requests here */
+	int rep;	/* and read replies here */
+};
+
+struct zygote_call {
+	sandbox_msg_fn fn;
+	const struct buf *msg;
+};
+
+/* 1: n bytes read; 0: end of file before any; -1: error or short. */
+static int read_full(int fd, void *p, size_t n)
+{
+	char *s = p;
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = read(fd, s + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r == 0 && got == 0 ? 0 : -1;
+		got += (size_t)r;
+	}
+	return 1;
+}
+
+/* Runs in the per-request child. */
+static int zygote_trampoline(void *argp, struct buf *out, char *err, size_t errlen)
+{
+	struct zygote_call *c = argp;
+	return c->fn(buf_str(c->msg), c->msg->len, out, err, errlen);
+}
+
+static _Noreturn void zygote_main(sandbox_msg_fn fn, int rfd, int wfd)
+{
+	signal(SIGINT, SIG_IGN);	/* we leave when the parent does */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);
+	for (;;) {
+		uint64_t len;
+		struct sandbox_limits lim;
+		struct buf msg = BUF_INIT, out = BUF_INIT;
+		char err[1024] = "";
+
+		if (read_full(rfd, &len, sizeof len) != 1 || len > ZYGOTE_MSG_MAX ||
+		    read_full(rfd, &lim, sizeof lim) != 1)
+			_exit(0);
+		buf_grow(&msg, (size_t)len + 1);
+		if (len && read_full(rfd, msg.data, (size_t)len) != 1)
+			_exit(0);
+		msg.len = (size_t)len;
+		msg.data[len] = '\0';
+
+		struct zygote_call c = { fn, &msg };
+		int rc = portal_sandbox_run(zygote_trampoline, &c, &lim, &out, err, sizeof err);
+		const char *payload = rc == 0 ? out.data : err;
+		uint64_t n = rc == 0 ? out.len : strlen(err);
+		char status = rc == 0 ? '0' : '1';
+		if (write_all(wfd, &status, 1) != 0 || write_all(wfd, &n, sizeof n) != 0 ||
+		    (n && write_all(wfd, payload, (size_t)n) != 0))
+			_exit(0);
+		int large = out.cap > 1024 * 1024;
+		buf_free(&out);
+		buf_free(&msg);
+#ifdef __GLIBC__
+		if (large)	/* keep the zygote small, so its forks stay cheap */
+			malloc_trim(0);
+#else
+		(void)large;
+#endif
+	}
+}
+
+static int zygote_fork(struct sandbox_zygote *z, char *err, size_t errlen)
+{
+	int req[2], rep[2];
+
+	if (pipe2(req, O_CLOEXEC) != 0) {
+		snprintf(err, errlen, "The file could not be read: no pipe (%s).", strerror(errno));
+		return -1;
+	}
+	if (pipe2(rep, O_CLOEXEC) != 0) {
+		snprintf(err, errlen, "The file could not be read: no pipe (%s).", strerror(errno));
+		close(req[0]);
+		close(req[1]);
+		return -1;
+	}
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "The file could not be read: no process could be "
+			 "started (%s).", strerror(errno));
+		close(req[0]);
+		close(req[1]);
+		close(rep[0]);
+		close(rep[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(req[1]);
+		close(rep[0]);
+#ifdef __linux__
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+		if (getppid() != parent)	/* it died before prctl() */
+			_exit(0);
+		zygote_main(z->fn, req[0], rep[1]);
+	}
+	close(req[0]);
+	close(rep[1]);
+	z->pid = pid;
+	z->req = req[1];
+	z->rep = rep[0];
+	return 0;
+}
+
+static void zygote_stop(struct sandbox_zygote *z)
+{
+	if (z->pid <= 0)
+		return;
+	close(z->req);
+	close(z->rep);
+	kill(z->pid, SIGKILL);
+	while (waitpid(z->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	z->pid = -1;
+	z->req = z->rep = -1;
+}
+
+struct sandbox_zygote *portal_sandbox_zygote_start(sandbox_msg_fn fn, char *err, size_t errlen)
+{
+	struct sandbox_zygote *z = xmalloc(sizeof *z);
+
+	z->fn = fn;
+	z->pid = -1;
+	z->req = z->rep = -1;
+	if (zygote_fork(z, err, errlen) < 0) {
+		free(z);
+		return NULL;
+	}
+	return z;
+}
+
+void portal_sandbox_zygote_close(struct sandbox_zygote *z)
+{
+	if (!z)
+		return;
+	zygote_stop(z);
+	free(z);
+}
+
+/* Read exactly n bytes of the reply before the deadline (-1: none).
+ * 0 when they came, -1 when the zygote is gone, silent or too slow. */
+static int read_reply(int fd, void *p, size_t n, long long deadline)
+{
+	char *s = p;
+
+	while (n > 0) {
+		int wait = -1;
+		if (deadline >= 0) {
+			long long left = deadline - now_ms();
+			if (left <= 0)
+				return -1;
+			wait = left > 60000 ? 60000 : (int)left;
+		}
+		struct pollfd pf = { fd, POLLIN, 0 };
+		int rc = poll(&pf, 1, wait);
+		if (rc < 0 && errno != EINTR)
+			return -1;
+		if (rc <= 0)
+			continue;
+		ssize_t r = read(fd, s, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		s += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* One request. 0 or -1 as portal_sandbox_run(); -2 when the zygote was
+ * lost on the way (it is then stopped and reaped). */
+static int zygote_call(struct sandbox_zygote *z, const void *msg, size_t len,
+		       const struct sandbox_limits *lim, struct buf *out, char *err, size_t errlen)
+{
+	uint64_t n = len;
+	long long deadline = lim->wall_seconds ?
+		now_ms() + (long long)lim->wall_seconds * 1000 + ZYGOTE_GRACE_MS : -1;
+	uint64_t cap = lim->max_output ? lim->max_output : (uint64_t)-1;
+	char status;
+
+	if (write_all(z->req, &n, sizeof n) != 0 || write_all(z->req, lim, sizeof *lim) != 0 ||
+	    (len && write_all(z->req, msg, len) != 0))
+		goto lost;
+	if (read_reply(z->rep, &status, 1, deadline) < 0 ||
+	    read_reply(z->rep, &n, sizeof n, deadline) < 0 ||
+	    (status != '0' && status != '1') || n > cap || (status == '1' && n > 4096))
+		goto lost;
+	if (status == '0') {
+		buf_grow(out, (size_t)n + 1);
+		if (n && read_reply(z->rep, out->data + out->len, (size_t)n, deadline) < 0)
+			goto lost;
+		out->len += (size_t)n;
+		out->data[out->len] = '\0';
+		return 0;
+	}
+	char sentence[4097];
+	if (n && read_reply(z->rep, sentence, (size_t)n, deadline) < 0)
+		goto lost;
+	copy_error(sentence, (size_t)n, err, errlen);
+	return -1;
+lost:
+	zygote_stop(z);
+	return -2;
+}
+
+int portal_sandbox_zygote_run(struct sandbox_zygote *z, const void *msg, size_t len,
+			      const struct sandbox_limits *lim, struct buf *out,
+			      char *err, size_t errlen)
+{
+	if (len > ZYGOTE_MSG_MAX) {
+		snprintf(err, errlen, "The file could not be read: its name is too long.");
+		return -1;
+	}
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (z->pid <= 0 && zygote_fork(z, err, errlen) < 0)
+			return -1;
+		size_t before = out->len;
+		int rc = zygote_call(z, msg, len, lim, out, err, errlen);
+		if (rc != -2)
+			return rc;
+		out->len = before;
+		if (out->data)
+			out->data[before] = '\0';
+		portal_log("sandbox: the extraction process was lost; starting another");
+	}
+	snprintf(err, errlen, "The file could not be read: the text extractor "
+		 "stopped unexpectedly.");
+	return -1;
+}

@@ -26,4 +26,38 @@ typedef int (*sandbox_fn)(void *arg, struct buf *out, char *err, size_t errlen);
 int portal_sandbox_run(sandbox_fn fn, void *arg, const struct sandbox_limits *lim,
 		       struct buf *out, char *err, size_t errlen);
 
+/* ---- the zygote -------------------------------------------------------
+ *
+ * A process that holds a large heap (the indexer, with Xapian's pending
+ * batch and the classifier's model) pays for every fork(): the page
+ * tables are copied, and each page it writes afterwards faults once to be
+ * copied. A zygote avoids that: a small process forked once at start-up,
+ * before the big structures exist, that receives requests over a pipe and
+ * runs each one through portal_sandbox_run() above (so each extraction
+ * still runs in its own child, with the same limits and sentences), then
+ * sends back the text or the sentence.
+ *
+ * Start it early: it is a copy of the caller at that moment (and holds no
+ * descriptor opened later). fn runs in the per-request child with msg, the
+ * bytes the caller sent (NUL-terminated in addition to len). The zygote
+ * dies with its parent (PR_SET_PDEATHSIG on Linux, and end of file on its
+ * request pipe everywhere), and its children die with it. */
+typedef int (*sandbox_msg_fn)(const char *msg, size_t len, struct buf *out,
+			      char *err, size_t errlen);
+struct sandbox_zygote;
+
+/* Forks the zygote. NULL with err on failure. Process lifetime: one per
+ * program, closed by portal_sandbox_zygote_close() or at exit. */
+struct sandbox_zygote *portal_sandbox_zygote_start(sandbox_msg_fn fn, char *err, size_t errlen);
+
+/* Like portal_sandbox_run(fn, msg, ...) for the zygote's fn: 0 with the
+ * text appended to out, or -1 with err. Should the zygote itself be gone
+ * (killed from outside), a new one is forked from the caller and the
+ * request sent once more; if that fails too the request fails. */
+int portal_sandbox_zygote_run(struct sandbox_zygote *z, const void *msg, size_t len,
+			      const struct sandbox_limits *lim, struct buf *out,
+			      char *err, size_t errlen);
+
+void portal_sandbox_zygote_close(struct sandbox_zygote *z);
+
 #endif

@@ -59,15 +59,19 @@ struct job {
 	int has_text;		/* indexed before: text is in SQLite */
 };
 
-struct extract_arg {
-	const char *path, *mime;
-};
+/* Extractions run in children of this zygote (sandbox.h), forked at
+ * start-up while the process is small. Process lifetime. */
+static struct sandbox_zygote *zygote;
 
-/* Runs in the sandboxed child. */
-static int extract_child(void *argp, struct buf *out, char *err, size_t errlen)
+/* Runs in the sandboxed child. msg is "path\0mime". */
+static int extract_child(const char *msg, size_t len, struct buf *out, char *err, size_t errlen)
 {
-	struct extract_arg *a = argp;
-	return portal_extract_file(a->path, a->mime, out, err, errlen);
+	size_t plen = strlen(msg);
+	if (plen >= len) {
+		snprintf(err, errlen, "The file could not be read.");
+		return -1;
+	}
+	return portal_extract_file(msg, msg + plen + 1, out, err, errlen);
 }
 
 /* The first line of text with some letters in it, at most TITLE_MAX
@@ -338,8 +342,12 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j, struct batch *b)
 		fail_job(db, j, mime, err);
 		goto out;
 	}
-	struct extract_arg arg = { path, mime };
-	if (portal_sandbox_run(extract_child, &arg, &limits, &text, err, sizeof err) < 0) {
+	struct buf msg = BUF_INIT;
+	buf_append(&msg, path, strlen(path) + 1);
+	buf_puts(&msg, mime);
+	int rc = portal_sandbox_zygote_run(zygote, msg.data, msg.len, &limits, &text, err, sizeof err);
+	buf_free(&msg);
+	if (rc < 0) {
 		fail_job(db, j, mime, err);
 		goto out;
 	}
@@ -367,12 +375,16 @@ int main(int argc, char **argv)
 	int once = argc > 1 && strcmp(argv[1], "--once") == 0;
 	portal_log_init("portal-indexer");
 	signal(SIGPIPE, SIG_IGN);
+	char err[512];
+	/* First, before SQLite, the model and Xapian make this process big. */
+	zygote = portal_sandbox_zygote_start(extract_child, err, sizeof err);
+	if (!zygote)
+		portal_fatal("%s", err);
 	struct sigaction sa = { 0 };
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 
-	char err[512];
 	const struct portal_settings *s = portal_settings();
 	sqlite3 *db = portal_db_open(s->db_path, err, sizeof err);
 	if (!db)
@@ -425,6 +437,7 @@ int main(int argc, char **argv)
 	if (w)
 		pxap_writer_close(w);
 	sqlite3_close(db);
+	portal_sandbox_zygote_close(zygote);
 	portal_log("stopped");
 	return 0;
 }
