@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcgiapp.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <stdio.h>
@@ -29,6 +30,11 @@ static volatile sig_atomic_t overdue;	/* master: SIGALRM, retiring workers took 
 static volatile sig_atomic_t retiring;	/* worker: SIGUSR1, finish the request and go */
 
 #define RETIRE_GRACE 30	/* seconds a retiring worker has to finish its request */
+
+/* The program file the master was started from. Workers are started from
+ * it afresh (fork, then exec), so after a rebuild `./portal reload` brings
+ * in the new code without closing the listening socket. Empty: fork only. */
+static char program_path[PATH_MAX];
 
 static void on_stop(int sig) { stopping = sig; }
 static void on_reload(int sig) { reloading = sig; }
@@ -163,8 +169,19 @@ static pid_t spawn(const struct fcgi_program *prog, int sock)
 		portal_log("fork: %s", strerror(errno));
 		return -1;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		if (*program_path) {
+			char fd[16];
+			snprintf(fd, sizeof fd, "%d", sock);
+			char *argv[] = { (char *)prog->name, NULL };
+			if (setenv("PORTAL_WORKER_FD", fd, 1) == 0)
+				execv(program_path, argv);
+			portal_log("cannot run %s (%s): this worker runs the master's code",
+				   program_path, strerror(errno));
+			unsetenv("PORTAL_WORKER_FD");
+		}
 		worker(prog, sock, 1);
+	}
 	return pid;
 }
 
@@ -174,6 +191,15 @@ int portal_fcgi_main(const struct fcgi_program *prog)
 	if (FCGX_Init() != 0) {
 		portal_log("FCGX_Init failed");
 		return 1;
+	}
+	const char *wfd = getenv("PORTAL_WORKER_FD");
+	if (wfd && *wfd) {
+		/* A worker started by its master (spawn): the listening socket
+		 * is inherited. */
+		int fd = atoi(wfd);
+		unsetenv("PORTAL_WORKER_FD");
+		worker(prog, fd, 1);
+		return 0;
 	}
 	const char *path = getenv("PORTAL_SOCKET");
 	if (!path || !*path) {
@@ -188,6 +214,8 @@ int portal_fcgi_main(const struct fcgi_program *prog)
 	int sock = open_socket(path);
 	if (sock < 0)
 		return 1;
+	ssize_t n = readlink("/proc/self/exe", program_path, sizeof program_path - 1);
+	program_path[n > 0 ? n : 0] = '\0';
 
 	struct sigaction sa = { 0 };
 	sa.sa_handler = on_stop;

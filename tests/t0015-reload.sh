@@ -36,3 +36,25 @@ check "the upload workers are new ones ($before -> $after)" [ -n "$after" -a "$b
 check "as many as before" [ "$(wc -w <<<"$after")" = "$(wc -w <<<"$before")" ]
 call -G --data-urlencode q=冷却塔 "$BASE/api/search"
 check "search works after the reload" [ "$(jq -r '.results[0].id' <<<"$BODY")" = "$DOC" ]
+
+# After a rebuild, a reload runs the new program file: workers are started
+# from the file afresh, not forked from the master's old image. A rebuild
+# is simulated by replacing search.fcgi with a copy (a new file, as the
+# linker writes one); the master keeps running the old, now deleted file.
+BIN=$TOP/cgi-bin/search.fcgi
+cp -p "$BIN" "$BIN.t0015.$$" && mv -f "$BIN.t0015.$$" "$BIN"
+master=$(cat "$RUN/search.pid")
+check "the search master runs a replaced file (simulated rebuild)" \
+	grep -q '(deleted)' <<<"$(readlink "/proc/$master/exe")"
+"$TOP/portal" reload >/dev/null 2>&1
+sleep 2
+stale=0 workers=0
+for p in $(pgrep -P "$master"); do
+	grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null && continue
+	workers=$((workers + 1))
+	grep -q '(deleted)' <<<"$(readlink "/proc/$p/exe")" && stale=$((stale + 1))
+done
+check "after the reload every search worker runs the new file ($workers workers, $stale stale)" \
+	[ "$workers" -ge 1 -a "$stale" = 0 ]
+call -G --data-urlencode q=冷却塔 "$BASE/api/search"
+check "and they answer" [ "$(jq -r '.results[0].id' <<<"$BODY")" = "$DOC" ]
