@@ -176,15 +176,21 @@ static void search_rewrite(struct request *r, struct pxap_query *q)
 	q->q = synonyms_expand(r->arena, q->q);
 }
 
-/* Title, type, filename and text of a hit from SQLite. */
-static void fill_hit(struct request *r, pxap_results *xr, size_t i, struct search_hit *h)
+/* The statement fill_hit() runs for each hit: prepared once per result page. */
+static sqlite3_stmt *hit_statement(struct request *r)
 {
-	sqlite3_stmt *st = portal_db_prepare(r->db,
+	return portal_db_prepare(r->db,
 		/* Snippets come from the first SNIPPET_SCAN characters: enough
 		 * for nearly every document, and a 300-page table no longer
 		 * costs each search a full scan. */
 		"SELECT d.title, d.doc_type, d.filename, substr(t.text, 1, " SNIPPET_SCAN ") FROM documents d"
 		" LEFT JOIN document_text t ON t.doc_id = d.id WHERE d.id = ?");
+}
+
+/* Title, type, filename and snippet of a hit, from SQLite by st. */
+static void fill_hit(struct request *r, sqlite3_stmt *st, pxap_results *xr, size_t i, struct search_hit *h)
+{
+	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, h->id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		h->title = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 0));
@@ -195,7 +201,6 @@ static void fill_hit(struct request *r, pxap_results *xr, size_t i, struct searc
 		h->snippet = arena_strdup(r->arena,
 			pxap_results_snippet(xr, i, text ? text : "", text ? len : 0, SNIPPET_CHARS));
 	}
-	sqlite3_finalize(st);
 	if (!h->title)
 		h->title = h->filename ? h->filename : h->id;
 	if (!h->snippet)
@@ -224,12 +229,14 @@ static void collect(struct request *r, pxap_results *xr, struct search_result *r
 	res->exact = pxap_results_exact(xr);
 	res->nhits = pxap_results_count(xr);
 	res->hits = arena_alloc(r->arena, (res->nhits + 1) * sizeof *res->hits);
+	sqlite3_stmt *st = res->nhits ? hit_statement(r) : NULL;
 	for (size_t i = 0; i < res->nhits; i++) {
 		struct search_hit *h = &res->hits[i];
 		h->id = arena_strdup(r->arena, pxap_results_id(xr, i));
 		h->score = pxap_results_score(xr, i);
-		fill_hit(r, xr, i, h);
+		fill_hit(r, st, xr, i, h);
 	}
+	sqlite3_finalize(st);
 	for (int f = 0; f < SEARCH_NFACETS; f++) {
 		size_t n = pxap_results_facet_count(xr, f);
 		res->nfacets[f] = n;

@@ -52,7 +52,7 @@ enum {
 	 * document fails its own put rather than the whole commit. */
 	MAX_TERM = 245,
 	/* Matches counted exactly; beyond, estimated (see run()). */
-	EXACT_UP_TO = 2000,
+	EXACT_UP_TO = 1000,
 	/* DatabaseModifiedError retries after the first attempt. */
 	RETRIES = 3,
 };
@@ -597,7 +597,8 @@ static void find_grouped(const Xapian::Query &query, const char *text, pxap_resu
 /* ---- snippet window ----------------------------------------------------- */
 
 enum {
-	WINDOW = 1536,		/* bytes of text handed to Xapian for a snippet */
+	WINDOW = 1024,		/* bytes of text handed to Xapian for a snippet */
+	CHUNK = 8192,		/* bytes of text searched for terms at a time */
 	MAX_HITS = 256,		/* occurrences of one term considered */
 };
 
@@ -652,23 +653,35 @@ static void snippet_window(const std::vector<std::string> &needles, const char *
 		return;
 	struct hit { size_t pos; size_t needle; };
 	std::vector<hit> hits;
-	for (size_t n = 0; n < needles.size(); n++) {
-		size_t at = 0;
-		for (int k = 0; k < MAX_HITS; k++) {
-			at = find_term(needles[n], text, len, at);
-			if (at == std::string::npos)
-				break;
-			hits.push_back(hit{at, n});
-			at += needles[n].size();
-		}
-	}
+	std::vector<int> count(needles.size(), 0), weight(needles.size()), found(needles.size(), 0);
+	int all = 0;
+	for (size_t n = 0; n < needles.size(); n++)
+		all += weight[n] = needle_weight(needles[n]);
+	/* The text is read a chunk at a time, and reading stops once a
+	 * window holds every term: no later window can beat it. */
+	int best_score = -1;
 	size_t best = 0;
-	if (!hits.empty()) {
+	for (size_t chunk = 0; chunk < len && best_score < all; chunk += CHUNK) {
+		size_t stop = chunk + CHUNK < len ? chunk + CHUNK : len;
+		size_t before = hits.size();
+		for (size_t n = 0; n < needles.size(); n++) {
+			size_t at = chunk;
+			while (found[n] < MAX_HITS) {
+				/* matches starting in this chunk only */
+				size_t lim = stop + needles[n].size() - 1;
+				at = find_term(needles[n], text, lim < len ? lim : len, at);
+				if (at == std::string::npos || at >= stop)
+					break;
+				hits.push_back(hit{at, n});
+				found[n]++;
+				at += needles[n].size();
+			}
+		}
+		if (hits.size() == before)
+			continue;
 		std::sort(hits.begin(), hits.end(), [](const hit &a, const hit &b) { return a.pos < b.pos; });
-		std::vector<int> count(needles.size(), 0), weight(needles.size());
-		for (size_t n = 0; n < needles.size(); n++)
-			weight[n] = needle_weight(needles[n]);
-		int score = 0, best_score = -1;
+		std::fill(count.begin(), count.end(), 0);
+		int score = 0;
 		size_t lo = 0;
 		for (size_t hi = 0; hi < hits.size(); hi++) {
 			if (count[hits[hi].needle]++ == 0)
@@ -683,9 +696,10 @@ static void snippet_window(const std::vector<std::string> &needles, const char *
 				best = hits[lo].pos;
 			}
 		}
-		/* a little context before the first term */
-		best = best > WINDOW / 8 ? best - WINDOW / 8 : 0;
 	}
+	/* a little context before the first term */
+	if (best_score > 0)
+		best = best > WINDOW / 8 ? best - WINDOW / 8 : 0;
 	size_t end = best + WINDOW < len ? best + WINDOW : len;
 	while (best > 0 && ((unsigned char)text[best] & 0xC0) == 0x80)
 		best--;

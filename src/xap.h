@@ -110,7 +110,7 @@ struct pxap_query {
  * pxap_results_free. A query string Xapian cannot parse falls back to plain
  * terms rather than failing. */
 pxap_results *pxap_search(pxap_reader *r, const struct pxap_query *q, char *err, size_t errlen);
-/* The number of matches: exact up to 2,000, beyond that Xapian's estimate
+/* The number of matches: exact up to 1,000, beyond that Xapian's estimate
  * (and the facet counts scaled from the matches examined), which
  * pxap_results_exact() tells. */
 size_t pxap_results_total(const pxap_results *res);
