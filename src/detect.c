@@ -114,5 +114,9 @@ int portal_detect_mime_buf(const void *data, size_t len, char *mime, size_t mime
 	magic_t m = get_cookie(err, errlen);
 	if (!m)
 		return -1;
-	return copy_result(m, magic_buffer(m, data, len), mime, mimelen, err, errlen);
+	if (copy_result(m, magic_buffer(m, data, len), mime, mimelen, err, errlen) < 0)
+		return -1;
+	if (weak_guess(mime) && utf8_text(data, len < 65536 ? len : 65536))
+		snprintf(mime, mimelen, "text/plain");
+	return 0;
 }
