@@ -387,6 +387,13 @@ struct sandbox_zygote {
 	pid_t pid;
 	int req;	/* we write requests here */
 	int rep;	/* and read replies here */
+	/* the request in flight, kept to send again to a new zygote */
+	struct buf msg;
+	struct sandbox_limits lim;
+	long long deadline;	/* for its reply; -1: none */
+	int busy;		/* submitted, not yet collected */
+	int sent;		/* the current zygote has it */
+	int tries;		/* zygotes lost on it */
 };
 
 struct zygote_call {
@@ -519,6 +526,7 @@ struct sandbox_zygote *portal_sandbox_zygote_start(sandbox_msg_fn fn, char *err,
 {
 	struct sandbox_zygote *z = xmalloc(sizeof *z);
 
+	memset(z, 0, sizeof *z);
 	z->fn = fn;
 	z->pid = -1;
 	z->req = z->rep = -1;
@@ -534,6 +542,7 @@ void portal_sandbox_zygote_close(struct sandbox_zygote *z)
 	if (!z)
 		return;
 	zygote_stop(z);
+	buf_free(&z->msg);
 	free(z);
 }
 
@@ -568,63 +577,105 @@ static int read_reply(int fd, void *p, size_t n, long long deadline)
 	return 0;
 }
 
-/* One request. 0 or -1 as portal_sandbox_run(); -2 when the zygote was
- * lost on the way (it is then stopped and reaped). */
-static int zygote_call(struct sandbox_zygote *z, const void *msg, size_t len,
-		       const struct sandbox_limits *lim, struct buf *out, char *err, size_t errlen)
+/* Send the request in z->msg; -1 when the zygote is gone. */
+static int send_request(struct sandbox_zygote *z)
 {
-	uint64_t n = len;
-	long long deadline = lim->wall_seconds ?
-		now_ms() + (long long)lim->wall_seconds * 1000 + ZYGOTE_GRACE_MS : -1;
-	uint64_t cap = lim->max_output ? lim->max_output : (uint64_t)-1;
+	uint64_t n = z->msg.len;
+
+	z->deadline = z->lim.wall_seconds ?
+		now_ms() + (long long)z->lim.wall_seconds * 1000 + ZYGOTE_GRACE_MS : -1;
+	if (write_all(z->req, &n, sizeof n) != 0 || write_all(z->req, &z->lim, sizeof z->lim) != 0 ||
+	    (n && write_all(z->req, z->msg.data, z->msg.len) != 0))
+		return -1;
+	return 0;
+}
+
+/* The reply to the request sent. 0 or -1 as portal_sandbox_run(); -2 when
+ * the zygote was lost on the way. */
+static int read_answer(struct sandbox_zygote *z, struct buf *out, char *err, size_t errlen)
+{
+	uint64_t n;
+	uint64_t cap = z->lim.max_output ? z->lim.max_output : (uint64_t)-1;
 	char status;
 
-	if (write_all(z->req, &n, sizeof n) != 0 || write_all(z->req, lim, sizeof *lim) != 0 ||
-	    (len && write_all(z->req, msg, len) != 0))
-		goto lost;
-	if (read_reply(z->rep, &status, 1, deadline) < 0 ||
-	    read_reply(z->rep, &n, sizeof n, deadline) < 0 ||
+	if (read_reply(z->rep, &status, 1, z->deadline) < 0 ||
+	    read_reply(z->rep, &n, sizeof n, z->deadline) < 0 ||
 	    (status != '0' && status != '1') || n > cap || (status == '1' && n > 4096))
-		goto lost;
+		return -2;
 	if (status == '0') {
+		size_t before = out->len;
 		buf_grow(out, (size_t)n + 1);
-		if (n && read_reply(z->rep, out->data + out->len, (size_t)n, deadline) < 0)
-			goto lost;
-		out->len += (size_t)n;
+		if (n && read_reply(z->rep, out->data + before, (size_t)n, z->deadline) < 0) {
+			out->data[before] = '\0';
+			return -2;
+		}
+		out->len = before + (size_t)n;
 		out->data[out->len] = '\0';
 		return 0;
 	}
 	char sentence[4097];
-	if (n && read_reply(z->rep, sentence, (size_t)n, deadline) < 0)
-		goto lost;
+	if (n && read_reply(z->rep, sentence, (size_t)n, z->deadline) < 0)
+		return -2;
 	copy_error(sentence, (size_t)n, err, errlen);
 	return -1;
-lost:
-	zygote_stop(z);
-	return -2;
+}
+
+int portal_sandbox_zygote_submit(struct sandbox_zygote *z, const void *msg, size_t len,
+				 const struct sandbox_limits *lim, char *err, size_t errlen)
+{
+	if (z->busy)
+		portal_fatal("sandbox: a second request while one is in flight");
+	if (len > ZYGOTE_MSG_MAX) {
+		snprintf(err, errlen, "The file could not be read: its name is too long.");
+		return -1;
+	}
+	if (z->pid <= 0 && zygote_fork(z, err, errlen) < 0)
+		return -1;
+	buf_reset(&z->msg);
+	buf_append(&z->msg, msg, len);
+	z->lim = *lim;
+	z->busy = 1;
+	z->tries = 0;
+	z->sent = send_request(z) == 0;
+	if (!z->sent)
+		zygote_stop(z);	/* portal_sandbox_zygote_collect() tries again */
+	return 0;
+}
+
+int portal_sandbox_zygote_collect(struct sandbox_zygote *z, struct buf *out, char *err, size_t errlen)
+{
+	if (!z->busy)
+		portal_fatal("sandbox: nothing to collect");
+	for (;;) {
+		if (!z->sent) {
+			if (z->pid <= 0 && zygote_fork(z, err, errlen) < 0) {
+				z->busy = 0;
+				return -1;
+			}
+			z->sent = send_request(z) == 0;
+		}
+		int rc = z->sent ? read_answer(z, out, err, errlen) : -2;
+		if (rc != -2) {
+			z->busy = 0;
+			return rc;
+		}
+		zygote_stop(z);
+		z->sent = 0;
+		if (z->tries++ >= 1) {
+			z->busy = 0;
+			snprintf(err, errlen, "The file could not be read: the text extractor "
+				 "stopped unexpectedly.");
+			return -1;
+		}
+		portal_log("sandbox: the extraction process was lost; starting another");
+	}
 }
 
 int portal_sandbox_zygote_run(struct sandbox_zygote *z, const void *msg, size_t len,
 			      const struct sandbox_limits *lim, struct buf *out,
 			      char *err, size_t errlen)
 {
-	if (len > ZYGOTE_MSG_MAX) {
-		snprintf(err, errlen, "The file could not be read: its name is too long.");
+	if (portal_sandbox_zygote_submit(z, msg, len, lim, err, errlen) < 0)
 		return -1;
-	}
-	for (int attempt = 0; attempt < 2; attempt++) {
-		if (z->pid <= 0 && zygote_fork(z, err, errlen) < 0)
-			return -1;
-		size_t before = out->len;
-		int rc = zygote_call(z, msg, len, lim, out, err, errlen);
-		if (rc != -2)
-			return rc;
-		out->len = before;
-		if (out->data)
-			out->data[before] = '\0';
-		portal_log("sandbox: the extraction process was lost; starting another");
-	}
-	snprintf(err, errlen, "The file could not be read: the text extractor "
-		 "stopped unexpectedly.");
-	return -1;
+	return portal_sandbox_zygote_collect(z, out, err, errlen);
 }

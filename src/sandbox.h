@@ -58,6 +58,16 @@ int portal_sandbox_zygote_run(struct sandbox_zygote *z, const void *msg, size_t 
 			      const struct sandbox_limits *lim, struct buf *out,
 			      char *err, size_t errlen);
 
+/* The same in two halves, so the caller can work while the text is
+ * extracted: submit (0, or -1 with err when no zygote can be started;
+ * then there is nothing to collect), later collect (as above). One
+ * request at a time: submitting while one is in flight is a bug. */
+int portal_sandbox_zygote_submit(struct sandbox_zygote *z, const void *msg, size_t len,
+				 const struct sandbox_limits *lim, char *err, size_t errlen);
+int portal_sandbox_zygote_collect(struct sandbox_zygote *z, struct buf *out,
+				  char *err, size_t errlen);
+
+/* Stops the zygote (a request in flight is abandoned) and frees z. */
 void portal_sandbox_zygote_close(struct sandbox_zygote *z);
 
 #endif
