@@ -341,6 +341,49 @@ START_TEST(test_paging)
 }
 END_TEST
 
+START_TEST(test_estimated_beyond_exact_limit)
+{
+	/* 2,400 more documents: "alpha" in every one, "beta" in every third,
+	 * sector "a" or "b" alternately. A query matching them all goes past
+	 * the exact limit (1,000): the total is an estimate and says so, and
+	 * the facet counts are scaled to about the right size. A narrow
+	 * query stays exact. */
+	enum { MORE = 2400 };
+	char ids[MORE][16], bodies[MORE][64];
+	for (int i = 0; i < MORE; i++) {
+		snprintf(ids[i], sizeof ids[i], "m%d", i);
+		snprintf(bodies[i], sizeof bodies[i], "alpha %s gamma%d", i % 3 == 0 ? "beta" : "delta", i);
+		struct pxap_doc d = { .id = ids[i], .title = "bulk", .body = bodies[i],
+			.body_len = strlen(bodies[i]), .sector = i % 2 ? "a" : "b",
+			.access = pub, .naccess = 1 };
+		ck_assert_msg(pxap_writer_put(w, &d, err, sizeof err) == 0, "put: %s", err);
+	}
+	ck_assert_int_eq(pxap_writer_commit(w, err, sizeof err), 0);
+
+	struct pxap_query pq = everything("alpha OR beta");
+	pq.limit = 10;
+	pxap_results *res = run(&pq);
+	ck_assert_int_eq(pxap_results_exact(res), 0);
+	size_t t = pxap_results_total(res);
+	ck_assert_msg(t >= 1000 && t <= 2 * MORE, "estimate %zu", t);
+	size_t fa = facet(res, 1, "a"), fb = facet(res, 1, "b");
+	ck_assert_msg(fa > 500 && fb > 500 && fa + fb >= 1000, "scaled facets a=%zu b=%zu", fa, fb);
+	pxap_results_free(res);
+
+	pq = everything("gamma17");
+	res = run(&pq);
+	ck_assert_int_eq(pxap_results_exact(res), 1);
+	ck_assert_uint_eq(pxap_results_total(res), 1);
+	pxap_results_free(res);
+
+	/* Few enough matches: exact. */
+	pq = everything("清洁生产");
+	res = run(&pq);
+	ck_assert_int_eq(pxap_results_exact(res), 1);
+	pxap_results_free(res);
+}
+END_TEST
+
 START_TEST(test_sort_by_date)
 {
 	static const char *const newest_first[] = { "d3", "d2", "d4", "d5", "d1" };
@@ -723,6 +766,7 @@ static Suite *xap_suite(void)
 	tcase_add_test(tc, test_snippet_cjk_single);
 	tcase_add_test(tc, test_snippet_escapes);
 	tcase_add_test(tc, test_snippet_long_text);
+	tcase_add_test(tc, test_estimated_beyond_exact_limit);
 	tcase_add_test(tc, test_facets);
 	tcase_add_test(tc, test_broken_syntax);
 	tcase_add_test(tc, test_reader_sees_commit);
