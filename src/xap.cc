@@ -574,6 +574,13 @@ static void find_grouped(const Xapian::Query &query, const char *text, pxap_resu
 			res.bigrams.insert(std::make_pair(cp[0], cp[1]));
 		}
 	}
+	/* A character that is part of a query bigram is found through the
+	 * bigram: looking for it alone (it may be everywhere) adds nothing. */
+	res.needles.erase(std::remove_if(res.needles.begin(), res.needles.end(),
+		[&res](const std::string &n) {
+			std::vector<unsigned> cp = codepoints(n, 0);
+			return cp.size() == 1 && res.grouped.count(cp[0]);
+		}), res.needles.end());
 	/* Whole Chinese words of the query text: a window holding the word
 	 * itself beats one holding its characters scattered. */
 	std::string word;
