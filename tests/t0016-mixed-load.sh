@@ -15,7 +15,8 @@
 # as TAP comments. `make load-long` runs it for 5 minutes with more
 # clients. Knobs: LOAD_SECONDS, LOAD_SEARCH_CLIENTS (3), LOAD_UPLOAD_CLIENTS
 # (2), LOAD_UPLOAD_PAUSE (0.3 s), LOAD_SAMPLE_SECONDS, LOAD_WARM_SECONDS,
-# RSS_GROWTH_KB, LOAD_DRAIN_SECONDS.
+# RSS_GROWTH_KB, LOAD_DRAIN_SECONDS, LOAD_WRK (connections of an extra
+# search client, wrk, when it is installed: not in the suite).
 # Covers fcgi-master.c (reload under load), cgi-bin/search.c,
 # cgi-bin/upload.c, store.c, docs.c, portal-indexer.c, search.c, xap.cc.
 . "$(dirname "$0")/lib.sh"
@@ -28,6 +29,7 @@ SAMPLE=${LOAD_SAMPLE_SECONDS:-$(( LOAD >= 120 ? 10 : 3 ))}
 WARM=${LOAD_WARM_SECONDS:-$(( LOAD >= 120 ? 30 : LOAD / 6 ))}
 GROWTH=${RSS_GROWTH_KB:-20480}
 DRAIN=${LOAD_DRAIN_SECONDS:-$(( 300 + LOAD * 2 ))}
+WRK=${LOAD_WRK:-0}	# connections of an extra wrk search client (0: none; wrk is optional)
 
 start_instance
 RUN=$PORTAL_DATA/index/run
@@ -166,6 +168,38 @@ fetcher() {
 	done
 }
 
+# An optional wrk client cycling the well-formed searches at full speed
+# (long runs only: wrk is not among the packages the suite may assume).
+# Its done() prints: wrk-result REQUESTS NOT-200 5XX CONNECT READ WRITE
+# TIMEOUT-ERRORS, then median, p99 and max latency in ms.
+wrk_script() {
+	echo 'local paths = {'
+	grep '^ok ' "$L/queries" | while read -r _ qs; do printf '\t"/api/search?%s", "/search?%s",\n' "$qs" "$qs"; done
+	cat <<'LUA'
+}
+local n = 0
+other, five = 0, 0
+function request()
+	n = n + 1
+	return wrk.format("GET", paths[n % #paths + 1])
+end
+function response(status, headers, body)
+	if status ~= 200 then other = other + 1 end
+	if status >= 500 then five = five + 1 end
+end
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function done(summary, latency, requests)
+	local o, f = 0, 0
+	for _, t in ipairs(threads) do o = o + t:get("other"); f = f + t:get("five") end
+	local e = summary.errors
+	io.write(string.format("wrk-result %d %d %d %d %d %d %d %.1f %.1f %.1f\n", summary.requests, o, f,
+		e.connect, e.read, e.write, e.timeout, latency:percentile(50) / 1000,
+		latency:percentile(99) / 1000, latency.max / 1000))
+end
+LUA
+}
+
 # Resident memory of the indexer, the search and upload masters and their
 # children (the workers), every SAMPLE seconds until $L/stop exists:
 #   SECONDS-SINCE-START ROLE PID RSS-KB   and   SECONDS load LOADAVG
@@ -197,6 +231,14 @@ sampler & CLIENTS="$CLIENTS $!"; SAMPLER=$!
 for c in $(seq "$SEARCHERS"); do searcher "$c" & CLIENTS="$CLIENTS $!"; done
 for c in $(seq "$UPLOADERS"); do uploader "$c" & CLIENTS="$CLIENTS $!"; done
 fetcher & CLIENTS="$CLIENTS $!"
+if [ "$WRK" -gt 0 ] && ! command -v wrk >/dev/null; then
+	echo "# LOAD_WRK=$WRK but wrk is not installed: no wrk client"; WRK=0
+fi
+if [ "$WRK" -gt 0 ]; then
+	wrk_script >"$L/cycle.lua"
+	wrk -t1 -c"$WRK" -d"${LOAD}s" --timeout 30s -s "$L/cycle.lua" "$BASE" >"$L/wrk.out" 2>&1 &
+	CLIENTS="$CLIENTS $!"
+fi
 
 # The reload, in the middle of the run.
 sleep $(( LOAD / 2 ))
@@ -233,6 +275,15 @@ notok=$(awk '$2 ~ /ok$/ && $3 != 200' "$L/all" | wc -l)
 check "every well-formed search answered 200 ($nok sent, $notok not 200)" [ "$nok" -gt 0 -a "$notok" = 0 ]
 fx=$(awk '$2 ~ /^f/ && !($3 == 200 || ($2 == "f2" && $3 == 409))' "$L/all" | wc -l)
 check "every page, record, text and file fetch answered 200 (or 409 for text still pending): $fx others" [ "$fx" = 0 ]
+
+if [ "$WRK" -gt 0 ]; then
+	set -- $(grep '^wrk-result ' "$L/wrk.out") - - - - - - - - - - -
+	rate=-; [ "$2" != - ] && rate=$(( $2 / LOAD ))
+	echo "# wrk, $WRK connections: $2 searches ($rate/s), latency median $9 ms, p99 ${10} ms, max ${11} ms"
+	check "wrk: every search answered 200 (not 200: $3, 5xx: $4)" [ "$2" != - -a "$3" = 0 ]
+	check "wrk: no socket error (connect $5, read $6, write $7, timeout $8)" [ "$5$6$7$8" = 0000 ]
+	[ "$2" = - ] && sed 's/^/# wrk: /' "$L/wrk.out"
+fi
 
 # Searches answered in every slice of the run (slices of about 10 s, at
 # least 3: before, around and after the reload), so none stalled.
