@@ -15,8 +15,9 @@
 # as TAP comments. `make load-long` runs it for 5 minutes with more
 # clients. Knobs: LOAD_SECONDS, LOAD_SEARCH_CLIENTS (3), LOAD_UPLOAD_CLIENTS
 # (2), LOAD_UPLOAD_PAUSE (0.3 s), LOAD_SAMPLE_SECONDS, LOAD_WARM_SECONDS,
-# RSS_GROWTH_KB, LOAD_DRAIN_SECONDS, LOAD_WRK (connections of an extra
-# search client, wrk, when it is installed: not in the suite).
+# RSS_GROWTH_KB, LOAD_DRAIN_SECONDS, LOAD_RELOADS (1), LOAD_WRK
+# (connections of an extra search client, wrk, when it is installed: not
+# in the suite).
 # Covers fcgi-master.c (reload under load), cgi-bin/search.c,
 # cgi-bin/upload.c, store.c, docs.c, portal-indexer.c, search.c, xap.cc.
 . "$(dirname "$0")/lib.sh"
@@ -29,6 +30,7 @@ SAMPLE=${LOAD_SAMPLE_SECONDS:-$(( LOAD >= 120 ? 10 : 3 ))}
 WARM=${LOAD_WARM_SECONDS:-$(( LOAD >= 120 ? 30 : LOAD / 6 ))}
 GROWTH=${RSS_GROWTH_KB:-20480}
 DRAIN=${LOAD_DRAIN_SECONDS:-$(( 300 + LOAD * 2 ))}
+RELOADS=${LOAD_RELOADS:-1}	# ./portal reload this many times, evenly spread
 WRK=${LOAD_WRK:-0}	# connections of an extra wrk search client (0: none; wrk is optional)
 
 start_instance
@@ -240,17 +242,21 @@ if [ "$WRK" -gt 0 ]; then
 	CLIENTS="$CLIENTS $!"
 fi
 
-# The reload, in the middle of the run.
-sleep $(( LOAD / 2 ))
-old_workers=$(for m in search upload; do pgrep -P "$(cat "$RUN/$m.pid")"; done | sort | tr '\n' ' ')
-RELOAD_S=$(( ($(now_ms) - START_MS) / 1000 ))
-"$TOP/portal" reload >/dev/null 2>&1
-reload_rc=$?
-echo "# ./portal reload at ${RELOAD_S}s (exit $reload_rc)"
+# The reload in the middle of the run (LOAD_RELOADS > 1: that many, evenly
+# spread).
+reload_rc=0 at=""
+for k in $(seq "$RELOADS"); do
+	while [ "$(now_ms)" -lt $(( START_MS + LOAD * 1000 * k / (RELOADS + 1) )) ]; do sleep 0.2; done
+	[ "$(now_ms)" -lt "$END_MS" ] || break	# a slow machine: no reload after the load
+	old_workers=$(for m in search upload; do pgrep -P "$(cat "$RUN/$m.pid")"; done | sort | tr '\n' ' ')
+	at="$at $(( ($(now_ms) - START_MS) / 1000 ))s"
+	"$TOP/portal" reload >/dev/null 2>&1 || reload_rc=$?
+done
+echo "# ./portal reload at$at"
 
 for p in $CLIENTS; do [ "$p" = "$SAMPLER" ] || wait "$p"; done
 RAN_MS=$(( $(now_ms) - START_MS ))
-check "./portal reload succeeded under load" [ "$reload_rc" = 0 ]
+check "./portal reload succeeded under load ($(wc -w <<<"$at") time(s))" [ -n "$at" -a "$reload_rc" = 0 ]
 
 # ---- what the clients saw ----------------------------------------------
 cat "$L"/log.* >"$L/all"
@@ -351,7 +357,7 @@ sleep 1
 new_workers=$(for m in search upload; do pgrep -P "$(cat "$RUN/$m.pid")"; done | sort | tr '\n' ' ')
 left=0
 for p in $old_workers; do grep -qw "$p" <<<"$new_workers" && left=$((left + 1)); done
-check "the reload replaced every search and upload worker ($left old ones left)" [ -n "$old_workers" -a "$left" = 0 ]
+check "the (last) reload replaced every search and upload worker ($left old ones left)" [ -n "$old_workers" -a "$left" = 0 ]
 check "as many workers as before ($(wc -w <<<"$old_workers") -> $(wc -w <<<"$new_workers"))" \
 	[ "$(wc -w <<<"$new_workers")" = "$(wc -w <<<"$old_workers")" ]
 
