@@ -175,6 +175,43 @@ sqlite3_stmt *portal_db_prepare(sqlite3 *db, const char *sql)
 	return st;
 }
 
+/* Process lifetime, per connection; a short list searched by address. */
+static struct {
+	sqlite3 *db;
+	const char *sql;
+	sqlite3_stmt *st;
+} cached[PORTAL_DB_CACHED];
+
+sqlite3_stmt *portal_db_cached(sqlite3 *db, const char *sql)
+{
+	size_t i;
+	for (i = 0; i < PORTAL_DB_CACHED && cached[i].st; i++)
+		if (cached[i].db == db && cached[i].sql == sql) {
+			sqlite3_reset(cached[i].st);
+			sqlite3_clear_bindings(cached[i].st);
+			return cached[i].st;
+		}
+	if (i == PORTAL_DB_CACHED)
+		portal_fatal("more than %d cached statements", PORTAL_DB_CACHED);
+	cached[i].db = db;
+	cached[i].sql = sql;
+	cached[i].st = portal_db_prepare(db, sql);
+	return cached[i].st;
+}
+
+void portal_db_close_cached(sqlite3 *db)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < PORTAL_DB_CACHED && cached[i].st; i++) {
+		if (cached[i].db == db)
+			sqlite3_finalize(cached[i].st);
+		else
+			cached[n++] = cached[i];
+	}
+	for (size_t i = n; i < PORTAL_DB_CACHED; i++)
+		cached[i].st = NULL;
+}
+
 void portal_db_bind_text(sqlite3_stmt *st, int idx, const char *s)
 {
 	if (s)

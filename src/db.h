@@ -20,6 +20,16 @@ int portal_db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
  * it is a broken invariant. */
 sqlite3_stmt *portal_db_prepare(sqlite3 *db, const char *sql);
 
+/* A statement prepared once and kept, for SQL that a long-lived process
+ * runs again and again (the indexer, once or more per document). sql must
+ * be a string literal: its address is the key. The statement comes reset
+ * and without bindings; the caller must not finalize it. Kept until
+ * portal_db_close_cached(db), which a process that used this function calls
+ * before sqlite3_close(). Few sites may use it (PORTAL_DB_CACHED). */
+#define PORTAL_DB_CACHED 32
+sqlite3_stmt *portal_db_cached(sqlite3 *db, const char *sql);
+void portal_db_close_cached(sqlite3 *db);
+
 /* Bind text or NULL. */
 void portal_db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 

@@ -57,6 +57,7 @@ struct job {
 	long long uploaded_at;
 	int attempts;		/* including this one */
 	int has_text;		/* indexed before: text is in SQLite */
+	char mime[128];		/* detected when the bytes were stored; "" if none */
 };
 
 /* Extractions run in children of this zygote (sandbox.h), forked at
@@ -131,12 +132,13 @@ static void job_free(struct job *j)
 static int next_job(sqlite3 *db, struct job *j)
 {
 	memset(j, 0, sizeof *j);
-	sqlite3_stmt *st = portal_db_prepare(db,
+	sqlite3_stmt *st = portal_db_cached(db,
 		"SELECT j.id, d.id, d.sha256,"
 		" CASE WHEN d.title_source = 'uploader' THEN d.title END,"
 		" CASE WHEN d.doc_type_source = 'uploader' THEN d.doc_type END,"
 		" d.filename, d.uploaded_at, j.attempts,"
-		" d.status = 'indexed' AND EXISTS (SELECT 1 FROM document_text t WHERE t.doc_id = d.id)"
+		" d.status = 'indexed' AND EXISTS (SELECT 1 FROM document_text t WHERE t.doc_id = d.id),"
+		" d.mime"
 		" FROM jobs j JOIN documents d ON d.id = j.doc_id"
 		" WHERE j.state = 'queued' ORDER BY j.id LIMIT 1");
 	int found = sqlite3_step(st) == SQLITE_ROW;
@@ -150,15 +152,17 @@ static int next_job(sqlite3 *db, struct job *j)
 		j->uploaded_at = sqlite3_column_int64(st, 6);
 		j->attempts = sqlite3_column_int(st, 7) + 1;
 		j->has_text = sqlite3_column_int(st, 8);
+		if (sqlite3_column_text(st, 9))
+			snprintf(j->mime, sizeof j->mime, "%s", sqlite3_column_text(st, 9));
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (found) {
-		st = portal_db_prepare(db, "UPDATE jobs SET state = 'running', attempts = attempts + 1,"
-					   " updated_at = ? WHERE id = ?");
+		st = portal_db_cached(db, "UPDATE jobs SET state = 'running', attempts = attempts + 1,"
+					  " updated_at = ? WHERE id = ?");
 		sqlite3_bind_int64(st, 1, portal_now());
 		sqlite3_bind_int64(st, 2, j->id);
 		sqlite3_step(st);
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 	}
 	return found;
 }
@@ -170,16 +174,27 @@ static void exec_or_die(sqlite3 *db, const char *sql)
 		portal_fatal("%s", err);
 }
 
+/* Run a statement from portal_db_cached() to its end, and reset it. */
 static void step_or_die(sqlite3 *db, sqlite3_stmt *st)
 {
 	if (sqlite3_step(st) != SQLITE_DONE)
 		portal_fatal("database: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+}
+
+static void begin_or_die(sqlite3 *db)
+{
+	step_or_die(db, portal_db_cached(db, "BEGIN IMMEDIATE"));
+}
+
+static void commit_or_die(sqlite3 *db)
+{
+	step_or_die(db, portal_db_cached(db, "COMMIT"));
 }
 
 static void job_state(sqlite3 *db, long long job, const char *state)
 {
-	sqlite3_stmt *st = portal_db_prepare(db, "UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?");
+	sqlite3_stmt *st = portal_db_cached(db, "UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?");
 	portal_db_bind_text(st, 1, state);
 	sqlite3_bind_int64(st, 2, portal_now());
 	sqlite3_bind_int64(st, 3, job);
@@ -189,15 +204,15 @@ static void job_state(sqlite3 *db, long long job, const char *state)
 /* The document cannot be indexed: record why, in a sentence. */
 static void fail_job(sqlite3 *db, const struct job *j, const char *mime, const char *why)
 {
-	exec_or_die(db, "BEGIN IMMEDIATE");
-	sqlite3_stmt *st = portal_db_prepare(db, "UPDATE documents SET status = 'failed', error = ?,"
+	begin_or_die(db);
+	sqlite3_stmt *st = portal_db_cached(db, "UPDATE documents SET status = 'failed', error = ?,"
 				   " mime = coalesce(?, mime), indexed_at = NULL WHERE id = ?");
 	portal_db_bind_text(st, 1, why);
 	portal_db_bind_text(st, 2, mime);
 	portal_db_bind_text(st, 3, j->doc_id);
 	step_or_die(db, st);
 	job_state(db, j->id, "failed");
-	exec_or_die(db, "COMMIT");
+	commit_or_die(db);
 	portal_log("failed %s: %s", j->doc_id, why);
 }
 
@@ -255,8 +270,8 @@ static void learn(const struct job *j, const struct buf *text, struct arena *a, 
 static size_t record_text(sqlite3 *db, struct arena *a, const struct job *j, const char *mime,
 			  const struct learned *l, const struct buf *text, const char ***superseded)
 {
-	exec_or_die(db, "BEGIN IMMEDIATE");
-	sqlite3_stmt *st = portal_db_prepare(db, "UPDATE documents SET mime = ?, title = ?,"
+	begin_or_die(db);
+	sqlite3_stmt *st = portal_db_cached(db, "UPDATE documents SET mime = ?, title = ?,"
 		" title_source = ?, doc_type = ?, doc_type_confidence = ?, doc_type_source = ?,"
 		" metadata = ?, error = NULL WHERE id = ?");
 	portal_db_bind_text(st, 1, mime);
@@ -268,12 +283,12 @@ static size_t record_text(sqlite3 *db, struct arena *a, const struct job *j, con
 	portal_db_bind_text(st, 7, l->metadata ? l->metadata : "{}");
 	portal_db_bind_text(st, 8, j->doc_id);
 	step_or_die(db, st);
-	st = portal_db_prepare(db, "INSERT OR REPLACE INTO document_text (doc_id, text) VALUES (?, ?)");
+	st = portal_db_cached(db, "INSERT OR REPLACE INTO document_text (doc_id, text) VALUES (?, ?)");
 	portal_db_bind_text(st, 1, j->doc_id);
 	sqlite3_bind_text(st, 2, buf_str(text), (int)text->len, SQLITE_STATIC);
 	step_or_die(db, st);
 	size_t n = docs_supersede_older(db, a, j->doc_id, superseded);
-	exec_or_die(db, "COMMIT");
+	commit_or_die(db);
 	return n;
 }
 
@@ -299,14 +314,30 @@ static struct buf *extract_msg(struct buf *msg, const char *path, const char *mi
 	return msg;
 }
 
+/* The type of the stored file at path. The upload (or import) detected it
+ * from these same bytes (stored under their SHA-256, never changed) with
+ * the same code, so a supported type recorded then is used as it is: it
+ * saves a libmagic run (it compiles its patterns for every file). Anything
+ * else (no type, a type we cannot read) is detected again. 0 or -1. */
+static int job_mime(const char *recorded, const char *path, char *mime, size_t mimelen,
+		    char *err, size_t errlen)
+{
+	if (recorded && *recorded && portal_extract_supported(recorded) &&
+	    strlen(recorded) < mimelen) {
+		snprintf(mime, mimelen, "%s", recorded);
+		return 0;
+	}
+	return portal_detect_mime(path, mime, mimelen, err, errlen);
+}
+
 /* Start extracting the first queued job after job `after` that will need
  * it. Nothing happens when one is in flight already or none qualifies. */
 static void start_ahead(sqlite3 *db, long long after)
 {
 	if (ahead.pending || stopping)
 		return;
-	sqlite3_stmt *st = portal_db_prepare(db,
-		"SELECT j.id, d.sha256 FROM jobs j JOIN documents d ON d.id = j.doc_id"
+	sqlite3_stmt *st = portal_db_cached(db,
+		"SELECT j.id, d.sha256, d.mime FROM jobs j JOIN documents d ON d.id = j.doc_id"
 		" WHERE j.state = 'queued' AND j.id > ? AND j.attempts < ?"
 		" AND NOT (d.status = 'indexed' AND EXISTS"
 		"  (SELECT 1 FROM document_text t WHERE t.doc_id = d.id))"
@@ -314,11 +345,14 @@ static void start_ahead(sqlite3 *db, long long after)
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int(st, 2, MAX_ATTEMPTS);
 	int found = sqlite3_step(st) == SQLITE_ROW;
+	char recorded[128] = "";
 	if (found) {
 		ahead.job = sqlite3_column_int64(st, 0);
 		snprintf(ahead.sha256, sizeof ahead.sha256, "%s", sqlite3_column_text(st, 1));
+		if (sqlite3_column_text(st, 2))
+			snprintf(recorded, sizeof recorded, "%s", sqlite3_column_text(st, 2));
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (!found)
 		return;
 	char path[PATH_MAX], err[512];
@@ -326,7 +360,7 @@ static void start_ahead(sqlite3 *db, long long after)
 	portal_object_path(ahead.sha256, path, sizeof path);
 	/* A file that cannot be detected or is refused is left to its turn,
 	 * which records why. */
-	if (portal_detect_mime(path, ahead.mime, sizeof ahead.mime, err, sizeof err) == 0 &&
+	if (job_mime(recorded, path, ahead.mime, sizeof ahead.mime, err, sizeof err) == 0 &&
 	    portal_extract_supported(ahead.mime)) {
 		extract_msg(&msg, path, ahead.mime);
 		ahead.pending = portal_sandbox_zygote_submit(zygote, msg.data, msg.len, &limits,
@@ -361,7 +395,7 @@ static int extract_job(sqlite3 *db, const struct job *j, const char *path, char 
 		rc = portal_sandbox_zygote_collect(zygote, text, err, sizeof err);
 	} else {
 		drop_ahead();
-		if (portal_detect_mime(path, mime, mimelen, err, sizeof err) < 0) {
+		if (job_mime(j->mime, path, mime, mimelen, err, sizeof err) < 0) {
 			portal_log("%s: %s", j->doc_id, err);
 			fail_job(db, j, NULL, "The stored file could not be read.");
 			return -1;
@@ -405,15 +439,15 @@ static void mark_indexed(sqlite3 *db, struct batch *b)
 {
 	if (!b->n)
 		return;
-	exec_or_die(db, "BEGIN IMMEDIATE");
+	begin_or_die(db);
 	for (size_t i = 0; i < b->n; i++) {
-		sqlite3_stmt *st = portal_db_prepare(db, "UPDATE documents SET status = 'indexed', indexed_at = ? WHERE id = ?");
+		sqlite3_stmt *st = portal_db_cached(db, "UPDATE documents SET status = 'indexed', indexed_at = ? WHERE id = ?");
 		sqlite3_bind_int64(st, 1, portal_now());
 		portal_db_bind_text(st, 2, b->doc[i]);
 		step_or_die(db, st);
 		job_state(db, b->job[i], "done");
 	}
-	exec_or_die(db, "COMMIT");
+	commit_or_die(db);
 	b->n = 0;
 }
 
@@ -537,6 +571,7 @@ int main(int argc, char **argv)
 	}
 	if (w)
 		pxap_writer_close(w);
+	portal_db_close_cached(db);
 	sqlite3_close(db);
 	portal_sandbox_zygote_close(zygote);
 	portal_log("stopped");
