@@ -11,6 +11,7 @@
 #include "log.h"
 #include "normalize.h"
 #include "settings.h"
+#include "snippet.h"
 #include "synonyms.h"
 #include "xap.h"
 
@@ -18,7 +19,7 @@
 #include <string.h>
 
 #define QUERY_MAX 1000		/* bytes */
-#define SNIPPET_CHARS 200
+#define SNIPPET_BYTES 300	/* of text: about 100 Chinese characters */
 #define SNIPPET_SCAN "60000"	/* characters of text searched for a snippet */
 
 const char *const search_facet_names[SEARCH_NFACETS] = { "doc_type", "sector", "year", "industry", "grade" };
@@ -188,7 +189,8 @@ static sqlite3_stmt *hit_statement(struct request *r)
 }
 
 /* Title, type, filename and snippet of a hit, from SQLite by st. */
-static void fill_hit(struct request *r, sqlite3_stmt *st, pxap_results *xr, size_t i, struct search_hit *h)
+static void fill_hit(struct request *r, sqlite3_stmt *st, const char *const *terms, size_t nterms,
+		     struct search_hit *h)
 {
 	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, h->id, -1, SQLITE_STATIC);
@@ -198,8 +200,7 @@ static void fill_hit(struct request *r, sqlite3_stmt *st, pxap_results *xr, size
 		h->filename = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 2));
 		const char *text = (const char *)sqlite3_column_text(st, 3);
 		size_t len = (size_t)sqlite3_column_bytes(st, 3);
-		h->snippet = arena_strdup(r->arena,
-			pxap_results_snippet(xr, i, text ? text : "", text ? len : 0, SNIPPET_CHARS));
+		h->snippet = snippet_html(r->arena, terms, nterms, text, text ? len : 0, SNIPPET_BYTES);
 	}
 	if (!h->title)
 		h->title = h->filename ? h->filename : h->id;
@@ -230,11 +231,13 @@ static void collect(struct request *r, pxap_results *xr, struct search_result *r
 	res->nhits = pxap_results_count(xr);
 	res->hits = arena_alloc(r->arena, (res->nhits + 1) * sizeof *res->hits);
 	sqlite3_stmt *st = res->nhits ? hit_statement(r) : NULL;
+	const char *const *terms;
+	size_t nterms = pxap_results_terms(xr, &terms);
 	for (size_t i = 0; i < res->nhits; i++) {
 		struct search_hit *h = &res->hits[i];
 		h->id = arena_strdup(r->arena, pxap_results_id(xr, i));
 		h->score = pxap_results_score(xr, i);
-		fill_hit(r, st, xr, i, h);
+		fill_hit(r, st, terms, nterms, h);
 	}
 	sqlite3_finalize(st);
 	for (int f = 0; f < SEARCH_NFACETS; f++) {

@@ -7,19 +7,15 @@
  * written by pxap_writer_put() and read by build_query().
  *
  * Chinese: TermGenerator and QueryParser both use FLAG_CJK_NGRAM, so CJK
- * runs are indexed as unigrams plus bigrams and a CJK query word becomes the
- * AND of its unigrams and bigrams (the words must occur, near enough to form
- * the bigrams, but not as an exact phrase unless quoted). No stemming.
+ * runs are indexed as unigrams plus bigrams; the parser makes a CJK query
+ * word the AND of its unigrams and bigrams, and thin_ngrams() keeps only the
+ * bigrams of such an AND (the same documents match). The words must occur,
+ * near enough to form the bigrams, but not as an exact phrase unless quoted.
+ * No stemming.
  *
- * Results are computed completely inside pxap_search (ids, scores, facets),
- * so the accessors never touch the database; only pxap_results_snippet uses
- * the kept MSet, and that works from the query and term statistics.
- *
- * Snippets: Xapian highlights each matching n-gram term on its own, so a
- * CJK word comes out as <mark>节</mark><mark>水</mark> and every stray 水
- * elsewhere is marked too. tidy_marks() joins adjacent marks and unmarks a
- * lone character that the query only contains as part of a longer CJK word
- * (a one-character query word is still marked wherever it occurs). */
+ * Results are computed completely inside pxap_search (ids, scores, facets,
+ * the query's text terms), so the accessors never touch the database.
+ * Snippets are made in C from those terms (snippet.c). */
 #include "xap.h"
 
 #include <sys/stat.h>
@@ -28,7 +24,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <deque>
 #include <exception>
 #include <memory>
 #include <set>
@@ -76,26 +71,17 @@ struct facet_entry {
 };
 
 struct pxap_results {
-	Xapian::MSet mset;	/* kept for snippets */
+	Xapian::MSet mset;
 	size_t total = 0;
 	bool exact = true;	/* total and facet counts counted, not estimated */
 	std::vector<std::string> ids;
 	std::vector<double> scores;
 	std::vector<facet_entry> facets[NFACETS];
-	/* CJK characters that occur in the query only as part of n-gram
-	 * words; see tidy_marks(). */
-	std::set<unsigned> grouped;
-	std::set<std::pair<unsigned, unsigned>> bigrams;	/* the query's CJK bigrams */
-	/* The query's text terms without field prefixes: what a snippet
-	 * window is chosen around; see snippet_window(). */
-	std::vector<std::string> needles;
-	/* Snippets handed out so far. A deque never moves its elements, so
-	 * earlier c_str() pointers stay valid as more are added. */
-	std::deque<std::string> snippets;
+	/* The query's unprefixed text terms, for snippets (snippet.c);
+	 * term_ptrs point into terms. */
+	std::vector<std::string> terms;
+	std::vector<const char *> term_ptrs;
 };
-
-/* An ellipsis for snippets that start or end mid-text. */
-static const char OMIT[] = "\xe2\x80\xa6";
 
 /* ---- errors ----------------------------------------------------------- */
 
@@ -368,6 +354,28 @@ long pxap_reader_doccount(pxap_reader *r, char *err, size_t errlen)
 
 /* ---- queries ---------------------------------------------------------- */
 
+/* Roughly the scripts Xapian's FLAG_CJK_NGRAM splits into n-grams: Hangul,
+ * CJK radicals, punctuation, kana and ideographs, compatibility and
+ * half/full-width forms, and the supplementary ideograph planes. Only used
+ * to recognise n-gram terms, so an approximation is harmless. */
+static bool is_cjk(unsigned c)
+{
+	return (c >= 0x1100 && c <= 0x11FF) || (c >= 0x2E80 && c <= 0x9FFF) ||
+		(c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7FF) ||
+		(c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+		(c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+/* The code points of s from byte skip on. */
+static std::vector<unsigned> codepoints(const std::string &s, size_t skip)
+{
+	std::vector<unsigned> out;
+	for (Xapian::Utf8Iterator u(s.data() + skip, s.size() - skip); u != Xapian::Utf8Iterator(); ++u)
+		out.push_back(*u);
+	return out;
+}
+
+
 static bool blank(const char *s)
 {
 	for (; s && *s; s++)
@@ -409,6 +417,65 @@ static Xapian::Query filter(const Xapian::Query &q, const char *prefix, const ch
 	return Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(std::string(prefix) + value));
 }
 
+/* A CJK word is parsed into the AND of its characters and its bigrams
+ * (医疗机构: 医 AND 医疗 AND 疗 AND 疗机 AND 机 AND 机构 AND 构). A document
+ * with every bigram has every character too, so the characters change
+ * nothing about what matches; they only add long posting lists to walk
+ * (common characters occur in nearly every document) and weight that
+ * says little. thin_ngrams() drops, in every such AND, the characters
+ * covered by a bigram of the same field. One-character words, phrases and
+ * everything else are left as parsed. */
+static std::string term_prefix(const std::string &t)
+{
+	size_t k = 0;
+	while (k < t.size() && t[k] >= 'A' && t[k] <= 'Z')
+		k++;
+	return t.substr(0, k);
+}
+
+static Xapian::Query thin_ngrams(const Xapian::Query &q)
+{
+	Xapian::Query::op op = q.get_type();
+	size_t n = q.get_num_subqueries();
+	std::vector<Xapian::Query> kids;
+	if (op == Xapian::Query::OP_AND) {
+		std::vector<std::string> terms;
+		for (size_t i = 0; i < n; i++) {
+			Xapian::Query sub = q.get_subquery(i);
+			if (sub.get_type() != Xapian::Query::LEAF_TERM)
+				break;
+			terms.push_back(*sub.get_terms_begin());
+		}
+		if (terms.size() == n && n > 1) {
+			std::set<std::string> covered;	/* prefix + character */
+			for (const std::string &t : terms) {
+				std::string p = term_prefix(t);
+				std::vector<unsigned> cp = codepoints(t, p.size());
+				if (cp.size() == 2 && is_cjk(cp[0]) && is_cjk(cp[1])) {
+					std::string a = p, b = p;
+					Xapian::Unicode::append_utf8(a, cp[0]);
+					Xapian::Unicode::append_utf8(b, cp[1]);
+					covered.insert(a);
+					covered.insert(b);
+				}
+			}
+			for (const std::string &t : terms)
+				if (!covered.count(t))
+					kids.push_back(Xapian::Query(t));
+			if (kids.size() == n)
+				return q;
+			return Xapian::Query(op, kids.begin(), kids.end());
+		}
+	} else if (op != Xapian::Query::OP_OR && op != Xapian::Query::OP_AND_MAYBE &&
+		   op != Xapian::Query::OP_AND_NOT && op != Xapian::Query::OP_FILTER &&
+		   op != Xapian::Query::OP_XOR && op != Xapian::Query::OP_SYNONYM) {
+		return q;	/* leaves, phrases, NEAR, scaled weights, ... */
+	}
+	for (size_t i = 0; i < n; i++)
+		kids.push_back(thin_ngrams(q.get_subquery(i)));
+	return Xapian::Query(op, kids.begin(), kids.end());
+}
+
 static Xapian::Query restrict_query(Xapian::Query q, const struct pxap_query *pq);
 
 /* The whole query: user text (or everything) and boost terms, then the field
@@ -418,12 +485,12 @@ static Xapian::Query build_query(pxap_reader *r, const struct pxap_query *pq)
 	if (!pq->all_access && pq->naccess == 0)
 		return Xapian::Query::MatchNothing;
 
-	Xapian::Query q = blank(pq->q) ? Xapian::Query::MatchAll : parse_text(r->qp, pq->q);
+	Xapian::Query q = blank(pq->q) ? Xapian::Query::MatchAll : thin_ngrams(parse_text(r->qp, pq->q));
 	if (!blank(pq->q)) {
 		/* Words that are in the title count again: the same text
 		 * parsed into the title field adds weight, never matches. */
 		try {
-			Xapian::Query t = r->qp.parse_query(pq->q, Xapian::QueryParser::FLAG_CJK_NGRAM, "S");
+			Xapian::Query t = thin_ngrams(r->qp.parse_query(pq->q, Xapian::QueryParser::FLAG_CJK_NGRAM, "S"));
 			if (!t.empty())
 				q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q,
 					Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, t, TITLE_BOOST));
@@ -529,257 +596,17 @@ static void run(pxap_reader *r, const Xapian::Query &query, const struct pxap_qu
 	}
 }
 
-/* ---- snippet tidying ---------------------------------------------------- */
-
-/* Roughly the scripts Xapian's FLAG_CJK_NGRAM splits into n-grams: Hangul,
- * CJK radicals, punctuation, kana and ideographs, compatibility and
- * half/full-width forms, and the supplementary ideograph planes. Only used
- * to recognise n-gram terms, so an approximation is harmless. */
-static bool is_cjk(unsigned c)
+/* The query's text terms without field prefixes (title:, type:, ...
+ * terms are prefixed and left out): what snippets mark. */
+static void collect_text_terms(const Xapian::Query &query, pxap_results &res)
 {
-	return (c >= 0x1100 && c <= 0x11FF) || (c >= 0x2E80 && c <= 0x9FFF) ||
-		(c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7FF) ||
-		(c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
-		(c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3FFFF);
-}
-
-/* The code points of s from byte skip on. */
-static std::vector<unsigned> codepoints(const std::string &s, size_t skip)
-{
-	std::vector<unsigned> out;
-	for (Xapian::Utf8Iterator u(s.data() + skip, s.size() - skip); u != Xapian::Utf8Iterator(); ++u)
-		out.push_back(*u);
-	return out;
-}
-
-/* The characters of the query's CJK bigrams: these appear as unigram
- * terms too, but a match on one of them alone is not worth marking. */
-static void find_grouped(const Xapian::Query &query, const char *text, pxap_results &res)
-{
-	std::set<std::string> seen;
 	for (Xapian::TermIterator t = query.get_unique_terms_begin(); t != query.get_terms_end(); ++t) {
-		/* skip the prefix ("S" for title terms) */
 		const std::string &term = *t;
-		size_t skip = 0;
-		while (skip < term.size() && term[skip] >= 'A' && term[skip] <= 'Z')
-			skip++;
-		/* one-letter prefixes are text fields; longer ones (XA, XN,
-		 * ...) are filters and identifiers, not words in the text */
-		if (skip <= 1 && skip < term.size() && seen.insert(term.substr(skip)).second)
-			res.needles.push_back(term.substr(skip));
-		std::vector<unsigned> cp = codepoints(term, skip);
-		if (cp.size() == 2 && is_cjk(cp[0]) && is_cjk(cp[1])) {
-			res.grouped.insert(cp[0]);
-			res.grouped.insert(cp[1]);
-			res.bigrams.insert(std::make_pair(cp[0], cp[1]));
-		}
+		if (!term.empty() && !(term[0] >= 'A' && term[0] <= 'Z'))
+			res.terms.push_back(term);
 	}
-	/* A character that is part of a query bigram is found through the
-	 * bigram: looking for it alone (it may be everywhere) adds nothing. */
-	res.needles.erase(std::remove_if(res.needles.begin(), res.needles.end(),
-		[&res](const std::string &n) {
-			std::vector<unsigned> cp = codepoints(n, 0);
-			return cp.size() == 1 && res.grouped.count(cp[0]);
-		}), res.needles.end());
-	/* Whole Chinese words of the query text: a window holding the word
-	 * itself beats one holding its characters scattered. */
-	std::string word;
-	size_t chars = 0;
-	for (Xapian::Utf8Iterator u(text ? text : ""); ; ++u) {
-		bool end = u == Xapian::Utf8Iterator();
-		if (!end && is_cjk(*u)) {
-			Xapian::Unicode::append_utf8(word, *u);
-			chars++;
-			continue;
-		}
-		if (chars > 2 && seen.insert(word).second)
-			res.needles.push_back(word);
-		word.clear();
-		chars = 0;
-		if (end)
-			break;
-	}
-}
-
-/* ---- snippet window ----------------------------------------------------- */
-
-enum {
-	WINDOW = 1024,		/* bytes of text handed to Xapian for a snippet */
-	CHUNK = 8192,		/* bytes of text searched for terms at a time */
-	MAX_HITS = 256,		/* occurrences of one term considered */
-};
-
-/* Where needle occurs in text from byte from on; ASCII letters match in
- * either case (terms are lower case, text need not be). Needles without
- * letters (Chinese, digits) use memmem(), which is fast. */
-static size_t find_term(const std::string &needle, const char *text, size_t len, size_t from)
-{
-	if (needle.empty() || from >= len || needle.size() > len - from)
-		return std::string::npos;
-	bool letters = false;
-	for (char ch : needle)
-		letters = letters || (ch >= 'a' && ch <= 'z');
-	if (!letters) {
-		const void *p = memmem(text + from, len - from, needle.data(), needle.size());
-		return p ? (size_t)((const char *)p - text) : std::string::npos;
-	}
-	for (size_t i = from; i + needle.size() <= len; i++) {
-		size_t k = 0;
-		for (; k < needle.size(); k++) {
-			unsigned char a = (unsigned char)text[i + k], b = (unsigned char)needle[k];
-			if (a != b && !(a >= 'A' && a <= 'Z' && (a | 0x20) == b))
-				break;
-		}
-		if (k == needle.size())
-			return i;
-	}
-	return std::string::npos;
-}
-
-/* A term's worth for choosing the window: a single CJK character says
- * little (it is everywhere), a bigram or a word more. */
-static int needle_weight(const std::string &needle)
-{
-	std::vector<unsigned> cp = codepoints(needle, 0);
-	if (cp.empty() || !is_cjk(cp[0]))
-		return 4;
-	return cp.size() == 1 ? 1 : 4 * (int)cp.size();
-}
-
-/* The part of text worth a snippet: the WINDOW bytes holding the most
- * (weighted, distinct) query terms, on character boundaries. Xapian's
- * snippet code looks up statistics for every word of the text it is given,
- * so handing it a whole long document made snippets the main cost of a
- * search. */
-static void snippet_window(const std::vector<std::string> &needles, const char *text, size_t len,
-	size_t *from, size_t *to)
-{
-	*from = 0;
-	*to = len;
-	if (len <= WINDOW)
-		return;
-	struct hit { size_t pos; size_t needle; };
-	std::vector<hit> hits;
-	std::vector<int> count(needles.size(), 0), weight(needles.size()), found(needles.size(), 0);
-	int all = 0;
-	for (size_t n = 0; n < needles.size(); n++)
-		all += weight[n] = needle_weight(needles[n]);
-	/* The text is read a chunk at a time, and reading stops once a
-	 * window holds every term: no later window can beat it. */
-	int best_score = -1;
-	size_t best = 0;
-	for (size_t chunk = 0; chunk < len && best_score < all; chunk += CHUNK) {
-		size_t stop = chunk + CHUNK < len ? chunk + CHUNK : len;
-		size_t before = hits.size();
-		for (size_t n = 0; n < needles.size(); n++) {
-			size_t at = chunk;
-			while (found[n] < MAX_HITS) {
-				/* matches starting in this chunk only */
-				size_t lim = stop + needles[n].size() - 1;
-				at = find_term(needles[n], text, lim < len ? lim : len, at);
-				if (at == std::string::npos || at >= stop)
-					break;
-				hits.push_back(hit{at, n});
-				found[n]++;
-				at += needles[n].size();
-			}
-		}
-		if (hits.size() == before)
-			continue;
-		std::sort(hits.begin(), hits.end(), [](const hit &a, const hit &b) { return a.pos < b.pos; });
-		std::fill(count.begin(), count.end(), 0);
-		int score = 0;
-		size_t lo = 0;
-		for (size_t hi = 0; hi < hits.size(); hi++) {
-			if (count[hits[hi].needle]++ == 0)
-				score += weight[hits[hi].needle];
-			while (hits[hi].pos - hits[lo].pos > WINDOW * 3 / 4) {
-				if (--count[hits[lo].needle] == 0)
-					score -= weight[hits[lo].needle];
-				lo++;
-			}
-			if (score > best_score) {
-				best_score = score;
-				best = hits[lo].pos;
-			}
-		}
-	}
-	/* a little context before the first term */
-	if (best_score > 0)
-		best = best > WINDOW / 8 ? best - WINDOW / 8 : 0;
-	size_t end = best + WINDOW < len ? best + WINDOW : len;
-	while (best > 0 && ((unsigned char)text[best] & 0xC0) == 0x80)
-		best--;
-	while (end < len && ((unsigned char)text[end] & 0xC0) == 0x80)
-		end--;
-	*from = best;
-	*to = end;
-}
-
-/* Append a joined highlight, marking only what the query asked for: in
- * Chinese text, runs whose neighbouring characters are query bigrams, and
- * single characters the query has on their own (so 产生 is not marked for
- * a search of 清洁生产 just because 产 and 生 both occur in it). Other
- * text (Latin words, digits) stays marked as Xapian marked it. */
-static void mark_runs(const std::string &inner, const pxap_results &res, std::string &out)
-{
-	static const std::string open = "<mark>", close = "</mark>";
-	std::vector<unsigned> cp = codepoints(inner, 0);
-	bool cjk = !cp.empty();
-	for (unsigned c : cp)
-		cjk = cjk && is_cjk(c);
-	if (!cjk) {
-		out += open + inner + close;
-		return;
-	}
-	for (size_t i = 0; i < cp.size();) {
-		size_t j = i + 1;
-		while (j < cp.size() && res.bigrams.count(std::make_pair(cp[j - 1], cp[j])))
-			j++;
-		std::string run;
-		for (size_t k = i; k < j; k++)
-			Xapian::Unicode::append_utf8(run, cp[k]);
-		if (j - i > 1 || !res.grouped.count(cp[i]))
-			out += open + run + close;
-		else
-			out += run;
-		i = j;
-	}
-}
-
-/* Join adjacent highlights and unmark lone n-gram characters (see the top
- * of the file). Safe on Xapian's output because the text itself is escaped:
- * a literal "<mark>" can only be ours. */
-static std::string tidy_marks(const std::string &in, const pxap_results &res)
-{
-	static const std::string open = "<mark>", close = "</mark>", seam = close + open;
-	std::string s;
-	s.reserve(in.size());
-	for (size_t i = 0; i < in.size();) {
-		if (in.compare(i, seam.size(), seam) == 0) {
-			i += seam.size();
-			continue;
-		}
-		s += in[i++];
-	}
-	if (res.grouped.empty())
-		return s;
-
-	std::string out;
-	out.reserve(s.size());
-	size_t i = 0;
-	for (;;) {
-		size_t a = s.find(open, i);
-		size_t b = a == std::string::npos ? a : s.find(close, a + open.size());
-		if (b == std::string::npos) {
-			out.append(s, i, std::string::npos);
-			return out;
-		}
-		std::string inner = s.substr(a + open.size(), b - a - open.size());
-		out.append(s, i, a - i);
-		mark_runs(inner, res, out);
-		i = b + close.size();
-	}
+	for (const std::string &t : res.terms)
+		res.term_ptrs.push_back(t.c_str());
 }
 
 pxap_results *pxap_search(pxap_reader *r, const struct pxap_query *q, char *err, size_t errlen)
@@ -801,7 +628,7 @@ pxap_results *pxap_search(pxap_reader *r, const struct pxap_query *q, char *err,
 					throw;
 			}
 		}
-		find_grouped(query, q->q, *res);
+		collect_text_terms(query, *res);
 		return res.release();
 	} catch (...) {
 		report(err, errlen);
@@ -890,31 +717,14 @@ double pxap_results_score(const pxap_results *res, size_t i)
 	return res->scores[i];
 }
 
-const char *pxap_results_snippet(pxap_results *res, size_t i, const char *text, size_t len,
-	size_t max_chars)
+size_t pxap_results_terms(const pxap_results *res, const char *const **terms)
 {
-	/* The highlighting depends on the query only, not on which hit the
-	 * text belongs to; i is accepted for the caller's readability. */
-	(void)i;
-	if (!res || !text || !len)
-		return "";
-	try {
-		const unsigned flags = Xapian::MSet::SNIPPET_EXHAUSTIVE |
-			Xapian::MSet::SNIPPET_CJK_NGRAM;
-		size_t from, to;
-		snippet_window(res->needles, text, len, &from, &to);
-		std::string s = tidy_marks(res->mset.snippet(std::string(text + from, to - from),
-			max_chars, Xapian::Stem(), flags, "<mark>", "</mark>", OMIT), *res);
-		const size_t omit = sizeof OMIT - 1;
-		if (from > 0 && s.compare(0, omit, OMIT) != 0)
-			s.insert(0, OMIT);
-		if (to < len && (s.size() < omit || s.compare(s.size() - omit, omit, OMIT) != 0))
-			s += OMIT;
-		res->snippets.emplace_back(std::move(s));
-		return res->snippets.back().c_str();
-	} catch (...) {
-		return "";
+	if (!res || res->term_ptrs.empty()) {
+		*terms = NULL;
+		return 0;
 	}
+	*terms = res->term_ptrs.data();
+	return res->term_ptrs.size();
 }
 
 size_t pxap_results_facet_count(const pxap_results *res, int facet)

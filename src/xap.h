@@ -118,13 +118,9 @@ int pxap_results_exact(const pxap_results *res);
 size_t pxap_results_count(const pxap_results *res);	/* hits on this page */
 const char *pxap_results_id(const pxap_results *res, size_t i);
 double pxap_results_score(const pxap_results *res, size_t i);	/* percent 0..100 */
-/* An HTML-safe snippet of text (the document's full text) for hit i: text
- * is HTML-escaped and query matches (Chinese too) are wrapped in
- * <mark>...</mark>, with "…" where text was cut. max_chars is Xapian's
- * target length in bytes of text (a Chinese character is 3 bytes). Terms
- * searched only as title:word are not marked. Owned by res, valid until
- * pxap_results_free. Never NULL ("" for no text). */
-const char *pxap_results_snippet(pxap_results *res, size_t i, const char *text, size_t len, size_t max_chars);
+/* The query's text terms without field prefixes (lower-case words, CJK
+ * characters and bigrams), for snippet_html(); *terms is owned by res. */
+size_t pxap_results_terms(const pxap_results *res, const char *const **terms);
 /* Facets over all matches (not just the page), computed inside Xapian so
  * they count only what the access filter lets through.
  * facet: 0 doc_type, 1 sector, 2 year, 3 industry, 4 grade. */

@@ -3,6 +3,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "html.h"
+#include "snippet.h"
 #include "url.h"
 
 #include <check.h>
@@ -104,6 +105,50 @@ START_TEST(html_escapes_every_special_character)
 }
 END_TEST
 
+START_TEST(snippet_marks_words_and_bigram_runs)
+{
+	struct arena *a = arena_new();
+	const char *t1[] = { "cod", "清洁", "洁生", "生产" };
+	const char *text = "The code\tsays COD: 产生了\n\n清洁生产 cod, x<y & \x01" "end";
+	const char *s = snippet_html(a, t1, 4, text, strlen(text), 500);
+	/* whole words in any case, never inside a longer word */
+	ck_assert_str_eq(s, "The code says <mark>COD</mark>: 产生了 <mark>清洁生产</mark> "
+			    "<mark>cod</mark>, x&lt;y &amp; end");
+	/* a single character is marked only when the query has it alone */
+	const char *t2[] = { "水", "节水" };
+	s = snippet_html(a, t2, 2, "中水回用，节水", strlen("中水回用，节水"), 500);
+	ck_assert_str_eq(s, "中水回用，<mark>节水</mark>");
+	const char *t3[] = { "水" };
+	s = snippet_html(a, t3, 1, "中水回用", strlen("中水回用"), 500);
+	ck_assert_str_eq(s, "中<mark>水</mark>回用");
+	ck_assert_str_eq(snippet_html(a, t3, 1, NULL, 0, 500), "");
+	arena_destroy(a);
+}
+END_TEST
+
+START_TEST(snippet_picks_the_cluster_of_terms)
+{
+	/* 节能 alone early, 节能 and 降耗 together late: the snippet shows the
+	 * place with both, cut from the middle of the text (ellipses). */
+	struct arena *a = arena_new();
+	struct buf t = BUF_INIT;
+	buf_puts(&t, "开头提到节能。");
+	for (int i = 0; i < 300; i++)
+		buf_puts(&t, "无关的文字。");
+	buf_puts(&t, "企业实施节能降耗方案。");
+	for (int i = 0; i < 300; i++)
+		buf_puts(&t, "结尾的文字。");
+	const char *terms[] = { "节能", "降耗" };
+	const char *s = snippet_html(a, terms, 2, buf_str(&t), t.len, 120);
+	ck_assert_ptr_nonnull(strstr(s, "企业实施<mark>节能降耗</mark>方案"));
+	ck_assert_int_eq(strncmp(s, "\xe2\x80\xa6", 3), 0);
+	ck_assert_int_eq(strcmp(s + strlen(s) - 3, "\xe2\x80\xa6"), 0);
+	ck_assert_uint_le(strlen(s), 120 + 2 * 3 + 13);
+	buf_free(&t);
+	arena_destroy(a);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("core");
@@ -113,6 +158,8 @@ int main(void)
 	tcase_add_test(tc, url_decode_handles_escapes_and_refuses_bad_ones);
 	tcase_add_test(tc, url_query_splits_pairs);
 	tcase_add_test(tc, html_escapes_every_special_character);
+	tcase_add_test(tc, snippet_marks_words_and_bigram_runs);
+	tcase_add_test(tc, snippet_picks_the_cluster_of_terms);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);

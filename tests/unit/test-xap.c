@@ -9,7 +9,9 @@
  *
  * Each test gets a fresh index in a mkdtemp() directory ($TMPDIR or /tmp)
  * holding the five documents below, an open writer and an open reader. */
+#include "arena.h"
 #include "buf.h"
+#include "snippet.h"
 #include "xap.h"
 
 #include <check.h>
@@ -23,6 +25,7 @@ static char dir[200];
 static pxap_writer *w;
 static pxap_reader *r;
 static char err[256];
+static struct arena *arena;	/* snippets of one test */
 
 static const char *const pub[] = { "public" };
 static const char *const u7[] = { "u:7" };
@@ -69,6 +72,7 @@ static void setup(void)
 	ck_assert_msg(pxap_writer_commit(w, err, sizeof err) == 0, "commit: %s", err);
 	r = pxap_reader_open(dir, err, sizeof err);
 	ck_assert_msg(r != NULL, "reader: %s", err);
+	arena = arena_new();
 }
 
 static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
@@ -85,6 +89,8 @@ static void teardown(void)
 	pxap_writer_close(w);
 	r = NULL;
 	w = NULL;
+	arena_destroy(arena);
+	arena = NULL;
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
@@ -407,30 +413,38 @@ START_TEST(test_sort_by_date)
 }
 END_TEST
 
+/* A snippet of text for the query of res, as search.c makes it. */
+static const char *snip(pxap_results *res, const char *text, size_t len, size_t max)
+{
+	const char *const *terms;
+	size_t n = pxap_results_terms(res, &terms);
+	return snippet_html(arena, terms, n, text, len, max);
+}
+
 START_TEST(test_snippet_cjk)
 {
 	struct pxap_query pq = everything("节水");
 	pxap_results *res = run(&pq);
 	ck_assert_uint_eq(pxap_results_count(res), 1);
-	const char *s = pxap_results_snippet(res, 0, D2_BODY, strlen(D2_BODY), 200);
+	const char *s = snip(res, D2_BODY, strlen(D2_BODY), 200);
 	ck_assert_ptr_nonnull(strstr(s, "医院<mark>节水</mark>改造"));
 	ck_assert_ptr_nonnull(strstr(s, "年<mark>节水</mark>三万吨"));
 	/* The 水 of 中水 is only part of the query word: not marked. */
 	ck_assert_ptr_nonnull(strstr(s, "中水回用"));
-	const char *s2 = pxap_results_snippet(res, 0, docs[1].title, strlen(docs[1].title), 200);
+	const char *s2 = snip(res, docs[1].title, strlen(docs[1].title), 200);
 	ck_assert_ptr_nonnull(strstr(s2, "<mark>节水</mark>"));
 	/* The first snippet is still valid after the second. */
 	ck_assert_ptr_nonnull(strstr(s, "<mark>节水</mark>"));
-	/* Xapian's highlighter ignores prefixed query terms, so a title:
+	/* Prefixed (field) terms are not text terms, so a title:
 	 * search yields the text unmarked (but still a snippet). */
 	pxap_results_free(res);
 	pq = everything("title:节水");
 	res = run(&pq);
 	ck_assert_uint_eq(pxap_results_count(res), 1);
-	s = pxap_results_snippet(res, 0, docs[1].title, strlen(docs[1].title), 200);
+	s = snip(res, docs[1].title, strlen(docs[1].title), 200);
 	ck_assert_str_eq(s, "北京市医院节水改造");
 	/* No text: empty, never NULL. */
-	ck_assert_str_eq(pxap_results_snippet(res, 0, NULL, 0, 200), "");
+	ck_assert_str_eq(snip(res, NULL, 0, 200), "");
 	pxap_results_free(res);
 }
 END_TEST
@@ -441,7 +455,7 @@ START_TEST(test_snippet_cjk_single)
 	struct pxap_query pq = everything("水");
 	pxap_results *res = run(&pq);
 	ck_assert_uint_eq(pxap_results_count(res), 1);
-	const char *s = pxap_results_snippet(res, 0, D2_BODY, strlen(D2_BODY), 200);
+	const char *s = snip(res, D2_BODY, strlen(D2_BODY), 200);
 	ck_assert_ptr_nonnull(strstr(s, "节<mark>水</mark>改造"));
 	ck_assert_ptr_nonnull(strstr(s, "中<mark>水</mark>回用"));
 	pxap_results_free(res);
@@ -450,14 +464,14 @@ START_TEST(test_snippet_cjk_single)
 	pq = everything("\"清洁生产审核\"");
 	res = run(&pq);
 	ck_assert_uint_eq(pxap_results_count(res), 1);
-	s = pxap_results_snippet(res, 0, D1_BODY, strlen(D1_BODY), 300);
+	s = snip(res, D1_BODY, strlen(D1_BODY), 300);
 	ck_assert_ptr_nonnull(strstr(s, "<mark>清洁生产审核</mark>"));
 	pxap_results_free(res);
 
 	/* A small budget still yields a snippet around the match. */
 	pq = everything("节能");
 	res = run(&pq);
-	s = pxap_results_snippet(res, 0, D1_BODY, strlen(D1_BODY), 30);
+	s = snip(res, D1_BODY, strlen(D1_BODY), 30);
 	ck_assert_ptr_nonnull(strstr(s, "<mark>节能</mark>"));
 	ck_assert(strlen(s) < strlen(D1_BODY));
 	pxap_results_free(res);
@@ -479,7 +493,7 @@ START_TEST(test_snippet_long_text)
 		buf_puts(&t, "结尾的其他文字。");
 	struct pxap_query pq = everything("清洁生产");
 	pxap_results *res = run(&pq);
-	const char *s = pxap_results_snippet(res, 0, buf_str(&t), t.len, 200);
+	const char *s = snip(res, buf_str(&t), t.len, 200);
 	ck_assert_ptr_nonnull(strstr(s, "<mark>清洁生产</mark>审核"));
 	ck_assert_int_eq(strncmp(s, "\xe2\x80\xa6", 3), 0);
 	ck_assert_ptr_null(strstr(s, "<mark>产生</mark>"));
@@ -495,7 +509,7 @@ START_TEST(test_snippet_escapes)
 	struct pxap_query pq = everything("budget");
 	pxap_results *res = run(&pq);
 	ck_assert_uint_eq(pxap_results_count(res), 1);
-	const char *s = pxap_results_snippet(res, 0, D3_BODY, strlen(D3_BODY), 300);
+	const char *s = snip(res, D3_BODY, strlen(D3_BODY), 300);
 	ck_assert_ptr_nonnull(strstr(s, "<mark>budget</mark>"));
 	ck_assert_ptr_null(strstr(s, "<script"));
 	ck_assert_ptr_nonnull(strstr(s, "&lt;script&gt;"));
@@ -505,7 +519,7 @@ START_TEST(test_snippet_escapes)
 	/* Match-all has nothing to highlight but still escapes. */
 	pq = everything("");
 	res = run(&pq);
-	s = pxap_results_snippet(res, 0, D3_BODY, strlen(D3_BODY), 300);
+	s = snip(res, D3_BODY, strlen(D3_BODY), 300);
 	ck_assert_ptr_null(strstr(s, "<script"));
 	ck_assert_ptr_null(strstr(s, "<mark>"));
 	ck_assert_ptr_nonnull(strstr(s, "&lt;script&gt;"));

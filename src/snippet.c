@@ -1,0 +1,316 @@
+/* snippet.c: the piece of a document's text shown under a search hit.
+ *
+ * Two steps. snippet_window() finds where the query's terms cluster: the
+ * text is searched a chunk at a time (memmem for Chinese and numbers, a
+ * case-blind scan for Latin words), and the span of at most two thirds of
+ * the snippet's length holding the most distinct terms wins (a bigram or a
+ * word weighs 4, a lone character 1); reading stops early once a span
+ * holds every term. render() then writes that part of the text as escaped
+ * HTML with the query's words marked (see snippet.h).
+ *
+ * This replaced Xapian's MSet::snippet, which looks up term statistics for
+ * every word of the text it is given: over whole documents that was 85% of
+ * the cost of a search. */
+#include "snippet.h"
+#include "arena.h"
+#include "buf.h"
+#include "encoding.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_TERMS 64
+#define MAX_HITS 256		/* occurrences of one term considered */
+#define CHUNK 8192		/* bytes of text searched at a time */
+
+static const char ELLIPSIS[] = "\xe2\x80\xa6";
+
+enum kind { BIGRAM, SINGLE, WORD };
+
+struct term {
+	const char *s;
+	size_t len;
+	enum kind kind;
+	uint32_t a, b;		/* the characters of a bigram or single */
+	int weight;
+};
+
+struct query {
+	struct term t[MAX_TERMS];
+	size_t n;
+};
+
+/* Roughly the scripts Xapian's CJK n-gram mode splits into characters. */
+static int is_cjk(uint32_t c)
+{
+	return (c >= 0x1100 && c <= 0x11FF) || (c >= 0x2E80 && c <= 0x9FFF) ||
+	       (c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7FF) ||
+	       (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+	       (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+static int ascii_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_space(uint32_t c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0x3000;
+}
+
+/* Sort the terms into bigrams, single characters and words; drop
+ * duplicates, and single characters that belong to a query bigram (they
+ * are found, and marked, through the bigram). */
+static void read_terms(const char *const *terms, size_t nterms, struct query *q)
+{
+	q->n = 0;
+	for (size_t i = 0; i < nterms && q->n < MAX_TERMS; i++) {
+		const char *s = terms[i];
+		size_t len = s ? strlen(s) : 0, at = 0;
+		if (!len)
+			continue;
+		uint32_t cp[3];
+		size_t ncp = 0;
+		while (at < len && ncp < 3)
+			cp[ncp++] = portal_utf8_next(s, len, &at);
+		int dup = 0;
+		for (size_t k = 0; k < q->n; k++)
+			dup = dup || (q->t[k].len == len && memcmp(q->t[k].s, s, len) == 0);
+		if (dup)
+			continue;
+		struct term *t = &q->t[q->n++];
+		*t = (struct term){ .s = s, .len = len, .kind = WORD, .weight = 4 };
+		if (ncp == 2 && at == len && is_cjk(cp[0]) && is_cjk(cp[1])) {
+			t->kind = BIGRAM;
+			t->a = cp[0];
+			t->b = cp[1];
+		} else if (ncp == 1 && at == len && is_cjk(cp[0])) {
+			t->kind = SINGLE;
+			t->a = cp[0];
+			t->weight = 1;
+		}
+	}
+	size_t kept = 0;
+	for (size_t i = 0; i < q->n; i++) {
+		int grouped = 0;
+		for (size_t k = 0; k < q->n && q->t[i].kind == SINGLE; k++)
+			grouped = grouped || (q->t[k].kind == BIGRAM &&
+					      (q->t[k].a == q->t[i].a || q->t[k].b == q->t[i].a));
+		if (!grouped)
+			q->t[kept++] = q->t[i];
+	}
+	q->n = kept;
+}
+
+static int is_bigram(const struct query *q, uint32_t a, uint32_t b)
+{
+	for (size_t i = 0; i < q->n; i++)
+		if (q->t[i].kind == BIGRAM && q->t[i].a == a && q->t[i].b == b)
+			return 1;
+	return 0;
+}
+
+static int is_single(const struct query *q, uint32_t a)
+{
+	for (size_t i = 0; i < q->n; i++)
+		if (q->t[i].kind == SINGLE && q->t[i].a == a)
+			return 1;
+	return 0;
+}
+
+/* A Latin word or number at text[i]: same letters in any case, and not
+ * inside a longer word. */
+static int word_at(const struct term *t, const char *text, size_t len, size_t i)
+{
+	if (i + t->len > len || (i > 0 && ascii_alnum((unsigned char)text[i - 1])) ||
+	    (i + t->len < len && ascii_alnum((unsigned char)text[i + t->len])))
+		return 0;
+	for (size_t k = 0; k < t->len; k++) {
+		unsigned char a = (unsigned char)text[i + k], b = (unsigned char)t->s[k];
+		if (a != b && !(a >= 'A' && a <= 'Z' && (a | 0x20) == b))
+			return 0;
+	}
+	return 1;
+}
+
+/* The first occurrence of t starting in [from, stop), or len. */
+static size_t find(const struct term *t, const char *text, size_t len, size_t from, size_t stop)
+{
+	if (t->kind != WORD) {
+		size_t end = stop + t->len - 1 < len ? stop + t->len - 1 : len;
+		if (from >= end)
+			return len;
+		const char *p = memmem(text + from, end - from, t->s, t->len);
+		return p ? (size_t)(p - text) : len;
+	}
+	for (size_t i = from; i < stop; i++)
+		if (word_at(t, text, len, i))
+			return i;
+	return len;
+}
+
+struct hit {
+	size_t pos;
+	size_t term;
+};
+
+static int by_pos(const void *x, const void *y)
+{
+	const struct hit *a = x, *b = y;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* Where the snippet starts: just before the span of at most `span` bytes
+ * holding the most (weighted, distinct) query terms; 0 without any. */
+static size_t snippet_window(const struct query *q, const char *text, size_t len, size_t span)
+{
+	size_t cap = q->n * MAX_HITS, nhits = 0, best = 0;
+	struct hit *hits = malloc((cap ? cap : 1) * sizeof *hits);
+	int count[MAX_TERMS], found[MAX_TERMS] = { 0 }, all = 0, best_score = 0;
+	if (!hits)
+		return 0;
+	for (size_t i = 0; i < q->n; i++)
+		all += q->t[i].weight;
+	for (size_t chunk = 0; chunk < len && best_score < all; chunk += CHUNK) {
+		size_t stop = chunk + CHUNK < len ? chunk + CHUNK : len, before = nhits;
+		for (size_t i = 0; i < q->n; i++) {
+			size_t at = chunk;
+			while (found[i] < MAX_HITS && (at = find(&q->t[i], text, len, at, stop)) < stop) {
+				hits[nhits++] = (struct hit){ at, i };
+				found[i]++;
+				at += q->t[i].len;
+			}
+		}
+		if (nhits == before)
+			continue;
+		qsort(hits, nhits, sizeof *hits, by_pos);
+		memset(count, 0, sizeof count);
+		int score = 0;
+		for (size_t lo = 0, hi = 0; hi < nhits; hi++) {
+			if (count[hits[hi].term]++ == 0)
+				score += q->t[hits[hi].term].weight;
+			while (hits[hi].pos - hits[lo].pos > span) {
+				if (--count[hits[lo].term] == 0)
+					score -= q->t[hits[lo].term].weight;
+				lo++;
+			}
+			if (score > best_score) {
+				best_score = score;
+				best = hits[lo].pos;
+			}
+		}
+	}
+	free(hits);
+	return best;
+}
+
+static void put_escaped(struct buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '&': buf_puts(b, "&amp;"); break;
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '"': buf_puts(b, "&quot;"); break;
+		case '\'': buf_puts(b, "&#39;"); break;
+		default: buf_putc(b, s[i]);
+		}
+	}
+}
+
+/* text[from, to) as HTML, query words marked, white space runs as one
+ * space, control characters dropped. */
+static void render(const struct query *q, const char *text, size_t from, size_t to, struct buf *out)
+{
+	size_t n = 0;
+	uint32_t *cp = malloc((to - from + 1) * sizeof *cp);
+	size_t *off = malloc((to - from + 2) * sizeof *off);
+	if (!cp || !off) {
+		free(cp);
+		free(off);
+		return;
+	}
+	for (size_t i = from; i < to;) {
+		off[n] = i;
+		cp[n++] = portal_utf8_next(text, to, &i);
+	}
+	off[n] = to;
+	int marking = 0, space = 1;	/* no space at the start */
+	for (size_t k = 0; k < n;) {
+		size_t end = k;	/* characters k..end-1 are marked */
+		if (ascii_alnum((unsigned char)text[off[k]])) {
+			for (size_t i = 0; i < q->n && end == k; i++)
+				if (q->t[i].kind == WORD && word_at(&q->t[i], text, to, off[k]))
+					end = k + q->t[i].len;	/* ASCII: a byte a character */
+		} else if (is_cjk(cp[k])) {
+			size_t j = k;
+			while (j + 1 < n && is_bigram(q, cp[j], cp[j + 1]))
+				j++;
+			if (j > k)
+				end = j + 1;
+			else if (is_single(q, cp[k]))
+				end = k + 1;
+		}
+		if (end > n)
+			end = n;
+		if (end > k) {
+			if (!marking)
+				buf_puts(out, "<mark>");
+			marking = 1;
+			put_escaped(out, text + off[k], off[end] - off[k]);
+			space = 0;
+			k = end;
+			continue;
+		}
+		if (marking)
+			buf_puts(out, "</mark>");
+		marking = 0;
+		if (is_space(cp[k])) {
+			if (!space)
+				buf_putc(out, ' ');
+			space = 1;
+		} else if (cp[k] >= 0x20 && cp[k] != 0x7F) {
+			put_escaped(out, text + off[k], off[k + 1] - off[k]);
+			space = 0;
+		}
+		k++;
+	}
+	if (marking)
+		buf_puts(out, "</mark>");
+	while (out->len && out->data[out->len - 1] == ' ')
+		out->len--;
+	free(cp);
+	free(off);
+}
+
+char *snippet_html(struct arena *a, const char *const *terms, size_t nterms,
+		   const char *text, size_t len, size_t max_bytes)
+{
+	if (!text || !len || !max_bytes)
+		return arena_strdup(a, "");
+	struct query q;
+	read_terms(terms, nterms, &q);
+	size_t from = 0;
+	if (len > max_bytes) {
+		from = snippet_window(&q, text, len, max_bytes * 2 / 3);
+		from = from > max_bytes / 6 ? from - max_bytes / 6 : 0;
+		if (from + max_bytes > len)
+			from = len - max_bytes;
+	}
+	size_t to = from + max_bytes < len ? from + max_bytes : len;
+	while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80)
+		from--;
+	while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80)
+		to--;
+	struct buf out = BUF_INIT;
+	if (from > 0)
+		buf_puts(&out, ELLIPSIS);
+	render(&q, text, from, to, &out);
+	if (to < len)
+		buf_puts(&out, ELLIPSIS);
+	char *s = arena_strndup(a, buf_str(&out), out.len);
+	buf_free(&out);
+	return s;
+}
