@@ -205,6 +205,11 @@ static size_t digits(const char *s, size_t i, int max, int *v)
 static int cn_digit(const char *s)
 {
 	static const char *const d[] = { "〇", "一", "二", "三", "四", "五", "六", "七", "八", "九" };
+	unsigned char c = (unsigned char)s[0];
+	/* Called at every byte of the text: all of these begin with one of
+	 * E2 (○), E3, E4, E5 or E9 (零), and most bytes do not. */
+	if (c != 0xE2 && c != 0xE3 && c != 0xE4 && c != 0xE5 && c != 0xE9)
+		return -1;
 	if (strncmp(s, "○", 3) == 0 || strncmp(s, "零", 3) == 0)
 		return 0;
 	for (int i = 0; i < 10; i++)
