@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcgiapp.h>
 #include <grp.h>
+#include <poll.h>
 #include <limits.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -40,15 +41,17 @@ static void on_stop(int sig) { stopping = sig; }
 static void on_reload(int sig) { reloading = sig; }
 static void on_alarm(int sig) { overdue = sig; }
 
-static volatile sig_atomic_t in_request;	/* worker: serving one now */
+static volatile sig_atomic_t idle;	/* worker: waiting in poll(), no connection taken */
 
-/* A retiring worker that is idle (waiting in accept) leaves at once; one
- * that is serving finishes the request and leaves after it. (A signal in the
- * instant between accept returning and in_request being set would drop that
- * one connection; the window is a few instructions wide.) */
+/* A retiring worker that is idle leaves at once. Otherwise it has taken a
+ * connection (or is in accept) and leaves after serving it: FCGX_Accept_r
+ * accepts *and* reads the request's parameters, so leaving during it would
+ * drop a request (nginx 502). That is why workers wait for connections in
+ * their own poll(), where leaving is safe, and call FCGX_Accept_r only once
+ * the socket is readable. */
 static void on_retire(int sig)
 {
-	if (!in_request)
+	if (idle)
 		_exit(0);
 	retiring = sig;
 }
@@ -132,13 +135,27 @@ static void worker(const struct fcgi_program *prog, int sock, int has_master)
 		prog->worker_init();
 	FCGX_Request fr;
 	FCGX_InitRequest(&fr, sock, 0);
-	while (!retiring && FCGX_Accept_r(&fr) >= 0) {
-		in_request = 1;
+	struct pollfd pfd = { .fd = sock, .events = POLLIN };
+	while (!retiring) {
+		idle = 1;
+		int ready = retiring ? 0 : poll(&pfd, 1, -1);
+		idle = 0;
+		if (ready < 0 && errno != EINTR) {
+			portal_log("poll: %s, worker exits", strerror(errno));
+			break;
+		}
+		if (ready <= 0 || retiring)
+			continue;
+		/* Another worker may take the connection first: then this
+		 * one waits in accept for the next, and serves it even if
+		 * told to retire meanwhile. */
+		if (FCGX_Accept_r(&fr) < 0) {
+			portal_log("accept failed, worker exits");
+			break;
+		}
 		serve_one(prog, &fr, db);
 		FCGX_Finish_r(&fr);
-		in_request = 0;
 	}
-	portal_log("accept failed, worker exits");
 	_exit(0);
 }
 

@@ -11,17 +11,30 @@ static const char *prog = "portal";
 
 void portal_log_init(const char *progname) { prog = progname; }
 
+/* One line, written with one write(2): lines of processes sharing a log
+ * file never interleave. A message too long for the buffer is cut. */
 static void vlog(const char *fmt, va_list ap)
 {
-	char when[32];
+	char line[4096];
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(stderr, "%s %s[%ld]: ", when, prog, (long)getpid());
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	fflush(stderr);
+	size_t n = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	int k = snprintf(line + n, sizeof line - n, " %s[%ld]: ", prog, (long)getpid());
+	n += k > 0 ? (size_t)k : 0;
+	if (n < sizeof line) {
+		k = vsnprintf(line + n, sizeof line - n, fmt, ap);
+		n += k > 0 ? (size_t)k : 0;
+	}
+	if (n > sizeof line - 2)
+		n = sizeof line - 2;
+	line[n++] = '\n';
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(STDERR_FILENO, line + off, n - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
 }
 
 void portal_log(const char *fmt, ...)

@@ -58,3 +58,18 @@ check "after the reload every search worker runs the new file ($workers workers,
 	[ "$workers" -ge 1 -a "$stale" = 0 ]
 call -G --data-urlencode q=冷却塔 "$BASE/api/search"
 check "and they answer" [ "$(jq -r '.results[0].id' <<<"$BODY")" = "$DOC" ]
+
+# Reloads while requests stream in: none may be dropped. (A worker told to
+# retire must not leave with a connection taken but its request unread;
+# nginx would answer 502.)
+: >"$PORTAL_DATA/codes"
+for c in 1 2 3 4; do
+	( end=$((SECONDS + 8)); while [ $SECONDS -lt $end ]; do
+		curl -s -o /dev/null -w '%{http_code}\n' "$BASE/api/search?q=%E5%86%B7%E5%8D%B4%E5%A1%94"
+	done >>"$PORTAL_DATA/codes" ) &
+done
+for _ in 1 2 3 4 5 6; do sleep 1; "$TOP/portal" reload >/dev/null 2>&1; done
+wait
+n=$(wc -l <"$PORTAL_DATA/codes")
+bad=$(grep -vc '^200$' "$PORTAL_DATA/codes")
+check "six reloads during $n searches: every search answered 200 ($bad did not)" [ "$n" -gt 0 -a "$bad" = 0 ]
