@@ -300,7 +300,8 @@ pxap_reader *pxap_reader_open(const char *path, char *err, size_t errlen)
 		qp.add_prefix("standard", "XN");
 		/* year:2012..2015 (years are four-digit strings, so string
 		 * order is numeric order). */
-		qp.add_rangeprocessor(new Xapian::RangeProcessor(SLOT_YEAR, "year:"));
+		/* release(): the QueryParser then owns it (without, it is never freed). */
+		qp.add_rangeprocessor((new Xapian::RangeProcessor(SLOT_YEAR, "year:"))->release());
 		return r.release();
 	} catch (...) {
 		report(err, errlen);
