@@ -42,18 +42,34 @@ static void on_reload(int sig) { reloading = sig; }
 static void on_alarm(int sig) { overdue = sig; }
 
 static volatile sig_atomic_t idle;	/* worker: waiting in poll(), no connection taken */
+static int listen_fd = -1;		/* worker: the socket it polls and accepts on */
 
-/* A retiring worker that is idle leaves at once. Otherwise it has taken a
- * connection (or is in accept) and leaves after serving it: FCGX_Accept_r
- * accepts *and* reads the request's parameters, so leaving during it would
- * drop a request (nginx 502). That is why workers wait for connections in
- * their own poll(), where leaving is safe, and call FCGX_Accept_r only once
- * the socket is readable. */
-static void on_retire(int sig)
+/* SIGUSR1 (retire) and SIGTERM (stop) in a worker. One that is idle leaves
+ * at once, through the end of its loop: the signal interrupts poll() (never
+ * restarted), and closing the listening socket here makes a poll() that the
+ * signal came just before return at once (POLLNVAL); the worker then calls
+ * exit(), so atexit handlers run (LeakSanitizer's check under
+ * --enable-asan). Otherwise it has taken a connection (or is in accept): on
+ * SIGUSR1 it leaves after serving it (FCGX_Accept_r accepts *and* reads the
+ * request's parameters, so leaving during it would drop a request: nginx
+ * 502; that is why workers wait for connections in their own poll(), where
+ * leaving is safe, and call FCGX_Accept_r only once the socket is
+ * readable); on SIGTERM (the master's "now": it stops, or a retiree
+ * overstayed its grace) it dies at once. */
+static void on_leave(int sig)
 {
-	if (idle)
-		_exit(0);
+	if (!idle && sig == SIGTERM) {
+		signal(SIGTERM, SIG_DFL);
+		raise(SIGTERM);
+		return;
+	}
 	retiring = sig;
+	if (idle && listen_fd >= 0) {
+		int saved = errno;
+		close(listen_fd);
+		listen_fd = -1;
+		errno = saved;
+	}
 }
 
 /* ---- one request ---------------------------------------------------- */
@@ -118,15 +134,16 @@ static void worker(const struct fcgi_program *prog, int sock, int has_master)
 	 * it, and it would hold on to a socket nobody can reach. */
 	if (has_master && (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() == 1))
 		_exit(0);
-	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGALRM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
+	listen_fd = sock;
 	struct sigaction sa = { 0 };
-	sa.sa_handler = on_retire;
+	sa.sa_handler = on_leave;
 	sa.sa_flags = SA_RESTART;	/* reads of a request in flight go on */
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	char err[512];
 	sqlite3 *db = portal_db_open(portal_settings()->db_path, err, sizeof err);
 	if (!db)
@@ -156,7 +173,7 @@ static void worker(const struct fcgi_program *prog, int sock, int has_master)
 		serve_one(prog, &fr, db);
 		FCGX_Finish_r(&fr);
 	}
-	_exit(0);
+	exit(0);	/* not _exit: atexit handlers (LeakSanitizer) run */
 }
 
 /* ---- the master ----------------------------------------------------- */
@@ -181,6 +198,7 @@ static int open_socket(const char *path)
 
 static pid_t spawn(const struct fcgi_program *prog, int sock)
 {
+	fflush(NULL);	/* a worker leaves with exit(): nothing buffered twice */
 	pid_t pid = fork();
 	if (pid < 0) {
 		portal_log("fork: %s", strerror(errno));

@@ -6,6 +6,9 @@
  * that dies is replaced; SIGTERM or SIGINT stops the workers and the master;
  * SIGHUP reloads gracefully (new workers start, the old ones get SIGUSR1,
  * finish the request in hand and exit; after 30 s they are stopped).
+ * A worker that is idle when it gets SIGTERM or SIGUSR1 leaves with exit(),
+ * so atexit handlers run (LeakSanitizer's check under --enable-asan); one
+ * that is serving dies at once on SIGTERM.
  * Each worker opens its own SQLite connection after fork() and calls
  * worker_init for any other process-lifetime handle (Xapian, libmagic).
  *
