@@ -28,11 +28,66 @@ free_port() {
 	bail "no free port"
 }
 
+# sanitizer_env: under --enable-asan (make check exports PORTAL_SANITIZERS)
+# every program of the instance, portalctl included, writes any
+# AddressSanitizer, UBSan or LeakSanitizer report to a file of its own in the
+# log directory (sanitizer.PID); stop_instance fails the test on any report.
+# Harmless in a normal build. PORTAL_ASAN_OPTIONS adds options.
+sanitizer_env() {
+	local d=$PORTAL_DATA/index/log
+	mkdir -p "$d"
+	export ASAN_OPTIONS="log_path=$d/sanitizer:detect_leaks=1${PORTAL_ASAN_OPTIONS:+:$PORTAL_ASAN_OPTIONS}"
+	export UBSAN_OPTIONS="log_path=$d/sanitizer:print_stacktrace=1"
+	export LSAN_OPTIONS="suppressions=$TOP/tests/lsan.supp:print_suppressions=0"
+}
+
+# sanitizer_wait: after ./portal down, until no program of this instance
+# runs any more (a worker that LeakSanitizer checks at its exit can outlive
+# its master by a few seconds), at most 30 s. Only under sanitizers.
+sanitizer_wait() {
+	local p left
+	[ -n "${PORTAL_SANITIZERS:-}" ] || return 0
+	for _ in $(seq 300); do
+		left=0
+		for p in $(pgrep -f "^$TOP/(cgi-bin/[a-z]+\.fcgi|src/cmd/portal)"); do
+			tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxF "PORTAL_DATA=$PORTAL_DATA" && { left=1; break; }
+		done
+		[ $left = 0 ] && return 0
+		sleep 0.1
+	done
+}
+
+# sanitizer_check: one check, after the instance is down (workers report
+# leaks as they exit): no sanitizer report in the log directory, neither in
+# a report file nor in a program's log (a report written to stderr).
+sanitizer_check() {
+	local d=${PORTAL_DATA:-}/index/log f bad=()
+	[ -d "$d" ] || return 0
+	for f in "$d"/sanitizer.* "$d"/*.log; do
+		[ -f "$f" ] || continue
+		case $f in
+		*/sanitizer.*) [ -s "$f" ] && bad+=("$f") ;;
+		*) grep -qE 'runtime error:|ERROR: (Address|Leak|Undefined)Sanitizer' "$f" && bad+=("$f") ;;
+		esac
+	done
+	if [ ${#bad[@]} -gt 0 ]; then
+		for f in "${bad[@]}"; do
+			echo "# --- sanitizer report in $f"
+			grep -E -A 40 'runtime error:|ERROR: (Address|Leak|Undefined)Sanitizer' "$f" | head -n 80 | sed 's/^/# /'
+		done
+		not_ok "no sanitizer report in the instance's logs (${#bad[@]} with one)"
+	elif [ -n "${PORTAL_SANITIZERS:-}" ]; then
+		ok "no sanitizer report in the instance's logs"
+	fi
+}
+
 stop_instance() {
 	if [ "$T_FAIL" != 0 ] && [ -d "${PORTAL_DATA:-}/index/log" ]; then
 		for f in "$PORTAL_DATA"/index/log/*.log; do echo "# --- $f"; tail -n 30 "$f" | sed 's/^/# /'; done
 	fi
 	"$TOP/portal" down >/dev/null 2>&1 || true
+	sanitizer_wait
+	sanitizer_check
 	[ -n "${PORTAL_DATA:-}" ] && rm -rf "$PORTAL_DATA"
 	echo "1..$T_N"
 }
@@ -45,6 +100,7 @@ start_instance() {
 	PORTAL_NO_BUILD=1
 	PORTAL_DEMO=${PORTAL_DEMO:-0}	# tests count documents: start empty unless asked
 	export PORTAL_DATA PORTAL_PORT PORTAL_NO_BUILD PORTAL_DEMO
+	sanitizer_env
 	trap stop_instance EXIT
 	"$TOP/portal" up >"$PORTAL_DATA/up.log" 2>&1 || { cat "$PORTAL_DATA/up.log"; bail "portal up failed"; }
 	BASE=http://127.0.0.1:$PORTAL_PORT

@@ -12,6 +12,7 @@ trap 'stop_instance; umount "$SMALL"; rmdir "$SMALL"' EXIT
 # start_instance with the data directory on the small filesystem
 PORTAL_PORT=$(free_port) PORTAL_NO_BUILD=1 PORTAL_DEMO=0 PORTAL_DATA=$SMALL/data
 export PORTAL_PORT PORTAL_NO_BUILD PORTAL_DEMO PORTAL_DATA
+sanitizer_env
 "$TOP/portal" up >/tmp/portal-small-up.log 2>&1 || { cat /tmp/portal-small-up.log; bail "portal up failed"; }
 BASE=http://127.0.0.1:$PORTAL_PORT
 ADMIN=$("$TOP/portal" ctl token create admin)
