@@ -29,6 +29,10 @@ PAUSE=${LOAD_UPLOAD_PAUSE:-0.3}		# seconds between one client's uploads
 SAMPLE=${LOAD_SAMPLE_SECONDS:-$(( LOAD >= 120 ? 10 : 3 ))}
 WARM=${LOAD_WARM_SECONDS:-$(( LOAD >= 120 ? 30 : LOAD / 6 ))}
 GROWTH=${RSS_GROWTH_KB:-20480}
+# Under --enable-asan a process's RSS also holds what it freed, up to ASan's
+# quarantine (256 MB), so growth says nothing there: LeakSanitizer checks
+# every program at its exit instead (lib.sh).
+[ -n "${PORTAL_SANITIZERS:-}" ] && [ -z "${RSS_GROWTH_KB:-}" ] && GROWTH=$((GROWTH + 262144))
 DRAIN=${LOAD_DRAIN_SECONDS:-$(( 300 + LOAD * 2 ))}
 RELOADS=${LOAD_RELOADS:-1}	# ./portal reload this many times, evenly spread
 WRK=${LOAD_WRK:-0}	# connections of an extra wrk search client (0: none; wrk is optional)
