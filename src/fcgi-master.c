@@ -44,18 +44,19 @@ static void on_alarm(int sig) { overdue = sig; }
 static volatile sig_atomic_t idle;	/* worker: waiting in poll(), no connection taken */
 static int listen_fd = -1;		/* worker: the socket it polls and accepts on */
 
-/* SIGUSR1 (retire) and SIGTERM (stop) in a worker. One that is idle leaves
- * at once, through the end of its loop: the signal interrupts poll() (never
- * restarted), and closing the listening socket here makes a poll() that the
- * signal came just before return at once (POLLNVAL); the worker then calls
+/* SIGUSR1 (retire) and SIGTERM (stop) in a worker. The handler closes the
+ * listening socket, and the worker leaves through the end of its loop with
  * exit(), so atexit handlers run (LeakSanitizer's check under
- * --enable-asan). Otherwise it has taken a connection (or is in accept): on
- * SIGUSR1 it leaves after serving it (FCGX_Accept_r accepts *and* reads the
- * request's parameters, so leaving during it would drop a request: nginx
- * 502; that is why workers wait for connections in their own poll(), where
- * leaving is safe, and call FCGX_Accept_r only once the socket is
- * readable); on SIGTERM (the master's "now": it stops, or a retiree
- * overstayed its grace) it dies at once. */
+ * --enable-asan). One that is idle leaves at once: the signal interrupts
+ * poll() (never restarted), and a poll() that the signal came just before
+ * returns at once (POLLNVAL). One that lost the race for a connection and
+ * waits in accept leaves too: the restarted accept fails (EBADF). One that
+ * has taken a connection serves it first on SIGUSR1 (FCGX_Accept_r accepts
+ * *and* reads the request's parameters, so leaving during it would drop a
+ * request: nginx 502; that is why workers wait for connections in their
+ * own poll(), where leaving is safe, and call FCGX_Accept_r only once the
+ * socket is readable); on SIGTERM (the master's "now": it stops, or a
+ * retiree overstayed its grace) it dies at once. */
 static void on_leave(int sig)
 {
 	if (!idle && sig == SIGTERM) {
@@ -64,7 +65,7 @@ static void on_leave(int sig)
 		return;
 	}
 	retiring = sig;
-	if (idle && listen_fd >= 0) {
+	if (listen_fd >= 0) {
 		int saved = errno;
 		close(listen_fd);
 		listen_fd = -1;
@@ -164,10 +165,11 @@ static void worker(const struct fcgi_program *prog, int sock, int has_master)
 		if (ready <= 0 || retiring)
 			continue;
 		/* Another worker may take the connection first: then this
-		 * one waits in accept for the next, and serves it even if
-		 * told to retire meanwhile. */
+		 * one waits in accept for the next, unless told to leave
+		 * meanwhile (on_leave: accept fails on the closed socket). */
 		if (FCGX_Accept_r(&fr) < 0) {
-			portal_log("accept failed, worker exits");
+			if (!retiring)
+				portal_log("accept failed, worker exits");
 			break;
 		}
 		serve_one(prog, &fr, db);
