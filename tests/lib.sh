@@ -19,10 +19,15 @@ not_ok() { T_N=$((T_N + 1)); T_FAIL=$((T_FAIL + 1)); echo "not ok $T_N - $1"; }
 check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 bail() { echo "Bail out! $*"; exit 1; }
 
+# A port nothing listens on, below the kernel's range for outgoing
+# connections' local ports (a port in use as one cannot be bound either, yet
+# a connect test calls it free).
 free_port() {
-	local p
+	local p lo=20000 hi
+	read -r hi _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || hi=32768
+	[ "$hi" -gt $((lo + 1000)) ] || { lo=10000; hi=20000; }
 	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 30000))
+		p=$((lo + RANDOM % (hi - lo)))
 		(echo >/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
 	done
 	bail "no free port"
@@ -102,7 +107,15 @@ start_instance() {
 	export PORTAL_DATA PORTAL_PORT PORTAL_NO_BUILD PORTAL_DEMO
 	sanitizer_env
 	trap stop_instance EXIT
-	"$TOP/portal" up >"$PORTAL_DATA/up.log" 2>&1 || { cat "$PORTAL_DATA/up.log"; bail "portal up failed"; }
+	# Another program may take the port between the check and nginx's
+	# bind: then try another one.
+	local try
+	for try in 1 2 3; do
+		"$TOP/portal" up >"$PORTAL_DATA/up.log" 2>&1 && break
+		grep -q 'Address already in use' "$PORTAL_DATA/up.log" && [ $try -lt 3 ] ||
+			{ cat "$PORTAL_DATA/up.log"; bail "portal up failed"; }
+		PORTAL_PORT=$(free_port)
+	done
 	BASE=http://127.0.0.1:$PORTAL_PORT
 	ADMIN=$("$TOP/portal" ctl token create admin) || bail "no admin token"
 }
