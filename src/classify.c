@@ -518,6 +518,19 @@ static int dated(const char *c, const char *word)
 	return 0;
 }
 
+/* Keep s (n bytes) as the head's title, cut to fit on a character
+ * boundary. (A title joined from two lines can be twice a line's size.) */
+static void set_title(struct head *h, const char *s, size_t n)
+{
+	if (n >= sizeof h->title) {
+		n = sizeof h->title - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(h->title, s, n);
+	h->title[n] = '\0';
+}
+
 static void read_head(const char *title, const char *text, size_t len, struct head *h)
 {
 	char line[LINE_MAX_BYTES], joined[LINE_MAX_BYTES * 2];
@@ -531,7 +544,7 @@ static void read_head(const char *title, const char *text, size_t len, struct he
 		size_t n = compact(title, strlen(title), line, sizeof line);
 		n = strip_notes(line, n);
 		h->rule = title_rule(line, n);
-		memcpy(h->title, line, n + 1);
+		set_title(h, line, n);
 	}
 	for (size_t i = 0; i < end && lines < HEAD_LINES;) {
 		const char *nl = memchr(text + i, '\n', end - i);
@@ -563,7 +576,7 @@ static void read_head(const char *title, const char *text, size_t len, struct he
 			size_t jn = strip_notes(joined, prev_len + n);
 			if ((r = title_rule(joined, jn)) && !h->rule) {
 				h->rule = r;
-				memcpy(h->title, joined, jn + 1);
+				set_title(h, joined, jn);
 			}
 		}
 		char alone[LINE_MAX_BYTES];
@@ -571,11 +584,11 @@ static void read_head(const char *title, const char *text, size_t len, struct he
 		size_t an = strip_notes(alone, n);
 		if (!h->rule && (r = title_rule(alone, an))) {
 			h->rule = r;
-			memcpy(h->title, alone, an + 1);
+			set_title(h, alone, an);
 		}
 		if (!h->title[0] && utf8_chars(alone, an) >= 4 && !strchr(alone, ':') &&
 		    !strstr(alone, "："))
-			memcpy(h->title, alone, an + 1);
+			set_title(h, alone, an);
 		memcpy(prev, line, n + 1);
 		prev_len = n;
 	}
