@@ -524,6 +524,14 @@ int main(int argc, char **argv)
 	 * uploads' connections keep synchronous=FULL. This saves two disk
 	 * flushes per document (the claim and the text). */
 	exec_or_die(db, "PRAGMA synchronous=NORMAL");
+	/* Jobs left running were cut short by a crash. Jobs are claimed one
+	 * at a time in id order, each when the one before it has been
+	 * written, so only the newest of them was in progress: the others
+	 * had been done and were waiting for their batch's commit. Only the
+	 * newest keeps the attempt it used up; a document that crashes the
+	 * indexer is then given up alone, not with its whole batch. */
+	exec_or_die(db, "UPDATE jobs SET attempts = attempts - 1 WHERE state = 'running' AND attempts > 0"
+			" AND id < (SELECT max(id) FROM jobs WHERE state = 'running')");
 	exec_or_die(db, "UPDATE jobs SET state = 'queued' WHERE state = 'running'");
 	const char *model_path = getenv("PORTAL_MODEL");
 	model = portal_model_load(model_path && *model_path ? model_path : PORTAL_MODEL_PATH, err, sizeof err);
