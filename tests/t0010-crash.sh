@@ -36,7 +36,8 @@ killer() {
 		0) kill -KILL "$(cat "$RUN/indexer.pid")" ;;			# this instance's indexer only
 		1) pkill -KILL -P "$(cat "$RUN/upload.pid")" ;;			# upload workers
 		2) kill -KILL "$(cat "$RUN/upload.pid")" ;;			# the upload master
-		3) pkill -KILL -f "nginx -p $RUN" ;;
+		3) m=$(cat "$RUN/nginx.pid")	# nginx: stopped so it starts no new worker,
+		   kill -STOP "$m"; pkill -KILL -P "$m"; kill -KILL "$m" ;;	# its workers, itself
 		esac
 		kills=$((kills + 1))
 		sleep 0.2
