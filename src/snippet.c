@@ -42,7 +42,7 @@ struct query {
 };
 
 /* Roughly the scripts Xapian's CJK n-gram mode splits into characters. */
-static int is_cjk(uint32_t c)
+int snippet_is_cjk(uint32_t c)
 {
 	return (c >= 0x1100 && c <= 0x11FF) || (c >= 0x2E80 && c <= 0x9FFF) ||
 	       (c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7FF) ||
@@ -82,11 +82,11 @@ static void read_terms(const char *const *terms, size_t nterms, struct query *q)
 			continue;
 		struct term *t = &q->t[q->n++];
 		*t = (struct term){ .s = s, .len = len, .kind = WORD, .weight = 4 };
-		if (ncp == 2 && at == len && is_cjk(cp[0]) && is_cjk(cp[1])) {
+		if (ncp == 2 && at == len && snippet_is_cjk(cp[0]) && snippet_is_cjk(cp[1])) {
 			t->kind = BIGRAM;
 			t->a = cp[0];
 			t->b = cp[1];
-		} else if (ncp == 1 && at == len && is_cjk(cp[0])) {
+		} else if (ncp == 1 && at == len && snippet_is_cjk(cp[0])) {
 			t->kind = SINGLE;
 			t->a = cp[0];
 			t->weight = 1;
@@ -244,7 +244,7 @@ static void render(const struct query *q, const char *text, size_t from, size_t 
 			for (size_t i = 0; i < q->n && end == k; i++)
 				if (q->t[i].kind == WORD && word_at(&q->t[i], text, to, off[k]))
 					end = k + q->t[i].len;	/* ASCII: a byte a character */
-		} else if (is_cjk(cp[k])) {
+		} else if (snippet_is_cjk(cp[k])) {
 			size_t j = k;
 			while (j + 1 < n && is_bigram(q, cp[j], cp[j + 1]))
 				j++;

@@ -14,6 +14,7 @@
 #define PORTAL_SNIPPET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct arena;
 
@@ -22,5 +23,9 @@ struct arena;
  * is allocated in a; "" for no text, never NULL. */
 char *snippet_html(struct arena *a, const char *const *terms, size_t nterms,
 		   const char *text, size_t len, size_t max_bytes);
+
+/* 1 for a character of the scripts Xapian's CJK n-gram mode splits into
+ * characters (Han, kana, Hangul, CJK punctuation and full-width forms). */
+int snippet_is_cjk(uint32_t c);
 
 #endif

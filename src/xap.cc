@@ -17,6 +17,9 @@
  * the query's text terms), so the accessors never touch the database.
  * Snippets are made in C from those terms (snippet.c). */
 #include "xap.h"
+extern "C" {
+#include "snippet.h"
+}
 
 #include <sys/stat.h>
 #include <xapian.h>
@@ -355,17 +358,6 @@ long pxap_reader_doccount(pxap_reader *r, char *err, size_t errlen)
 
 /* ---- queries ---------------------------------------------------------- */
 
-/* Roughly the scripts Xapian's FLAG_CJK_NGRAM splits into n-grams: Hangul,
- * CJK radicals, punctuation, kana and ideographs, compatibility and
- * half/full-width forms, and the supplementary ideograph planes. Only used
- * to recognise n-gram terms, so an approximation is harmless. */
-static bool is_cjk(unsigned c)
-{
-	return (c >= 0x1100 && c <= 0x11FF) || (c >= 0x2E80 && c <= 0x9FFF) ||
-		(c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7FF) ||
-		(c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
-		(c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3FFFF);
-}
 
 /* The code points of s from byte skip on. */
 static std::vector<unsigned> codepoints(const std::string &s, size_t skip)
@@ -452,7 +444,7 @@ static Xapian::Query thin_ngrams(const Xapian::Query &q)
 			for (const std::string &t : terms) {
 				std::string p = term_prefix(t);
 				std::vector<unsigned> cp = codepoints(t, p.size());
-				if (cp.size() == 2 && is_cjk(cp[0]) && is_cjk(cp[1])) {
+				if (cp.size() == 2 && snippet_is_cjk(cp[0]) && snippet_is_cjk(cp[1])) {
 					std::string a = p, b = p;
 					Xapian::Unicode::append_utf8(a, cp[0]);
 					Xapian::Unicode::append_utf8(b, cp[1]);
