@@ -114,3 +114,8 @@ void index_dir_unlock(int fd)
 	if (fd >= 0)
 		close(fd);	/* releases the flock */
 }
+
+void index_dir_remove(const char *dir)
+{
+	remove_tree(dir);
+}

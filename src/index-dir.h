@@ -34,4 +34,8 @@ void index_dir_new_generation(char *out, size_t outlen);
  * it pointed at before. Call with the writer lock held. 0, or -1 with err. */
 int index_dir_switch(const char *dir, char *err, size_t errlen);
 
+/* Remove generation dir, one that was never switched to (a failed
+ * build). */
+void index_dir_remove(const char *dir);
+
 #endif

@@ -177,10 +177,11 @@ static void search_rewrite(struct request *r, struct pxap_query *q)
 	q->q = synonyms_expand(r->arena, q->q);
 }
 
-/* The statement fill_hit() runs for each hit: prepared once per result page. */
+/* The statement fill_hit() runs for each hit: prepared once per process
+ * (the caller resets it after the page, ending its read). */
 static sqlite3_stmt *hit_statement(struct request *r)
 {
-	return portal_db_prepare(r->db,
+	return portal_db_cached(r->db,
 		/* Snippets come from the first SNIPPET_SCAN characters: enough
 		 * for nearly every document, and a 300-page table no longer
 		 * costs each search a full scan. */
@@ -239,7 +240,8 @@ static void collect(struct request *r, pxap_results *xr, struct search_result *r
 		h->score = pxap_results_score(xr, i);
 		fill_hit(r, st, terms, nterms, h);
 	}
-	sqlite3_finalize(st);
+	if (st)
+		sqlite3_reset(st);
 	for (int f = 0; f < SEARCH_NFACETS; f++) {
 		size_t n = pxap_results_facet_count(xr, f);
 		res->nfacets[f] = n;

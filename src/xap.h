@@ -71,6 +71,12 @@ int pxap_writer_commit(pxap_writer *w, char *err, size_t errlen);
  * and frees w. */
 void pxap_writer_close(pxap_writer *w);
 
+/* Write a compacted copy of the database at from into the new directory to
+ * (Xapian's compact: full blocks, each posting list contiguous; document
+ * ids kept). Reads one revision of from, so commits made meanwhile are not
+ * in the copy: hold the writer lock. 0, or -1 with err. */
+int pxap_compact(const char *from, const char *to, char *err, size_t errlen);
+
 /* Reader. pxap_search (and pxap_reader_doccount) reopens the database
  * first, so new commits are seen without restarting, and retries on
  * DatabaseModifiedError. An index rebuilt elsewhere and renamed into place

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # t0009-maintenance.sh: the operator's safety tools. portalctl reindex
 # rebuilds the index into a new generation while searches go on and
-# switches atomically (no search fails or loses hits meanwhile); uploads
+# switches atomically (no search fails or loses hits meanwhile), and
+# portalctl compact does the same with a compacted copy; uploads
 # during and after still get indexed; backup makes a consistent copy while
 # serving; restore into an empty instance gives the same documents and a
 # clean fsck; fsck names each kind of disagreement. Covers src/cmd/maintain.c,
@@ -17,15 +18,17 @@ done
 call "$BASE/api/search?q=节水改造"
 check "12 documents are searchable" [ "$(jq .total <<<"$BODY")" = 12 ]
 
-# Search continuously while reindexing: every answer must be complete.
-(
-	bad=0
-	for _ in $(seq 200); do
+# Search continuously while the index is replaced (searcher N): every
+# answer must be complete; the count of bad answers lands in $PORTAL_DATA/bad.
+searcher() {
+	local bad=0
+	for _ in $(seq "$1"); do
 		n=$(curl -s "$BASE/api/search?q=%E8%8A%82%E6%B0%B4%E6%94%B9%E9%80%A0" | jq -r .total)
 		[ "$n" = 12 ] || bad=$((bad + 1))
 	done
 	echo $bad >"$PORTAL_DATA/bad"
-) &
+}
+searcher 200 &
 SEARCHER=$!
 OLD=$(readlink "$PORTAL_DATA/index/xapian")
 for _ in 1 2 3; do "$TOP/portal" ctl reindex >/dev/null || not_ok "reindex failed"; done
@@ -34,10 +37,22 @@ check "searches during three reindexes all answered 12 hits" [ "$(cat "$PORTAL_D
 check "the index link points at a new generation" [ "$(readlink "$PORTAL_DATA/index/xapian")" != "$OLD" ]
 check "the old generation is gone" [ ! -e "$PORTAL_DATA/index/$OLD" ]
 
+# Compaction: the same switch, from a compacted copy.
+searcher 100 &
+SEARCHER=$!
+OLD=$(readlink "$PORTAL_DATA/index/xapian")
+OUT=$(for _ in 1 2; do "$TOP/portal" ctl compact || echo "compact failed"; done 2>&1)
+wait $SEARCHER
+check "compact reports the sizes" grep -q '^compact: index .* MB, was .* MB; now in use' <<<"$OUT"
+check "compact succeeded twice" bash -c '! grep -q "failed" <<<"$1"' _ "$OUT"
+check "searches during two compactions all answered 12 hits" [ "$(cat "$PORTAL_DATA/bad")" = 0 ]
+check "compact switched to a new generation" [ "$(readlink "$PORTAL_DATA/index/xapian")" != "$OLD" ]
+check "the generation before compaction is gone" [ ! -e "$PORTAL_DATA/index/$OLD" ]
+
 printf '重建之后上传的文档：余热回收。\n' >"$PORTAL_DATA/after.txt"
 upload "$ADMIN" "$PORTAL_DATA/after.txt" -F visibility=public
 AFTER=$(jq -r .id <<<"$BODY")
-check "an upload after the switch is indexed into the new generation" [ "$(wait_indexed "$AFTER")" = indexed ]
+check "an upload after the switches is indexed into the new generation" [ "$(wait_indexed "$AFTER")" = indexed ]
 call "$BASE/api/search?q=余热回收"
 check "and is searchable" [ "$(jq .total <<<"$BODY")" = 1 ]
 check "fsck is clean after reindexing" quiet "$TOP/portal" ctl fsck

@@ -1,4 +1,4 @@
-/* maintain.c: portalctl reindex, backup and restore.
+/* maintain.c: portalctl reindex, compact, backup and restore.
  *
  * SQLite and uploads/ are the sources of truth; the index is rebuilt from
  * them (index.c) whenever needed. So a backup is a consistent SQLite copy
@@ -12,6 +12,7 @@
 #include "synonyms.h"
 #include "xap.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -69,6 +70,59 @@ int portalctl_reindex(sqlite3 *db)
 	}
 	index_dir_unlock(lock);
 	printf("reindex: %ld documents in a new index, now in use\n", count);
+	return 0;
+}
+
+/* ---- compact ------------------------------------------------------------- */
+
+/* Bytes in the files of directory dir (not recursive), or -1. */
+static long long dir_bytes(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	long long sum = 0;
+	struct dirent *e;
+	char path[PATH_MAX];
+	struct stat st;
+	while ((e = readdir(d))) {
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			sum += (long long)st.st_size;
+	}
+	closedir(d);
+	return sum;
+}
+
+/* The indexer commits in batches as documents arrive, which leaves the
+ * index's blocks part-full and its posting lists in pieces; a compacted
+ * copy is smaller and cheaper to search. It is written as a new generation
+ * under the writer lock (the indexer waits meanwhile; uploads go on) and
+ * switched to like a rebuild. */
+int portalctl_compact(void)
+{
+	int lock = index_dir_lock(err, sizeof err);
+	if (lock < 0)
+		return fail(err);
+	char cur[PATH_MAX], gen[PATH_MAX];
+	if (index_dir_prepare(err, sizeof err) < 0 || index_dir_current(cur, sizeof cur) < 0) {
+		index_dir_unlock(lock);
+		return fail(*err ? err : "no index (run portalctl init)");
+	}
+	long long before = dir_bytes(cur);
+	index_dir_new_generation(gen, sizeof gen);
+	if (pxap_compact(cur, gen, err, sizeof err) < 0) {
+		index_dir_unlock(lock);
+		index_dir_remove(gen);
+		return fail(err);
+	}
+	long long after = dir_bytes(gen);
+	if (index_dir_switch(gen, err, sizeof err) < 0) {
+		index_dir_unlock(lock);
+		return fail(err);
+	}
+	index_dir_unlock(lock);
+	printf("compact: index %.1f MB, was %.1f MB; now in use\n", after / 1e6, before / 1e6);
 	return 0;
 }
 

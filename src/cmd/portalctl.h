@@ -12,6 +12,10 @@ int portalctl_import(sqlite3 *db, int argc, char **argv);
  * while searches go on, then switch to it (maintain.c). */
 int portalctl_reindex(sqlite3 *db);
 
+/* portalctl compact: replace the index with a compacted copy of it, while
+ * searches go on (maintain.c). */
+int portalctl_compact(void);
+
 /* portalctl backup DIR: a consistent copy while serving (SQLite through its
  * online backup, the stored files, the synonym list). The index is not
  * copied: it is derived, and restore rebuilds it. */

@@ -592,6 +592,23 @@ START_TEST(test_reader_sees_commit)
 	ck_assert_int_eq(pxap_writer_commit(w, err, sizeof err), 0);
 	ck_assert_uint_eq(total(public_only("钢铁")), 1);
 	ck_assert_int_eq(pxap_reader_doccount(r, err, sizeof err), NDOCS + 1);
+
+	/* Facets follow each commit (they are read once per revision). */
+	struct pxap_query pq = everything("");
+	pxap_results *res = run(&pq);
+	ck_assert_uint_eq(facet(res, 0, "report"), 3);
+	ck_assert_uint_eq(facet(res, 2, "2017"), 1);
+	pxap_results_free(res);
+	d.year = "2018";
+	d.doc_type = "case";
+	ck_assert_int_eq(pxap_writer_put(w, &d, err, sizeof err), 0);
+	ck_assert_int_eq(pxap_writer_commit(w, err, sizeof err), 0);
+	res = run(&pq);
+	ck_assert_uint_eq(facet(res, 0, "report"), 2);
+	ck_assert_uint_eq(facet(res, 0, "case"), 2);
+	ck_assert_uint_eq(facet(res, 2, "2017"), 0);
+	ck_assert_uint_eq(facet(res, 2, "2018"), 1);
+	pxap_results_free(res);
 }
 END_TEST
 
@@ -615,6 +632,13 @@ START_TEST(test_reader_sees_rebuild)
 	ck_assert_uint_eq(total(everything("")), 1);
 	ck_assert_uint_eq(total(everything("重建")), 1);
 	ck_assert_int_eq(pxap_reader_doccount(r, err, sizeof err), 1);
+	/* Same revision number as the old index, other documents: the
+	 * facets must come from the new one (n1 has none). */
+	struct pxap_query pq = everything("");
+	pxap_results *res = run(&pq);
+	for (int f = 0; f < 5; f++)
+		ck_assert_uint_eq(pxap_results_facet_count(res, f), 0);
+	pxap_results_free(res);
 	/* The fixture's writer still holds the old index; clean it too. */
 	pxap_writer_close(w);
 	w = NULL;
