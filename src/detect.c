@@ -59,8 +59,9 @@ static int copy_result(magic_t m, const char *r, char *mime, size_t mimelen,
 /* libmagic's weak guesses that real text can trigger: a UTF-8 Chinese text
  * whose first byte is 0xE9 (震, 除, ...) matches the "DOS executable (COM)"
  * rule, and some plain text is called JavaScript. When the bytes are valid
- * UTF-8 text (no NUL, no control characters but tab and line breaks), such
- * a guess is overruled: it is text. */
+ * UTF-8 text (no NUL, no control characters but tab, line and page breaks
+ * and backspace, which nroff-formatted text uses for bold), such a guess is
+ * overruled: it is text. */
 static int weak_guess(const char *mime)
 {
 	return strcmp(mime, "application/x-dosexec") == 0 || strcmp(mime, "application/javascript") == 0 ||
@@ -83,7 +84,7 @@ static int utf8_text(const char *data, size_t len)
 		end += back;
 	for (size_t i = 0; i < end; i++) {
 		unsigned char c = (unsigned char)data[i];
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\b')
 			return 0;
 	}
 	return portal_utf8_valid(data, end);
