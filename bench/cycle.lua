@@ -15,27 +15,16 @@
 --   CYCLE requests=N duration_s=S rps=R p50_ms=.. p90_ms=.. p99_ms=.. max_ms=..
 --         connect=.. read=.. write=.. status=.. timeout=.. non2xx=..
 -- (status counts answers >= 400, as wrk does; non2xx is counted only with LIMIT).
+-- The thread numbering, the cycling and the limit are wrkcommon.lua's.
 
-local threads = {}
-local counter = 0
-
-function setup(thread)
-	counter = counter + 1
-	thread:set("tid", counter)
-	table.insert(threads, thread)
-end
+package.path = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "?.lua;" .. package.path
+local common = require("wrkcommon")
 
 local function encode(s)
 	return (s:gsub("[^A-Za-z0-9%-%._~]", function(c)
 		return string.format("%%%02X", string.byte(c))
 	end))
 end
-
-local requests = {}
-local pos = 1
-local seen = 0
-local limit = 0
-non2xx = 0
 
 function init(args)
 	local file, templates = args[1], args[2]
@@ -50,6 +39,7 @@ function init(args)
 	local paths = {}
 	for t in templates:gmatch("[^|]+") do table.insert(paths, t) end
 	-- One request per (query, template), interleaved: q1/t1, q1/t2, q2/t1 ...
+	local requests = {}
 	for _, q in ipairs(queries) do
 		local e = encode(q)
 		for _, t in ipairs(paths) do
@@ -58,26 +48,10 @@ function init(args)
 		end
 	end
 	-- Threads start at different places of the list.
-	pos = ((tid or 1) - 1) * 7 % #requests + 1
-	limit = tonumber(args[3] or "0") or 0
-	if limit > 0 then
-		response = function(status, headers, body)
-			seen = seen + 1
-			if status < 200 or status > 299 then non2xx = non2xx + 1 end
-			if seen >= limit then wrk.thread:stop() end
-		end
-	end
-end
-
-function request()
-	local r = requests[pos]
-	pos = pos % #requests + 1
-	return r
+	common.start(requests, 7, tonumber(args[3] or "0") or 0)
 end
 
 function done(summary, latency, requests_)
-	local n2 = 0
-	for _, t in ipairs(threads) do n2 = n2 + (t:get("non2xx") or 0) end
 	local e = summary.errors
 	local secs = summary.duration / 1e6
 	io.write(string.format(
@@ -86,5 +60,5 @@ function done(summary, latency, requests_)
 		summary.requests, secs, summary.requests / secs,
 		latency:percentile(50) / 1000, latency:percentile(90) / 1000,
 		latency:percentile(99) / 1000, latency.max / 1000,
-		e.connect, e.read, e.write, e.status, e.timeout, n2))
+		e.connect, e.read, e.write, e.status, e.timeout, common.non2xx()))
 end
