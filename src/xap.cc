@@ -516,7 +516,8 @@ static Xapian::Query build_query(pxap_reader *r, const struct pxap_query *pq)
 		/* Words that are in the title count again: the same text
 		 * parsed into the title field adds weight, never matches. */
 		try {
-			Xapian::Query t = thin_ngrams(r->qp.parse_query(pq->q, Xapian::QueryParser::FLAG_CJK_NGRAM, "S"));
+			Xapian::Query t = thin_ngrams(r->qp.parse_query(pq->q,
+				Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_CJK_NGRAM, "S"));
 			if (!t.empty())
 				q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q,
 					Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, t, TITLE_BOOST));

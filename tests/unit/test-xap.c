@@ -198,6 +198,34 @@ START_TEST(test_title_prefix)
 }
 END_TEST
 
+START_TEST(test_title_weight_with_or)
+{
+	/* "zinc" five times in the first body; once in the second, but also
+	 * in its title. Without the title's own weight the first would
+	 * rank first. Words ORed (as the search layer sends plain words)
+	 * must get the title weight too: once they did not, because the
+	 * title part read "OR" as a word every title lacked. */
+	static const char body_a[] = "zinc zinc zinc zinc zinc rinse water";
+	static const char body_b[] = "zinc rinse water";
+	struct pxap_doc a = { .id = "ta", .title = "annual notes", .body = body_a,
+		.body_len = sizeof body_a - 1, .access = pub, .naccess = 1 };
+	struct pxap_doc b = { .id = "tb", .title = "zinc notes", .body = body_b,
+		.body_len = sizeof body_b - 1, .access = pub, .naccess = 1 };
+	ck_assert_int_eq(pxap_writer_put(w, &a, err, sizeof err), 0);
+	ck_assert_int_eq(pxap_writer_put(w, &b, err, sizeof err), 0);
+	ck_assert_int_eq(pxap_writer_commit(w, err, sizeof err), 0);
+	static const char *const queries[] = { "zinc", "zinc OR rinse", "rinse OR zinc" };
+	for (size_t i = 0; i < 3; i++) {
+		struct pxap_query pq = everything(queries[i]);
+		pxap_results *res = run(&pq);
+		ck_assert_uint_eq(pxap_results_total(res), 2);
+		ck_assert_msg(strcmp(pxap_results_id(res, 0), "tb") == 0, "'%s': %s first",
+			      queries[i], pxap_results_id(res, 0));
+		pxap_results_free(res);
+	}
+}
+END_TEST
+
 START_TEST(test_phrase)
 {
 	ck_assert_uint_eq(total(everything("\"清洁生产审核\"")), 1);
@@ -793,6 +821,7 @@ static Suite *xap_suite(void)
 	tcase_add_test(tc, test_absent_word);
 	tcase_add_test(tc, test_and_narrows);
 	tcase_add_test(tc, test_title_prefix);
+	tcase_add_test(tc, test_title_weight_with_or);
 	tcase_add_test(tc, test_phrase);
 	tcase_add_test(tc, test_access_filter);
 	tcase_add_test(tc, test_field_filters);
