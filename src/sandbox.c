@@ -369,7 +369,15 @@ int portal_sandbox_run(sandbox_fn fn, void *arg, const struct sandbox_limits *li
  *	reply:    status ('0' text, '1' sentence)  length (uint64_t)  payload
  *
  * Both ends are the same binary, so native order and layout are fine. The
- * zygote serves one request at a time and leaves on end of file. */
+ * zygote serves its requests one at a time, in order, and leaves on end of
+ * file. The caller may have up to SANDBOX_ZYGOTE_QUEUE requests in flight
+ * and collects the replies in the order it sent the requests, so the
+ * zygote can run ahead of it: the reply pipe is made large
+ * (ZYGOTE_REPLY_PIPE) to hold the texts it has extracted and the caller
+ * not yet collected. A request is written only when it surely fits in the
+ * request pipe with every request sent and not collected (the zygote may
+ * not have read them), so neither side ever blocks writing while the other
+ * blocks writing too. */
 
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -381,19 +389,27 @@ int portal_sandbox_run(sandbox_fn fn, void *arg, const struct sandbox_limits *li
 
 #define ZYGOTE_MSG_MAX (1024 * 1024)	/* a request: a path and a type */
 #define ZYGOTE_GRACE_MS 30000		/* beyond the request's own wall clock */
+#define ZYGOTE_REPLY_PIPE (1024 * 1024)	/* texts extracted ahead, waiting */
+#define REQUEST_HEAD (sizeof(uint64_t) + sizeof(struct sandbox_limits))
+
+struct zygote_request {
+	struct buf msg;
+	struct sandbox_limits lim;
+};
 
 struct sandbox_zygote {
 	sandbox_msg_fn fn;
 	pid_t pid;
 	int req;	/* we write requests here */
 	int rep;	/* and read replies here */
-	/* the request in flight, kept to send again to a new zygote */
-	struct buf msg;
-	struct sandbox_limits lim;
-	long long deadline;	/* for its reply; -1: none */
-	int busy;		/* submitted, not yet collected */
-	int sent;		/* the current zygote has it */
-	int tries;		/* zygotes lost on it */
+	size_t req_room;	/* the request pipe's capacity */
+	/* Requests in flight, oldest first (a ring of q[head], ...): kept
+	 * until collected, to send again to a new zygote. The current zygote
+	 * has the first `sent` of them. */
+	struct zygote_request q[SANDBOX_ZYGOTE_QUEUE];
+	size_t head, n, sent;
+	long long deadline;	/* for the oldest one's reply; -1: none */
+	int tries;		/* zygotes lost on the oldest one */
 };
 
 struct zygote_call {
@@ -503,9 +519,19 @@ static int zygote_fork(struct sandbox_zygote *z, char *err, size_t errlen)
 	}
 	close(req[0]);
 	close(rep[1]);
+#ifdef F_SETPIPE_SZ
+	/* Best effort: without it the zygote runs ahead by 64 KiB of text. */
+	fcntl(rep[0], F_SETPIPE_SZ, ZYGOTE_REPLY_PIPE);
+#endif
+	int room = -1;
+#ifdef F_GETPIPE_SZ
+	room = fcntl(req[1], F_GETPIPE_SZ);
+#endif
+	z->req_room = room > 0 ? (size_t)room : 4096;	/* PIPE_BUF at least */
 	z->pid = pid;
 	z->req = req[1];
 	z->rep = rep[0];
+	z->sent = 0;
 	return 0;
 }
 
@@ -542,8 +568,14 @@ void portal_sandbox_zygote_close(struct sandbox_zygote *z)
 	if (!z)
 		return;
 	zygote_stop(z);
-	buf_free(&z->msg);
+	for (size_t i = 0; i < SANDBOX_ZYGOTE_QUEUE; i++)
+		buf_free(&z->q[i].msg);
 	free(z);
+}
+
+size_t portal_sandbox_zygote_pending(const struct sandbox_zygote *z)
+{
+	return z->n;
 }
 
 /* Read exactly n bytes of the reply before the deadline (-1: none).
@@ -577,25 +609,55 @@ static int read_reply(int fd, void *p, size_t n, long long deadline)
 	return 0;
 }
 
-/* Send the request in z->msg; -1 when the zygote is gone. */
-static int send_request(struct sandbox_zygote *z)
+static struct zygote_request *request_at(struct sandbox_zygote *z, size_t i)
 {
-	uint64_t n = z->msg.len;
+	return &z->q[(z->head + i) % SANDBOX_ZYGOTE_QUEUE];
+}
 
-	z->deadline = z->lim.wall_seconds ?
-		now_ms() + (long long)z->lim.wall_seconds * 1000 + ZYGOTE_GRACE_MS : -1;
-	if (write_all(z->req, &n, sizeof n) != 0 || write_all(z->req, &z->lim, sizeof z->lim) != 0 ||
-	    (n && write_all(z->req, z->msg.data, z->msg.len) != 0))
-		return -1;
+/* The oldest request's reply is due this long after it became the oldest
+ * (the zygote ends each extraction by its own wall clock). */
+static void start_clock(struct sandbox_zygote *z)
+{
+	const struct sandbox_limits *lim = &request_at(z, 0)->lim;
+
+	z->deadline = z->n && lim->wall_seconds ?
+		now_ms() + (long long)lim->wall_seconds * 1000 + ZYGOTE_GRACE_MS : -1;
+}
+
+/* Send the requests not sent yet, in order, while they surely fit in the
+ * request pipe beside those sent and not collected. 0, or -1 when the
+ * zygote is gone (it is then stopped; nothing counts as sent). */
+static int send_requests(struct sandbox_zygote *z)
+{
+	size_t queued = 0;
+
+	for (size_t i = 0; i < z->sent; i++)
+		queued += REQUEST_HEAD + request_at(z, i)->msg.len;
+	while (z->sent < z->n) {
+		struct zygote_request *r = request_at(z, z->sent);
+		uint64_t n = r->msg.len;
+		if (z->sent > 0 && queued + REQUEST_HEAD + n > z->req_room)
+			break;	/* later, when the zygote has taken some */
+		if (write_all(z->req, &n, sizeof n) != 0 ||
+		    write_all(z->req, &r->lim, sizeof r->lim) != 0 ||
+		    (n && write_all(z->req, r->msg.data, r->msg.len) != 0)) {
+			zygote_stop(z);
+			z->sent = 0;
+			return -1;
+		}
+		queued += REQUEST_HEAD + n;
+		z->sent++;
+	}
 	return 0;
 }
 
-/* The reply to the request sent. 0 or -1 as portal_sandbox_run(); -2 when
- * the zygote was lost on the way. */
+/* The reply to the oldest request. 0 or -1 as portal_sandbox_run(); -2
+ * when the zygote was lost on the way. */
 static int read_answer(struct sandbox_zygote *z, struct buf *out, char *err, size_t errlen)
 {
+	const struct sandbox_limits *lim = &request_at(z, 0)->lim;
 	uint64_t n;
-	uint64_t cap = z->lim.max_output ? z->lim.max_output : (uint64_t)-1;
+	uint64_t cap = lim->max_output ? lim->max_output : (uint64_t)-1;
 	char status;
 
 	if (read_reply(z->rep, &status, 1, z->deadline) < 0 ||
@@ -623,50 +685,72 @@ static int read_answer(struct sandbox_zygote *z, struct buf *out, char *err, siz
 int portal_sandbox_zygote_submit(struct sandbox_zygote *z, const void *msg, size_t len,
 				 const struct sandbox_limits *lim, char *err, size_t errlen)
 {
-	if (z->busy)
-		portal_fatal("sandbox: a second request while one is in flight");
+	if (z->n == SANDBOX_ZYGOTE_QUEUE)
+		portal_fatal("sandbox: more than %d requests in flight", SANDBOX_ZYGOTE_QUEUE);
 	if (len > ZYGOTE_MSG_MAX) {
 		snprintf(err, errlen, "The file could not be read: its name is too long.");
 		return -1;
 	}
 	if (z->pid <= 0 && zygote_fork(z, err, errlen) < 0)
 		return -1;
-	buf_reset(&z->msg);
-	buf_append(&z->msg, msg, len);
-	z->lim = *lim;
-	z->busy = 1;
-	z->tries = 0;
-	z->sent = send_request(z) == 0;
-	if (!z->sent)
-		zygote_stop(z);	/* portal_sandbox_zygote_collect() tries again */
+	struct zygote_request *r = request_at(z, z->n);
+	buf_reset(&r->msg);
+	buf_append(&r->msg, msg, len);
+	r->lim = *lim;
+	if (z->n++ == 0) {
+		z->tries = 0;
+		start_clock(z);
+	}
+	/* A zygote found gone here is replaced, and every request sent
+	 * again, by portal_sandbox_zygote_collect(). */
+	send_requests(z);
 	return 0;
+}
+
+/* Forget the oldest request: its reply has been read, or given up. */
+static void pop_request(struct sandbox_zygote *z)
+{
+	struct zygote_request *r = request_at(z, 0);
+
+	if (r->msg.cap > 64 * 1024)
+		buf_free(&r->msg);
+	z->head = (z->head + 1) % SANDBOX_ZYGOTE_QUEUE;
+	z->n--;
+	if (z->sent)
+		z->sent--;
+	z->tries = 0;
+	start_clock(z);
 }
 
 int portal_sandbox_zygote_collect(struct sandbox_zygote *z, struct buf *out, char *err, size_t errlen)
 {
-	if (!z->busy)
+	if (!z->n)
 		portal_fatal("sandbox: nothing to collect");
 	for (;;) {
-		if (!z->sent) {
-			if (z->pid <= 0 && zygote_fork(z, err, errlen) < 0) {
-				z->busy = 0;
-				return -1;
-			}
-			z->sent = send_request(z) == 0;
+		int rc = -2;
+		if (z->pid > 0 || zygote_fork(z, err, errlen) == 0) {
+			if (send_requests(z) == 0)
+				rc = read_answer(z, out, err, errlen);
+		} else {
+			pop_request(z);	/* no zygote: err says why */
+			return -1;
 		}
-		int rc = z->sent ? read_answer(z, out, err, errlen) : -2;
 		if (rc != -2) {
-			z->busy = 0;
+			pop_request(z);
+			send_requests(z);	/* room for those waiting */
 			return rc;
 		}
+		/* Lost (killed from outside, or silent past the deadline):
+		 * a new zygote gets every request in flight again. */
 		zygote_stop(z);
 		z->sent = 0;
 		if (z->tries++ >= 1) {
-			z->busy = 0;
+			pop_request(z);
 			snprintf(err, errlen, "The file could not be read: the text extractor "
 				 "stopped unexpectedly.");
 			return -1;
 		}
+		start_clock(z);
 		portal_log("sandbox: the extraction process was lost; starting another");
 	}
 }
@@ -675,6 +759,8 @@ int portal_sandbox_zygote_run(struct sandbox_zygote *z, const void *msg, size_t 
 			      const struct sandbox_limits *lim, struct buf *out,
 			      char *err, size_t errlen)
 {
+	if (z->n)
+		portal_fatal("sandbox: a request run while others are in flight");
 	if (portal_sandbox_zygote_submit(z, msg, len, lim, err, errlen) < 0)
 		return -1;
 	return portal_sandbox_zygote_collect(z, out, err, errlen);

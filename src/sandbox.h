@@ -53,21 +53,29 @@ struct sandbox_zygote *portal_sandbox_zygote_start(sandbox_msg_fn fn, char *err,
 /* Like portal_sandbox_run(fn, msg, ...) for the zygote's fn: 0 with the
  * text appended to out, or -1 with err. Should the zygote itself be gone
  * (killed from outside), a new one is forked from the caller and the
- * request sent once more; if that fails too the request fails. */
+ * request sent once more; if that fails too the request fails. Only with
+ * no request in flight (see below); anything else is a bug. */
 int portal_sandbox_zygote_run(struct sandbox_zygote *z, const void *msg, size_t len,
 			      const struct sandbox_limits *lim, struct buf *out,
 			      char *err, size_t errlen);
 
-/* The same in two halves, so the caller can work while the text is
+/* The same in two halves, so the caller can work while texts are
  * extracted: submit (0, or -1 with err when no zygote can be started;
- * then there is nothing to collect), later collect (as above). One
- * request at a time: submitting while one is in flight is a bug. */
+ * then there is nothing to collect), later collect (as above). Up to
+ * SANDBOX_ZYGOTE_QUEUE requests may be in flight (more is a bug); the
+ * zygote works through them in order while the caller does something
+ * else, and each collect returns the reply to the oldest one. A zygote
+ * lost meanwhile is replaced and gets every request in flight again. */
+#define SANDBOX_ZYGOTE_QUEUE 32
 int portal_sandbox_zygote_submit(struct sandbox_zygote *z, const void *msg, size_t len,
 				 const struct sandbox_limits *lim, char *err, size_t errlen);
 int portal_sandbox_zygote_collect(struct sandbox_zygote *z, struct buf *out,
 				  char *err, size_t errlen);
 
-/* Stops the zygote (a request in flight is abandoned) and frees z. */
+/* How many requests are in flight (submitted, not collected). */
+size_t portal_sandbox_zygote_pending(const struct sandbox_zygote *z);
+
+/* Stops the zygote (requests in flight are abandoned) and frees z. */
 void portal_sandbox_zygote_close(struct sandbox_zygote *z);
 
 #endif

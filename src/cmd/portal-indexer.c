@@ -294,16 +294,25 @@ static size_t record_text(sqlite3 *db, struct arena *a, const struct job *j, con
 
 /* ---- extraction ahead ----------------------------------------------------
  *
- * While this process writes one document into SQLite and Xapian, the
- * sandbox extracts the next queued one, so the two use both processors.
- * That job is not claimed until its turn comes (its attempts count only
- * its own runs, and a crash leaves it queued as it was); when it is
- * claimed and still the same file, the text waiting for it is used. */
+ * While this process writes documents into SQLite and Xapian, the sandbox
+ * extracts the next queued ones, up to AHEAD of them, so the two use both
+ * processors and neither waits for the other at every document (on a busy
+ * machine each such wait is a trip through the scheduler). Those jobs are
+ * not claimed until their turn comes (their attempts count only their own
+ * runs, and a crash leaves them queued as they were); when one is claimed
+ * and still the same file, the text waiting for it is used. Jobs are
+ * claimed in id order and the ahead ones are submitted in id order, so the
+ * text for a job is always the oldest in flight, or not there at all. */
+#define AHEAD 16	/* jobs extracted ahead at most (<= SANDBOX_ZYGOTE_QUEUE) */
+
 static struct {
-	int pending;		/* submitted to the zygote, not collected */
-	long long job;
-	char sha256[65];
-	char mime[128];
+	struct {
+		long long job;
+		char sha256[65];
+		char mime[128];
+	} q[AHEAD];		/* submitted, oldest first (a ring from head) */
+	size_t head, n;
+	long long last;		/* the newest job looked at for submitting */
 } ahead;
 
 static struct buf *extract_msg(struct buf *msg, const char *path, const char *mime)
@@ -330,55 +339,74 @@ static int job_mime(const char *recorded, const char *path, char *mime, size_t m
 	return portal_detect_mime(path, mime, mimelen, err, errlen);
 }
 
-/* Start extracting the first queued job after job `after` that will need
- * it. Nothing happens when one is in flight already or none qualifies. */
+/* Start extracting the queued jobs after job `after` (and after those
+ * already in flight) that will need it, until AHEAD are in flight. */
 static void start_ahead(sqlite3 *db, long long after)
 {
-	if (ahead.pending || stopping)
+	if (stopping || ahead.n == AHEAD)
 		return;
+	if (ahead.last < after)
+		ahead.last = after;
 	sqlite3_stmt *st = portal_db_cached(db,
 		"SELECT j.id, d.sha256, d.mime FROM jobs j JOIN documents d ON d.id = j.doc_id"
 		" WHERE j.state = 'queued' AND j.id > ? AND j.attempts < ?"
 		" AND NOT (d.status = 'indexed' AND EXISTS"
 		"  (SELECT 1 FROM document_text t WHERE t.doc_id = d.id))"
-		" ORDER BY j.id LIMIT 1");
-	sqlite3_bind_int64(st, 1, after);
+		" ORDER BY j.id LIMIT ?");
+	sqlite3_bind_int64(st, 1, ahead.last);
 	sqlite3_bind_int(st, 2, MAX_ATTEMPTS);
-	int found = sqlite3_step(st) == SQLITE_ROW;
-	char recorded[128] = "";
-	if (found) {
-		ahead.job = sqlite3_column_int64(st, 0);
-		snprintf(ahead.sha256, sizeof ahead.sha256, "%s", sqlite3_column_text(st, 1));
+	sqlite3_bind_int(st, 3, (int)(AHEAD - ahead.n));
+	struct buf msg = BUF_INIT;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char path[PATH_MAX], err[512], recorded[128] = "";
+		size_t i = (ahead.head + ahead.n) % AHEAD;
+		ahead.last = ahead.q[i].job = sqlite3_column_int64(st, 0);
+		snprintf(ahead.q[i].sha256, sizeof ahead.q[i].sha256, "%s", sqlite3_column_text(st, 1));
 		if (sqlite3_column_text(st, 2))
 			snprintf(recorded, sizeof recorded, "%s", sqlite3_column_text(st, 2));
+		portal_object_path(ahead.q[i].sha256, path, sizeof path);
+		/* A file that cannot be detected or is refused is left to its
+		 * turn, which records why. */
+		if (job_mime(recorded, path, ahead.q[i].mime, sizeof ahead.q[i].mime, err, sizeof err) < 0 ||
+		    !portal_extract_supported(ahead.q[i].mime))
+			continue;
+		extract_msg(&msg, path, ahead.q[i].mime);
+		if (portal_sandbox_zygote_submit(zygote, msg.data, msg.len, &limits, err, sizeof err) < 0)
+			break;	/* no zygote now: each job tries at its turn */
+		ahead.n++;
 	}
 	sqlite3_reset(st);
-	if (!found)
-		return;
-	char path[PATH_MAX], err[512];
-	struct buf msg = BUF_INIT;
-	portal_object_path(ahead.sha256, path, sizeof path);
-	/* A file that cannot be detected or is refused is left to its turn,
-	 * which records why. */
-	if (job_mime(recorded, path, ahead.mime, sizeof ahead.mime, err, sizeof err) == 0 &&
-	    portal_extract_supported(ahead.mime)) {
-		extract_msg(&msg, path, ahead.mime);
-		ahead.pending = portal_sandbox_zygote_submit(zygote, msg.data, msg.len, &limits,
-							     err, sizeof err) == 0;
-	}
 	buf_free(&msg);
 }
 
-/* The zygote is needed for something else: drop the text extracted ahead. */
-static void drop_ahead(void)
+/* Collect and throw away the oldest text extracted ahead. */
+static void drop_oldest(void)
 {
-	if (!ahead.pending)
-		return;
 	struct buf discard = BUF_INIT;
 	char err[512];
 	portal_sandbox_zygote_collect(zygote, &discard, err, sizeof err);
 	buf_free(&discard);
-	ahead.pending = 0;
+	ahead.head = (ahead.head + 1) % AHEAD;
+	ahead.n--;
+}
+
+/* The zygote is needed for something else: drop every text extracted
+ * ahead (the jobs are submitted again by the next start_ahead()). */
+static void drop_ahead(void)
+{
+	while (ahead.n)
+		drop_oldest();
+	ahead.last = 0;
+}
+
+/* Extracted ahead for jobs before j (done since without it, or given up)
+ * is of no use: drop it. Then 1 when the oldest in flight is j's text. */
+static int ahead_is(const struct job *j)
+{
+	while (ahead.n && ahead.q[ahead.head].job < j->id)
+		drop_oldest();
+	return ahead.n && ahead.q[ahead.head].job == j->id &&
+	       strcmp(ahead.q[ahead.head].sha256, j->sha256) == 0;
 }
 
 /* Detect and extract j's file: 0 with the text, or -1 after failing the
@@ -389,12 +417,12 @@ static int extract_job(sqlite3 *db, const struct job *j, const char *path, char 
 	char err[512];
 	int rc;
 
-	if (ahead.pending && ahead.job == j->id && strcmp(ahead.sha256, j->sha256) == 0) {
-		ahead.pending = 0;
-		snprintf(mime, mimelen, "%s", ahead.mime);
+	if (ahead_is(j)) {
+		snprintf(mime, mimelen, "%s", ahead.q[ahead.head].mime);
+		ahead.head = (ahead.head + 1) % AHEAD;
+		ahead.n--;
 		rc = portal_sandbox_zygote_collect(zygote, text, err, sizeof err);
 	} else {
-		drop_ahead();
 		if (job_mime(j->mime, path, mime, mimelen, err, sizeof err) < 0) {
 			portal_log("%s: %s", j->doc_id, err);
 			fail_job(db, j, NULL, "The stored file could not be read.");
@@ -405,6 +433,7 @@ static int extract_job(sqlite3 *db, const struct job *j, const char *path, char 
 			fail_job(db, j, mime, err);
 			return -1;
 		}
+		drop_ahead();
 		struct buf msg = BUF_INIT;
 		extract_msg(&msg, path, mime);
 		rc = portal_sandbox_zygote_run(zygote, msg.data, msg.len, &limits, text,

@@ -751,6 +751,109 @@ START_TEST(sandbox_enforces_memory_limit)
 END_TEST
 #endif
 
+/* ---- the zygote, with requests queued ----------------------------------- */
+
+/* msg "N:SIZE" answers SIZE bytes, starting with "N:"; "fail" answers a
+ * sentence; "kill" kills its zygote (this child's parent) first. */
+static int zfn(const char *msg, size_t len, struct buf *out, char *err, size_t errlen)
+{
+	if (strcmp(msg, "fail") == 0) {
+		snprintf(err, errlen, "Refused: %s.", msg);
+		return -1;
+	}
+	if (strcmp(msg, "kill") == 0) {
+		kill(getppid(), SIGKILL);
+		return 0;
+	}
+	size_t size = strtoul(strchr(msg, ':') + 1, NULL, 10);
+	buf_printf(out, "%.*s:", (int)(strchr(msg, ':') - msg), msg);
+	while (out->len < size)
+		buf_putc(out, 'x');
+	return 0;
+}
+
+static void zsubmit(struct sandbox_zygote *z, const char *msg)
+{
+	char err[256];
+	struct sandbox_limits lim = limits(20);
+	ck_assert_int_eq(portal_sandbox_zygote_submit(z, msg, strlen(msg), &lim, err, sizeof err), 0);
+}
+
+/* Collect the oldest reply: want "N:" and size bytes, or the sentence. */
+static void zcollect(struct sandbox_zygote *z, const char *want, size_t size)
+{
+	struct buf out = BUF_INIT;
+	char err[256] = "";
+	int rc = portal_sandbox_zygote_collect(z, &out, err, sizeof err);
+	if (size) {
+		ck_assert_msg(rc == 0, "rc %d for %s: %s", rc, want, err);
+		ck_assert_uint_eq(out.len, size);
+		ck_assert_int_eq(strncmp(buf_str(&out), want, strlen(want)), 0);
+	} else {
+		ck_assert_int_eq(rc, -1);
+		ck_assert_str_eq(err, want);
+	}
+	buf_free(&out);
+}
+
+START_TEST(zygote_answers_queued_requests_in_order)
+{
+	char err[256], msg[64];
+	struct sandbox_zygote *z = portal_sandbox_zygote_start(zfn, err, sizeof err);
+	ck_assert_ptr_nonnull(z);
+	/* A full queue holding more text than any pipe: 32 x 300 KB. */
+	for (int i = 0; i < SANDBOX_ZYGOTE_QUEUE; i++) {
+		if (i == 5) {
+			zsubmit(z, "fail");
+			continue;
+		}
+		snprintf(msg, sizeof msg, "%d:%d", i, 300 * 1000);
+		zsubmit(z, msg);
+	}
+	ck_assert_uint_eq(portal_sandbox_zygote_pending(z), SANDBOX_ZYGOTE_QUEUE);
+	for (int i = 0; i < SANDBOX_ZYGOTE_QUEUE; i++) {
+		if (i == 5) {
+			zcollect(z, "Refused: fail.", 0);
+			continue;
+		}
+		snprintf(msg, sizeof msg, "%d:", i);
+		zcollect(z, msg, 300 * 1000);
+		if (i == 10) {	/* room again: submit while others wait */
+			zsubmit(z, "100:7");
+			zsubmit(z, "101:7");
+		}
+	}
+	zcollect(z, "100:", 7);
+	zcollect(z, "101:", 7);
+	ck_assert_uint_eq(portal_sandbox_zygote_pending(z), 0);
+	struct buf out = BUF_INIT;
+	struct sandbox_limits lim = limits(20);
+	ck_assert_int_eq(portal_sandbox_zygote_run(z, "7:9", 3, &lim, &out, err, sizeof err), 0);
+	ck_assert_str_eq(buf_str(&out), "7:xxxxxxx");
+	buf_free(&out);
+	portal_sandbox_zygote_close(z);
+}
+END_TEST
+
+/* A zygote lost with requests in flight: a new one gets them all again. A
+ * request that loses two zygotes fails alone; those behind it succeed. */
+START_TEST(zygote_lost_with_a_queue_is_replaced)
+{
+	char err[256];
+	struct sandbox_zygote *z = portal_sandbox_zygote_start(zfn, err, sizeof err);
+	ck_assert_ptr_nonnull(z);
+	zsubmit(z, "1:100");
+	zsubmit(z, "kill");
+	zsubmit(z, "3:100000");
+	zsubmit(z, "4:5");
+	zcollect(z, "1:", 100);
+	zcollect(z, "The file could not be read: the text extractor stopped unexpectedly.", 0);
+	zcollect(z, "3:", 100000);
+	zcollect(z, "4:", 5);
+	portal_sandbox_zygote_close(z);
+}
+END_TEST
+
 /* ---- the shared corpus -------------------------------------------------- */
 
 
@@ -915,6 +1018,8 @@ int main(void)
 #if !UNDER_ASAN
 	tcase_add_test(box, sandbox_enforces_memory_limit);
 #endif
+	tcase_add_test(box, zygote_answers_queued_requests_in_order);
+	tcase_add_test(box, zygote_lost_with_a_queue_is_replaced);
 	suite_add_tcase(s, box);
 
 	tcase_add_test(corpus, corpus_pdf_with_text_layer);
