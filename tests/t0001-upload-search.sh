@@ -93,4 +93,19 @@ check "anonymous text is 404" [ "$CODE" = 404 ]
 upload "$ENT" "$PORTAL_DATA/secret.txt" -F visibility=public -F title=x
 check "an enterprise may not publish" [ "$CODE" = 403 ]
 
+# Uploads arriving one by one, each sent when the one before it is answered,
+# share index commits: the indexer watches an empty queue a moment before it
+# ends a batch (portal-indexer.c, next_in_batch) rather than flushing the
+# index to disk after every document or two.
+LOG=$PORTAL_DATA/index/log/indexer.log
+before=$(grep -c ': committed ' "$LOG" || true)
+for i in $(seq 20); do
+	printf '逐个上传的第%s份文件：清洁生产审核报告摘要。\n' "$i" >"$PORTAL_DATA/one-$i.txt"
+	upload "$ADMIN" "$PORTAL_DATA/one-$i.txt"
+	[ "$CODE" = 202 ] && LAST=$(jq -r .id <<<"$BODY")
+done
+check "twenty uploads one by one: the last is indexed" [ "$(wait_indexed "$LAST")" = indexed ]
+commits=$(( $(grep -c ': committed ' "$LOG" || true) - before ))
+check "twenty uploads one by one share index commits ($commits commits)" [ "$commits" -le 6 ]
+
 check "portalctl fsck is clean" fsck_clean

@@ -34,7 +34,10 @@
 #define TITLE_MAX 120	/* characters taken from the text for a title */
 #define MAX_ATTEMPTS 3	/* a job that crashed the indexer this often is given up */
 #define BATCH_MAX 256	/* jobs per index commit (a commit costs as much as ~10 jobs) */
-#define BATCH_SECONDS 2	/* ... or this long, so the first results show soon */
+#define BATCH_MS 2000	/* ... or this long, so the first results show soon */
+#define LINGER_MS 200	/* an empty queue ends a batch once it stayed empty this long */
+#define POLL_MS 10	/* how often the queue is looked at meanwhile */
+#define IDLE_MS 100	/* ... and between batches */
 
 static volatile sig_atomic_t stopping;
 static struct portal_model *model;	/* process lifetime; NULL: title cues only */
@@ -165,6 +168,46 @@ static int next_job(sqlite3 *db, struct job *j)
 		sqlite3_reset(st);
 	}
 	return found;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The next job for the batch begun at start (now_ms()) holding n jobs:
+ * 1 when one was claimed, 0 when the batch is complete. Uploads arrive
+ * one by one, a few milliseconds apart, and the indexer often catches up
+ * with them; ending the batch at every empty queue would commit (several
+ * disk flushes, as much work as ~10 jobs) for every few documents, so an
+ * empty queue is watched for LINGER_MS before the batch ends. */
+static int next_in_batch(sqlite3 *db, struct job *j, long long start, size_t n)
+{
+	long long quiet = now_ms() + LINGER_MS;
+	for (;;) {
+		if (stopping || n >= BATCH_MAX || now_ms() - start >= BATCH_MS)
+			return 0;
+		if (next_job(db, j))
+			return 1;
+		if (now_ms() >= quiet)
+			return 0;
+		usleep(POLL_MS * 1000);
+	}
+}
+
+/* The uploads' transactions hold the write lock while their commit is
+ * flushed to disk (a few milliseconds each). SQLite's own busy handler
+ * sleeps ever longer between tries (up to 100 ms), so while uploads
+ * stream in, the indexer lost the lock to them again and again; this one
+ * tries every millisecond, for the same 10 seconds in all. */
+static int busy_retry(void *arg, int tries)
+{
+	if (tries >= 10000)
+		return 0;
+	usleep(1000);
+	return 1;
 }
 
 static void exec_or_die(sqlite3 *db, const char *sql)
@@ -553,6 +596,7 @@ int main(int argc, char **argv)
 	 * uploads' connections keep synchronous=FULL. This saves two disk
 	 * flushes per document (the claim and the text). */
 	exec_or_die(db, "PRAGMA synchronous=NORMAL");
+	sqlite3_busy_handler(db, busy_retry, NULL);
 	/* Jobs left running were cut short by a crash. Jobs are claimed one
 	 * at a time in id order, each when the one before it has been
 	 * written, so only the newest of them was in progress: the others
@@ -585,26 +629,26 @@ int main(int argc, char **argv)
 					portal_fatal("%s", err);
 				snprintf(generation, sizeof generation, "%s", now);
 			}
-			/* A batch: up to BATCH_MAX jobs or BATCH_SECONDS, then
+			/* A batch: up to BATCH_MAX jobs or BATCH_MS, then
 			 * one Xapian commit and one SQLite transaction. */
 			struct batch b = { .n = 0 };
-			time_t start = time(NULL);
-			int more = 1;
-			while (more) {
+			long long start = now_ms();
+			do {
 				run_job(db, w, &j, &b);
 				job_free(&j);
-				more = !stopping && b.n < BATCH_MAX && time(NULL) - start < BATCH_SECONDS &&
-				       next_job(db, &j);
-			}
-			if (b.n && pxap_writer_commit(w, err, sizeof err) < 0)
+			} while (next_in_batch(db, &j, start, b.n));
+			size_t n = b.n;
+			if (n && pxap_writer_commit(w, err, sizeof err) < 0)
 				portal_fatal("commit: %s", err);	/* the jobs run again after restart */
 			mark_indexed(db, &b);
+			if (n)
+				portal_log("committed %zu document%s", n, n == 1 ? "" : "s");
 			index_dir_unlock(lock);
 			continue;
 		}
 		if (once)
 			break;
-		usleep(100 * 1000);
+		usleep(IDLE_MS * 1000);
 	}
 	if (w)
 		pxap_writer_close(w);
