@@ -106,6 +106,6 @@ for i in $(seq 20); do
 done
 check "twenty uploads one by one: the last is indexed" [ "$(wait_indexed "$LAST")" = indexed ]
 commits=$(( $(grep -c ': committed ' "$LOG" || true) - before ))
-check "twenty uploads one by one share index commits ($commits commits)" [ "$commits" -le 6 ]
+check "twenty uploads one by one share index commits ($commits commits)" [ "$commits" -le 10 ]
 
 check "portalctl fsck is clean" fsck_clean
