@@ -1,7 +1,9 @@
 /* index-dir.c: index generations behind a symbolic link, and the writer lock. */
 #include "index-dir.h"
 #include "settings.h"
+#include "xap.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -118,4 +120,40 @@ void index_dir_unlock(int fd)
 void index_dir_remove(const char *dir)
 {
 	remove_tree(dir);
+}
+
+/* Bytes in the files of directory dir (not recursive), or -1. */
+static long long dir_bytes(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	long long sum = 0;
+	struct dirent *e;
+	char path[PATH_MAX];
+	struct stat st;
+	while ((e = readdir(d))) {
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			sum += (long long)st.st_size;
+	}
+	closedir(d);
+	return sum;
+}
+
+int index_dir_compact(long long *before, long long *after, char *err, size_t errlen)
+{
+	char cur[PATH_MAX], gen[PATH_MAX];
+	if (index_dir_current(cur, sizeof cur) < 0) {
+		snprintf(err, errlen, "no index (run portalctl init)");
+		return -1;
+	}
+	*before = dir_bytes(cur);
+	index_dir_new_generation(gen, sizeof gen);
+	if (pxap_compact(cur, gen, err, errlen) < 0) {
+		remove_tree(gen);
+		return -1;
+	}
+	*after = dir_bytes(gen);
+	return index_dir_switch(gen, err, errlen);
 }

@@ -38,4 +38,12 @@ int index_dir_switch(const char *dir, char *err, size_t errlen);
  * build). */
 void index_dir_remove(const char *dir);
 
+/* Replace the current generation with a compacted copy of it (Xapian's
+ * compact: full blocks, each posting list in one piece), switched to like
+ * a rebuild. Call with the writer lock held and no writer open (whatever
+ * it had not committed would be lost). The sizes in bytes before and after
+ * go to *before and *after. 0, or -1 with err (the current generation then
+ * stays in use). */
+int index_dir_compact(long long *before, long long *after, char *err, size_t errlen);
+
 #endif

@@ -12,7 +12,6 @@
 #include "synonyms.h"
 #include "xap.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -75,25 +74,6 @@ int portalctl_reindex(sqlite3 *db)
 
 /* ---- compact ------------------------------------------------------------- */
 
-/* Bytes in the files of directory dir (not recursive), or -1. */
-static long long dir_bytes(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return -1;
-	long long sum = 0;
-	struct dirent *e;
-	char path[PATH_MAX];
-	struct stat st;
-	while ((e = readdir(d))) {
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-			sum += (long long)st.st_size;
-	}
-	closedir(d);
-	return sum;
-}
-
 /* The indexer commits in batches as documents arrive, which leaves the
  * index's blocks part-full and its posting lists in pieces; a compacted
  * copy is smaller and cheaper to search. It is written as a new generation
@@ -104,24 +84,11 @@ int portalctl_compact(void)
 	int lock = index_dir_lock(err, sizeof err);
 	if (lock < 0)
 		return fail(err);
-	char cur[PATH_MAX], gen[PATH_MAX];
-	if (index_dir_prepare(err, sizeof err) < 0 || index_dir_current(cur, sizeof cur) < 0) {
-		index_dir_unlock(lock);
-		return fail(*err ? err : "no index (run portalctl init)");
-	}
-	long long before = dir_bytes(cur);
-	index_dir_new_generation(gen, sizeof gen);
-	if (pxap_compact(cur, gen, err, sizeof err) < 0) {
-		index_dir_unlock(lock);
-		index_dir_remove(gen);
-		return fail(err);
-	}
-	long long after = dir_bytes(gen);
-	if (index_dir_switch(gen, err, sizeof err) < 0) {
-		index_dir_unlock(lock);
-		return fail(err);
-	}
+	long long before, after;
+	int rc = index_dir_prepare(err, sizeof err) < 0 ? -1 : index_dir_compact(&before, &after, err, sizeof err);
 	index_dir_unlock(lock);
+	if (rc < 0)
+		return fail(err);
 	printf("compact: index %.1f MB, was %.1f MB; now in use\n", after / 1e6, before / 1e6);
 	return 0;
 }

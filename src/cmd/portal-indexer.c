@@ -38,6 +38,13 @@
 #define LINGER_MS 500	/* an empty queue ends a batch once it stayed empty this long */
 #define POLL_MS 10	/* how often the queue is looked at meanwhile */
 #define IDLE_MS 100	/* ... and between batches */
+/* After this many commits, once the queue has been empty for
+ * COMPACT_IDLE_S, the index is compacted (index_dir_compact): documents
+ * that arrive one by one leave it in part-full blocks, a third bigger and
+ * slower to search. PORTAL_COMPACT_COMMITS and PORTAL_COMPACT_IDLE (seconds)
+ * override both; commits 0 turns it off. */
+#define COMPACT_COMMITS 200
+#define COMPACT_IDLE_S 60
 
 static volatile sig_atomic_t stopping;
 static struct portal_model *model;	/* process lifetime; NULL: title cues only */
@@ -197,6 +204,48 @@ static int next_in_batch(sqlite3 *db, struct job *j, long long start, size_t n)
 			return 0;
 		usleep(POLL_MS * 1000);
 	}
+}
+
+static long env_long(const char *name, long fallback)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n = v && *v ? strtol(v, &end, 10) : fallback;
+	return v && *v && (*end || n < 0) ? fallback : n;
+}
+
+/* Compact the index when it is due: enough commits since the last time and
+ * a quiet queue since idle_since (now_ms()). Closes the writer (*w), which
+ * the main loop reopens on the new generation. An index replaced meanwhile
+ * (portalctl compact after an import, a rebuild) starts the count again. */
+static void compact_when_due(pxap_writer **w, const char *generation, long *commits, long long idle_since)
+{
+	static long due_after = -1, idle_s;
+	if (due_after < 0) {
+		due_after = env_long("PORTAL_COMPACT_COMMITS", COMPACT_COMMITS);
+		idle_s = env_long("PORTAL_COMPACT_IDLE", COMPACT_IDLE_S);
+	}
+	if (!due_after || *commits < due_after || now_ms() - idle_since < idle_s * 1000)
+		return;
+	char err[512], now[PATH_MAX];
+	if (index_dir_current(now, sizeof now) == 0 && strcmp(now, generation) != 0) {
+		*commits = 0;
+		return;
+	}
+	int lock = index_dir_lock(err, sizeof err);
+	if (lock < 0)
+		portal_fatal("index: %s", err);
+	pxap_writer_close(*w);	/* everything in it is committed */
+	*w = NULL;
+	long long before, after;
+	long long t0 = now_ms();
+	if (index_dir_compact(&before, &after, err, sizeof err) < 0)
+		portal_log("compacting the index failed, it stays as it is: %s", err);
+	else
+		portal_log("compacted the index after %ld commits: %.1f MB, was %.1f MB (%lld ms)",
+			   *commits, after / 1e6, before / 1e6, now_ms() - t0);
+	index_dir_unlock(lock);
+	*commits = 0;	/* a failure is not retried at once either */
 }
 
 /* The uploads' transactions hold the write lock while their commit is
@@ -615,6 +664,8 @@ int main(int argc, char **argv)
 	portal_log("started");
 	pxap_writer *w = NULL;
 	char generation[PATH_MAX] = "";
+	long commits = 0;	/* since start or the last compaction */
+	long long idle_since = now_ms();
 	while (!stopping) {
 		struct job j;
 		if (next_job(db, &j)) {
@@ -646,10 +697,13 @@ int main(int argc, char **argv)
 			if (n)
 				portal_log("committed %zu document%s", n, n == 1 ? "" : "s");
 			index_dir_unlock(lock);
+			commits += n > 0;
+			idle_since = now_ms();
 			continue;
 		}
 		if (once)
 			break;
+		compact_when_due(&w, generation, &commits, idle_since);
 		usleep(IDLE_MS * 1000);
 	}
 	if (w)
