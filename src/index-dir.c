@@ -72,13 +72,41 @@ int index_dir_switch(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+/* Generations other than the current one are left-overs of a build or a
+ * compaction that was killed before it switched (the one before a switch
+ * is removed by the switch). Only called with the writer lock held, so
+ * no build is in progress. */
+static void remove_stale(void)
+{
+	char gens[PATH_MAX], cur[PATH_MAX], path[PATH_MAX];
+	if (index_dir_current(cur, sizeof cur) < 0)
+		return;
+	path_in_index("xapian.d", gens, sizeof gens);
+	DIR *d = opendir(gens);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", gens, e->d_name) >= sizeof path)
+			continue;
+		char real[PATH_MAX];
+		if (!realpath(path, real) || strcmp(real, cur) != 0)
+			remove_tree(path);
+	}
+	closedir(d);
+}
+
 int index_dir_prepare(char *err, size_t errlen)
 {
 	char link[PATH_MAX], gen[PATH_MAX];
 	struct stat st;
 	path_in_index("xapian", link, sizeof link);
-	if (lstat(link, &st) == 0 && S_ISLNK(st.st_mode))
+	if (lstat(link, &st) == 0 && S_ISLNK(st.st_mode)) {
+		remove_stale();
 		return 0;
+	}
 	index_dir_new_generation(gen, sizeof gen);
 	if (lstat(link, &st) == 0 && S_ISDIR(st.st_mode)) {
 		if (rename(link, gen) < 0) {	/* an index from before generations */
@@ -148,6 +176,7 @@ int index_dir_compact(long long *before, long long *after, char *err, size_t err
 		snprintf(err, errlen, "no index (run portalctl init)");
 		return -1;
 	}
+	remove_stale();
 	*before = dir_bytes(cur);
 	index_dir_new_generation(gen, sizeof gen);
 	if (pxap_compact(cur, gen, err, errlen) < 0) {

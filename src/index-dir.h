@@ -15,8 +15,9 @@
 #include <stddef.h>
 
 /* Make sure index/xapian is a link to a generation (creating the first one,
- * or moving a plain directory left by an older version into xapian.d/).
- * Call with the writer lock held. 0, or -1 with err. */
+ * or moving a plain directory left by an older version into xapian.d/), and
+ * remove generations left by a build or compaction killed before its
+ * switch. Call with the writer lock held. 0, or -1 with err. */
 int index_dir_prepare(char *err, size_t errlen);
 
 /* Take the writer lock, waiting for it; returns a descriptor for

@@ -37,7 +37,9 @@ check "searches during three reindexes all answered 12 hits" [ "$(cat "$PORTAL_D
 check "the index link points at a new generation" [ "$(readlink "$PORTAL_DATA/index/xapian")" != "$OLD" ]
 check "the old generation is gone" [ ! -e "$PORTAL_DATA/index/$OLD" ]
 
-# Compaction: the same switch, from a compacted copy.
+# Compaction: the same switch, from a compacted copy. A generation left by
+# a compaction killed before its switch is cleared away.
+mkdir -p "$PORTAL_DATA/index/xapian.d/1-000000000-1" && touch "$PORTAL_DATA/index/xapian.d/1-000000000-1/postlist.glass"
 searcher 100 &
 SEARCHER=$!
 OLD=$(readlink "$PORTAL_DATA/index/xapian")
@@ -48,6 +50,8 @@ check "compact succeeded twice" bash -c '! grep -q "failed" <<<"$1"' _ "$OUT"
 check "searches during two compactions all answered 12 hits" [ "$(cat "$PORTAL_DATA/bad")" = 0 ]
 check "compact switched to a new generation" [ "$(readlink "$PORTAL_DATA/index/xapian")" != "$OLD" ]
 check "the generation before compaction is gone" [ ! -e "$PORTAL_DATA/index/$OLD" ]
+check "a generation left by a killed build is gone" [ ! -e "$PORTAL_DATA/index/xapian.d/1-000000000-1" ]
+check "one generation is left" [ "$(ls "$PORTAL_DATA/index/xapian.d" | wc -l)" = 1 ]
 
 printf '重建之后上传的文档：余热回收。\n' >"$PORTAL_DATA/after.txt"
 upload "$ADMIN" "$PORTAL_DATA/after.txt" -F visibility=public
