@@ -34,6 +34,8 @@ pxap_reader *search_reader(void)
 		reader = pxap_reader_open(portal_settings()->xapian_path, err, sizeof err);
 		if (!reader)
 			portal_log("cannot open the index: %s", err);
+		else
+			pxap_reader_set_cache(reader, portal_settings()->search_cache);
 	}
 	return reader;
 }
@@ -234,6 +236,11 @@ static void collect(struct request *r, pxap_results *xr, struct search_result *r
 	sqlite3_stmt *st = res->nhits ? hit_statement(r) : NULL;
 	const char *const *terms;
 	size_t nterms = pxap_results_terms(xr, &terms);
+	/* The hits in one read transaction: one snapshot, and SQLite takes
+	 * its locks and checks the file once per page, not once per hit. */
+	char err[256];
+	int own_txn = st && sqlite3_get_autocommit(r->db) &&
+		      portal_db_exec(r->db, "BEGIN", err, sizeof err) == 0;
 	for (size_t i = 0; i < res->nhits; i++) {
 		struct search_hit *h = &res->hits[i];
 		h->id = arena_strdup(r->arena, pxap_results_id(xr, i));
@@ -242,6 +249,11 @@ static void collect(struct request *r, pxap_results *xr, struct search_result *r
 	}
 	if (st)
 		sqlite3_reset(st);
+	/* A read transaction left open would pin this snapshot for good. */
+	if (own_txn && portal_db_exec(r->db, "COMMIT", err, sizeof err) < 0) {
+		portal_log("search: ending the hits' read transaction: %s", err);
+		portal_db_exec(r->db, "ROLLBACK", err, sizeof err);
+	}
 	for (int f = 0; f < SEARCH_NFACETS; f++) {
 		size_t n = pxap_results_facet_count(xr, f);
 		res->nfacets[f] = n;

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #define DEFAULT_MAX_UPLOAD (100ULL * 1024 * 1024)
+/* Results of this many searches kept per search worker: a few KB each. */
+#define DEFAULT_SEARCH_CACHE 256
 
 static struct portal_settings settings;
 static int loaded;
@@ -41,6 +43,16 @@ const struct portal_settings *portal_settings(void)
 		if (errno || *end || v == 0)
 			portal_fatal("PORTAL_MAX_UPLOAD must be a positive number of bytes, not '%s'", max);
 		settings.max_upload = v;
+	}
+	settings.search_cache = DEFAULT_SEARCH_CACHE;
+	const char *cache = getenv("PORTAL_SEARCH_CACHE");
+	if (cache && *cache) {
+		char *end;
+		errno = 0;
+		unsigned long v = strtoul(cache, &end, 10);
+		if (errno || *end || *cache == '-' || v > 100000)
+			portal_fatal("PORTAL_SEARCH_CACHE must be a number of searches from 0 to 100000, not '%s'", cache);
+		settings.search_cache = v;
 	}
 	loaded = 1;
 	return &settings;

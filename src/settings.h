@@ -1,7 +1,7 @@
 /* settings.h: where an instance keeps its data, and its limits.
  *
  * Everything comes from the environment once per process (PORTAL_DATA,
- * PORTAL_MAX_UPLOAD); the result is a process-lifetime object. Layout under
+ * PORTAL_MAX_UPLOAD, PORTAL_SEARCH_CACHE); the result is a process-lifetime object. Layout under
  * the data directory:
  *   index/portal.db   SQLite (WAL)         index/xapian/  the Xapian database
  *   index/run/        sockets, pids, nginx.conf, nginx temp files
@@ -19,11 +19,13 @@ struct portal_settings {
 	const char *upload_tmp;
 	const char *run_dir;
 	unsigned long long max_upload;	/* bytes */
+	unsigned long search_cache;	/* searches kept per search worker; 0 = none */
 };
 
 /* The settings of this process, read on first call. PORTAL_DATA defaults to
  * the current directory. A PORTAL_MAX_UPLOAD that is not a positive number is
- * fatal (the ops script validates it first). */
+ * fatal (the ops script validates it first), and so is a PORTAL_SEARCH_CACHE
+ * that is not a number (default 256). */
 const struct portal_settings *portal_settings(void);
 
 /* Build the object path for a hex SHA-256 into out (size >= PATH_MAX). */

@@ -31,6 +31,7 @@ extern "C" {
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <list>
 #include <memory>
 #include <set>
 #include <string>
@@ -77,23 +78,12 @@ struct facet_table {
 	std::vector<uint32_t> vals;
 };
 
-struct pxap_reader {
-	std::string path;	/* to open afresh; see refresh() */
-	dev_t dev;		/* identity of the directory opened */
-	ino_t ino;
-	unsigned long openings = 0;	/* open_fresh() calls that worked */
-	Xapian::Database db;
-	Xapian::QueryParser qp;
-	facet_table facets;
-};
-
 struct facet_entry {
 	std::string name;
 	size_t freq;
 };
 
 struct pxap_results {
-	Xapian::MSet mset;
 	size_t total = 0;
 	bool exact = true;	/* total and facet counts counted, not estimated */
 	std::vector<std::string> ids;
@@ -103,6 +93,52 @@ struct pxap_results {
 	 * term_ptrs point into terms. */
 	std::vector<std::string> terms;
 	std::vector<const char *> term_ptrs;
+
+	pxap_results() = default;
+	pxap_results(const pxap_results &o)
+		: total(o.total), exact(o.exact), ids(o.ids), scores(o.scores), terms(o.terms)
+	{
+		for (int f = 0; f < NFACETS; f++)
+			facets[f] = o.facets[f];
+		point_at_terms();
+	}
+	pxap_results &operator=(const pxap_results &) = delete;
+
+	void point_at_terms()
+	{
+		term_ptrs.clear();
+		for (const std::string &t : terms)
+			term_ptrs.push_back(t.c_str());
+	}
+};
+
+/* The last searches' results of one reader (one per worker process), for
+ * one open revision. A search's answer depends only on its query, its page
+ * and the revision it ran against, so an entry answers exactly as running
+ * the search again would; a new commit or a reopened index empties the
+ * cache. The key is the whole Xapian query serialised, with its filters and
+ * access groups, so an entry only ever answers a search that would have
+ * returned the same documents to the same reader. Least recently used
+ * entries go first. */
+struct result_cache {
+	size_t capacity = 0;		/* entries; 0 = off */
+	Xapian::rev rev = 0;		/* of the database the entries came from */
+	unsigned long opening = 0;	/* pxap_reader.openings then */
+	typedef std::pair<std::string, pxap_results> entry;
+	std::list<entry> lru;		/* most recently used first */
+	std::unordered_map<std::string, std::list<entry>::iterator> where;
+	unsigned long hits = 0;
+};
+
+struct pxap_reader {
+	std::string path;	/* to open afresh; see refresh() */
+	dev_t dev;		/* identity of the directory opened */
+	ino_t ino;
+	unsigned long openings = 0;	/* open_fresh() calls that worked */
+	Xapian::Database db;
+	Xapian::QueryParser qp;
+	facet_table facets;
+	result_cache cache;
 };
 
 /* ---- errors ----------------------------------------------------------- */
@@ -664,11 +700,11 @@ static void run(pxap_reader *r, const Xapian::Query &query, const struct pxap_qu
 	Xapian::doccount first = pq->offset < all ? (Xapian::doccount)pq->offset : all;
 	Xapian::doccount n = pq->limit < all - first ? (Xapian::doccount)pq->limit : all - first;
 	Xapian::doccount check = first + n > (Xapian::doccount)EXACT_UP_TO ? first + n : (Xapian::doccount)EXACT_UP_TO;
-	res.mset = enq.get_mset(first, n, check);
-	res.total = res.mset.get_matches_estimated();
-	res.exact = res.mset.get_matches_lower_bound() == res.mset.get_matches_upper_bound();
+	Xapian::MSet mset = enq.get_mset(first, n, check);
+	res.total = mset.get_matches_estimated();
+	res.exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
 
-	for (Xapian::MSetIterator it = res.mset.begin(); it != res.mset.end(); ++it) {
+	for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
 		res.ids.push_back(it.get_document().get_data());
 		res.scores.push_back(it.get_percent());
 	}
@@ -702,8 +738,67 @@ static void collect_text_terms(const Xapian::Query &query, pxap_results &res)
 		if (!term.empty() && !(term[0] >= 'A' && term[0] <= 'Z'))
 			res.terms.push_back(term);
 	}
-	for (const std::string &t : res.terms)
-		res.term_ptrs.push_back(t.c_str());
+	res.point_at_terms();
+}
+
+/* ---- result cache ----------------------------------------------------- */
+
+static std::string cache_key(const Xapian::Query &query, const struct pxap_query *pq)
+{
+	char page[64];
+	snprintf(page, sizeof page, "%zu %zu %d ", pq->offset, pq->limit, pq->sort_by_date ? 1 : 0);
+	return page + query.serialise();
+}
+
+/* Forget entries of another revision or opening than the one r has open. */
+static void cache_follow(pxap_reader *r)
+{
+	result_cache &c = r->cache;
+	Xapian::rev rev = r->db.get_revision();
+	if (c.rev == rev && c.opening == r->openings)
+		return;
+	c.lru.clear();
+	c.where.clear();
+	c.rev = rev;
+	c.opening = r->openings;
+}
+
+static const pxap_results *cache_find(pxap_reader *r, const std::string &key)
+{
+	result_cache &c = r->cache;
+	auto it = c.where.find(key);
+	if (it == c.where.end())
+		return NULL;
+	c.lru.splice(c.lru.begin(), c.lru, it->second);
+	c.hits++;
+	return &it->second->second;
+}
+
+static void cache_store(pxap_reader *r, const std::string &key, const pxap_results &res)
+{
+	result_cache &c = r->cache;
+	if (c.where.count(key))
+		return;
+	while (!c.lru.empty() && c.lru.size() >= c.capacity) {
+		c.where.erase(c.lru.back().first);
+		c.lru.pop_back();
+	}
+	c.lru.emplace_front(key, res);
+	c.where[key] = c.lru.begin();
+}
+
+void pxap_reader_set_cache(pxap_reader *r, size_t entries)
+{
+	if (!r)
+		return;
+	r->cache.capacity = entries;
+	r->cache.lru.clear();
+	r->cache.where.clear();
+}
+
+unsigned long pxap_reader_cache_hits(const pxap_reader *r)
+{
+	return r ? r->cache.hits : 0;
 }
 
 pxap_results *pxap_search(pxap_reader *r, const struct pxap_query *q, char *err, size_t errlen)
@@ -712,11 +807,19 @@ pxap_results *pxap_search(pxap_reader *r, const struct pxap_query *q, char *err,
 		if (!r || !q)
 			throw usage_error("pxap_search: no reader or query");
 		Xapian::Query query = build_query(r, q);
+		bool caching = r->cache.capacity > 0;
+		std::string key = caching ? cache_key(query, q) : std::string();
 		std::unique_ptr<pxap_results> res;
 		for (int attempt = 0;; attempt++) {
-			res.reset(new pxap_results);
+			res.reset();
 			try {
 				refresh(r);
+				if (caching) {
+					cache_follow(r);
+					if (const pxap_results *hit = cache_find(r, key))
+						return new pxap_results(*hit);
+				}
+				res.reset(new pxap_results);
 				run(r, query, q, true, *res);
 				break;
 			} catch (const Xapian::DatabaseModifiedError &) {
@@ -726,6 +829,8 @@ pxap_results *pxap_search(pxap_reader *r, const struct pxap_query *q, char *err,
 			}
 		}
 		collect_text_terms(query, *res);
+		if (caching)
+			cache_store(r, key, *res);
 		return res.release();
 	} catch (...) {
 		report(err, errlen);

@@ -84,6 +84,14 @@ int pxap_compact(const char *from, const char *to, char *err, size_t errlen);
  * when no database exists at path yet. */
 pxap_reader *pxap_reader_open(const char *path, char *err, size_t errlen);
 void pxap_reader_close(pxap_reader *r);
+/* Keep the results of the last `entries` searches (0, the default: none).
+ * An entry answers only the same query (text, filters, access groups,
+ * excludes, page, order) against the same revision of the index, so a
+ * cached answer is exactly what running the search again would give; each
+ * commit or reopening starts the cache afresh. pxap_similar is not cached. */
+void pxap_reader_set_cache(pxap_reader *r, size_t entries);
+/* Searches answered from the cache so far (for tests and benchmarks). */
+unsigned long pxap_reader_cache_hits(const pxap_reader *r);
 
 struct pxap_query {
 	/* User query text, UTF-8; NULL or blank matches all. Words are

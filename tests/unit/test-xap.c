@@ -8,7 +8,10 @@
  * by its caller.
  *
  * Each test gets a fresh index in a mkdtemp() directory ($TMPDIR or /tmp)
- * holding the five documents below, an open writer and an open reader. */
+ * holding the five documents below, an open writer and an open reader.
+ * The tests run twice: with the reader's result cache off, and on (tcase
+ * "cached"), where every search is asked twice and both answers must agree;
+ * the cache's own tests come last. */
 #include "arena.h"
 #include "buf.h"
 #include "snippet.h"
@@ -108,10 +111,59 @@ static struct pxap_query public_only(const char *q)
 	return pq;
 }
 
+static int cached;	/* tcase "cached": the reader keeps results */
+
+static void setup_cached(void)
+{
+	setup();
+	pxap_reader_set_cache(r, 64);
+	cached = 1;
+}
+
+static void teardown_cached(void)
+{
+	cached = 0;
+	teardown();
+}
+
+/* Every field of two answers the same. */
+static void assert_same(const pxap_results *a, const pxap_results *b)
+{
+	ck_assert_uint_eq(pxap_results_total(a), pxap_results_total(b));
+	ck_assert_int_eq(pxap_results_exact(a), pxap_results_exact(b));
+	ck_assert_uint_eq(pxap_results_count(a), pxap_results_count(b));
+	for (size_t i = 0; i < pxap_results_count(a); i++) {
+		ck_assert_str_eq(pxap_results_id(a, i), pxap_results_id(b, i));
+		ck_assert(pxap_results_score(a, i) == pxap_results_score(b, i));
+	}
+	const char *const *ta, *const *tb;
+	size_t nt = pxap_results_terms(a, &ta);
+	ck_assert_uint_eq(nt, pxap_results_terms(b, &tb));
+	for (size_t i = 0; i < nt; i++)
+		ck_assert_str_eq(ta[i], tb[i]);
+	for (int f = 0; f < PXAP_NFACETS; f++) {
+		ck_assert_uint_eq(pxap_results_facet_count(a, f), pxap_results_facet_count(b, f));
+		for (size_t i = 0; i < pxap_results_facet_count(a, f); i++) {
+			ck_assert_str_eq(pxap_results_facet_name(a, f, i), pxap_results_facet_name(b, f, i));
+			ck_assert_uint_eq(pxap_results_facet_freq(a, f, i), pxap_results_facet_freq(b, f, i));
+		}
+	}
+}
+
 static pxap_results *run(const struct pxap_query *pq)
 {
 	pxap_results *res = pxap_search(r, pq, err, sizeof err);
 	ck_assert_msg(res != NULL, "search '%s': %s", pq->q ? pq->q : "(null)", err);
+	if (cached) {
+		/* Asked again at once: answered from the cache, the same. */
+		unsigned long hits = pxap_reader_cache_hits(r);
+		pxap_results *again = pxap_search(r, pq, err, sizeof err);
+		ck_assert_msg(again != NULL, "search '%s' again: %s", pq->q ? pq->q : "(null)", err);
+		ck_assert_uint_eq(pxap_reader_cache_hits(r), hits + 1);
+		assert_same(res, again);
+		pxap_results_free(res);
+		res = again;
+	}
 	return res;
 }
 
@@ -811,12 +863,98 @@ START_TEST(test_similar_respects_access)
 }
 END_TEST
 
-static Suite *xap_suite(void)
+
+/* ---- the result cache ---------------------------------------------------- */
+
+START_TEST(test_cache_keeps_access_apart)
 {
-	Suite *s = suite_create("xap");
-	TCase *tc = tcase_create("index");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 30);
+	/* Everything first (d3 is u:7's), then the same words as a visitor:
+	 * the visitor's search is its own, never the cached one. */
+	pxap_reader_set_cache(r, 8);
+	struct pxap_query all = everything("清洁生产");
+	pxap_results *a = run(&all);
+	ck_assert(has_id(a, "d3"));
+	pxap_results_free(a);
+	unsigned long hits = pxap_reader_cache_hits(r);
+	struct pxap_query pub_q = public_only("清洁生产");
+	pxap_results *p = run(&pub_q);
+	ck_assert_uint_eq(pxap_reader_cache_hits(r), hits);
+	ck_assert(!has_id(p, "d3"));
+	ck_assert_uint_eq(facet(p, 0, "memo"), 0);
+	pxap_results_free(p);
+	/* Asked again, each gets its own answer from the cache. */
+	a = run(&all);
+	p = run(&pub_q);
+	ck_assert_uint_eq(pxap_reader_cache_hits(r), hits + 2);
+	ck_assert(has_id(a, "d3"));
+	ck_assert(!has_id(p, "d3"));
+	pxap_results_free(a);
+	pxap_results_free(p);
+}
+END_TEST
+
+START_TEST(test_cache_follows_commit)
+{
+	pxap_reader_set_cache(r, 8);
+	struct pxap_query pq = everything("节水");
+	ck_assert_uint_eq(total(pq), 1);
+	ck_assert_uint_eq(total(pq), 1);
+	unsigned long hits = pxap_reader_cache_hits(r);
+	ck_assert_uint_eq(hits, 1);
+	static const char body[] = "宾馆节水器具改造。";
+	struct pxap_doc d = { .id = "n2", .title = "宾馆节水", .body = body,
+		.body_len = sizeof body - 1, .access = pub, .naccess = 1 };
+	ck_assert_int_eq(pxap_writer_put(w, &d, err, sizeof err), 0);
+	/* Not committed: still the cached answer, which is right. */
+	ck_assert_uint_eq(total(pq), 1);
+	ck_assert_uint_eq(pxap_reader_cache_hits(r), hits + 1);
+	ck_assert_int_eq(pxap_writer_commit(w, err, sizeof err), 0);
+	ck_assert_uint_eq(total(pq), 2);
+	ck_assert_uint_eq(pxap_reader_cache_hits(r), hits + 1);
+}
+END_TEST
+
+START_TEST(test_cache_pages_apart)
+{
+	pxap_reader_set_cache(r, 8);
+	struct pxap_query first = everything(""), second = everything("");
+	first.limit = second.limit = 1;
+	second.offset = 1;
+	pxap_results *a = run(&first), *b = run(&second);
+	ck_assert_uint_eq(pxap_reader_cache_hits(r), 0);
+	ck_assert_str_ne(pxap_results_id(a, 0), pxap_results_id(b, 0));
+	pxap_results_free(a);
+	pxap_results_free(b);
+	struct pxap_query by_date = first;
+	by_date.sort_by_date = 1;
+	a = run(&by_date);
+	ck_assert_uint_eq(pxap_reader_cache_hits(r), 0);
+	ck_assert_str_eq(pxap_results_id(a, 0), "d3");	/* the newest */
+	pxap_results_free(a);
+}
+END_TEST
+
+START_TEST(test_cache_evicts_least_recent)
+{
+	pxap_reader_set_cache(r, 2);
+	const char *q[] = { "清洁生产", "节水", "steel" };
+	for (size_t i = 0; i < 3; i++)
+		total(everything(q[i]));
+	ck_assert_uint_eq(pxap_reader_cache_hits(r), 0);
+	total(everything(q[2]));	/* kept */
+	ck_assert_uint_eq(pxap_reader_cache_hits(r), 1);
+	total(everything(q[0]));	/* gone: the least recently used */
+	ck_assert_uint_eq(pxap_reader_cache_hits(r), 1);
+	pxap_reader_set_cache(r, 0);	/* off: nothing kept */
+	total(everything(q[0]));
+	total(everything(q[0]));
+	ck_assert_uint_eq(pxap_reader_cache_hits(r), 1);
+}
+END_TEST
+
+/* The tests of the wrapper, run with the result cache off and on. */
+static void add_index_tests(TCase *tc)
+{
 	tcase_add_test(tc, test_chinese_word);
 	tcase_add_test(tc, test_absent_word);
 	tcase_add_test(tc, test_and_narrows);
@@ -843,7 +981,26 @@ static Suite *xap_suite(void)
 	tcase_add_test(tc, test_year_range);
 	tcase_add_test(tc, test_boost_ranks_exact_term_first);
 	tcase_add_test(tc, test_similar_respects_access);
+}
+
+static Suite *xap_suite(void)
+{
+	Suite *s = suite_create("xap");
+	TCase *tc = tcase_create("index");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	add_index_tests(tc);
+	tcase_add_test(tc, test_cache_keeps_access_apart);
+	tcase_add_test(tc, test_cache_follows_commit);
+	tcase_add_test(tc, test_cache_pages_apart);
+	tcase_add_test(tc, test_cache_evicts_least_recent);
 	suite_add_tcase(s, tc);
+
+	TCase *tc_cached = tcase_create("cached");
+	tcase_add_checked_fixture(tc_cached, setup_cached, teardown_cached);
+	tcase_set_timeout(tc_cached, 30);
+	add_index_tests(tc_cached);
+	suite_add_tcase(s, tc_cached);
 	return s;
 }
 
