@@ -10,8 +10,10 @@
  * processor time within RLIMIT_CPU.
  *
  * The child inherits our resource limits and, inside the sandbox, our
- * process group, so a timeout there kills converters too. Output beyond
- * the caller's cap stops the read and kills the converter. */
+ * process group, so a timeout there kills converters too; it is killed
+ * when we die (PR_SET_PDEATHSIG, kept across execve), so a sandbox child
+ * killed because its own parent died takes its converter with it. Output
+ * beyond the caller's cap stops the read and kills the converter. */
 #include "extract.h"
 
 #include <errno.h>
@@ -20,6 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -64,8 +69,14 @@ pid_t portal_spawn(const char *prog, char *const argv[], int in_fd, int out_fd,
 		return -1;
 	}
 	make_env(env, &tmpdir);
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
+#ifdef __linux__
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+		if (getppid() != parent)	/* we died before prctl() */
+			_exit(127);
 		/* dup2() clears FD_CLOEXEC on the copies; everything else we
 		 * hold is close-on-exec. */
 		put_fd(in_fd >= 0 ? in_fd : null, STDIN_FILENO);

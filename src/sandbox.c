@@ -16,6 +16,11 @@
  * max_output, and on either kills the whole group with SIGKILL. It then
  * waits for the child and turns what happened into one sentence.
  *
+ * The child is killed (PR_SET_PDEATHSIG) when its parent dies: the
+ * deadline is the parent's to enforce, so a child whose parent was killed
+ * (the indexer or its zygote, by `./portal down` or a crash) would otherwise
+ * run on unwatched, up to its CPU limit or for ever when it waits.
+ *
  * A limit of 0 means "no limit". RLIMIT_FSIZE is left alone: a child that
  * logs to stderr (a file) must not die of SIGXFSZ. The caller must not set
  * SIGCHLD to SIG_IGN, or the child cannot be waited for. */
@@ -31,6 +36,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -107,12 +115,18 @@ static int set_limits(const struct sandbox_limits *lim)
 	return 0;
 }
 
-static _Noreturn void run_child(sandbox_fn fn, void *arg, const struct sandbox_limits *lim, int wfd)
+static _Noreturn void run_child(sandbox_fn fn, void *arg, const struct sandbox_limits *lim, int wfd,
+				pid_t parent)
 {
 	struct buf out = BUF_INIT;
 	char err[1024] = "";
-	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	if (getppid() != parent)	/* it died before prctl() */
+		_exit(1);
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	setpgid(0, 0);
 	reset_signals();
 	if (null >= 0)
@@ -328,6 +342,7 @@ int portal_sandbox_run(sandbox_fn fn, void *arg, const struct sandbox_limits *li
 		snprintf(err, errlen, "The file could not be read: no pipe (%s).", strerror(errno));
 		return -1;
 	}
+	pid_t parent = getpid();
 	r.pid = fork();
 	if (r.pid < 0) {
 		snprintf(err, errlen, "The file could not be read: no process could be "
@@ -338,7 +353,7 @@ int portal_sandbox_run(sandbox_fn fn, void *arg, const struct sandbox_limits *li
 	}
 	if (r.pid == 0) {
 		close(fds[0]);
-		run_child(fn, arg, lim, fds[1]);
+		run_child(fn, arg, lim, fds[1], parent);
 	}
 	setpgid(r.pid, r.pid);	/* also here, so kill(-pid) works at once */
 	close(fds[1]);
@@ -379,9 +394,6 @@ int portal_sandbox_run(sandbox_fn fn, void *arg, const struct sandbox_limits *li
  * not have read them), so neither side ever blocks writing while the other
  * blocks writing too. */
 
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif

@@ -686,6 +686,51 @@ START_TEST(sandbox_timeout_kills_grandchildren)
 }
 END_TEST
 
+/* Starts a converter the way extractors do (portal_spawn) that would
+ * outlive us, says so down the pipe in arg, and waits for it. */
+static int fn_converter(void *arg, struct buf *out, char *err, size_t errlen)
+{
+	int wfd = *(int *)arg;
+	char *const argv[] = { "sleep", "60", NULL };
+	pid_t pid = portal_spawn("/bin/sleep", argv, -1, -1, err, errlen);
+	if (pid < 0)
+		return -1;
+	if (write(wfd, "s", 1) != 1)
+		return -1;
+	portal_wait(pid);
+	return 0;
+}
+
+START_TEST(sandbox_child_dies_with_its_parent)
+{
+	/* A parent (the indexer, its zygote) killed while its sandbox child
+	 * runs a converter: neither the child nor the converter may run on
+	 * unwatched. All three hold the pipe's write end, so end of file
+	 * means all are gone. */
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);	/* not close-on-exec: sleep holds it too */
+	pid_t parent = fork();
+	ck_assert_int_ge(parent, 0);
+	if (parent == 0) {
+		struct buf out = BUF_INIT;
+		char err[256];
+		struct sandbox_limits lim = limits(100);
+		close(fds[0]);
+		portal_sandbox_run(fn_converter, &fds[1], &lim, &out, err, sizeof err);
+		_exit(0);
+	}
+	close(fds[1]);
+	char c;
+	ck_assert_int_eq(read(fds[0], &c, 1), 1);	/* the converter runs */
+	kill(parent, SIGKILL);
+	waitpid(parent, NULL, 0);
+	struct pollfd p = { fds[0], POLLIN, 0 };
+	ck_assert_msg(poll(&p, 1, 5000) == 1, "the sandbox child or its converter outlived the parent");
+	ck_assert_int_eq(read(fds[0], &c, 1), 0);
+	close(fds[0]);
+}
+END_TEST
+
 START_TEST(sandbox_reports_a_crash)
 {
 	struct buf out = BUF_INIT;
@@ -1018,6 +1063,7 @@ int main(void)
 #if !UNDER_ASAN
 	tcase_add_test(box, sandbox_enforces_memory_limit);
 #endif
+	tcase_add_test(box, sandbox_child_dies_with_its_parent);
 	tcase_add_test(box, zygote_answers_queued_requests_in_order);
 	tcase_add_test(box, zygote_lost_with_a_queue_is_replaced);
 	suite_add_tcase(s, box);
