@@ -84,7 +84,8 @@ static int utf8_text(const char *data, size_t len)
 		end += back;
 	for (size_t i = 0; i < end; i++) {
 		unsigned char c = (unsigned char)data[i];
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\b')
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\b' &&
+		    c != 0x1B)	/* ESC: terminal colours, as in fortunes */
 			return 0;
 	}
 	return portal_utf8_valid(data, end);
