@@ -15,6 +15,7 @@
  * killed because its own parent died takes its converter with it. Output
  * beyond the caller's cap stops the read and kills the converter. */
 #include "extract.h"
+#include "sandbox.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,9 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -72,10 +70,7 @@ pid_t portal_spawn(const char *prog, char *const argv[], int in_fd, int out_fd,
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
-#ifdef __linux__
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
-		if (getppid() != parent)	/* we died before prctl() */
+		if (portal_die_with_parent(parent) < 0)
 			_exit(127);
 		/* dup2() clears FD_CLOEXEC on the copies; everything else we
 		 * hold is close-on-exec. */

@@ -115,16 +115,21 @@ static int set_limits(const struct sandbox_limits *lim)
 	return 0;
 }
 
+int portal_die_with_parent(pid_t parent)
+{
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	return getppid() == parent ? 0 : -1;	/* else it died before prctl() */
+}
+
 static _Noreturn void run_child(sandbox_fn fn, void *arg, const struct sandbox_limits *lim, int wfd,
 				pid_t parent)
 {
 	struct buf out = BUF_INIT;
 	char err[1024] = "";
 
-#ifdef __linux__
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
-	if (getppid() != parent)	/* it died before prctl() */
+	if (portal_die_with_parent(parent) < 0)
 		_exit(1);
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	setpgid(0, 0);
@@ -522,10 +527,7 @@ static int zygote_fork(struct sandbox_zygote *z, char *err, size_t errlen)
 	if (pid == 0) {
 		close(req[1]);
 		close(rep[0]);
-#ifdef __linux__
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
-		if (getppid() != parent)	/* it died before prctl() */
+		if (portal_die_with_parent(parent) < 0)
 			_exit(0);
 		zygote_main(z->fn, req[0], rep[1]);
 	}

@@ -8,6 +8,7 @@
 #define PORTAL_SANDBOX_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include "buf.h"
 
 struct sandbox_limits {
@@ -25,6 +26,14 @@ struct sandbox_limits {
 typedef int (*sandbox_fn)(void *arg, struct buf *out, char *err, size_t errlen);
 int portal_sandbox_run(sandbox_fn fn, void *arg, const struct sandbox_limits *lim,
 		       struct buf *out, char *err, size_t errlen);
+
+/* In a child just forked from parent (its pid, taken before fork()): be
+ * killed with SIGKILL when parent dies (Linux: PR_SET_PDEATHSIG, kept
+ * across execve). -1 when parent is gone already; the caller then leaves
+ * with _exit(). Safe between fork() and exec. Every process the sandbox,
+ * the zygote and portal_spawn() start does this: whoever would kill it at a
+ * deadline is its parent. */
+int portal_die_with_parent(pid_t parent);
 
 /* ---- the zygote -------------------------------------------------------
  *

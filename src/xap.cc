@@ -777,8 +777,6 @@ static const pxap_results *cache_find(pxap_reader *r, const std::string &key)
 static void cache_store(pxap_reader *r, const std::string &key, const pxap_results &res)
 {
 	result_cache &c = r->cache;
-	if (c.where.count(key))
-		return;
 	while (!c.lru.empty() && c.lru.size() >= c.capacity) {
 		c.where.erase(c.lru.back().first);
 		c.lru.pop_back();

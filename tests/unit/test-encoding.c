@@ -483,18 +483,24 @@ START_TEST(detect_overrules_weak_guesses_on_text)
 }
 END_TEST
 
+/* Extract in as plain text after "前文" already in the buffer: want. */
+static void assert_text(const char *in, size_t len, const char *want)
+{
+	struct buf out = BUF_INIT;
+	char err[256];
+	buf_puts(&out, "前文");
+	ck_assert_int_eq(portal_extract_text(in, len, &out, err, sizeof err), 0);
+	ck_assert_str_eq(buf_str(&out), want);
+	buf_free(&out);
+}
+
 START_TEST(text_overstrikes_removed)
 {
 	/* nroff bold (X backspace X, also for Chinese) and underline
 	 * (_ backspace X) leave one character each; a backspace at the
 	 * start removes nothing. */
 	static const char in[] = "\bN\bNA\bAM\bME\bE 名\b名称\b称 _\bu_\bs_\be 清洁生产\n";
-	struct buf out = BUF_INIT;
-	char err[256];
-	buf_puts(&out, "前文");
-	ck_assert_int_eq(portal_extract_text(in, sizeof in - 1, &out, err, sizeof err), 0);
-	ck_assert_str_eq(buf_str(&out), "前文NAME 名称 use 清洁生产\n");
-	buf_free(&out);
+	assert_text(in, sizeof in - 1, "前文NAME 名称 use 清洁生产\n");
 }
 END_TEST
 
@@ -503,12 +509,7 @@ START_TEST(text_escapes_removed)
 	/* Colour sequences go whole, a stray ESC alone; an unfinished
 	 * sequence at the end leaves its bytes after the ESC. */
 	static const char in[] = "\x1b[1;31m红色\x1b[0m 正文\x1b[;m。\x1bX 尾\x1b[12";
-	struct buf out = BUF_INIT;
-	char err[256];
-	buf_puts(&out, "前文");
-	ck_assert_int_eq(portal_extract_text(in, sizeof in - 1, &out, err, sizeof err), 0);
-	ck_assert_str_eq(buf_str(&out), "前文红色 正文。X 尾[12");
-	buf_free(&out);
+	assert_text(in, sizeof in - 1, "前文红色 正文。X 尾[12");
 }
 END_TEST
 
