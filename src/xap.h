@@ -124,8 +124,9 @@ struct pxap_query {
  * pxap_results_free. A query string Xapian cannot parse falls back to plain
  * terms rather than failing. */
 pxap_results *pxap_search(pxap_reader *r, const struct pxap_query *q, char *err, size_t errlen);
-/* The number of matches: exact up to 1,000, beyond that Xapian's estimate
- * (and the facet counts scaled from the matches examined), which
+/* The number of matches: exact below about 2,000; beyond that estimated
+ * from a pseudo-random sample of the documents, as are the facet counts
+ * (to two significant digits, within a few percent), which
  * pxap_results_exact() tells. */
 size_t pxap_results_total(const pxap_results *res);
 int pxap_results_exact(const pxap_results *res);

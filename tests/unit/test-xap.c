@@ -470,6 +470,66 @@ START_TEST(test_estimated_beyond_exact_limit)
 }
 END_TEST
 
+/* Within pct percent of want. */
+static int near(size_t got, size_t want, unsigned pct)
+{
+	size_t slack = want * pct / 100;
+	return got + slack >= want && got <= want + slack;
+}
+
+START_TEST(test_estimate_spans_the_whole_index)
+{
+	/* 6,000 more documents in upload order: the first half from 2014,
+	 * the second from 2015, and eight kinds of document in turn, as a
+	 * case's documents arrive. "kappa" and "lambda" occur together, in
+	 * every other document (3,000), as the n-grams of a Chinese word do.
+	 * The estimated total must not assume the two words independent
+	 * (that says 1,500), the year counts must not come from the oldest
+	 * matches only (that says no 2015), and the kinds must not follow
+	 * the upload order's rhythm (a sample of every 16th docid sees one
+	 * kind). Every 50th document has the words in its title too, so
+	 * the best matches outweigh the rest and Xapian stops examining
+	 * matches early. */
+	enum { MORE = 6000, MATCHES = MORE / 2 };
+	static char ids[MORE][16], bodies[MORE][32];
+	static const char *const kinds[8] = { "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7" };
+	for (int i = 0; i < MORE; i++) {
+		snprintf(ids[i], sizeof ids[i], "e%d", i);
+		snprintf(bodies[i], sizeof bodies[i], "%s", i % 2 == 0 ? "kappa lambda" : "nu");
+		struct pxap_doc d = { .id = ids[i], .title = i % 50 ? "bulk" : "kappa lambda",
+			.body = bodies[i], .body_len = strlen(bodies[i]), .doc_type = kinds[(i / 2) % 8],
+			.year = i < MORE / 2 ? "2014" : "2015", .access = pub, .naccess = 1 };
+		ck_assert_msg(pxap_writer_put(w, &d, err, sizeof err) == 0, "put: %s", err);
+	}
+	ck_assert_int_eq(pxap_writer_commit(w, err, sizeof err), 0);
+
+	struct pxap_query pq = public_only("kappa lambda");
+	pq.limit = 10;
+	pxap_results *res = run(&pq);
+	ck_assert_int_eq(pxap_results_exact(res), 0);
+	ck_assert_uint_eq(pxap_results_count(res), 10);
+	size_t total = pxap_results_total(res);
+	ck_assert_msg(near(total, MATCHES, 10), "total %zu, want about %d", total, MATCHES);
+	size_t y14 = facet(res, 2, "2014"), y15 = facet(res, 2, "2015");
+	ck_assert_msg(near(y14, MATCHES / 2, 20) && near(y15, MATCHES / 2, 20),
+		"years 2014: %zu, 2015: %zu, want about %d each", y14, y15, MATCHES / 2);
+	for (int k = 0; k < 8; k++) {
+		size_t n = facet(res, 0, kinds[k]);
+		ck_assert_msg(near(n, MATCHES / 8, 40), "kind %s: %zu, want about %d", kinds[k], n, MATCHES / 8);
+	}
+	pxap_results_free(res);
+
+	/* Narrowed below the exact limit by a filter: counted exactly. */
+	pq.year = "2015";
+	pq.doc_type = "k3";
+	res = run(&pq);
+	ck_assert_int_eq(pxap_results_exact(res), 1);
+	ck_assert_uint_eq(pxap_results_total(res), MATCHES / 2 / 8);
+	ck_assert_uint_eq(facet(res, 2, "2015"), MATCHES / 2 / 8);
+	pxap_results_free(res);
+}
+END_TEST
+
 START_TEST(test_sort_by_date)
 {
 	static const char *const newest_first[] = { "d3", "d2", "d4", "d5", "d1" };
@@ -972,6 +1032,7 @@ static void add_index_tests(TCase *tc)
 	tcase_add_test(tc, test_snippet_escapes);
 	tcase_add_test(tc, test_snippet_long_text);
 	tcase_add_test(tc, test_estimated_beyond_exact_limit);
+	tcase_add_test(tc, test_estimate_spans_the_whole_index);
 	tcase_add_test(tc, test_facets);
 	tcase_add_test(tc, test_broken_syntax);
 	tcase_add_test(tc, test_reader_sees_commit);
