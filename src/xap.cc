@@ -764,6 +764,19 @@ static Xapian::Query matching_part(const Xapian::Query &q)
 	return Xapian::Query(op, kids.begin(), kids.end());
 }
 
+/* Whether matching q reads positions (phrases, NEAR): each candidate then
+ * costs tens of microseconds, not tens of nanoseconds. */
+static bool positional(const Xapian::Query &q)
+{
+	Xapian::Query::op op = q.get_type();
+	if (op == Xapian::Query::OP_PHRASE || op == Xapian::Query::OP_NEAR)
+		return true;
+	for (size_t i = 0; i < q.get_num_subqueries(); i++)
+		if (positional(q.get_subquery(i)))
+			return true;
+	return false;
+}
+
 /* One counting pass: the matches of query among the docids of sample
  * level k (every docid for k = 0), by facet value. Weights are not
  * computed (BoolWeight). */
@@ -781,12 +794,12 @@ static void count_level(pxap_reader *r, const facet_table &t, const Xapian::Quer
 	enq.get_mset(0, 0, r->db.get_doccount());
 }
 
-/* The sparsest sample level expected to hold at least SAMPLE of n matches. */
-static int level_for(const facet_table &t, double n)
+/* The sparsest sample level expected to hold at least want of n matches. */
+static int level_for(const facet_table &t, double n, double want)
 {
 	int k = 0;
 	while (k + 1 < SAMPLE_LEVELS && !t.level[k + 1].empty() &&
-	       n * t.level[k + 1].size() / (t.end - 1) >= SAMPLE)
+	       n * t.level[k + 1].size() / (t.end - 1) >= want)
 		k++;
 	return k;
 }
@@ -795,8 +808,8 @@ static int level_for(const facet_table &t, double n)
  *
  * Below about EXACT_BELOW matches every match is counted. Beyond that the
  * matches among a sample of the documents are counted (usually SAMPLE to
- * 2 * SAMPLE of them, never fewer than SAMPLE / 2) and scaled up; the answer
- * is marked estimated. The sample is a
+ * 2 * SAMPLE of them, never fewer than SAMPLE / 2; a quarter of that for a
+ * query with phrases) and scaled up; the answer is marked estimated. The sample is a
  * fixed pseudo-random set of docids (sample_hash()), so it covers old and
  * new documents alike and follows no pattern of the upload order.
  *
@@ -813,7 +826,9 @@ static void census(pxap_reader *r, const Xapian::Query &whole, Xapian::doccount 
 	Xapian::Query query = matching_part(whole);
 	std::unique_ptr<facet_spy> spy;
 	double scale = 1.0;
-	int k = upper < (Xapian::doccount)EXACT_BELOW ? 0 : level_for(t, upper);
+	/* Positions make every candidate dear: a sparser sample, a rougher count. */
+	double want = positional(query) ? SAMPLE / 4 : SAMPLE;
+	int k = upper < (Xapian::doccount)EXACT_BELOW ? 0 : level_for(t, upper, want);
 	for (int pass = 0;; pass++) {
 		spy.reset(new facet_spy(t));
 		count_level(r, t, query, k, *spy);
@@ -823,7 +838,7 @@ static void census(pxap_reader *r, const Xapian::Query &whole, Xapian::doccount 
 		double est = spy->seen * scale;
 		/* Few matches after all: count them all. Too few in the sample
 		 * (upper was far above the count): a denser sample. */
-		int next = est < EXACT_BELOW ? 0 : spy->seen < SAMPLE / 2 ? level_for(t, est) : k;
+		int next = est < EXACT_BELOW ? 0 : spy->seen < want / 2 ? level_for(t, est, want) : k;
 		if (next == k || pass == 2)
 			break;
 		k = next;
