@@ -519,7 +519,16 @@ START_TEST(test_estimate_spans_the_whole_index)
 	}
 	pxap_results_free(res);
 
+	/* As a phrase: counted on a sparser sample, still about right. */
+	pq.q = "\"kappa lambda\"";
+	res = run(&pq);
+	ck_assert_int_eq(pxap_results_exact(res), 0);
+	total = pxap_results_total(res);
+	ck_assert_msg(near(total, MATCHES, 15), "phrase total %zu, want about %d", total, MATCHES);
+	pxap_results_free(res);
+
 	/* Narrowed below the exact limit by a filter: counted exactly. */
+	pq.q = "kappa lambda";
 	pq.year = "2015";
 	pq.doc_type = "k3";
 	res = run(&pq);
