@@ -783,9 +783,9 @@ static bool positional(const Xapian::Query &q)
 static void count_level(pxap_reader *r, const facet_table &t, const Xapian::Query &query, int k,
 	facet_spy &spy)
 {
+	sample_source src(t.level[k]);	/* outlives enq, which refers to it */
 	Xapian::Enquire enq(r->db);
 	enq.set_weighting_scheme(Xapian::BoolWeight());
-	sample_source src(t.level[k]);
 	if (k == 0)
 		enq.set_query(query);
 	else

@@ -148,7 +148,8 @@ void pxap_results_free(pxap_results *res);
 /* Documents like document id (relevance feedback over its terms), best
  * first, never id itself. The query's filters, access groups and excludes
  * apply as in pxap_search (its q is ignored), so the caller sees only
- * documents it may see. An id not in the index gives no results. */
+ * documents it may see. An id not in the index gives no results. The
+ * total is Xapian's estimate, unsampled; there are no facets. */
 pxap_results *pxap_similar(pxap_reader *r, const char *id, const struct pxap_query *q,
 			   char *err, size_t errlen);
 
