@@ -818,9 +818,10 @@ static int level_for(const facet_table &t, double n, double want)
  * never do: for 清洁生产审核 at 100,000 documents it said 2,000 where 18,738
  * matched. And the matches it examines when told to check at least N are the
  * first N in docid order, the oldest documents: their years are not the
- * index's. lower and upper are Xapian's bounds on the total. */
+ * index's. lower and upper are Xapian's bounds on the total; count_all
+ * asks for every match to be counted whatever their number. */
 static void census(pxap_reader *r, const Xapian::Query &whole, Xapian::doccount lower,
-	Xapian::doccount upper, pxap_results &res)
+	Xapian::doccount upper, bool count_all, pxap_results &res)
 {
 	const facet_table &t = load_facets(r);
 	Xapian::Query query = matching_part(whole);
@@ -828,7 +829,7 @@ static void census(pxap_reader *r, const Xapian::Query &whole, Xapian::doccount 
 	double scale = 1.0;
 	/* Positions make every candidate dear: a sparser sample, a rougher count. */
 	double want = positional(query) ? SAMPLE / 4 : SAMPLE;
-	int k = upper < (Xapian::doccount)EXACT_BELOW ? 0 : level_for(t, upper, want);
+	int k = count_all || upper < (Xapian::doccount)EXACT_BELOW ? 0 : level_for(t, upper, want);
 	for (int pass = 0;; pass++) {
 		spy.reset(new facet_spy(t));
 		count_level(r, t, query, k, *spy);
@@ -892,7 +893,7 @@ static void run(pxap_reader *r, const Xapian::Query &query, const struct pxap_qu
 		res.scores.push_back(it.get_percent());
 	}
 	if (with_facets && upper > 0)
-		census(r, query, lower, upper, res);
+		census(r, query, lower, upper, pq->count_all != 0, res);
 }
 
 /* The query's text terms without field prefixes (title:, type:, ...
@@ -912,7 +913,8 @@ static void collect_text_terms(const Xapian::Query &query, pxap_results &res)
 static std::string cache_key(const Xapian::Query &query, const struct pxap_query *pq)
 {
 	char page[64];
-	snprintf(page, sizeof page, "%zu %zu %d ", pq->offset, pq->limit, pq->sort_by_date ? 1 : 0);
+	snprintf(page, sizeof page, "%zu %zu %d %d ", pq->offset, pq->limit, pq->sort_by_date ? 1 : 0,
+		 pq->count_all ? 1 : 0);
 	return page + query.serialise();
 }
 

@@ -118,6 +118,10 @@ struct pxap_query {
 	 * "XVsuperseded" hides old versions). */
 	const char *const *exclude;
 	size_t nexclude;
+	/* Count every match for the total and the facets, never a sample
+	 * (exact, and slow for a broad query in a big index: for checks such
+	 * as bench/count-check, not for pages). */
+	int count_all;
 };
 
 /* Run a query. The results own everything they return; free with

@@ -519,6 +519,16 @@ START_TEST(test_estimate_spans_the_whole_index)
 	}
 	pxap_results_free(res);
 
+	/* Every match counted when asked (bench/count-check): exact. */
+	pq.count_all = 1;
+	res = run(&pq);
+	ck_assert_int_eq(pxap_results_exact(res), 1);
+	ck_assert_uint_eq(pxap_results_total(res), MATCHES);
+	ck_assert_uint_eq(facet(res, 2, "2014"), MATCHES / 2);
+	ck_assert_uint_eq(facet(res, 2, "2015"), MATCHES / 2);
+	pxap_results_free(res);
+	pq.count_all = 0;
+
 	/* As a phrase: counted on a sparser sample, still about right. */
 	pq.q = "\"kappa lambda\"";
 	res = run(&pq);
