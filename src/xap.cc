@@ -131,14 +131,23 @@ struct pxap_results {
  * access groups, so an entry only ever answers a search that would have
  * returned the same documents to the same reader. Least recently used
  * entries go first. */
-struct result_cache {
-	size_t capacity = 0;		/* entries; 0 = off */
-	Xapian::rev rev = 0;		/* of the database the entries came from */
-	unsigned long opening = 0;	/* pxap_reader.openings then */
+struct lru_results {
 	typedef std::pair<std::string, pxap_results> entry;
 	std::list<entry> lru;		/* most recently used first */
 	std::unordered_map<std::string, std::list<entry>::iterator> where;
 	unsigned long hits = 0;
+};
+
+/* The counts (total, exactness, facets) of a query do not depend on its
+ * page or order: a second list keeps them by the query's matching part, so
+ * the next page or the other order is ranked but not counted again, and
+ * shows the same total. */
+struct result_cache {
+	size_t capacity = 0;		/* entries of each list; 0 = off */
+	Xapian::rev rev = 0;		/* of the database the entries came from */
+	unsigned long opening = 0;	/* pxap_reader.openings then */
+	lru_results pages;		/* whole answers, by query and page */
+	lru_results counts;		/* counts only, by matching query */
 };
 
 struct pxap_reader {
@@ -804,6 +813,58 @@ static int level_for(const facet_table &t, double n, double want)
 	return k;
 }
 
+/* ---- result cache ----------------------------------------------------- */
+
+static std::string cache_key(const Xapian::Query &query, const struct pxap_query *pq)
+{
+	char page[64];
+	snprintf(page, sizeof page, "%zu %zu %d %d ", pq->offset, pq->limit, pq->sort_by_date ? 1 : 0,
+		 pq->count_all ? 1 : 0);
+	return page + query.serialise();
+}
+
+static void cache_clear(result_cache &c)
+{
+	for (lru_results *l : { &c.pages, &c.counts }) {
+		l->lru.clear();
+		l->where.clear();
+	}
+}
+
+/* Forget entries of another revision or opening than the one r has open. */
+static void cache_follow(pxap_reader *r)
+{
+	result_cache &c = r->cache;
+	Xapian::rev rev = r->db.get_revision();
+	if (c.rev == rev && c.opening == r->openings)
+		return;
+	cache_clear(c);
+	c.rev = rev;
+	c.opening = r->openings;
+}
+
+static const pxap_results *cache_find(lru_results &c, const std::string &key)
+{
+	auto it = c.where.find(key);
+	if (it == c.where.end())
+		return NULL;
+	c.lru.splice(c.lru.begin(), c.lru, it->second);
+	c.hits++;
+	return &it->second->second;
+}
+
+static void cache_store(lru_results &c, size_t capacity, const std::string &key, const pxap_results &res)
+{
+	while (!c.lru.empty() && c.lru.size() >= capacity) {
+		c.where.erase(c.lru.back().first);
+		c.lru.pop_back();
+	}
+	c.lru.emplace_front(key, res);
+	c.where[key] = c.lru.begin();
+}
+
+/* ---- counting ---------------------------------------------------------- */
+
 /* Count the matches of query and their facet values into res.
  *
  * Below about EXACT_BELOW matches every match is counted. Beyond that the
@@ -823,8 +884,20 @@ static int level_for(const facet_table &t, double n, double want)
 static void census(pxap_reader *r, const Xapian::Query &whole, Xapian::doccount lower,
 	Xapian::doccount upper, bool count_all, pxap_results &res)
 {
-	const facet_table &t = load_facets(r);
 	Xapian::Query query = matching_part(whole);
+	result_cache &cache = r->cache;
+	std::string key;
+	if (cache.capacity > 0) {
+		key = (count_all ? "all " : "sampled ") + query.serialise();
+		if (const pxap_results *hit = cache_find(cache.counts, key)) {
+			res.total = hit->total;
+			res.exact = hit->exact;
+			for (int f = 0; f < NFACETS; f++)
+				res.facets[f] = hit->facets[f];
+			return;
+		}
+	}
+	const facet_table &t = load_facets(r);
 	std::unique_ptr<facet_spy> spy;
 	double scale = 1.0;
 	/* Positions make every candidate dear: a sparser sample, a rougher count. */
@@ -867,6 +940,14 @@ static void census(pxap_reader *r, const Xapian::Query &whole, Xapian::doccount 
 		}
 		std::sort(out.begin(), out.end(), facet_order);
 	}
+	if (!key.empty()) {
+		pxap_results counts;
+		counts.total = res.total;
+		counts.exact = res.exact;
+		for (int f = 0; f < NFACETS; f++)
+			counts.facets[f] = res.facets[f];
+		cache_store(cache.counts, cache.capacity, key, counts);
+	}
 }
 
 /* One attempt at the search against the current revision. May throw
@@ -908,63 +989,22 @@ static void collect_text_terms(const Xapian::Query &query, pxap_results &res)
 	res.point_at_terms();
 }
 
-/* ---- result cache ----------------------------------------------------- */
-
-static std::string cache_key(const Xapian::Query &query, const struct pxap_query *pq)
-{
-	char page[64];
-	snprintf(page, sizeof page, "%zu %zu %d %d ", pq->offset, pq->limit, pq->sort_by_date ? 1 : 0,
-		 pq->count_all ? 1 : 0);
-	return page + query.serialise();
-}
-
-/* Forget entries of another revision or opening than the one r has open. */
-static void cache_follow(pxap_reader *r)
-{
-	result_cache &c = r->cache;
-	Xapian::rev rev = r->db.get_revision();
-	if (c.rev == rev && c.opening == r->openings)
-		return;
-	c.lru.clear();
-	c.where.clear();
-	c.rev = rev;
-	c.opening = r->openings;
-}
-
-static const pxap_results *cache_find(pxap_reader *r, const std::string &key)
-{
-	result_cache &c = r->cache;
-	auto it = c.where.find(key);
-	if (it == c.where.end())
-		return NULL;
-	c.lru.splice(c.lru.begin(), c.lru, it->second);
-	c.hits++;
-	return &it->second->second;
-}
-
-static void cache_store(pxap_reader *r, const std::string &key, const pxap_results &res)
-{
-	result_cache &c = r->cache;
-	while (!c.lru.empty() && c.lru.size() >= c.capacity) {
-		c.where.erase(c.lru.back().first);
-		c.lru.pop_back();
-	}
-	c.lru.emplace_front(key, res);
-	c.where[key] = c.lru.begin();
-}
-
 void pxap_reader_set_cache(pxap_reader *r, size_t entries)
 {
 	if (!r)
 		return;
 	r->cache.capacity = entries;
-	r->cache.lru.clear();
-	r->cache.where.clear();
+	cache_clear(r->cache);
 }
 
 unsigned long pxap_reader_cache_hits(const pxap_reader *r)
 {
-	return r ? r->cache.hits : 0;
+	return r ? r->cache.pages.hits : 0;
+}
+
+unsigned long pxap_reader_count_hits(const pxap_reader *r)
+{
+	return r ? r->cache.counts.hits : 0;
 }
 
 pxap_results *pxap_search(pxap_reader *r, const struct pxap_query *q, char *err, size_t errlen)
@@ -982,7 +1022,7 @@ pxap_results *pxap_search(pxap_reader *r, const struct pxap_query *q, char *err,
 				refresh(r);
 				if (caching) {
 					cache_follow(r);
-					if (const pxap_results *hit = cache_find(r, key))
+					if (const pxap_results *hit = cache_find(r->cache.pages, key))
 						return new pxap_results(*hit);
 				}
 				res.reset(new pxap_results);
@@ -996,7 +1036,7 @@ pxap_results *pxap_search(pxap_reader *r, const struct pxap_query *q, char *err,
 		}
 		collect_text_terms(query, *res);
 		if (caching)
-			cache_store(r, key, *res);
+			cache_store(r->cache.pages, r->cache.capacity, key, *res);
 		return res.release();
 	} catch (...) {
 		report(err, errlen);

@@ -88,10 +88,16 @@ void pxap_reader_close(pxap_reader *r);
  * An entry answers only the same query (text, filters, access groups,
  * excludes, page, order) against the same revision of the index, so a
  * cached answer is exactly what running the search again would give; each
- * commit or reopening starts the cache afresh. pxap_similar is not cached. */
+ * commit or reopening starts the cache afresh. The counts (total, facets)
+ * of the last `entries` queries are kept too, apart from pages and order:
+ * another page of a query is ranked, not counted again. pxap_similar is not
+ * cached. */
 void pxap_reader_set_cache(pxap_reader *r, size_t entries);
 /* Searches answered from the cache so far (for tests and benchmarks). */
 unsigned long pxap_reader_cache_hits(const pxap_reader *r);
+/* Searches whose counts (total, facets) came from the cache while their page
+ * did not: another page or order of a query counted before (for tests). */
+unsigned long pxap_reader_count_hits(const pxap_reader *r);
 
 struct pxap_query {
 	/* User query text, UTF-8; NULL or blank matches all. Words are

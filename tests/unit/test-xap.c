@@ -1013,6 +1013,55 @@ START_TEST(test_cache_pages_apart)
 }
 END_TEST
 
+START_TEST(test_cache_counts_shared_by_pages)
+{
+	/* The counts are kept apart from pages: the next page and the other
+	 * order are ranked again but not counted again, and show the same
+	 * counts. Another caller's access, or a commit, counts afresh. */
+	pxap_reader_set_cache(r, 8);
+	struct pxap_query first = public_only("清洁生产");
+	first.limit = 1;
+	struct pxap_query second = first, by_date = first, other = first;
+	second.offset = 1;
+	by_date.sort_by_date = 1;
+	other.access = pub_u7;
+	other.naccess = 2;
+	pxap_results *a = run(&first);
+	ck_assert_uint_eq(pxap_reader_count_hits(r), 0);
+	ck_assert_uint_eq(pxap_results_total(a), 2);
+	pxap_results *b = run(&second), *c = run(&by_date);
+	ck_assert_uint_eq(pxap_reader_count_hits(r), 2);
+	ck_assert_uint_eq(pxap_reader_cache_hits(r), 0);
+	ck_assert_str_ne(pxap_results_id(a, 0), pxap_results_id(b, 0));
+	ck_assert_uint_eq(pxap_results_total(b), 2);
+	ck_assert_uint_eq(pxap_results_total(c), 2);
+	ck_assert_uint_eq(facet(b, 0, "report"), 1);
+	ck_assert_uint_eq(facet(c, 0, "guide"), 1);
+	ck_assert_uint_eq(facet(c, 0, "memo"), 0);
+	pxap_results_free(a);
+	pxap_results_free(b);
+	pxap_results_free(c);
+
+	/* u:7 sees the memo too. */
+	a = run(&other);
+	ck_assert_uint_eq(pxap_reader_count_hits(r), 2);
+	ck_assert_uint_eq(pxap_results_total(a), 3);
+	ck_assert_uint_eq(facet(a, 0, "memo"), 1);
+	pxap_results_free(a);
+
+	static const char body[] = "另一份清洁生产指南";
+	struct pxap_doc d = { .id = "d6", .title = "指南", .body = body, .body_len = sizeof body - 1,
+		.doc_type = "guide", .access = pub, .naccess = 1 };
+	ck_assert_int_eq(pxap_writer_put(w, &d, err, sizeof err), 0);
+	ck_assert_int_eq(pxap_writer_commit(w, err, sizeof err), 0);
+	b = run(&second);
+	ck_assert_uint_eq(pxap_reader_count_hits(r), 2);
+	ck_assert_uint_eq(pxap_results_total(b), 3);
+	ck_assert_uint_eq(facet(b, 0, "guide"), 2);
+	pxap_results_free(b);
+}
+END_TEST
+
 START_TEST(test_cache_evicts_least_recent)
 {
 	pxap_reader_set_cache(r, 2);
@@ -1073,6 +1122,7 @@ static Suite *xap_suite(void)
 	tcase_add_test(tc, test_cache_keeps_access_apart);
 	tcase_add_test(tc, test_cache_follows_commit);
 	tcase_add_test(tc, test_cache_pages_apart);
+	tcase_add_test(tc, test_cache_counts_shared_by_pages);
 	tcase_add_test(tc, test_cache_evicts_least_recent);
 	suite_add_tcase(s, tc);
 
