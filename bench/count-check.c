@@ -6,10 +6,12 @@
  * INDEX is a Xapian index written by the portal (e.g. DATA/index/xapian),
  * QUERIES a file of one query per line (bench/queries.txt). Each query is
  * asked as an anonymous visitor asks it (public documents, current versions,
- * plain words ORed as the search page joins them; identifiers are not
- * rewritten), once as pages are answered and once with every match counted
+ * plain words ORed by search_any_word(); identifiers are not rewritten), once as pages are answered and once with every match counted
  * (pxap_query.count_all). Prints a row per query and a summary; asserts
  * nothing. Exit status 1 only when the index cannot be read. */
+#include "arena.h"
+#include "index.h"
+#include "search.h"
 #include "xap.h"
 
 #include <math.h>
@@ -26,27 +28,7 @@ static const double band_floor[BANDS] = { 0.10, 0.02 };
 static const char *const band_name[BANDS] = { "10% of the matches or more", "2-10% of the matches" };
 
 static const char *const public_only[] = { "public" };
-static const char *const hide[] = { "XVsuperseded" };
-
-/* The search page's rule (src/search.c any_word()): plain words are ORed;
- * a query with quotes, brackets, fields or operators is taken as written. */
-static void or_words(const char *q, char *out, size_t outlen)
-{
-	if (strpbrk(q, "\"():+-*~") || strstr(q, "AND") || strstr(q, "OR") || strstr(q, "NOT")) {
-		snprintf(out, outlen, "%s", q);
-		return;
-	}
-	char copy[LINE_MAX_BYTES], *save = NULL;
-	size_t used = 0;
-	snprintf(copy, sizeof copy, "%s", q);
-	out[0] = '\0';
-	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-		int n = snprintf(out + used, outlen - used, "%s%s", used ? " OR " : "", w);
-		if (n < 0 || (size_t)n >= outlen - used)
-			break;
-		used += (size_t)n;
-	}
-}
+static const char *const hide[] = { PORTAL_TERM_SUPERSEDED };
 
 static pxap_results *ask(pxap_reader *r, const char *text, int count_all)
 {
@@ -116,14 +98,15 @@ int main(int argc, char **argv)
 
 	static double total_err[MAX_ERRORS], facet_err[BANDS][MAX_ERRORS];
 	size_t ntotal = 0, nfacet[BANDS] = { 0 }, unlisted[BANDS] = { 0 }, queries = 0;
-	char line[LINE_MAX_BYTES], text[2 * LINE_MAX_BYTES];
+	char line[LINE_MAX_BYTES];
+	struct arena *arena = arena_new();
 	print_column("query", 28);
 	printf(" %10s %10s %8s\n", "estimated", "exact", "error");
 	while (fgets(line, sizeof line, in)) {
 		line[strcspn(line, "\r\n")] = '\0';
 		if (!line[0])
 			continue;
-		or_words(line, text, sizeof text);
+		const char *text = search_any_word(arena, line);
 		pxap_results *est = ask(r, text, 0), *all = ask(r, text, 1);
 		if (est && all) {
 			queries++;
@@ -154,6 +137,7 @@ int main(int argc, char **argv)
 	}
 	fclose(in);
 	pxap_reader_close(r);
+	arena_destroy(arena);
 
 	qsort(total_err, ntotal, sizeof total_err[0], by_value);
 	printf("%zu queries; %zu totals estimated", queries, ntotal);

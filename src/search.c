@@ -125,7 +125,7 @@ static void free_results(void *res) { pxap_results_free(res); }
  * word (印刷业 written 印刷行业) is not lost. Measured in
  * bench/relevance: OR never ranked a query worse than AND there. Within a
  * Chinese word the characters and bigrams stay ANDed. */
-static const char *any_word(struct arena *a, const char *q)
+const char *search_any_word(struct arena *a, const char *q)
 {
 	if (strpbrk(q, "\"():+-*~") || strstr(q, "AND") || strstr(q, "OR") || strstr(q, "NOT") ||
 	    strstr(q, "NEAR") || strstr(q, "ADJ") || strstr(q, "XOR"))
@@ -175,7 +175,7 @@ static void search_rewrite(struct request *r, struct pxap_query *q)
 		q->boost = boost;
 		q->nboost = nb;
 	}
-	q->q = any_word(r->arena, q->q);
+	q->q = search_any_word(r->arena, q->q);
 	q->q = synonyms_expand(r->arena, q->q);
 }
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 struct request;
+struct arena;
 
 struct search_params {
 	const char *q;
@@ -54,6 +55,10 @@ int portal_search(struct request *r, const struct search_params *p, struct searc
  * the caller, at most limit of them, in res (no facets needed). -1 after
  * answering an error. */
 int portal_similar(struct request *r, const char *id, size_t limit, struct search_result *res);
+
+/* The query text as Xapian is asked it: plain words joined by OR; text with
+ * quotes, brackets, fields or operators as it is. In arena a (or q itself). */
+const char *search_any_word(struct arena *a, const char *q);
 
 /* The process-lifetime index reader, opened on first use. NULL (logged) when
  * the index cannot be opened. */
