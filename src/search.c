@@ -5,6 +5,7 @@
 #include "db.h"
 #include "docs.h"
 #include "encoding.h"
+#include "hit-cache.h"
 #include "http-request.h"
 #include "http-response.h"
 #include "index.h"
@@ -26,6 +27,10 @@ const char *const search_facet_names[SEARCH_NFACETS] = { "doc_type", "sector", "
 const char *const search_facet_params[SEARCH_NFACETS] = { "type", "sector", "year", "industry", "grade" };
 
 static pxap_reader *reader;	/* process lifetime, opened after fork() */
+/* Rendered hits kept for each search the result cache keeps (a page has
+ * ten, but pages of related searches share many). */
+#define HITS_KEPT_PER_SEARCH 4
+static struct hit_cache *hits_kept;	/* process lifetime; NULL with no result cache */
 
 pxap_reader *search_reader(void)
 {
@@ -36,6 +41,8 @@ pxap_reader *search_reader(void)
 			portal_log("cannot open the index: %s", err);
 		else
 			pxap_reader_set_cache(reader, portal_settings()->search_cache);
+		if (reader && !hits_kept)
+			hits_kept = hit_cache_new(portal_settings()->search_cache * HITS_KEPT_PER_SEARCH);
 	}
 	return reader;
 }
@@ -191,7 +198,8 @@ static sqlite3_stmt *hit_statement(struct request *r)
 		" LEFT JOIN document_text t ON t.doc_id = d.id WHERE d.id = ?");
 }
 
-/* Title, type, filename and snippet of a hit, from SQLite by st. */
+/* Title, type, filename and snippet of a hit, from SQLite by st; kept in
+ * the hit cache when the document was there. */
 static void fill_hit(struct request *r, sqlite3_stmt *st, const char *const *terms, size_t nterms,
 		     struct search_hit *h)
 {
@@ -204,11 +212,33 @@ static void fill_hit(struct request *r, sqlite3_stmt *st, const char *const *ter
 		const char *text = (const char *)sqlite3_column_text(st, 3);
 		size_t len = (size_t)sqlite3_column_bytes(st, 3);
 		h->snippet = snippet_html(r->arena, terms, nterms, text, text ? len : 0, SNIPPET_BYTES);
+		size_t keylen;
+		char *key = hit_cache_key(h->id, terms, nterms, &keylen);
+		hit_cache_store(hits_kept, key, keylen, &(struct cached_hit){
+			.title = h->title, .doc_type = h->doc_type, .filename = h->filename,
+			.snippet = h->snippet });
+		free(key);
 	}
 	if (!h->title)
 		h->title = h->filename ? h->filename : h->id;
 	if (!h->snippet)
 		h->snippet = "";
+}
+
+/* The hit's parts from the hit cache: 1 if they were there. */
+static int kept_hit(struct request *r, const char *const *terms, size_t nterms, struct search_hit *h)
+{
+	size_t keylen;
+	char *key = hit_cache_key(h->id, terms, nterms, &keylen);
+	const struct cached_hit *c = hit_cache_find(hits_kept, key, keylen);
+	free(key);
+	if (!c)
+		return 0;
+	h->doc_type = c->doc_type ? arena_strdup(r->arena, c->doc_type) : NULL;
+	h->filename = c->filename ? arena_strdup(r->arena, c->filename) : NULL;
+	h->title = c->title ? arena_strdup(r->arena, c->title) : h->filename ? h->filename : h->id;
+	h->snippet = c->snippet ? arena_strdup(r->arena, c->snippet) : "";
+	return 1;
 }
 
 /* The query every search of r's caller starts from: access groups, current
@@ -224,28 +254,23 @@ static void base_query(struct request *r, struct pxap_query *q)
 	q->nexclude = 1;
 }
 
-/* Copy Xapian's results into res (request arena), then free them with the
- * request. */
-static void collect(struct request *r, pxap_results *xr, struct search_result *res)
+/* The parts of res's hits the hit cache did not have, from SQLite, in one
+ * read transaction: one snapshot, and SQLite takes its locks and checks
+ * the file once per page, not once per hit. */
+static void read_hits(struct request *r, const char *const *terms, size_t nterms, struct search_result *res)
 {
-	arena_on_destroy(r->arena, free_results, xr);
-	res->total = pxap_results_total(xr);
-	res->exact = pxap_results_exact(xr);
-	res->nhits = pxap_results_count(xr);
-	res->hits = arena_alloc(r->arena, (res->nhits + 1) * sizeof *res->hits);
-	sqlite3_stmt *st = res->nhits ? hit_statement(r) : NULL;
-	const char *const *terms;
-	size_t nterms = pxap_results_terms(xr, &terms);
-	/* The hits in one read transaction: one snapshot, and SQLite takes
-	 * its locks and checks the file once per page, not once per hit. */
+	sqlite3_stmt *st = hit_statement(r);
 	char err[256];
 	int own_txn = st && sqlite3_get_autocommit(r->db) &&
 		      portal_db_exec(r->db, "BEGIN", err, sizeof err) == 0;
 	for (size_t i = 0; i < res->nhits; i++) {
 		struct search_hit *h = &res->hits[i];
-		h->id = arena_strdup(r->arena, pxap_results_id(xr, i));
-		h->score = pxap_results_score(xr, i);
-		fill_hit(r, st, terms, nterms, h);
+		if (h->snippet)
+			continue;
+		if (st)
+			fill_hit(r, st, terms, nterms, h);
+		else
+			h->title = h->id, h->snippet = "";
 	}
 	if (st)
 		sqlite3_reset(st);
@@ -254,6 +279,29 @@ static void collect(struct request *r, pxap_results *xr, struct search_result *r
 		portal_log("search: ending the hits' read transaction: %s", err);
 		portal_db_exec(r->db, "ROLLBACK", err, sizeof err);
 	}
+}
+
+/* Copy Xapian's results (from rd) into res (request arena), then free them
+ * with the request. */
+static void collect(struct request *r, pxap_reader *rd, pxap_results *xr, struct search_result *res)
+{
+	arena_on_destroy(r->arena, free_results, xr);
+	res->total = pxap_results_total(xr);
+	res->exact = pxap_results_exact(xr);
+	res->nhits = pxap_results_count(xr);
+	res->hits = arena_alloc(r->arena, (res->nhits + 1) * sizeof *res->hits);
+	const char *const *terms;
+	size_t nterms = pxap_results_terms(xr, &terms);
+	hit_cache_follow(hits_kept, pxap_reader_epoch(rd));
+	size_t missing = 0;
+	for (size_t i = 0; i < res->nhits; i++) {
+		struct search_hit *h = &res->hits[i];
+		h->id = arena_strdup(r->arena, pxap_results_id(xr, i));
+		h->score = pxap_results_score(xr, i);
+		missing += !kept_hit(r, terms, nterms, h);
+	}
+	if (missing)
+		read_hits(r, terms, nterms, res);
 	for (int f = 0; f < SEARCH_NFACETS; f++) {
 		size_t n = pxap_results_facet_count(xr, f);
 		res->nfacets[f] = n;
@@ -292,7 +340,7 @@ int portal_search(struct request *r, const struct search_params *p, struct searc
 		portal_error(r, 503, "search_failed", "The search could not be run; please try again.");
 		return -1;
 	}
-	collect(r, xr, res);
+	collect(r, rd, xr, res);
 	return 0;
 }
 
@@ -311,6 +359,6 @@ int portal_similar(struct request *r, const char *id, size_t limit, struct searc
 		portal_error(r, 503, "search_failed", "Similar documents could not be found; please try again.");
 		return -1;
 	}
-	collect(r, xr, res);
+	collect(r, rd, xr, res);
 	return 0;
 }

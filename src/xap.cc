@@ -159,6 +159,10 @@ struct pxap_reader {
 	Xapian::QueryParser qp;
 	facet_table facets;
 	result_cache cache;
+	struct {		/* see pxap_reader_epoch() */
+		Xapian::rev rev = 0;
+		unsigned long opening = 0, n = 0;
+	} epoch;
 };
 
 /* ---- errors ----------------------------------------------------------- */
@@ -995,6 +999,23 @@ void pxap_reader_set_cache(pxap_reader *r, size_t entries)
 		return;
 	r->cache.capacity = entries;
 	cache_clear(r->cache);
+}
+
+unsigned long pxap_reader_epoch(pxap_reader *r)
+{
+	if (!r)
+		return 0;
+	try {
+		Xapian::rev rev = r->db.get_revision();
+		if (r->epoch.n == 0 || r->epoch.rev != rev || r->epoch.opening != r->openings) {
+			r->epoch.n++;
+			r->epoch.rev = rev;
+			r->epoch.opening = r->openings;
+		}
+	} catch (...) {
+		r->epoch.n++;	/* unsure: a new epoch is always safe */
+	}
+	return r->epoch.n;
 }
 
 unsigned long pxap_reader_cache_hits(const pxap_reader *r)

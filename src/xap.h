@@ -93,6 +93,12 @@ void pxap_reader_close(pxap_reader *r);
  * another page of a query is ranked, not counted again. pxap_similar is not
  * cached. */
 void pxap_reader_set_cache(pxap_reader *r, size_t entries);
+/* A number that changes whenever r reads another revision of the index or
+ * has reopened it (the moments its result cache empties); call it after a
+ * search, which is when r looks for a newer revision. What was read from the
+ * database for that search's hits can be kept until the number changes
+ * (hit-cache.h). */
+unsigned long pxap_reader_epoch(pxap_reader *r);
 /* Searches answered from the cache so far (for tests and benchmarks). */
 unsigned long pxap_reader_cache_hits(const pxap_reader *r);
 /* Searches whose counts (total, facets) came from the cache while their page

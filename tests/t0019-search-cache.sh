@@ -6,7 +6,10 @@
 # anonymous caller after an enterprise or the admin asked first. A search
 # repeated until every worker has it cached still sees a document as soon as
 # it is indexed, and a rebuilt index (portalctl reindex) as soon as it is
-# switched to. Covers xap.cc (result cache: key, revision, reopening) and
+# switched to. The hits' titles, types and snippets, kept by each worker
+# too (hit-cache.c), follow the same rules: a snippet marks the words of the
+# search that asked, and a rebuilt index shows the database's new type.
+# Covers xap.cc (result cache: key, revision, reopening), hit-cache.c and
 # search.c (hits of a page in one read transaction).
 . "$(dirname "$0")/lib.sh"
 start_instance
@@ -49,6 +52,20 @@ check "the anonymous results page never shows the enterprise's document" [ $leak
 call -G --data-urlencode "q=青金石色" "$BASE/api/search"
 check "the restricted document's own word finds nothing for anonymous" [ "$(jq -c '[.total, .facets.doc_type]' <<<"$BODY")" = '[0,{}]' ]
 
+# The same document found by two searches, each asked until every worker
+# keeps the hit: each snippet marks its own search's words.
+marks() { # QUERY: the marked words of the public document's hit
+	call -G --data-urlencode "q=$1" "$BASE/api/search"
+	jq -r --arg id "$PUB" '.results[] | select(.id == $id) | .snippet' <<<"$BODY" |
+		grep -o '<mark>[^<]*</mark>' | sort -u | tr -d '\n'
+}
+own_marks=0
+for i in $(seq 4); do
+	[ "$(marks 余热锅炉)" = '<mark>余热</mark><mark>余热锅炉</mark>' ] && own_marks=$((own_marks + 1))
+	[ "$(marks 孔雀蓝色)" = '<mark>孔雀蓝色</mark>' ] && own_marks=$((own_marks + 1))
+done
+check "each search's snippet of the same document marks its own words (8 of 8)" [ $own_marks = 8 ]
+
 # Fresh results: asked until cached everywhere, then the document arrives.
 for i in $(seq 6); do
 	call -G --data-urlencode "q=琥珀红色阀门" "$BASE/api/search"
@@ -78,4 +95,10 @@ for i in 1 2 3 4; do
 	[ "$(summary)" = "$(jq -nc --arg a "$PUB" '[1, [$a], {standard: 1}]')" ] && same=$((same + 1))
 done
 check "after the reindex every worker answers from the new index (4 of 4)" [ $same = 4 ]
+hit_type=0
+for i in 1 2 3 4; do
+	call -G --data-urlencode "q=余热锅炉" "$BASE/api/search"
+	[ "$(jq -r '.results[0].doc_type' <<<"$BODY")" = standard ] && hit_type=$((hit_type + 1))
+done
+check "after the reindex every worker shows the hit's new type, not a kept one (4 of 4)" [ $hit_type = 4 ]
 check "fsck is clean" fsck_clean

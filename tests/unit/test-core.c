@@ -1,13 +1,15 @@
 /* test-core.c: unit tests for the request plumbing: arena, buf, URL and
- * query decoding, HTML escaping. */
+ * query decoding, HTML escaping, snippets and the hit cache. */
 #include "arena.h"
 #include "buf.h"
+#include "hit-cache.h"
 #include "html.h"
 #include "snippet.h"
 #include "url.h"
 
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,6 +151,83 @@ START_TEST(snippet_picks_the_cluster_of_terms)
 }
 END_TEST
 
+/* Store a hit whose parts all say `tag`, under id and terms. */
+static void keep(struct hit_cache *c, const char *id, const char *const *terms, size_t n, const char *tag)
+{
+	size_t len;
+	char *key = hit_cache_key(id, terms, n, &len);
+	hit_cache_store(c, key, len, &(struct cached_hit){ .title = tag, .doc_type = NULL,
+							 .filename = tag, .snippet = tag });
+	free(key);
+}
+
+/* The snippet kept under id and terms, or NULL. */
+static const char *kept(struct hit_cache *c, const char *id, const char *const *terms, size_t n)
+{
+	size_t len;
+	char *key = hit_cache_key(id, terms, n, &len);
+	const struct cached_hit *h = hit_cache_find(c, key, len);
+	free(key);
+	return h ? h->snippet : NULL;
+}
+
+START_TEST(hit_cache_keys_by_document_and_terms_and_forgets_by_age_and_epoch)
+{
+	ck_assert_ptr_null(hit_cache_new(0));
+	ck_assert_ptr_null(kept(NULL, "a", NULL, 0));	/* no cache: keeps nothing */
+	struct hit_cache *c = hit_cache_new(3);
+	hit_cache_follow(c, 7);
+	const char *water[] = { "节水" }, *water2[] = { "节", "水" }, *none[] = { NULL };
+	keep(c, "d1", water, 1, "d1 节水");
+	keep(c, "d1", water2, 2, "d1 节 水");
+	keep(c, "d2", water, 1, "d2 节水");
+	/* each document and terms apart: a key of id and terms run together
+	 * ("d1节水") would mix these up */
+	ck_assert_str_eq(kept(c, "d1", water, 1), "d1 节水");
+	ck_assert_str_eq(kept(c, "d1", water2, 2), "d1 节 水");
+	ck_assert_str_eq(kept(c, "d2", water, 1), "d2 节水");
+	ck_assert_ptr_null(kept(c, "d2", none, 0));
+	ck_assert_uint_eq(hit_cache_hits(c), 3);
+	size_t len;
+	char *key = hit_cache_key("d3", water, 1, &len);
+	const struct cached_hit *h = hit_cache_find(c, key, len);
+	ck_assert_ptr_null(h);
+	hit_cache_store(c, key, len, &(struct cached_hit){ .title = "标题", .doc_type = "standard",
+							 .filename = "f.pdf", .snippet = "<mark>节水</mark>" });
+	h = hit_cache_find(c, key, len);
+	ck_assert_str_eq(h->title, "标题");
+	ck_assert_str_eq(h->doc_type, "standard");
+	ck_assert_str_eq(h->filename, "f.pdf");
+	free(key);
+	/* full at 3: storing d3 pushed out the least recently used, d1 节水 */
+	ck_assert_uint_eq(hit_cache_size(c), 3);
+	ck_assert_ptr_null(kept(c, "d1", water, 1));
+	ck_assert_str_eq(kept(c, "d1", water2, 2), "d1 节 水");
+	/* replacing keeps one entry */
+	keep(c, "d2", water, 1, "d2 again");
+	ck_assert_str_eq(kept(c, "d2", water, 1), "d2 again");
+	ck_assert_uint_eq(hit_cache_size(c), 3);
+	/* the same epoch keeps everything; another one empties the cache */
+	hit_cache_follow(c, 7);
+	ck_assert_uint_eq(hit_cache_size(c), 3);
+	hit_cache_follow(c, 8);
+	ck_assert_uint_eq(hit_cache_size(c), 0);
+	ck_assert_ptr_null(kept(c, "d2", water, 1));
+	/* many entries through a small table: chains and order stay whole */
+	for (int i = 0; i < 1000; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "x%d", i);
+		keep(c, id, water, 1, id);
+		ck_assert_str_eq(kept(c, id, water, 1), id);
+	}
+	ck_assert_uint_eq(hit_cache_size(c), 3);
+	ck_assert_str_eq(kept(c, "x997", water, 1), "x997");
+	ck_assert_ptr_null(kept(c, "x996", water, 1));
+	hit_cache_free(c);
+	hit_cache_free(NULL);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("core");
@@ -160,6 +239,7 @@ int main(void)
 	tcase_add_test(tc, html_escapes_every_special_character);
 	tcase_add_test(tc, snippet_marks_words_and_bigram_runs);
 	tcase_add_test(tc, snippet_picks_the_cluster_of_terms);
+	tcase_add_test(tc, hit_cache_keys_by_document_and_terms_and_forgets_by_age_and_epoch);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
