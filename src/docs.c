@@ -158,11 +158,12 @@ int docs_may_read(sqlite3 *db, const struct portal_user *u, const char *id)
 	return ok;
 }
 
-/* Append every value of a one-column query (bound to id) as "prefix:value". */
+/* Append every value of a one-column query (bound to id; sql a string
+ * literal, for portal_db_cached()) as "prefix:value". */
 static size_t add_groups(sqlite3 *db, struct arena *a, const char *sql, const char *id,
 			 const char *prefix, const char ***g, size_t n, size_t *cap)
 {
-	sqlite3_stmt *st = portal_db_prepare(db, sql);
+	sqlite3_stmt *st = portal_db_cached(db, sql);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
@@ -175,7 +176,7 @@ static size_t add_groups(sqlite3 *db, struct arena *a, const char *sql, const ch
 		}
 		(*g)[n++] = arena_printf(a, "%s:%s", prefix, sqlite3_column_text(st, 0));
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return n;
 }
 
@@ -184,11 +185,11 @@ size_t docs_access_groups(sqlite3 *db, struct arena *a, const char *id, const ch
 	size_t cap = 8, n = 0;
 	const char **g = arena_alloc(a, cap * sizeof *g);
 	*groups = g;
-	sqlite3_stmt *st = portal_db_prepare(db, "SELECT visibility FROM documents WHERE id = ?");
+	sqlite3_stmt *st = portal_db_cached(db, "SELECT visibility FROM documents WHERE id = ?");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int public_ = sqlite3_step(st) == SQLITE_ROW &&
 		      strcmp((const char *)sqlite3_column_text(st, 0), "public") == 0;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (public_)
 		g[n++] = "public";
 	/* the uploader, its enterprise and agency */

@@ -45,7 +45,8 @@ int docs_may_read(sqlite3 *db, const struct portal_user *u, const char *id);
  * does not exist. The caller owns the reference. */
 json_t *docs_get_json(sqlite3 *db, const char *id);
 
-/* The access groups of a document, as an arena array; returns the count. */
+/* The access groups of a document, as an arena array; returns the count.
+ * Its statements are prepared once per connection (portal_db_cached()). */
 size_t docs_access_groups(sqlite3 *db, struct arena *a, const char *id, const char ***groups);
 
 /* Versions: once document id has its doc_type, every other current

@@ -224,6 +224,7 @@ int portalctl_restore(const char *dir)
 	if (!db)
 		return fail(err);
 	int rc = portalctl_reindex(db);
+	portal_db_close_cached(db);
 	sqlite3_close(db);
 	if (rc == 0)
 		printf("restore: done from %s\n", dir);

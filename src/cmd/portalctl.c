@@ -271,6 +271,7 @@ int main(int argc, char **argv)
 		rc = argc == 3 ? records_load_year(db, argv[2]) : usage();
 	else
 		rc = usage();
+	portal_db_close_cached(db);
 	sqlite3_close(db);
 	return rc;
 }
