@@ -805,6 +805,51 @@ START_TEST(test_reader_sees_rebuild)
 }
 END_TEST
 
+START_TEST(test_epoch_follows_commit_and_rebuild)
+{
+	/* The epoch stays while the reader reads one revision, and changes
+	 * with a commit and with an index renamed into place with a revision
+	 * no newer (what the hit cache relies on, cache on or off). */
+	ck_assert_uint_eq(total(everything("节水")), 1);
+	unsigned long e1 = pxap_reader_epoch(r);
+	ck_assert_uint_eq(total(everything("节水")), 1);
+	ck_assert_uint_eq(pxap_reader_epoch(r), e1);
+	static const char body[] = "宾馆节水器具改造。";
+	struct pxap_doc d = { .id = "n2", .title = "宾馆节水", .body = body,
+		.body_len = sizeof body - 1, .access = pub, .naccess = 1 };
+	ck_assert_int_eq(pxap_writer_put(w, &d, err, sizeof err), 0);
+	ck_assert_uint_eq(total(everything("节水")), 1);
+	ck_assert_uint_eq(pxap_reader_epoch(r), e1);	/* not committed yet */
+	ck_assert_int_eq(pxap_writer_commit(w, err, sizeof err), 0);
+	ck_assert_uint_eq(total(everything("节水")), 2);
+	unsigned long e2 = pxap_reader_epoch(r);
+	ck_assert_uint_ne(e2, e1);
+	ck_assert_uint_eq(pxap_reader_epoch(r), e2);
+
+	char fresh[sizeof dir + 8], old[sizeof dir + 8];
+	snprintf(fresh, sizeof fresh, "%s.new", dir);
+	snprintf(old, sizeof old, "%s.old", dir);
+	pxap_writer *w2 = pxap_writer_open(fresh, err, sizeof err);
+	ck_assert_msg(w2 != NULL, "writer: %s", err);
+	struct pxap_doc n1 = { .id = "n1", .title = "重建索引", .access = pub, .naccess = 1 };
+	/* Two commits: the same revision number as the old index (the
+	 * fixture's commit and n2's), so only the reopening tells them apart. */
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(pxap_writer_put(w2, &n1, err, sizeof err), 0);
+		ck_assert_int_eq(pxap_writer_commit(w2, err, sizeof err), 0);
+	}
+	pxap_writer_close(w2);
+	pxap_writer_close(w);
+	w = NULL;
+	ck_assert_int_eq(rename(dir, old), 0);
+	ck_assert_int_eq(rename(fresh, dir), 0);
+	ck_assert_uint_eq(total(everything("重建")), 1);
+	ck_assert_uint_ne(pxap_reader_epoch(r), e2);
+	nftw(old, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	ck_assert_uint_eq(pxap_reader_epoch(NULL), 0);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
 	struct pxap_doc d = { .title = "no id" };
@@ -1105,6 +1150,7 @@ static void add_index_tests(TCase *tc)
 	tcase_add_test(tc, test_broken_syntax);
 	tcase_add_test(tc, test_reader_sees_commit);
 	tcase_add_test(tc, test_reader_sees_rebuild);
+	tcase_add_test(tc, test_epoch_follows_commit_and_rebuild);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_industry_grade_facets);
 	tcase_add_test(tc, test_year_range);
