@@ -1,7 +1,10 @@
 /* hit-cache.c: the rendered parts of recent search hits (see hit-cache.h).
  *
  * A chained hash table over a doubly linked list in order of use. Each
- * entry is one allocation: the struct, then its key and its four strings. */
+ * entry is one allocation: the struct, then its key and its four strings.
+ * A key is the document id and each term, each ended by a unit separator
+ * (ids are hex and terms are words: neither holds one), built in a buffer
+ * the cache keeps. */
 #include "hit-cache.h"
 #include "log.h"
 
@@ -24,6 +27,8 @@ struct hit_cache {
 	struct entry *newest, *oldest;
 	unsigned long epoch, hits;
 	int followed;			/* epoch set at least once */
+	char *key;			/* the last key built, and its room */
+	size_t keylen, keycap;
 };
 
 /* FNV-1a, 64 bits. */
@@ -67,6 +72,7 @@ void hit_cache_free(struct hit_cache *c)
 		return;
 	clear(c);
 	free(c->buckets);
+	free(c->key);
 	free(c);
 }
 
@@ -79,27 +85,25 @@ void hit_cache_follow(struct hit_cache *c, unsigned long epoch)
 	c->followed = 1;
 }
 
-char *hit_cache_key(const char *doc_id, const char *const *terms, size_t nterms, size_t *keylen)
+static void key_put(struct hit_cache *c, const char *s)
 {
-	/* id, then each term, each ended by a unit separator (none of them
-	 * holds one: ids are hex, terms are words) */
-	size_t len = strlen(doc_id) + 1;
-	for (size_t i = 0; i < nterms; i++)
-		len += strlen(terms[i]) + 1;
-	char *key = xmalloc(len + 1), *p = key;
-	size_t n = strlen(doc_id);
-	memcpy(p, doc_id, n);
-	p += n;
-	*p++ = '\x1f';
-	for (size_t i = 0; i < nterms; i++) {
-		n = strlen(terms[i]);
-		memcpy(p, terms[i], n);
-		p += n;
-		*p++ = '\x1f';
+	size_t n = strlen(s);
+	if (c->keylen + n + 1 > c->keycap) {
+		c->keycap = 2 * (c->keylen + n + 1);
+		c->key = xrealloc(c->key, c->keycap);
 	}
-	*p = '\0';
-	*keylen = len;
-	return key;
+	memcpy(c->key + c->keylen, s, n);
+	c->keylen += n;
+	c->key[c->keylen++] = '\x1f';
+}
+
+/* Build the key of doc_id and terms in c->key (c->keylen bytes). */
+static void make_key(struct hit_cache *c, const char *doc_id, const char *const *terms, size_t nterms)
+{
+	c->keylen = 0;
+	key_put(c, doc_id);
+	for (size_t i = 0; i < nterms; i++)
+		key_put(c, terms[i]);
 }
 
 static struct entry **slot_of(struct hit_cache *c, uint64_t hash, const char *key, size_t keylen)
@@ -143,11 +147,13 @@ static void drop(struct hit_cache *c, struct entry **slot)
 	c->n--;
 }
 
-const struct cached_hit *hit_cache_find(struct hit_cache *c, const char *key, size_t keylen)
+const struct cached_hit *hit_cache_find(struct hit_cache *c, const char *doc_id,
+					const char *const *terms, size_t nterms)
 {
 	if (!c)
 		return NULL;
-	struct entry *e = *slot_of(c, hash_of(key, keylen), key, keylen);
+	make_key(c, doc_id, terms, nterms);
+	struct entry *e = *slot_of(c, hash_of(c->key, c->keylen), c->key, c->keylen);
 	if (!e)
 		return NULL;
 	unlink_use(c, e);
@@ -173,10 +179,14 @@ static size_t size_of(const char *s)
 	return s ? strlen(s) + 1 : 0;
 }
 
-void hit_cache_store(struct hit_cache *c, const char *key, size_t keylen, const struct cached_hit *h)
+void hit_cache_store(struct hit_cache *c, const char *doc_id, const char *const *terms,
+		     size_t nterms, const struct cached_hit *h)
 {
 	if (!c)
 		return;
+	make_key(c, doc_id, terms, nterms);
+	const char *key = c->key;
+	size_t keylen = c->keylen;
 	uint64_t hash = hash_of(key, keylen);
 	struct entry **slot = slot_of(c, hash, key, keylen);
 	if (*slot)

@@ -30,16 +30,16 @@ void hit_cache_free(struct hit_cache *c);
  * are dropped. */
 void hit_cache_follow(struct hit_cache *c, unsigned long epoch);
 
-/* The key of a hit: its document id and the query's text terms, in order
- * (written into a buffer the caller frees with free()). */
-char *hit_cache_key(const char *doc_id, const char *const *terms, size_t nterms, size_t *keylen);
-
-/* The entry for key, or NULL; valid until the next hit_cache_store() or
+/* The entry for the hit of document doc_id under the query's text terms
+ * (in order), or NULL; valid until the next hit_cache_store() or
  * hit_cache_follow(). */
-const struct cached_hit *hit_cache_find(struct hit_cache *c, const char *key, size_t keylen);
+const struct cached_hit *hit_cache_find(struct hit_cache *c, const char *doc_id,
+					const char *const *terms, size_t nterms);
 
-/* Keep a copy of h under key (replacing an entry of the same key). */
-void hit_cache_store(struct hit_cache *c, const char *key, size_t keylen, const struct cached_hit *h);
+/* Keep a copy of h for doc_id and terms (replacing an entry of the same
+ * key). */
+void hit_cache_store(struct hit_cache *c, const char *doc_id, const char *const *terms,
+		     size_t nterms, const struct cached_hit *h);
 
 /* Lookups answered so far, and entries held (for tests). */
 unsigned long hit_cache_hits(const struct hit_cache *c);

@@ -212,12 +212,9 @@ static void fill_hit(struct request *r, sqlite3_stmt *st, const char *const *ter
 		const char *text = (const char *)sqlite3_column_text(st, 3);
 		size_t len = (size_t)sqlite3_column_bytes(st, 3);
 		h->snippet = snippet_html(r->arena, terms, nterms, text, text ? len : 0, SNIPPET_BYTES);
-		size_t keylen;
-		char *key = hit_cache_key(h->id, terms, nterms, &keylen);
-		hit_cache_store(hits_kept, key, keylen, &(struct cached_hit){
+		hit_cache_store(hits_kept, h->id, terms, nterms, &(struct cached_hit){
 			.title = h->title, .doc_type = h->doc_type, .filename = h->filename,
 			.snippet = h->snippet });
-		free(key);
 	}
 	if (!h->title)
 		h->title = h->filename ? h->filename : h->id;
@@ -228,10 +225,7 @@ static void fill_hit(struct request *r, sqlite3_stmt *st, const char *const *ter
 /* The hit's parts from the hit cache: 1 if they were there. */
 static int kept_hit(struct request *r, const char *const *terms, size_t nterms, struct search_hit *h)
 {
-	size_t keylen;
-	char *key = hit_cache_key(h->id, terms, nterms, &keylen);
-	const struct cached_hit *c = hit_cache_find(hits_kept, key, keylen);
-	free(key);
+	const struct cached_hit *c = hit_cache_find(hits_kept, h->id, terms, nterms);
 	if (!c)
 		return 0;
 	h->doc_type = c->doc_type ? arena_strdup(r->arena, c->doc_type) : NULL;

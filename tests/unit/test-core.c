@@ -154,20 +154,14 @@ END_TEST
 /* Store a hit whose parts all say `tag`, under id and terms. */
 static void keep(struct hit_cache *c, const char *id, const char *const *terms, size_t n, const char *tag)
 {
-	size_t len;
-	char *key = hit_cache_key(id, terms, n, &len);
-	hit_cache_store(c, key, len, &(struct cached_hit){ .title = tag, .doc_type = NULL,
-							 .filename = tag, .snippet = tag });
-	free(key);
+	hit_cache_store(c, id, terms, n, &(struct cached_hit){ .title = tag, .doc_type = NULL,
+							     .filename = tag, .snippet = tag });
 }
 
 /* The snippet kept under id and terms, or NULL. */
 static const char *kept(struct hit_cache *c, const char *id, const char *const *terms, size_t n)
 {
-	size_t len;
-	char *key = hit_cache_key(id, terms, n, &len);
-	const struct cached_hit *h = hit_cache_find(c, key, len);
-	free(key);
+	const struct cached_hit *h = hit_cache_find(c, id, terms, n);
 	return h ? h->snippet : NULL;
 }
 
@@ -188,17 +182,14 @@ START_TEST(hit_cache_keys_by_document_and_terms_and_forgets_by_age_and_epoch)
 	ck_assert_str_eq(kept(c, "d2", water, 1), "d2 节水");
 	ck_assert_ptr_null(kept(c, "d2", none, 0));
 	ck_assert_uint_eq(hit_cache_hits(c), 3);
-	size_t len;
-	char *key = hit_cache_key("d3", water, 1, &len);
-	const struct cached_hit *h = hit_cache_find(c, key, len);
+	const struct cached_hit *h = hit_cache_find(c, "d3", water, 1);
 	ck_assert_ptr_null(h);
-	hit_cache_store(c, key, len, &(struct cached_hit){ .title = "标题", .doc_type = "standard",
-							 .filename = "f.pdf", .snippet = "<mark>节水</mark>" });
-	h = hit_cache_find(c, key, len);
+	hit_cache_store(c, "d3", water, 1, &(struct cached_hit){ .title = "标题", .doc_type = "standard",
+								 .filename = "f.pdf", .snippet = "<mark>节水</mark>" });
+	h = hit_cache_find(c, "d3", water, 1);
 	ck_assert_str_eq(h->title, "标题");
 	ck_assert_str_eq(h->doc_type, "standard");
 	ck_assert_str_eq(h->filename, "f.pdf");
-	free(key);
 	/* full at 3: storing d3 pushed out the least recently used, d1 节水 */
 	ck_assert_uint_eq(hit_cache_size(c), 3);
 	ck_assert_ptr_null(kept(c, "d1", water, 1));

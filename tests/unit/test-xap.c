@@ -771,23 +771,37 @@ START_TEST(test_reader_sees_commit)
 }
 END_TEST
 
+/* Build an index holding only n1 ("重建索引") with `commits` commits (so
+ * its revision number is `commits`), and rename it into the fixture's
+ * place as a rebuild does; the old one goes to `old` (the caller removes
+ * it when done). The fixture's writer, which holds the old index, is
+ * closed. */
+static void swap_in_rebuilt_index(int commits, char *old, size_t oldlen)
+{
+	char fresh[sizeof dir + 8];
+	snprintf(fresh, sizeof fresh, "%s.new", dir);
+	snprintf(old, oldlen, "%s.old", dir);
+	pxap_writer *w2 = pxap_writer_open(fresh, err, sizeof err);
+	ck_assert_msg(w2 != NULL, "writer: %s", err);
+	struct pxap_doc d = { .id = "n1", .title = "重建索引", .access = pub, .naccess = 1 };
+	for (int i = 0; i < commits; i++) {
+		ck_assert_int_eq(pxap_writer_put(w2, &d, err, sizeof err), 0);
+		ck_assert_int_eq(pxap_writer_commit(w2, err, sizeof err), 0);
+	}
+	pxap_writer_close(w2);
+	pxap_writer_close(w);
+	w = NULL;
+	ck_assert_int_eq(rename(dir, old), 0);
+	ck_assert_int_eq(rename(fresh, dir), 0);
+}
+
 START_TEST(test_reader_sees_rebuild)
 {
 	/* An index rebuilt elsewhere and renamed into place, with a revision
 	 * no newer than the one the reader has open. */
-	char fresh[sizeof dir + 8], old[sizeof dir + 8];
-	snprintf(fresh, sizeof fresh, "%s.new", dir);
-	snprintf(old, sizeof old, "%s.old", dir);
-	pxap_writer *w2 = pxap_writer_open(fresh, err, sizeof err);
-	ck_assert_msg(w2 != NULL, "writer: %s", err);
-	struct pxap_doc d = { .id = "n1", .title = "重建索引", .access = pub, .naccess = 1 };
-	ck_assert_int_eq(pxap_writer_put(w2, &d, err, sizeof err), 0);
-	ck_assert_int_eq(pxap_writer_commit(w2, err, sizeof err), 0);
-	pxap_writer_close(w2);
-
+	char old[sizeof dir + 8];
 	ck_assert_uint_eq(total(everything("")), NDOCS);
-	ck_assert_int_eq(rename(dir, old), 0);
-	ck_assert_int_eq(rename(fresh, dir), 0);
+	swap_in_rebuilt_index(1, old, sizeof old);
 	ck_assert_uint_eq(total(everything("")), 1);
 	ck_assert_uint_eq(total(everything("重建")), 1);
 	ck_assert_int_eq(pxap_reader_doccount(r, err, sizeof err), 1);
@@ -798,9 +812,6 @@ START_TEST(test_reader_sees_rebuild)
 	for (int f = 0; f < 5; f++)
 		ck_assert_uint_eq(pxap_results_facet_count(res, f), 0);
 	pxap_results_free(res);
-	/* The fixture's writer still holds the old index; clean it too. */
-	pxap_writer_close(w);
-	w = NULL;
 	nftw(old, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 END_TEST
@@ -826,23 +837,10 @@ START_TEST(test_epoch_follows_commit_and_rebuild)
 	ck_assert_uint_ne(e2, e1);
 	ck_assert_uint_eq(pxap_reader_epoch(r), e2);
 
-	char fresh[sizeof dir + 8], old[sizeof dir + 8];
-	snprintf(fresh, sizeof fresh, "%s.new", dir);
-	snprintf(old, sizeof old, "%s.old", dir);
-	pxap_writer *w2 = pxap_writer_open(fresh, err, sizeof err);
-	ck_assert_msg(w2 != NULL, "writer: %s", err);
-	struct pxap_doc n1 = { .id = "n1", .title = "重建索引", .access = pub, .naccess = 1 };
 	/* Two commits: the same revision number as the old index (the
 	 * fixture's commit and n2's), so only the reopening tells them apart. */
-	for (int i = 0; i < 2; i++) {
-		ck_assert_int_eq(pxap_writer_put(w2, &n1, err, sizeof err), 0);
-		ck_assert_int_eq(pxap_writer_commit(w2, err, sizeof err), 0);
-	}
-	pxap_writer_close(w2);
-	pxap_writer_close(w);
-	w = NULL;
-	ck_assert_int_eq(rename(dir, old), 0);
-	ck_assert_int_eq(rename(fresh, dir), 0);
+	char old[sizeof dir + 8];
+	swap_in_rebuilt_index(2, old, sizeof old);
 	ck_assert_uint_eq(total(everything("重建")), 1);
 	ck_assert_uint_ne(pxap_reader_epoch(r), e2);
 	nftw(old, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
