@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "db.h"
+#include "docs.h"
 #include "fcgi-master.h"
 #include "http-request.h"
 #include "http-response.h"
@@ -263,6 +264,35 @@ static void api_doc_unlink(struct request *r)
 		resp_json(r, 200, json_pack("{s:s,s:o}", "document", doc, "cases", link_of_document(&c, doc)));
 }
 
+static void api_doc_restore(struct request *r)
+{
+	char msg[256];
+	int status;
+	if (!rh_signed_in(r))
+		return;
+	if (docs_restore(r->db, &r->user, r->arg, &status, msg, sizeof msg) < 0) {
+		portal_error(r, status, status == 403 ? "forbidden" : status == 404 ? "not_found" :
+			     status == 409 ? "current" : "database", arena_strdup(r->arena, msg));
+		return;
+	}
+	resp_json(r, 200, docs_get_json(r->db, r->arg));
+}
+
+/* The document page's 恢复为当前版本 button. */
+static void ui_doc_restore(struct request *r)
+{
+	char msg[256];
+	int status;
+	if (!rh_signed_in(r) || req_form_read(r, 4096) < 0)
+		return;
+	if (docs_restore(r->db, &r->user, r->arg, &status, msg, sizeof msg) < 0) {
+		portal_error(r, status, "restore", arena_strdup(r->arena, msg));
+		return;
+	}
+	r->status = 303;
+	resp_header(r, "Location", arena_printf(r->arena, "/documents/%s", r->arg));
+}
+
 static void api_doc_suggest(struct request *r)
 {
 	struct rctx c;
@@ -341,6 +371,10 @@ static void api_quarterly(struct request *r)
 	}
 	rh_ctx(r, &c, NULL);
 	json_t *o = report_quarterly(&c, (int)year, (int)quarter);
+	if (!o) {
+		rh_fail(r, &c);
+		return;
+	}
 	if (format && strcmp(format, "csv") == 0)
 		report_quarterly_csv(r, o);
 	else
@@ -355,7 +389,11 @@ static void api_scoreboard(struct request *r)
 	if (year < 0 || !rh_signed_in(r))
 		return;
 	rh_ctx(r, &c, NULL);
-	resp_json(r, 200, report_scoreboard(&c, (int)year));
+	json_t *o = report_scoreboard(&c, (int)year);
+	if (o)
+		resp_json(r, 200, o);
+	else
+		rh_fail(r, &c);
 }
 
 static void api_typical(struct request *r)
@@ -386,6 +424,8 @@ static const struct page pages[] = {
 	{ "POST", "/api/documents/*/cases", api_doc_link, NULL },
 	{ "DELETE", "/api/documents/*/cases/*", api_doc_unlink, NULL },
 	{ "GET", "/api/documents/*/suggested-cases", api_doc_suggest, NULL },
+	{ "POST", "/api/documents/*/restore", api_doc_restore, NULL },
+	{ "POST", "/documents/*/restore", ui_doc_restore, NULL },
 	/* operations beyond create/update/transition */
 	{ "POST", "/api/experts/*/assignments", api_assign, NULL },
 	{ "POST", "/api/projects/*/changes", api_change_request, NULL },

@@ -435,9 +435,23 @@ static void ui_document(struct request *r)
 	html_raw(b, "</h1>");
 	const char *newer = json_string_value(json_object_get(doc, "superseded_by"));
 	if (newer) {
-		html_raw(b, "<p class=\"superseded\">此版本已被<a href=\"/documents/");
-		html_attr(b, newer);
-		html_raw(b, "\">新版本</a>取代。</p>");
+		html_raw(b, "<div class=\"superseded\"><p>");
+		if (docs_may_read(r->db, &r->user, newer)) {
+			html_raw(b, "此版本已被<a href=\"/documents/");
+			html_attr(b, newer);
+			html_raw(b, "\">新版本</a>取代。");
+		} else {
+			html_raw(b, "此版本已被新版本取代。");
+		}
+		html_raw(b, "</p>");
+		if (portal_user_sees_all(&r->user)) {
+			html_raw(b, "<form method=\"post\" action=\"/documents/");
+			html_attr(b, jstr(doc, "id"));
+			html_raw(b, "/restore\">");
+			ui_csrf_field(r, b);
+			html_raw(b, "<button type=\"submit\">恢复为当前版本</button></form>");
+		}
+		html_raw(b, "</div>");
 	}
 	html_raw(b, "<table class=\"meta\">");
 	meta_row(b, "文件名", jstr(doc, "filename"));

@@ -16,6 +16,9 @@
 #include "http-request.h"
 #include "http-response.h"
 #include "log.h"
+#include "records.h"
+#include "records-http.h"
+#include "records-link.h"
 #include "settings.h"
 #include "store.h"
 #include "session.h"
@@ -26,6 +29,7 @@
 #include <string.h>
 
 #define FIELD_MAX 4096	/* bytes in a text field (title, case, ...) */
+#define TITLE_MAX 500	/* characters in a title */
 
 /* What one upload collects while the body streams by. */
 struct upload {
@@ -162,6 +166,15 @@ static int read_body(struct upload *u, const char *boundary)
 	return rc;
 }
 
+/* Characters in valid UTF-8: the bytes that start one. */
+static size_t characters(const struct buf *b)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < b->len; i++)
+		n += ((unsigned char)b->data[i] & 0xC0) != 0x80;
+	return n;
+}
+
 /* Check the text fields; 0 or -1 with u->status set. */
 static int check_fields(struct upload *u)
 {
@@ -182,6 +195,8 @@ static int check_fields(struct upload *u)
 		return fail(u, 400, "bad_doc_type", arena_printf(r->arena,
 			"Unknown doc_type '%s'; use audit_report, feasibility_study, standard, guideline, "
 			"policy_notice, project_application, acceptance_report or other.", u->doc_type.data));
+	if (characters(&u->title) > TITLE_MAX)
+		return fail(u, 400, "field_too_long", "标题不能超过 500 个字。 The title is longer than 500 characters.");
 	const char *vis = u->visibility.len ? u->visibility.data : "restricted";
 	if (strcmp(vis, "public") != 0 && strcmp(vis, "restricted") != 0)
 		return fail(u, 400, "bad_visibility", "visibility must be 'public' or 'restricted'.");
@@ -194,6 +209,10 @@ static int check_fields(struct upload *u)
 			 strspn(colon + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == strlen(colon + 1);
 		if (!ok)
 			return fail(u, 400, "bad_case", "case must look like 'audit:ID' or 'project:ID'.");
+		struct rctx ctx;
+		rh_ctx(r, &ctx, NULL);
+		if (link_may_attach(&ctx, u->case_id.data, NULL))
+			return fail(u, ctx.status, ctx.code, ctx.msg);
 	}
 	return 0;
 }
@@ -259,7 +278,7 @@ static void handle_upload(struct request *r, void (*done)(struct upload *, const
 		.doc_type = u.doc_type.len ? u.doc_type.data : NULL,
 		.visibility = u.visibility.len ? u.visibility.data : "restricted",
 		.case_id = u.case_id.len ? u.case_id.data : NULL,
-		.uploader_id = r->user.id,
+		.uploader_id = r->user.id, .uploader = &r->user,
 	};
 	int duplicate;
 	if (docs_create(r->db, &d, id, &duplicate, err, sizeof err) < 0) {

@@ -152,6 +152,42 @@ static const char *const migrations[] = {
 	/* 4: the documents of a case, for versions (docs_supersede_older)
 	 * and the case pages; the primary key only serves doc_id first. */
 	"CREATE INDEX document_cases_case ON document_cases(case_id, doc_id);",
+	/* 5: bytes are shared, documents are not: two documents may hold the
+	 * same bytes (a second uploader who may not read the first gets a
+	 * document of their own), so sha256 is no longer unique (the table is
+	 * rebuilt: SQLite cannot drop a constraint; migrate() runs with
+	 * foreign keys off). Supersessions staff undid, never redone. */
+	"CREATE TABLE documents_new ("
+	"  id TEXT PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL,"
+	"  filename TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  mime TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','indexed','failed')),"
+	"  error TEXT,"
+	"  doc_type TEXT, doc_type_confidence REAL, doc_type_source TEXT,"
+	"  title TEXT, title_source TEXT,"
+	"  visibility TEXT NOT NULL CHECK (visibility IN ('public','restricted')),"
+	"  uploader_id INTEGER REFERENCES users(id),"
+	"  uploaded_at INTEGER NOT NULL,"
+	"  indexed_at INTEGER,"
+	"  metadata TEXT NOT NULL DEFAULT '{}',"
+	"  superseded_by TEXT REFERENCES documents(id),"
+	"  version INTEGER NOT NULL DEFAULT 1);"
+	"INSERT INTO documents_new (id, sha256, filename, size, mime, status, error, doc_type,"
+	"  doc_type_confidence, doc_type_source, title, title_source, visibility, uploader_id,"
+	"  uploaded_at, indexed_at, metadata, superseded_by, version)"
+	" SELECT id, sha256, filename, size, mime, status, error, doc_type,"
+	"  doc_type_confidence, doc_type_source, title, title_source, visibility, uploader_id,"
+	"  uploaded_at, indexed_at, metadata, superseded_by, version FROM documents;"
+	"DROP TABLE documents;"
+	"ALTER TABLE documents_new RENAME TO documents;"
+	"CREATE INDEX documents_superseded ON documents(superseded_by);"
+	"CREATE INDEX documents_sha256 ON documents(sha256);"
+	"CREATE TABLE version_restores ("
+	"  older TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+	"  newer TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (older, newer));",
 };
 
 long long portal_now(void) { return (long long)time(NULL); }
@@ -220,6 +256,8 @@ void portal_db_bind_text(sqlite3_stmt *st, int idx, const char *s)
 		sqlite3_bind_null(st, idx);
 }
 
+static int migrate_locked(sqlite3 *db, int latest, char *err, size_t errlen);
+
 static int migrate(sqlite3 *db, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = portal_db_prepare(db, "PRAGMA user_version");
@@ -228,6 +266,21 @@ static int migrate(sqlite3 *db, char *err, size_t errlen)
 	int latest = (int)(sizeof migrations / sizeof migrations[0]);
 	if (version >= latest)
 		return 0;
+	/* Foreign keys off while tables are rebuilt (a DROP TABLE would
+	 * otherwise cascade into the rows that refer to it); checked before
+	 * the commit. The pragma is a no-op inside a transaction. */
+	if (portal_db_exec(db, "PRAGMA foreign_keys=OFF", err, errlen) < 0)
+		return -1;
+	int rc = migrate_locked(db, latest, err, errlen);
+	if (portal_db_exec(db, "PRAGMA foreign_keys=ON", err, errlen) < 0)
+		return -1;
+	return rc;
+}
+
+static int migrate_locked(sqlite3 *db, int latest, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int version;
 	if (portal_db_exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
 		return -1;
 	/* Another process may have migrated while we waited for the lock. */
@@ -239,6 +292,16 @@ static int migrate(sqlite3 *db, char *err, size_t errlen)
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return -1;
 		}
+	}
+	st = portal_db_prepare(db, "PRAGMA foreign_key_check");
+	int broken = sqlite3_step(st) == SQLITE_ROW;
+	if (broken)
+		snprintf(err, errlen, "migration to version %d leaves a row of %s without the row it refers to",
+			 latest, sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (broken) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
 	}
 	char sql[64];
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", latest);

@@ -2,6 +2,7 @@
 #include "docs.h"
 #include "arena.h"
 #include "auth.h"
+#include "audit.h"
 #include "db.h"
 
 #include <sodium.h>
@@ -53,13 +54,21 @@ static void new_id(char *id)
 	sodium_bin2hex(id + 1, DOC_ID_LEN - 1, raw, sizeof raw);
 }
 
-static int find_by_sha(sqlite3 *db, const char *sha, char *id)
+/* The first document with these bytes that u may read (any, for an
+ * import), into id. */
+static int find_readable_by_sha(sqlite3 *db, const struct portal_user *u, const char *sha, char *id)
 {
-	sqlite3_stmt *st = portal_db_prepare(db, "SELECT id FROM documents WHERE sha256 = ?");
+	sqlite3_stmt *st = portal_db_prepare(db,
+		"SELECT id FROM documents WHERE sha256 = ? ORDER BY uploaded_at, id");
 	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
-	int found = sqlite3_step(st) == SQLITE_ROW;
-	if (found)
-		snprintf(id, DOC_ID_LEN, "%s", (const char *)sqlite3_column_text(st, 0));
+	int found = 0;
+	while (!found && sqlite3_step(st) == SQLITE_ROW) {
+		const char *cand = (const char *)sqlite3_column_text(st, 0);
+		if (!u || docs_may_read(db, u, cand)) {
+			snprintf(id, DOC_ID_LEN, "%s", cand);
+			found = 1;
+		}
+	}
 	sqlite3_finalize(st);
 	return found;
 }
@@ -119,7 +128,7 @@ int docs_create(sqlite3 *db, const struct doc_new *d, char *id, int *duplicate,
 	*duplicate = 0;
 	if (portal_db_exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
 		return -1;
-	if (find_by_sha(db, d->sha256, id)) {
+	if (find_readable_by_sha(db, d->uploader, d->sha256, id)) {
 		*duplicate = 1;
 		return portal_db_exec(db, "COMMIT", err, errlen);
 	}
@@ -280,6 +289,30 @@ json_t *docs_get_json(sqlite3 *db, const char *id)
 	return o;
 }
 
+/* 1 when document doc was uploaded by a party of case_id (a user of the
+ * case's enterprise, by id or credit code, or of an audit's consulting
+ * agency), by staff or admin, or imported (no uploader). */
+static int uploaded_by_party(sqlite3 *db, const char *doc, const char *case_id)
+{
+	sqlite3_stmt *st = portal_db_prepare(db,
+		"SELECT 1 FROM documents d LEFT JOIN users up ON up.id = d.uploader_id WHERE d.id = ?1 AND ("
+		" d.uploader_id IS NULL OR up.role IN ('staff', 'admin')"
+		" OR up.enterprise_id IN (SELECT e.id FROM enterprises e"
+		"   JOIN (SELECT 'audit:' || id AS cid, enterprise_id FROM audits"
+		"         UNION ALL SELECT 'project:' || id, enterprise_id FROM projects) c"
+		"   ON c.enterprise_id = e.id WHERE c.cid = ?2"
+		"   UNION SELECT e.credit_code FROM enterprises e"
+		"   JOIN (SELECT 'audit:' || id AS cid, enterprise_id FROM audits"
+		"         UNION ALL SELECT 'project:' || id, enterprise_id FROM projects) c"
+		"   ON c.enterprise_id = e.id WHERE c.cid = ?2)"
+		" OR up.agency_id IN (SELECT agency_id FROM audits WHERE 'audit:' || id = ?2))");
+	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, case_id, -1, SQLITE_STATIC);
+	int party = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return party;
+}
+
 size_t docs_supersede_older(sqlite3 *db, struct arena *a, const char *id, const char ***ids)
 {
 	sqlite3_stmt *st = portal_db_prepare(db,
@@ -287,25 +320,34 @@ size_t docs_supersede_older(sqlite3 *db, struct arena *a, const char *id, const 
 		 * cases to their documents. Left to itself the planner
 		 * starts from every document not superseded
 		 * (documents_superseded), a scan of the whole table. */
-		"SELECT DISTINCT o.id, o.version FROM documents d"
+		"SELECT o.id, o.version, dc.case_id FROM documents d"
 		" CROSS JOIN document_cases dc CROSS JOIN document_cases oc"
 		" CROSS JOIN documents o"
 		" WHERE d.id = ?1 AND dc.doc_id = d.id"
 		" AND oc.case_id = dc.case_id AND oc.doc_id != d.id AND o.id = oc.doc_id"
-		" AND o.doc_type = d.doc_type AND o.superseded_by IS NULL"
-		" AND o.status = 'indexed' AND o.uploaded_at <= d.uploaded_at");
+		" AND oc.role IS dc.role AND o.doc_type = d.doc_type AND o.superseded_by IS NULL"
+		" AND o.status = 'indexed' AND o.uploaded_at <= d.uploaded_at"
+		" AND d.visibility = 'restricted' AND o.visibility = 'restricted'"
+		" AND NOT EXISTS (SELECT 1 FROM version_restores r WHERE r.older = o.id AND r.newer = d.id)");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	size_t n = 0, cap = 4;
 	long long version = 1;
 	const char **v = arena_alloc(a, cap * sizeof *v);
 	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *older = (const char *)sqlite3_column_text(st, 0);
+		const char *case_id = (const char *)sqlite3_column_text(st, 2);
+		int dup = 0;
+		for (size_t i = 0; i < n && !dup; i++)
+			dup = strcmp(v[i], older) == 0;
+		if (dup || !uploaded_by_party(db, id, case_id) || !uploaded_by_party(db, older, case_id))
+			continue;
 		if (n == cap) {
 			const char **bigger = arena_alloc(a, 2 * cap * sizeof *v);
 			memcpy(bigger, v, cap * sizeof *v);
 			v = bigger;
 			cap *= 2;
 		}
-		v[n++] = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
+		v[n++] = arena_strdup(a, older);
 		if (sqlite3_column_int64(st, 1) + 1 > version)
 			version = sqlite3_column_int64(st, 1) + 1;
 	}
@@ -326,6 +368,59 @@ size_t docs_supersede_older(sqlite3 *db, struct arena *a, const char *id, const 
 	}
 	*ids = v;
 	return n;
+}
+
+static int refuse(int *status, char *msg, size_t msglen, int code, const char *sentence)
+{
+	*status = code;
+	snprintf(msg, msglen, "%s", sentence);
+	return -1;
+}
+
+int docs_restore(sqlite3 *db, const struct portal_user *u, const char *id, int *status,
+		 char *msg, size_t msglen)
+{
+	char err[256];
+	if (!docs_id_valid(id) || !docs_may_read(db, u, id))
+		return refuse(status, msg, msglen, 404,
+			"没有这份文档，或您无权查看。 There is no document with this id, or you may not see it.");
+	if (!portal_user_sees_all(u))
+		return refuse(status, msg, msglen, 403,
+			"只有工作人员可以恢复被替代的版本。 Only staff may restore a superseded version.");
+	if (portal_db_exec(db, "BEGIN IMMEDIATE", err, sizeof err) < 0)
+		return refuse(status, msg, msglen, 503, "数据库繁忙，请稍后再试。 The database is busy; try again.");
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT superseded_by FROM documents WHERE id = ?");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	char newer[DOC_ID_LEN] = "";
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(newer, sizeof newer, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (!*newer) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return refuse(status, msg, msglen, 409, "这份文档是当前版本，无需恢复。 The document is the current version already.");
+	}
+	st = portal_db_prepare(db, "INSERT OR IGNORE INTO version_restores (older, newer) VALUES (?, ?)");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, newer, -1, SQLITE_STATIC);
+	int ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	st = portal_db_prepare(db, "UPDATE documents SET superseded_by = NULL WHERE id = ?");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	ok = ok && sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	ok = ok && docs_queue_reindex(db, id) == 0 && docs_queue_reindex(db, newer) == 0;
+	if (ok) {
+		char detail[128];
+		snprintf(detail, sizeof detail, "{\"superseded_by\":{\"from\":\"%s\",\"to\":null}}", newer);
+		char object[DOC_ID_LEN + 16];
+		snprintf(object, sizeof object, "document:%s", id);
+		audit_log(db, u->id, "restore", object, detail);
+	}
+	if (!ok || portal_db_exec(db, "COMMIT", err, sizeof err) < 0) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return refuse(status, msg, msglen, 500, "保存失败。 The change could not be saved.");
+	}
+	return 0;
 }
 
 int docs_queue_reindex(sqlite3 *db, const char *id)

@@ -27,11 +27,17 @@ struct doc_new {
 	const char *visibility;	/* "public" or "restricted" */
 	const char *case_id;	/* NULL or "audit:ID" / "project:ID" */
 	long long uploader_id;	/* 0: none (imported) */
+	/* Who uploads, for duplicates; NULL: an import, who may read every
+	 * document. */
+	const struct portal_user *uploader;
 };
 
 /* Insert the document row and its indexing job in one transaction, unless a
- * document with the same sha256 exists: then *duplicate = 1 and id is the
- * existing one. id must hold DOC_ID_LEN bytes. 0, or -1 with err. */
+ * document with the same sha256 exists that the uploader may read: then
+ * *duplicate = 1 and id is that one. Bytes are shared, documents are not:
+ * when the only documents with these bytes are ones the uploader may not
+ * read, the uploader gets a document of its own. id must hold DOC_ID_LEN
+ * bytes. 0, or -1 with err. */
 int docs_create(sqlite3 *db, const struct doc_new *d, char *id, int *duplicate,
 		char *err, size_t errlen);
 
@@ -50,11 +56,23 @@ json_t *docs_get_json(sqlite3 *db, const char *id);
 size_t docs_access_groups(sqlite3 *db, struct arena *a, const char *id, const char ***groups);
 
 /* Versions: once document id has its doc_type, every other current
- * document of the same type in one of its cases, uploaded before it, is
- * marked superseded by it, and id's version becomes one more than theirs.
- * Call inside the caller's transaction. Returns the number of documents
+ * document of the same type linked to one of its cases with the same role,
+ * uploaded before it, is marked superseded by it, and id's version becomes
+ * one more than theirs. Only within one owner's case: neither document is
+ * public, and both were uploaded by the case's parties (its enterprise's
+ * or consulting agency's users) or by staff (an import counts as staff);
+ * a pair staff restored (docs_restore) is never superseded again. Call
+ * inside the caller's transaction. Returns the number of documents
  * superseded, their ids in *ids (arena array). */
 size_t docs_supersede_older(sqlite3 *db, struct arena *a, const char *id, const char ***ids);
+
+/* Undo a supersession: document id (superseded) becomes current again and
+ * stays so; it and the document that superseded it are queued for
+ * indexing; logged as "restore". Staff and admin only. 0; -1 with a
+ * status (403, 404 when u may not read it, 409 when it is current) and a
+ * sentence (Chinese, then English) in msg. */
+int docs_restore(sqlite3 *db, const struct portal_user *u, const char *id, int *status,
+		 char *msg, size_t msglen);
 
 /* Queue document id for the indexer again, e.g. after its cases or their
  * access changed: the indexer rebuilds its index entry from SQLite (the

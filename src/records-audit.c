@@ -49,14 +49,8 @@ static int check_filed(struct rctx *c, const char *id, json_t *next)
 	if (!agency)
 		return rctx_fail(c, 409, "no_agency", "agency_id",
 			"提交合同和备案登记表前须确定咨询机构。 An audit needs a consulting agency before its contract is filed.");
-	sqlite3_stmt *st = portal_db_prepare(c->db, "SELECT status FROM agencies WHERE id = ?");
-	sqlite3_bind_text(st, 1, agency, -1, SQLITE_TRANSIENT);
-	int active = sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "active") == 0;
-	sqlite3_finalize(st);
-	if (!active)
-		return rctx_fail(c, 409, "agency_inactive", "agency_id",
-			"该咨询机构已被暂停或取消资格，不能承接审核。 The consulting agency is suspended or removed and cannot take audits.");
-	return rule_not_before(c, next, "registration_date", "contract_date");
+	int rc = rule_agency_active(c, agency);
+	return rc ? rc : rule_not_before(c, next, "registration_date", "contract_date");
 }
 
 static int check_submitted(struct rctx *c, const char *id, json_t *next)
@@ -67,16 +61,43 @@ static int check_submitted(struct rctx *c, const char *id, json_t *next)
 static int check_evaluated(struct rctx *c, const char *id, json_t *next)
 {
 	int rc = rule_not_before(c, next, "evaluated_date", "report_date");
-	if (rc || (rc = rule_has_expert(c, arena_printf(c->a, "audit:%s", id))))
-		return rc;
-	long long score = json_integer_value(json_object_get(next, "score"));
-	const char *grade = json_string_value(json_object_get(next, "grade"));
+	return rc ? rc : rule_has_expert(c, arena_printf(c->a, "audit:%s", id));
+}
+
+/* The grade follows the score, whenever either is set. */
+static int grade_follows_score(struct rctx *c, json_t *row)
+{
+	json_t *sv = json_object_get(row, "score");
+	const char *grade = json_string_value(json_object_get(row, "grade"));
+	if (!grade && (!sv || json_is_null(sv)))
+		return 0;
+	if (!grade || !json_is_integer(sv))
+		return rctx_fail(c, 422, "grade_score", grade ? "score" : "grade",
+			"评估等级和得分须同时给出。 A grade and a score go together.");
+	long long score = json_integer_value(sv);
 	const char *want = score >= 90 ? "优秀" : score >= 80 ? "良好" : score >= 60 ? "合格" : "不合格";
 	if (strcmp(grade, want) == 0)
 		return 0;
 	return rctx_fail(c, 422, "grade_score", "grade", arena_printf(c->a,
 		"评估等级与得分不符：%lld 分应为“%s”（优秀 90 分及以上，良好 80–89，合格 60–79，不合格 60 分以下）。"
 		" The grade does not match the score: %lld points is %s.", score, want, score, want));
+}
+
+/* The audit's invariants after any write (records.h, struct rtype). */
+static int check(struct rctx *c, json_t *row, json_t *old)
+{
+	static const char *const fixed[] = { "enterprise_id", "year", NULL };
+	const char *id = json_string_value(json_object_get(row, "id"));
+	const char *ent = json_string_value(json_object_get(row, "enterprise_id"));
+	const char *agency = json_string_value(json_object_get(row, "agency_id"));
+	int rc = grade_follows_score(c, row);
+	if (rc || (rc = rule_fixed_once_started(c, row, old, fixed)))
+		return rc;
+	if (agency && rule_changed(row, old, "agency_id") && (rc = rule_agency_active(c, agency)))
+		return rc;
+	if (id && (rule_changed(row, old, "enterprise_id") || rule_changed(row, old, "agency_id")))
+		return rule_no_conflict(c, arena_printf(c->a, "audit:%s", id), ent, agency);
+	return 0;
 }
 
 static const char *const set_filed[] = { "contract_date", "registration_date", NULL };
@@ -113,7 +134,7 @@ static void extra(struct rctx *c, const char *id, json_t *o)
 
 const struct rtype rt_audits = {
 	.name = "audits", .kind = "audit", .label = "审核", .id_prefix = "a",
-	.fields = fields, .scope = scope, .flow = &flow, .extra = extra, .is_case = 1,
+	.fields = fields, .scope = scope, .flow = &flow, .check = check, .extra = extra, .is_case = 1,
 	.title_sql = "(SELECT name FROM enterprises WHERE id = t.enterprise_id) || ' ' || t.year || '年审核'",
 };
 

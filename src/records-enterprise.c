@@ -31,7 +31,7 @@ static const struct rscope scope[] = {
 };
 
 /* The industry must belong to the sector chosen. */
-static int check(struct rctx *c, json_t *row)
+static int check(struct rctx *c, json_t *row, json_t *old)
 {
 	const char *sector = json_string_value(json_object_get(row, "sector"));
 	const char *industry = json_string_value(json_object_get(row, "industry"));
@@ -49,16 +49,26 @@ static int check(struct rctx *c, json_t *row)
 		industry, industry, owner, sector));
 }
 
-/* The enterprise's audits and projects, as short lists. */
+/* The enterprise's audits and projects that the caller may open, as short
+ * lists. */
 static void extra(struct rctx *c, const char *id, json_t *o)
 {
-	static const char *const q[2][2] = {
-		{ "audits", "SELECT id, year, state, grade FROM audits WHERE enterprise_id = ? ORDER BY year DESC" },
-		{ "projects", "SELECT id, year, name, state FROM projects WHERE enterprise_id = ? ORDER BY year DESC" },
+	static const struct {
+		const char *key;
+		const struct rtype *t;
+		const char *columns;
+	} lists[] = {
+		{ "audits", &rt_audits, "t.id, t.year, t.state, t.grade" },
+		{ "projects", &rt_projects, "t.id, t.year, t.name, t.state" },
 	};
-	for (int k = 0; k < 2; k++) {
-		sqlite3_stmt *st = portal_db_prepare(c->db, q[k][1]);
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	const struct rtype *saved = c->t;
+	for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
+		c->t = lists[k].t;
+		sqlite3_stmt *st = portal_db_prepare(c->db, arena_printf(c->a,
+			"SELECT %s FROM %s t WHERE t.enterprise_id = :id AND (%s) ORDER BY t.year DESC",
+			lists[k].columns, lists[k].t->name, records_scope_sql(c)));
+		portal_db_bind_text(st, sqlite3_bind_parameter_index(st, ":id"), id);
+		records_bind_scope(c, st);
 		json_t *a = json_array();
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			json_t *r = json_object();
@@ -67,8 +77,9 @@ static void extra(struct rctx *c, const char *id, json_t *o)
 			json_array_append_new(a, r);
 		}
 		sqlite3_finalize(st);
-		json_object_set_new(o, q[k][0], a);
+		json_object_set_new(o, lists[k].key, a);
 	}
+	c->t = saved;
 }
 
 const struct rtype rt_enterprises = {

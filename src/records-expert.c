@@ -29,7 +29,7 @@ static const struct rfield fields[] = {
 static const struct rscope scope[] = { { "expert", "t.user_name = :uname" }, { NULL, NULL } };
 
 /* The first case of expert id that conflicts with its links in row. */
-static int check(struct rctx *c, json_t *row)
+static int check(struct rctx *c, json_t *row, json_t *old)
 {
 	const char *id = json_string_value(json_object_get(row, "id"));
 	if (!id)

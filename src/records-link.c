@@ -120,26 +120,74 @@ static int doc_visible(struct rctx *c, const char *doc_id)
 		"没有这份文档，或您无权查看。 There is no document with this id, or you may not see it.");
 }
 
-/* The case's record when c->u may see it and may link to it. */
-static int case_linkable(struct rctx *c, const char *case_id)
+/* The case's kind when case_id has the shape "audit:ID" / "project:ID". */
+static const struct rtype *case_type(struct rctx *c, const char *case_id)
 {
 	const char *colon = case_id ? strchr(case_id, ':') : NULL;
 	const struct rtype *t = colon ? rtype_by_kind(arena_strndup(c->a, case_id, (size_t)(colon - case_id))) : NULL;
-	if (!t || !t->is_case)
+	return t && t->is_case && colon[1] ? t : NULL;
+}
+
+/* 1 when doc_id was uploaded by the caller or by a user of the caller's
+ * enterprise or agency. */
+static int doc_is_theirs(struct rctx *c, const char *doc_id)
+{
+	sqlite3_stmt *st = portal_db_prepare(c->db,
+		"SELECT 1 FROM documents d JOIN users up ON up.id = d.uploader_id WHERE d.id = ?1"
+		" AND (up.id = ?2 OR (?3 IS NOT NULL AND up.enterprise_id = ?3)"
+		"  OR (?4 IS NOT NULL AND up.agency_id = ?4))");
+	sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, c->u->id);
+	portal_db_bind_text(st, 3, c->u->enterprise_id && *c->u->enterprise_id ? c->u->enterprise_id : NULL);
+	portal_db_bind_text(st, 4, c->u->agency_id && *c->u->agency_id ? c->u->agency_id : NULL);
+	int mine = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return mine;
+}
+
+/* 1 when the caller is a party who may file documents into the case row:
+ * its enterprise's users for its audits and projects, its consulting
+ * agency's users for its audits. */
+static int party_of(struct rctx *c, const struct rtype *t, json_t *row)
+{
+	const char *ent = json_string_value(json_object_get(row, "enterprise_id"));
+	const char *agency = json_string_value(json_object_get(row, "agency_id"));
+	if (strcmp(c->u->role, "enterprise") == 0 && ent && c->u->enterprise_id) {
+		sqlite3_stmt *st = portal_db_prepare(c->db,
+			"SELECT 1 FROM enterprises WHERE id = ?1 AND (id = ?2 OR credit_code = ?2)");
+		sqlite3_bind_text(st, 1, ent, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, c->u->enterprise_id, -1, SQLITE_TRANSIENT);
+		int own = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		return own;
+	}
+	if (strcmp(c->u->role, "agency") == 0 && t == &rt_audits)
+		return agency && c->u->agency_id && strcmp(agency, c->u->agency_id) == 0;
+	return 0;
+}
+
+int link_may_attach(struct rctx *c, const char *case_id, const char *doc_id)
+{
+	const struct rtype *t = case_type(c, case_id);
+	if (!t)
 		return rctx_fail(c, 422, "bad_case", "case",
-			"案件编号应为 audit:编号 或 project:编号。 case must be audit:ID or project:ID.");
+			"案卷编号应为 audit:编号 或 project:编号。 case must be audit:ID or project:ID.");
 	const struct rtype *saved = c->t;
 	c->t = t;
-	json_t *row = rec_row(c, colon + 1);
+	json_t *row = rec_row(c, strchr(case_id, ':') + 1);
 	c->t = saved;
 	if (!row)
 		return rctx_fail(c, 422, "bad_case", "case", arena_printf(c->a,
-			"没有案件 %s，或您无权查看。 There is no case %s, or you may not see it.", case_id, case_id));
+			"没有案卷 %s，或您无权查看。 There is no case %s, or you may not see it.", case_id, case_id));
+	int party = records_may_write(c->u) || party_of(c, t, row);
 	json_decref(row);
-	if (records_may_write(c->u) || strcmp(c->u->role, "enterprise") == 0)
-		return 0;
-	return rctx_fail(c, 403, "forbidden", NULL,
-		"只有工作人员或企业本身可以关联文档。 Only staff, or the enterprise itself, may link documents to a case.");
+	if (!party)
+		return rctx_fail(c, 403, "forbidden", "case",
+			"只有工作人员、案卷所属企业或其咨询机构可以向案卷添加文档。 Only staff, the case's enterprise or its consulting agency may add documents to a case.");
+	if (doc_id && !records_may_write(c->u) && !doc_is_theirs(c, doc_id))
+		return rctx_fail(c, 403, "forbidden", "document",
+			"只能把本单位上传的文档关联到案卷。 Only documents your own organisation uploaded can be linked to a case.");
+	return 0;
 }
 
 static void requeue(sqlite3 *db, const char *doc_id)
@@ -169,7 +217,7 @@ int link_add(struct rctx *c, const char *doc_id, json_t *in)
 	const char *case_id = json_string_value(json_object_get(in, "case"));
 	const char *role = json_string_value(json_object_get(in, "role"));
 	int rc;
-	if ((rc = doc_visible(c, doc_id)) || (rc = case_linkable(c, case_id)))
+	if ((rc = doc_visible(c, doc_id)) || (rc = link_may_attach(c, case_id, doc_id)))
 		return rc;
 	if (role && !*role)
 		role = NULL;
@@ -195,7 +243,7 @@ int link_add(struct rctx *c, const char *doc_id, json_t *in)
 int link_remove(struct rctx *c, const char *doc_id, const char *case_id)
 {
 	int rc;
-	if ((rc = doc_visible(c, doc_id)) || (rc = case_linkable(c, case_id)))
+	if ((rc = doc_visible(c, doc_id)) || (rc = link_may_attach(c, case_id, doc_id)))
 		return rc;
 	sqlite3_stmt *st = portal_db_prepare(c->db, "DELETE FROM document_cases WHERE doc_id = ? AND case_id = ?");
 	sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_TRANSIENT);

@@ -26,11 +26,20 @@ json_t *link_documents(struct rctx *c, const char *case_id);
  * "missing": [roles]}. */
 json_t *link_checklist(struct arena *a, const char *kind, const char *state, json_t *docs);
 
+/* The one rule for attaching a document to a case, used by every path
+ * that does it (upload with case=, the link API and form, unlink):
+ * case_id names an audit or project c->u may see (422 bad_case otherwise,
+ * the same answer for a case that does not exist); staff and admin may
+ * attach anything; an enterprise user to its enterprise's cases and an
+ * agency user to its clients' audits, and then only documents it, its
+ * enterprise or its agency uploaded (403). doc_id NULL: a new upload by
+ * c->u. 0 or a status on c. doc/api.md "Who may write what". */
+int link_may_attach(struct rctx *c, const char *case_id, const char *doc_id);
+
 /* Link document doc_id to in->"case" with in->"role" (or change the role
- * of an existing link). Staff and admin; an enterprise user for its own
- * cases. 0 or a status on c. */
+ * of an existing link), under link_may_attach(). 0 or a status on c. */
 int link_add(struct rctx *c, const char *doc_id, json_t *in);
-/* Remove a link. Same permissions. 0 or a status. */
+/* Remove a link, under link_may_attach(). 0 or a status. */
 int link_remove(struct rctx *c, const char *doc_id, const char *case_id);
 /* The links of a document: [{"case","role"}], or NULL (404 on c). */
 json_t *link_of_document(struct rctx *c, const char *doc_id);

@@ -86,11 +86,6 @@ static int in_year(struct rctx *c, json_t *row, const char *field, const char *z
 		zh, y, en, y));
 }
 
-static int check_applied(struct rctx *c, const char *id, json_t *n)
-{
-	return in_year(c, n, "application_date", "申报日期须在项目年度内", "The application must be dated within the project's year");
-}
-
 static int check_district(struct rctx *c, const char *id, json_t *n)
 {
 	return rule_not_before(c, n, "district_approved_date", "application_date");
@@ -104,43 +99,18 @@ static int check_reviewed(struct rctx *c, const char *id, json_t *n)
 
 static int check_approved(struct rctx *c, const char *id, json_t *n)
 {
-	int rc = rule_not_before(c, n, "approved_date", "review_date");
-	if (rc)
-		return rc;
-	long long sub = money(n, "subsidy_fen"), inv = money(n, "investment_fen");
-	if (sub <= 0)
-		return rctx_fail(c, 422, "invalid", "subsidy_fen", "批准补助须大于零。 The approved subsidy must be more than zero.");
-	if (json_is_integer(json_object_get(n, "investment_fen")) && sub > inv)
-		return rctx_fail(c, 422, "subsidy_above_investment", "subsidy_fen",
-			"批准补助不能超过项目总投资。 The subsidy cannot exceed the project's total investment.");
-	return 0;
+	return rule_not_before(c, n, "approved_date", "review_date");
 }
 
 static int check_implementing(struct rctx *c, const char *id, json_t *n)
 {
 	int rc = rule_not_before(c, n, "start_date", "approved_date");
-	if (rc || (rc = rule_not_before(c, n, "planned_end_date", "start_date")) ||
-	    (rc = in_year(c, n, "start_date", "项目须在当年内开工", "Implementation must start within the project's year")))
-		return rc;
-	char limit[11];
-	rec_date_add_months(json_string_value(json_object_get(n, "start_date")), 12, limit);
-	if (strcmp(json_string_value(json_object_get(n, "planned_end_date")), limit) > 0)
-		return rctx_fail(c, 422, "too_long", "planned_end_date", arena_printf(c->a,
-			"实施期不得超过 12 个月（最晚 %s 完工）。 Implementation lasts at most 12 months (until %s).", limit, limit));
-	return 0;
+	return rc ? rc : rule_not_before(c, n, "planned_end_date", "start_date");
 }
 
 static int check_first_paid(struct rctx *c, const char *id, json_t *n)
 {
-	int rc = rule_not_before(c, n, "first_paid_date", "start_date");
-	if (rc)
-		return rc;
-	long long sub = money(n, "subsidy_fen"), first = money(n, "first_paid_fen");
-	if (first * 10 > sub * 7)
-		return rctx_fail(c, 409, "disbursement_above_70", "first_paid_fen", arena_printf(c->a,
-			"首笔拨付不得超过批准补助的 70%%（最多 %s 元）。 The first disbursement is at most 70%% of the approved subsidy (%s yuan).",
-			rec_yuan(c->a, sub * 7 / 10), rec_yuan(c->a, sub * 7 / 10)));
-	return 0;
+	return rule_not_before(c, n, "first_paid_date", "start_date");
 }
 
 static int check_evaluated(struct rctx *c, const char *id, json_t *n)
@@ -166,14 +136,76 @@ static int check_accepted(struct rctx *c, const char *id, json_t *n)
 
 static int check_completed(struct rctx *c, const char *id, json_t *n)
 {
-	int rc = rule_not_before(c, n, "final_paid_date", "accepted_date");
-	if (rc)
-		return rc;
-	long long sub = money(n, "subsidy_fen"), paid = money(n, "first_paid_fen") + money(n, "final_paid_fen");
-	if (paid > sub)
+	return rule_not_before(c, n, "final_paid_date", "accepted_date");
+}
+
+static int has(json_t *row, const char *name)
+{
+	json_t *v = json_object_get(row, name);
+	return v && !json_is_null(v);
+}
+
+/* Money: subsidy > 0 and within the investment, which is then required;
+ * the first disbursement at most 70% of it, both together at most all. */
+static int money_rules(struct rctx *c, json_t *n)
+{
+	long long sub = money(n, "subsidy_fen"), inv = money(n, "investment_fen");
+	long long first = money(n, "first_paid_fen"), final = money(n, "final_paid_fen");
+	if (has(n, "subsidy_fen") && sub <= 0)
+		return rctx_fail(c, 422, "invalid", "subsidy_fen", "批准补助须大于零。 The approved subsidy must be more than zero.");
+	if (has(n, "subsidy_fen") && !has(n, "investment_fen"))
+		return rctx_fail(c, 422, "investment_required", "investment_fen",
+			"批准补助前须填写项目总投资。 The project's total investment must be recorded before a subsidy is approved.");
+	if (has(n, "subsidy_fen") && sub > inv)
+		return rctx_fail(c, 422, "subsidy_above_investment", "subsidy_fen",
+			"批准补助不能超过项目总投资。 The subsidy cannot exceed the project's total investment.");
+	if (first * 10 > sub * 7)
+		return rctx_fail(c, 409, "disbursement_above_70", "first_paid_fen", arena_printf(c->a,
+			"首笔拨付不得超过批准补助的 70%%（最多 %s 元）。 The first disbursement is at most 70%% of the approved subsidy (%s yuan).",
+			rec_yuan(c->a, sub * 7 / 10), rec_yuan(c->a, sub * 7 / 10)));
+	if (first + final > sub)
 		return rctx_fail(c, 409, "disbursement_above_subsidy", "final_paid_fen", arena_printf(c->a,
 			"拨付总额不得超过批准补助（尾款最多 %s 元）。 Disbursements cannot exceed the approved subsidy (at most %s yuan remain).",
-			rec_yuan(c->a, sub - money(n, "first_paid_fen")), rec_yuan(c->a, sub - money(n, "first_paid_fen"))));
+			rec_yuan(c->a, sub - first), rec_yuan(c->a, sub - first)));
+	return 0;
+}
+
+/* Dates: application and start within the project's year, at most 12
+ * months of implementation, no payment or acceptance after today. */
+static int date_rules(struct rctx *c, json_t *n)
+{
+	static const char *const past[] = { "first_paid_date", "accepted_date", "final_paid_date", NULL };
+	int rc = 0;
+	if (has(n, "application_date") &&
+	    (rc = in_year(c, n, "application_date", "申报日期须在项目年度内", "The application must be dated within the project's year")))
+		return rc;
+	if (has(n, "start_date") &&
+	    (rc = in_year(c, n, "start_date", "项目须在当年内开工", "Implementation must start within the project's year")))
+		return rc;
+	if (has(n, "start_date") && has(n, "planned_end_date")) {
+		char limit[11];
+		rec_date_add_months(json_string_value(json_object_get(n, "start_date")), 12, limit);
+		if (strcmp(json_string_value(json_object_get(n, "planned_end_date")), limit) > 0)
+			return rctx_fail(c, 422, "too_long", "planned_end_date", arena_printf(c->a,
+				"实施期不得超过 12 个月（最晚 %s 完工）。 Implementation lasts at most 12 months (until %s).", limit, limit));
+	}
+	for (const char *const *f = past; *f; f++)
+		if ((rc = rule_not_future(c, n, *f)))
+			return rc;
+	return 0;
+}
+
+/* The project's invariants after any write (records.h, struct rtype). */
+static int check(struct rctx *c, json_t *row, json_t *old)
+{
+	static const char *const fixed[] = { "enterprise_id", "year", "round", NULL };
+	const char *id = json_string_value(json_object_get(row, "id"));
+	int rc = rule_fixed_once_started(c, row, old, fixed);
+	if (rc || (rc = money_rules(c, row)) || (rc = date_rules(c, row)))
+		return rc;
+	if (id && rule_changed(row, old, "enterprise_id"))
+		return rule_no_conflict(c, arena_printf(c->a, "project:%s", id),
+					json_string_value(json_object_get(row, "enterprise_id")), NULL);
 	return 0;
 }
 
@@ -197,7 +229,7 @@ static const char *const s_reject_opt[] = { "note", NULL };
 #define R_ACCEPT "验收须在第三方评估完成之后进行。 A project is accepted only after the third-party evaluation"
 #define R_REJECT "只有申报后、批准前的项目可以不予批准。 Only an application not yet approved can be rejected"
 static const struct transition transitions[] = {
-	{ "recommended", "applied", s_applied, NULL, check_applied,
+	{ "recommended", "applied", s_applied, NULL, NULL,
 	  "只有推荐名单中尚未申报的项目可以申报。 Only a recommended project that has not applied can apply" },
 	{ "applied", "district_approved", s_district, NULL, check_district,
 	  "区级审核须在项目申报之后。 District approval comes after the application" },
@@ -243,6 +275,6 @@ static void extra(struct rctx *c, const char *id, json_t *o)
 
 const struct rtype rt_projects = {
 	.name = "projects", .kind = "project", .label = "项目", .id_prefix = "p",
-	.fields = fields, .title_sql = "t.name", .scope = scope, .flow = &flow, .extra = extra,
-	.is_case = 1,
+	.fields = fields, .title_sql = "t.name", .scope = scope, .flow = &flow, .check = check,
+	.extra = extra, .is_case = 1,
 };

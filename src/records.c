@@ -269,9 +269,22 @@ static int body_object(struct rctx *c, json_t *in)
 	return rctx_fail(c, 422, "invalid", NULL, "请求内容应为 JSON 对象。 The body must be a JSON object.");
 }
 
+static int merge_fields(struct rctx *c, json_t *in, json_t *row, json_t *diff, int creating);
+
 /* Validate in's keys as updatable fields of c->t into row (merged) and
- * diff ({"field": {"from", "to"}}). */
+ * diff ({"field": {"from", "to"}}), then the type's invariants on the
+ * merged row. */
 static int take_fields(struct rctx *c, json_t *in, json_t *row, json_t *diff, int creating)
+{
+	json_t *old = creating ? NULL : json_deep_copy(row);
+	int rc = merge_fields(c, in, row, diff, creating);
+	if (!rc && c->t->check)
+		rc = c->t->check(c, row, old);
+	json_decref(old);
+	return rc;
+}
+
+static int merge_fields(struct rctx *c, json_t *in, json_t *row, json_t *diff, int creating)
 {
 	const char *key;
 	json_t *v;
@@ -305,7 +318,7 @@ static int take_fields(struct rctx *c, json_t *in, json_t *row, json_t *diff, in
 		}
 		json_decref(nv);
 	}
-	return c->t->check ? c->t->check(c, row) : 0;
+	return 0;
 }
 
 static int constraint(struct rctx *c)
@@ -368,7 +381,8 @@ void rec_reindex_documents(struct rctx *c, const char *id)
 {
 	/* A case's documents carry its parties and facets (enterprise,
 	 * agency, sector, industry, year, grade) in the index; an enterprise's
-	 * change reaches the documents of all its cases. */
+	 * change reaches the documents of all its cases; an expert's (its
+	 * user name is an access group) those of the cases assigned to it. */
 	const char *sql = NULL;
 	if (c->t->is_case)
 		sql = "SELECT doc_id FROM document_cases WHERE case_id = ?1";
@@ -377,6 +391,9 @@ void rec_reindex_documents(struct rctx *c, const char *id)
 		      " JOIN (SELECT 'audit:' || id AS case_id FROM audits WHERE enterprise_id = ?2"
 		      "       UNION ALL SELECT 'project:' || id FROM projects WHERE enterprise_id = ?2) k"
 		      " ON k.case_id = dc.case_id";
+	else if (strcmp(c->t->kind, "expert") == 0)
+		sql = "SELECT DISTINCT dc.doc_id FROM document_cases dc"
+		      " JOIN assignments s ON s.case_id = dc.case_id WHERE s.expert_id = ?2";
 	if (!sql)
 		return;
 	sqlite3_stmt *st = portal_db_prepare(c->db, sql);
@@ -389,16 +406,39 @@ void rec_reindex_documents(struct rctx *c, const char *id)
 	sqlite3_finalize(st);
 }
 
+/* A correction's "reason" out of a PATCH body into c->reason; the body
+ * without it into *fields (a new reference). 0 or 422. */
+static int take_reason(struct rctx *c, json_t *in, json_t **fields)
+{
+	json_t *reason = json_object_get(in, "reason");
+	*fields = json_copy(in);
+	if (!reason)
+		return 0;
+	if (!json_is_string(reason) || !*json_string_value(reason) || strlen(json_string_value(reason)) > 1000) {
+		json_decref(*fields);
+		*fields = NULL;
+		return rctx_fail(c, 422, "invalid", "reason",
+			"更正理由应为 1 到 1000 字节的文字。 reason must be a text of 1 to 1000 bytes.");
+	}
+	c->reason = arena_strdup(c->a, json_string_value(reason));
+	json_object_del(*fields, "reason");
+	return 0;
+}
+
 int rec_patch(struct rctx *c, const char *id, json_t *in)
 {
 	int rc = writer(c);
-	if (rc || (rc = body_object(c, in)) || (rc = begin(c)))
+	json_t *fields = NULL;
+	if (rc || (rc = body_object(c, in)) || (rc = take_reason(c, in, &fields)) || (rc = begin(c))) {
+		json_decref(fields);
 		return rc;
+	}
 	json_t *row = rec_row(c, id), *diff = json_object();
 	if (!row)
 		rc = not_found(c);
 	else
-		rc = take_fields(c, in, row, diff, 0);
+		rc = take_fields(c, fields, row, diff, 0);
+	json_decref(fields);
 	if (!rc && json_object_size(diff)) {
 		struct buf sql = BUF_INIT;
 		buf_printf(&sql, "UPDATE %s SET updated_at = ?", c->t->name);
@@ -421,8 +461,11 @@ int rec_patch(struct rctx *c, const char *id, json_t *in)
 		else if (src != SQLITE_DONE)
 			rc = rctx_fail(c, 500, "database", NULL, "保存失败。 The record could not be saved.");
 		if (!rc) {
+			if (c->reason)
+				json_object_set_new(diff, "reason", json_string(c->reason));
 			char *detail = json_dumps(diff, JSON_COMPACT);
-			audit_log(c->db, c->u->id, "update", arena_printf(c->a, "%s:%s", c->t->kind, id), detail);
+			audit_log(c->db, c->u->id, c->reason ? "correct" : "update",
+				  arena_printf(c->a, "%s:%s", c->t->kind, id), detail);
 			free(detail);
 			rec_reindex_documents(c, id);
 		}

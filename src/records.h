@@ -74,10 +74,13 @@ struct rtype {
 	const char *title_sql;	/* SQL expression over t naming a row for people */
 	const struct rscope *scope;	/* terminated by a NULL role */
 	const struct workflow *flow;	/* NULL: no states */
-	/* Checks over the whole row after create/update (row holds every
-	 * field, old values merged with new). 0, or a status with the message
-	 * set on c (rctx_fail). May be NULL. */
-	int (*check)(struct rctx *c, json_t *row);
+	/* The type's invariants (doc/records.md "Invariants"), checked on
+	 * the record as it would be after every create, update and move: row
+	 * holds every field (old values merged with new, the state included),
+	 * old the record before the write (NULL when creating). The one
+	 * validator per type; the engine and the tests call it. 0, or a
+	 * status with the message set on c (rctx_fail). May be NULL. */
+	int (*check)(struct rctx *c, json_t *row, json_t *old);
 	/* Adds related things to a record's JSON (GET one). May be NULL. */
 	void (*extra)(struct rctx *c, const char *id, json_t *o);
 	int is_case;	/* documents link to it as "<kind>:<id>" */
@@ -94,6 +97,9 @@ struct rctx {
 	const char *code;
 	const char *msg;
 	const char *field;	/* the field at fault, or NULL */
+	/* A staff correction's reason (the "reason" of a PATCH), which lets
+	 * fields fixed once a case has started change; logged. NULL: none. */
+	const char *reason;
 };
 
 extern const struct rtype rt_enterprises, rt_agencies, rt_experts, rt_audits, rt_projects,
@@ -170,6 +176,19 @@ void rec_today(char *out);
 int rule_not_before(struct rctx *c, json_t *row, const char *later, const char *earlier);
 /* The case ("audit:ID") has at least one assigned expert. */
 int rule_has_expert(struct rctx *c, const char *case_id);
+/* Once a case has left its initial state (old is the row before the
+ * write), the fields named (NULL-terminated) change only with a staff
+ * correction's reason (c->reason); 409 fixed_field otherwise. */
+int rule_fixed_once_started(struct rctx *c, json_t *row, json_t *old, const char *const *fields);
+/* Date field of row is not after today (payments, acceptance). */
+int rule_not_future(struct rctx *c, json_t *row, const char *field);
+/* No expert assigned to case_id is linked to its enterprise ent or its
+ * agency (either may be NULL): 409 conflict_of_interest. */
+int rule_no_conflict(struct rctx *c, const char *case_id, const char *ent, const char *agency);
+/* The agency exists and is active: 409 agency_inactive otherwise. */
+int rule_agency_active(struct rctx *c, const char *agency);
+/* 1 when field differs between row and old (always 1 when old is NULL). */
+int rule_changed(json_t *row, json_t *old, const char *field);
 
 /* Operations beyond create/update/transition. Each answers 0 or a status
  * on c, runs in one transaction and writes the audit trail. */

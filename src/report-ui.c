@@ -6,6 +6,7 @@
 #include "records.h"
 #include "records-http.h"
 #include "report.h"
+#include "auth.h"
 #include "arena.h"
 #include "html.h"
 #include "http-request.h"
@@ -57,9 +58,11 @@ void ui_reports(struct request *r)
 	if (!rh_signed_in(r))
 		return;
 	ui_page_begin(r, "报表");
-	html_raw(&r->out, "<h1>报表</h1><ul><li><a href=\"/reports/quarterly\">季度进展报表</a></li>"
-			  "<li><a href=\"/reports/scoreboard\">咨询机构评分榜</a></li>"
-			  "<li><a href=\"/typical-units\">典型单位</a></li><li><a href=\"/overdue\">逾期事项</a></li>"
+	html_raw(&r->out, "<h1>报表</h1><ul>");
+	if (portal_user_sees_all(&r->user))
+		html_raw(&r->out, "<li><a href=\"/reports/quarterly\">季度进展报表</a></li>"
+				  "<li><a href=\"/reports/scoreboard\">咨询机构评分榜</a></li>");
+	html_raw(&r->out, "<li><a href=\"/typical-units\">典型单位</a></li><li><a href=\"/overdue\">逾期事项</a></li>"
 			  "<li><a href=\"/deadlines\">年度截止日期</a></li></ul>");
 	ui_page_end(r);
 }
@@ -73,6 +76,10 @@ void ui_quarterly(struct request *r)
 	const char *format = req_param(r, "format");
 	rh_ctx(r, &c, NULL);
 	json_t *rep = report_quarterly(&c, (int)year, (int)quarter);
+	if (!rep) {
+		rh_fail(r, &c);
+		return;
+	}
 	if (format && strcmp(format, "csv") == 0) {
 		report_quarterly_csv(r, rep);
 		json_decref(rep);
@@ -137,6 +144,10 @@ void ui_scoreboard(struct request *r)
 		return;
 	rh_ctx(r, &c, NULL);
 	json_t *rep = report_scoreboard(&c, (int)year), *x;
+	if (!rep) {
+		rh_fail(r, &c);
+		return;
+	}
 	struct buf *b = &r->out;
 	size_t i;
 	ui_page_begin(r, "咨询机构评分榜");

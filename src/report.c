@@ -263,8 +263,19 @@ static void inc2(json_t *block, const char *group, const char *sub, const char *
 	inc(json_object_get(block, group), sub, key, n);
 }
 
+int report_may_read(struct rctx *c)
+{
+	if (portal_user_sees_all(c->u))
+		return 1;
+	rctx_fail(c, 403, "forbidden", NULL,
+		"报表仅供市级工作人员查看。 Reports are for the commission's staff.");
+	return 0;
+}
+
 json_t *report_quarterly(struct rctx *c, int year, int quarter)
 {
+	if (!report_may_read(c))
+		return NULL;
 	static const char *const ends[] = { "03-31", "06-30", "09-30", "12-31" };
 	char end[32];
 	snprintf(end, sizeof end, "%04d-%s", year, ends[quarter - 1]);
@@ -370,6 +381,8 @@ void report_quarterly_csv(struct request *r, json_t *rep)
 
 json_t *report_scoreboard(struct rctx *c, int year)
 {
+	if (!report_may_read(c))
+		return NULL;
 	sqlite3_stmt *st = portal_db_prepare(c->db,
 		"SELECT g.id, g.name, g.status, g.score, count(a.id),"
 		" sum(a.state = 'evaluated'), sum(a.grade = '优秀'), sum(a.grade = '良好'),"

@@ -32,12 +32,18 @@ int report_deadlines_set(struct rctx *c, int year, json_t *in);
  * 400 on c for a bad as_of or by. Restricted to records c->u may see. */
 json_t *report_overdue(struct rctx *c, int year, const char *as_of, const char *by);
 
-/* The quarterly progress report for year and quarter (1-4). */
+/* Who reads the quarterly report and the scoreboard: staff and admin.
+ * 1, or 0 with 403 on c. */
+int report_may_read(struct rctx *c);
+
+/* The quarterly progress report for year and quarter (1-4); NULL (403 on
+ * c) when c->u may not read reports. */
 json_t *report_quarterly(struct rctx *c, int year, int quarter);
 /* The same as CSV (one row per sector and measure) into r. */
 void report_quarterly_csv(struct request *r, json_t *rep);
 
-/* Agencies ranked by the grades of the audits of year they produced. */
+/* Agencies ranked by the grades of the audits of year they produced;
+ * NULL (403 on c) when c->u may not read reports. */
 json_t *report_scoreboard(struct rctx *c, int year);
 /* Units whose audit of year was graded 优秀, best score first. Public. */
 json_t *report_typical_units(struct rctx *c, int year);

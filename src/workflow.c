@@ -83,7 +83,7 @@ int workflow_move(struct rctx *c, const char *id, json_t *in)
 	if (portal_db_exec(c->db, "BEGIN IMMEDIATE", err, sizeof err) < 0)
 		return rctx_fail(c, 503, "busy", NULL, "数据库繁忙，请稍后再试。 The database is busy; try again.");
 	const char *to = json_string_value(json_object_get(in, "to"));
-	json_t *row = rec_row(c, id), *diff = json_object();
+	json_t *row = rec_row(c, id), *diff = json_object(), *old = row ? json_deep_copy(row) : NULL;
 	int rc = 0;
 	const struct transition *tr = NULL;
 	if (!row)
@@ -125,6 +125,8 @@ int workflow_move(struct rctx *c, const char *id, json_t *in)
 		json_object_set_new(row, w->column, json_string(to));
 		if (tr->check)
 			rc = tr->check(c, id, row);
+		if (!rc && c->t->check)
+			rc = c->t->check(c, row, old);
 	}
 	if (!rc) {
 		struct buf sql = BUF_INIT;
@@ -150,6 +152,7 @@ int workflow_move(struct rctx *c, const char *id, json_t *in)
 		free(detail);
 	}
 	json_decref(row);
+	json_decref(old);
 	json_decref(diff);
 	if (!rc && portal_db_exec(c->db, "COMMIT", err, sizeof err) == 0)
 		return 0;

@@ -125,8 +125,13 @@ refused 409 "评估须在审核报告提交之后进行" "listed -> evaluated re
 api POST "audits/$A1/transitions" '{"to":"filed","contract_date":"2024-02-01","registration_date":"2024-02-10"}'
 refused 409 "须确定咨询机构" "filing without an agency refused"
 api PATCH "audits/$A1" "{\"agency_id\":\"$G2\"}"
+refused 409 "暂停" "choosing a suspended agency for an audit refused"
+api POST agencies '{"name":"北京后停咨询中心","year":2024}'
+G3=$(id)
+api PATCH "audits/$A1" "{\"agency_id\":\"$G3\"}"
+api POST "agencies/$G3/transitions" '{"to":"suspended"}'
 api POST "audits/$A1/transitions" '{"to":"filed","contract_date":"2024-02-01","registration_date":"2024-02-10"}'
-refused 409 "暂停" "filing with a suspended agency refused"
+refused 409 "暂停" "filing with an agency suspended after it was chosen refused"
 api PATCH "audits/$A1" "{\"agency_id\":\"$G1\"}"
 api POST "audits/$A1/transitions" '{"to":"filed","contract_date":"2024-02-30","registration_date":"2024-02-10"}'
 refused 422 "YYYY-MM-DD" "impossible date (Feb 30) refused"

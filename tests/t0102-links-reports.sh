@@ -41,7 +41,7 @@ A1=$(audit "$E1" "$G1" evaluated 优秀 93 2024-06-20)
 A2=$(audit "$E2" "$G1" evaluated 良好 84 2024-07-05)
 A3=$(audit "$E3" "$G2" evaluated 合格 70 2024-06-25)
 A4=$(audit "$E4" "$G2" filed)
-api POST projects "{\"enterprise_id\":\"$E2\",\"year\":2024,\"name\":\"余热回收改造\",\"round\":\"spring\"}"; P1=$(id)
+api POST projects "{\"enterprise_id\":\"$E2\",\"year\":2024,\"name\":\"余热回收改造\",\"round\":\"spring\",\"investment_fen\":300000000}"; P1=$(id)
 move "projects/$P1" '{"to":"applied","application_date":"2024-02-20"}'
 move "projects/$P1" '{"to":"district_approved","district_approved_date":"2024-03-01"}'
 api POST "experts/$X/assignments" "{\"case\":\"project:$P1\"}"
