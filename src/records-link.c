@@ -134,7 +134,8 @@ static int doc_is_theirs(struct rctx *c, const char *doc_id)
 {
 	sqlite3_stmt *st = portal_db_prepare(c->db,
 		"SELECT 1 FROM documents d JOIN users up ON up.id = d.uploader_id WHERE d.id = ?1"
-		" AND (up.id = ?2 OR (?3 IS NOT NULL AND up.enterprise_id = ?3)"
+		" AND (up.id = ?2 OR up.enterprise_id IN (SELECT ?3 UNION SELECT id FROM enterprises"
+		"   WHERE id = ?3 OR credit_code = ?3 UNION SELECT credit_code FROM enterprises WHERE id = ?3)"
 		"  OR (?4 IS NOT NULL AND up.agency_id = ?4))");
 	sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, c->u->id);
