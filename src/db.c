@@ -156,7 +156,8 @@ static const char *const migrations[] = {
 	 * same bytes (a second uploader who may not read the first gets a
 	 * document of their own), so sha256 is no longer unique (the table is
 	 * rebuilt: SQLite cannot drop a constraint; migrate() runs with
-	 * foreign keys off). Supersessions staff undid, never redone. */
+	 * foreign keys off). The parties of each case, as one view. Supersessions
+	 * staff undid, never redone. */
 	"CREATE TABLE documents_new ("
 	"  id TEXT PRIMARY KEY,"
 	"  sha256 TEXT NOT NULL,"
@@ -184,6 +185,11 @@ static const char *const migrations[] = {
 	"ALTER TABLE documents_new RENAME TO documents;"
 	"CREATE INDEX documents_superseded ON documents(superseded_by);"
 	"CREATE INDEX documents_sha256 ON documents(sha256);"
+	"CREATE VIEW case_parties AS"
+	" SELECT 'audit:' || a.id AS case_id, e.id AS enterprise_id, e.credit_code AS credit_code,"
+	"  a.agency_id AS agency_id FROM audits a JOIN enterprises e ON e.id = a.enterprise_id"
+	" UNION ALL SELECT 'project:' || p.id, e.id, e.credit_code, NULL"
+	"  FROM projects p JOIN enterprises e ON e.id = p.enterprise_id;"
 	"CREATE TABLE version_restores ("
 	"  older TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
 	"  newer TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"

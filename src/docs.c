@@ -210,16 +210,12 @@ size_t docs_access_groups(sqlite3 *db, struct arena *a, const char *id, const ch
 	/* the parties of its cases: the enterprise (by id and by credit code,
 	 * either of which a user may carry), the consulting agency, and the
 	 * experts assigned */
-	n = add_groups(db, a, "SELECT id FROM (" "SELECT e.id AS id FROM document_cases dc"
-		" JOIN (SELECT 'audit:' || id AS case_id, enterprise_id FROM audits"
-		"       UNION ALL SELECT 'project:' || id, enterprise_id FROM projects) c ON c.case_id = dc.case_id"
-		" JOIN enterprises e ON e.id = c.enterprise_id WHERE dc.doc_id = ?1"
-		" UNION SELECT e.credit_code FROM document_cases dc"
-		" JOIN (SELECT 'audit:' || id AS case_id, enterprise_id FROM audits"
-		"       UNION ALL SELECT 'project:' || id, enterprise_id FROM projects) c ON c.case_id = dc.case_id"
-		" JOIN enterprises e ON e.id = c.enterprise_id WHERE dc.doc_id = ?1)", id, "e", &g, n, &cap);
-	n = add_groups(db, a, "SELECT DISTINCT a.agency_id FROM document_cases dc"
-		       " JOIN audits a ON dc.case_id = 'audit:' || a.id WHERE dc.doc_id = ?", id, "ag", &g, n, &cap);
+	n = add_groups(db, a, "SELECT c.enterprise_id FROM document_cases dc"
+		       " JOIN case_parties c ON c.case_id = dc.case_id WHERE dc.doc_id = ?1"
+		       " UNION SELECT c.credit_code FROM document_cases dc"
+		       " JOIN case_parties c ON c.case_id = dc.case_id WHERE dc.doc_id = ?1", id, "e", &g, n, &cap);
+	n = add_groups(db, a, "SELECT DISTINCT c.agency_id FROM document_cases dc"
+		       " JOIN case_parties c ON c.case_id = dc.case_id WHERE dc.doc_id = ?", id, "ag", &g, n, &cap);
 	n = add_groups(db, a, "SELECT DISTINCT x.user_name FROM document_cases dc"
 		       " JOIN assignments s ON s.case_id = dc.case_id JOIN experts x ON x.id = s.expert_id"
 		       " WHERE dc.doc_id = ?", id, "xu", &g, n, &cap);
@@ -297,15 +293,8 @@ static int uploaded_by_party(sqlite3 *db, const char *doc, const char *case_id)
 	sqlite3_stmt *st = portal_db_prepare(db,
 		"SELECT 1 FROM documents d LEFT JOIN users up ON up.id = d.uploader_id WHERE d.id = ?1 AND ("
 		" d.uploader_id IS NULL OR up.role IN ('staff', 'admin')"
-		" OR up.enterprise_id IN (SELECT e.id FROM enterprises e"
-		"   JOIN (SELECT 'audit:' || id AS cid, enterprise_id FROM audits"
-		"         UNION ALL SELECT 'project:' || id, enterprise_id FROM projects) c"
-		"   ON c.enterprise_id = e.id WHERE c.cid = ?2"
-		"   UNION SELECT e.credit_code FROM enterprises e"
-		"   JOIN (SELECT 'audit:' || id AS cid, enterprise_id FROM audits"
-		"         UNION ALL SELECT 'project:' || id, enterprise_id FROM projects) c"
-		"   ON c.enterprise_id = e.id WHERE c.cid = ?2)"
-		" OR up.agency_id IN (SELECT agency_id FROM audits WHERE 'audit:' || id = ?2))");
+		" OR EXISTS (SELECT 1 FROM case_parties c WHERE c.case_id = ?2"
+		"  AND (up.enterprise_id IN (c.enterprise_id, c.credit_code) OR up.agency_id = c.agency_id)))");
 	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, case_id, -1, SQLITE_STATIC);
 	int party = sqlite3_step(st) == SQLITE_ROW;
