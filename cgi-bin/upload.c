@@ -310,6 +310,27 @@ static void ui_api_upload(struct request *r) { handle_upload(r, answer); }
 
 static void ui_form_upload(struct request *r) { handle_upload(r, answer_html); }
 
+/* The case menu: the cases the caller may add documents to, by name. */
+static void case_choice(struct request *r, struct buf *b)
+{
+	struct rctx c;
+	rh_ctx(r, &c, NULL);
+	json_t *cases = link_attachable_cases(&c, 500), *x;
+	size_t i;
+	if (json_array_size(cases)) {
+		html_raw(b, "<label>案卷（可选） <select name=\"case\"><option value=\"\">不归入案卷</option>");
+		json_array_foreach(cases, i, x) {
+			html_raw(b, "<option value=\"");
+			html_attr(b, json_string_value(json_object_get(x, "case")));
+			html_raw(b, "\">");
+			html_txt(b, json_string_value(json_object_get(x, "title")));
+			html_raw(b, "</option>");
+		}
+		html_raw(b, "</select></label>");
+	}
+	json_decref(cases);
+}
+
 static void ui_upload_page(struct request *r)
 {
 	struct buf *b = &r->out;
@@ -332,7 +353,8 @@ static void ui_upload_page(struct request *r)
 		html_txt(b, docs_type_label(portal_doc_types[i]));
 		html_raw(b, "</option>");
 	}
-	html_raw(b, "</select></label><label>案卷（可选，如 audit:12） <input name=\"case\"></label>");
+	html_raw(b, "</select></label>");
+	case_choice(r, b);
 	if (portal_user_may_publish(&r->user))
 		html_raw(b, "<label>可见性 <select name=\"visibility\"><option value=\"restricted\">受限</option>"
 			    "<option value=\"public\">公开</option></select></label>");

@@ -191,6 +191,29 @@ int link_may_attach(struct rctx *c, const char *case_id, const char *doc_id)
 	return 0;
 }
 
+json_t *link_attachable_cases(struct rctx *c, int limit)
+{
+	static const struct rtype *const kinds[] = { &rt_audits, &rt_projects };
+	json_t *out = json_array();
+	const struct rtype *saved = c->t;
+	for (size_t k = 0; k < 2; k++) {
+		c->t = kinds[k];
+		sqlite3_stmt *st = portal_db_prepare(c->db, arena_printf(c->a,
+			"SELECT '%s:' || t.id, %s FROM %s t WHERE (%s) ORDER BY t.year DESC, 2 LIMIT %d",
+			c->t->kind, c->t->title_sql, c->t->name, records_scope_sql(c), limit));
+		records_bind_scope(c, st);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			struct rctx probe = *c;	/* the one rule decides, row by row */
+			if (link_may_attach(&probe, (const char *)sqlite3_column_text(st, 0), NULL) == 0)
+				json_array_append_new(out, json_pack("{s:o,s:o}", "case", rec_column(st, 0),
+								     "title", rec_column(st, 1)));
+		}
+		sqlite3_finalize(st);
+	}
+	c->t = saved;
+	return out;
+}
+
 static void requeue(sqlite3 *db, const char *doc_id)
 {
 	sqlite3_stmt *st = portal_db_prepare(db,

@@ -36,6 +36,10 @@ json_t *link_checklist(struct arena *a, const char *kind, const char *state, jso
  * c->u. 0 or a status on c. doc/api.md "Who may write what". */
 int link_may_attach(struct rctx *c, const char *case_id, const char *doc_id);
 
+/* The cases c->u may attach documents to (link_may_attach), newest year
+ * first, at most limit: [{"case", "title"}]. */
+json_t *link_attachable_cases(struct rctx *c, int limit);
+
 /* Link document doc_id to in->"case" with in->"role" (or change the role
  * of an existing link), under link_may_attach(). 0 or a status on c. */
 int link_add(struct rctx *c, const char *doc_id, json_t *in);
