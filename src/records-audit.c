@@ -93,6 +93,10 @@ static int check(struct rctx *c, json_t *row, json_t *old)
 	int rc = grade_follows_score(c, row);
 	if (rc || (rc = rule_fixed_once_started(c, row, old, fixed)))
 		return rc;
+	if (!agency && old && rule_changed(row, old, "agency_id") &&
+	    strcmp(json_string_value(json_object_get(row, "state")), "listed") != 0)
+		return rctx_fail(c, 409, "no_agency", "agency_id",
+			"已备案的审核须有咨询机构。 A filed audit keeps a consulting agency.");
 	if (agency && rule_changed(row, old, "agency_id") && (rc = rule_agency_active(c, agency)))
 		return rc;
 	if (id && (rule_changed(row, old, "enterprise_id") || rule_changed(row, old, "agency_id")))

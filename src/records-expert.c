@@ -69,11 +69,15 @@ int expert_assign(struct rctx *c, const char *expert_id, json_t *in)
 		return rctx_fail(c, 422, "invalid", "role",
 			"指派角色应为 reviewer、evaluator 或 acceptance。 role must be reviewer, evaluator or acceptance.");
 	const char *ent, *agency;
-	if (!case_id || rec_case_parties(c->db, c->a, case_id, &ent, &agency) < 0)
-		return rctx_fail(c, 422, "invalid", "case",
-			"没有这个案件（应为 audit:编号 或 project:编号）。 case must name an existing audit:ID or project:ID.");
 	if (portal_db_exec(c->db, "BEGIN IMMEDIATE", err, sizeof err) < 0)
 		return rctx_fail(c, 503, "busy", NULL, "数据库繁忙，请稍后再试。 The database is busy; try again.");
+	/* The parties are read inside the transaction, so a correction of
+	 * the case cannot slip between this read and the conflict check. */
+	if (!case_id || rec_case_parties(c->db, c->a, case_id, &ent, &agency) < 0) {
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return rctx_fail(c, 422, "invalid", "case",
+			"没有这个案件（应为 audit:编号 或 project:编号）。 case must name an existing audit:ID or project:ID.");
+	}
 	sqlite3_stmt *st = portal_db_prepare(c->db,
 		"SELECT name, instr(',' || ifnull(conflict_enterprises, '') || ',', ',' || ?2 || ',') > 0,"
 		" instr(',' || ifnull(conflict_agencies, '') || ',', ',' || ?3 || ',') > 0"
