@@ -1,10 +1,17 @@
-/* account.c: account.fcgi, signing in and out with a password.
+/* account.c: account.fcgi, signing in and out with a password, and the
+ * staff's view of everyone's tokens and sessions.
  *
- * GET /login shows the form, POST /login checks it (throttled after
- * repeated failures) and sets the session cookie, POST /logout ends the
- * session, GET /account shows who is signed in. Passwords are set with
- * `portalctl user passwd NAME`. */
+ * GET /login shows the form (with its pre-session CSRF token, session.h),
+ * POST /login checks it (throttled after repeated failures) and sets the
+ * session cookie, POST /logout ends the session, GET /account shows who is
+ * signed in. Passwords are set with `portalctl user passwd NAME`.
+ * GET /account/tokens lists every user's tokens and sessions for staff and
+ * admin, and its forms (POST /account/tokens) revoke a token, all of a
+ * user's tokens, or end a user's sessions; /api/tokens is the same in
+ * JSON. Every revoke is in the audit log (auth.c, session.c). */
 #include "arena.h"
+#include "auth.h"
+#include "db.h"
 #include "fcgi-master.h"
 #include "html.h"
 #include "http-request.h"
@@ -12,16 +19,26 @@
 #include "session.h"
 #include "ui-shared.h"
 
+#include <jansson.h>
 #include <string.h>
+#include <time.h>
 
 #define FORM_MAX 4096
+#define NEXT_MAX 1000
 
 static const char *const login_params[] = { "next", NULL };
+static const char *const tokens_params[] = { "user", NULL };
 
-/* Only local paths are followed after sign-in (no open redirect). */
+/* Only a path on this site is followed after sign-in: one leading '/' and
+ * then only characters that cannot start another site's address or be
+ * read as one by a browser (no backslash, no whitespace or control
+ * character, no "//"). Anything else goes home. */
 static const char *safe_next(const char *next)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n"))
+	static const char allowed[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+				      "/_.~%?=&:-";
+	if (!next || next[0] != '/' || strlen(next) > NEXT_MAX || strspn(next, allowed) != strlen(next) ||
+	    strstr(next, "//"))
 		return "/";
 	return next;
 }
@@ -36,7 +53,9 @@ static void login_form(struct request *r, const char *name, const char *message,
 		html_txt(b, message);
 		html_raw(b, "</p>");
 	}
-	html_raw(b, "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"next\" value=\"");
+	html_raw(b, "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" value=\"");
+	html_attr(b, session_login_token_issue(r));
+	html_raw(b, "\"><input type=\"hidden\" name=\"next\" value=\"");
 	html_attr(b, safe_next(next));
 	html_raw(b, "\"><label>用户名 <input name=\"name\" autocomplete=\"username\" required value=\"");
 	html_attr(b, name ? name : "");
@@ -109,15 +128,260 @@ static void ui_account(struct request *r)
 	ui_page_end(r);
 }
 
+/* ---- tokens and sessions, for staff ------------------------------------- */
+
+static const char *iso_time(struct arena *a, long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char s[32];
+	gmtime_r(&tt, &tm);
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return arena_strdup(a, s);
+}
+
+static const char *role_label(const char *role)
+{
+	static const char *const labels[][2] = {
+		{ "admin", "管理员" }, { "staff", "工作人员" }, { "expert", "专家" },
+		{ "agency", "咨询机构" }, { "enterprise", "企业" },
+	};
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (strcmp(role, labels[i][0]) == 0)
+			return labels[i][1];
+	return role;
+}
+
+/* One user as the page and the API see them. */
+struct account {
+	long long id;
+	const char *name, *role;
+	int disabled, sessions;
+	struct portal_token *tokens;
+	size_t ntokens;
+};
+
+/* Every user (or only the one named; NULL: all), by name, into an arena
+ * array; returns the count. */
+static size_t accounts(struct request *r, const char *only, struct account **out)
+{
+	sqlite3_stmt *st = portal_db_prepare(r->db,
+		"SELECT id, name, role, disabled_at IS NOT NULL FROM users WHERE ?1 IS NULL OR name = ?1 ORDER BY name");
+	portal_db_bind_text(st, 1, only);
+	size_t n = 0, cap = 16;
+	struct account *a = arena_alloc(r->arena, cap * sizeof *a);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			struct account *bigger = arena_alloc(r->arena, 2 * cap * sizeof *a);
+			memcpy(bigger, a, cap * sizeof *a);
+			a = bigger;
+			cap *= 2;
+		}
+		a[n].id = sqlite3_column_int64(st, 0);
+		a[n].name = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 1));
+		a[n].role = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 2));
+		a[n].disabled = sqlite3_column_int(st, 3);
+		n++;
+	}
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < n; i++) {
+		a[i].sessions = session_count(r->db, a[i].id);
+		a[i].ntokens = portal_token_list(r->db, r->arena, a[i].id, &a[i].tokens);
+	}
+	*out = a;
+	return n;
+}
+
+/* A one-button form posting action (and the hidden fields) to the page. */
+static void revoke_form(struct request *r, const char *action, const char *user, const char *token,
+			const char *label)
+{
+	struct buf *b = &r->out;
+	html_raw(b, "<form method=\"post\" action=\"/account/tokens\" class=\"inline\">");
+	ui_csrf_field(r, b);
+	html_raw(b, "<input type=\"hidden\" name=\"action\" value=\"");
+	html_attr(b, action);
+	html_raw(b, "\"><input type=\"hidden\" name=\"user\" value=\"");
+	html_attr(b, user);
+	html_raw(b, "\">");
+	if (token) {
+		html_raw(b, "<input type=\"hidden\" name=\"token\" value=\"");
+		html_attr(b, token);
+		html_raw(b, "\">");
+	}
+	html_raw(b, "<button type=\"submit\">");
+	html_txt(b, label);
+	html_raw(b, "</button></form>");
+}
+
+static void token_cell(struct request *r, const struct account *u)
+{
+	struct buf *b = &r->out;
+	if (!u->ntokens) {
+		html_raw(b, "—");
+		return;
+	}
+	html_raw(b, "<ul class=\"tokens\">");
+	for (size_t k = 0; k < u->ntokens; k++) {
+		const struct portal_token *t = &u->tokens[k];
+		char created[PORTAL_TIME_LEN], expires[PORTAL_TIME_LEN];
+		portal_time_beijing(t->created_at, created);
+		html_raw(b, "<li><code>");
+		html_txt(b, t->id);
+		html_raw(b, "</code> 创建于 ");
+		html_txt(b, created);
+		if (t->expires_at) {
+			portal_time_beijing(t->expires_at, expires);
+			html_raw(b, t->expires_at <= portal_now() ? "，已于 " : "，到期 ");
+			html_txt(b, expires);
+			html_raw(b, t->expires_at <= portal_now() ? " 过期" : "");
+		} else {
+			html_raw(b, "，长期有效");
+		}
+		revoke_form(r, "revoke_token", u->name, t->id, "撤销");
+		html_raw(b, "</li>");
+	}
+	html_raw(b, "</ul>");
+}
+
+static void ui_tokens(struct request *r)
+{
+	struct account *u;
+	size_t n = accounts(r, NULL, &u);
+	struct buf *b = &r->out;
+	ui_page_begin(r, "令牌与会话");
+	html_raw(b, "<section class=\"tokens\"><h1>令牌与会话 · Tokens and sessions</h1>"
+		    "<p>时间为北京时间。撤销的令牌和结束的会话立即失效，并记入审计日志。</p>"
+		    "<table class=\"list\"><thead><tr><th>用户</th><th>角色</th><th>会话</th><th>令牌</th><th>操作</th>"
+		    "</tr></thead><tbody>");
+	for (size_t i = 0; i < n; i++) {
+		html_raw(b, "<tr><td>");
+		html_txt(b, u[i].name);
+		if (u[i].disabled)
+			html_raw(b, "（已停用）");
+		html_raw(b, "</td><td>");
+		html_txt(b, role_label(u[i].role));
+		html_raw(b, "</td><td>");
+		html_txtf(b, "%d", u[i].sessions);
+		html_raw(b, "</td><td>");
+		token_cell(r, &u[i]);
+		html_raw(b, "</td><td>");
+		if (u[i].ntokens)
+			revoke_form(r, "revoke_tokens", u[i].name, NULL, "撤销全部令牌");
+		if (u[i].sessions)
+			revoke_form(r, "end_sessions", u[i].name, NULL, "结束全部会话");
+		html_raw(b, "</td></tr>");
+	}
+	html_raw(b, "</tbody></table></section>");
+	ui_page_end(r);
+}
+
+/* Revoke one token of user uid, named by its public id: 1, 0 (none of
+ * theirs), -1 (ambiguous). Another user's token is "none". */
+static int revoke_users_token(struct request *r, long long uid, const char *id)
+{
+	struct portal_token *t;
+	size_t n = portal_token_list(r->db, r->arena, uid, &t);
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(t[k].id, id) == 0)
+			return portal_token_revoke(r->db, id, r->user.id, NULL);
+	return 0;
+}
+
+static void ui_tokens_post(struct request *r)
+{
+	if (req_form_read(r, FORM_MAX) < 0)
+		return;
+	const char *action = req_form(r, "action"), *name = req_form(r, "user"), *id = req_form(r, "token");
+	long long uid = name ? portal_user_id(r->db, name) : 0;
+	if (!action || !uid) {
+		portal_error(r, 404, "not_found", "没有这个用户。There is no such user.");
+		return;
+	}
+	if (strcmp(action, "revoke_tokens") == 0) {
+		portal_tokens_revoke_user(r->db, uid, r->user.id);
+	} else if (strcmp(action, "end_sessions") == 0) {
+		session_end_user(r->db, uid, r->user.id);
+	} else if (strcmp(action, "revoke_token") == 0 && id) {
+		int rc = revoke_users_token(r, uid, id);
+		if (rc <= 0) {
+			portal_error(r, rc < 0 ? 409 : 404, "not_found", rc < 0
+				? "这个编号对应多个令牌，请在命令行撤销。That id names more than one token: revoke it with portalctl."
+				: "这个用户没有这个令牌。That user has no such token.");
+			return;
+		}
+	} else {
+		portal_error(r, 400, "bad_action", "未知的操作。Unknown action.");
+		return;
+	}
+	r->status = 303;
+	resp_header(r, "Location", "/account/tokens");
+}
+
+static json_t *account_json(struct request *r, const struct account *u)
+{
+	json_t *tokens = json_array();
+	for (size_t k = 0; k < u->ntokens; k++) {
+		const struct portal_token *t = &u->tokens[k];
+		json_array_append_new(tokens, json_pack("{s:s,s:s,s:o}", "id", t->id,
+			"created_at", iso_time(r->arena, t->created_at),
+			"expires_at", t->expires_at ? json_string(iso_time(r->arena, t->expires_at)) : json_null()));
+	}
+	return json_pack("{s:s,s:s,s:b,s:i,s:o}", "name", u->name, "role", u->role, "disabled", u->disabled,
+			 "sessions", u->sessions, "tokens", tokens);
+}
+
+static void api_tokens(struct request *r)
+{
+	const char *only = req_param(r, "user");
+	struct account *u;
+	size_t n = accounts(r, only, &u);
+	if (only && !n) {
+		portal_error(r, 404, "not_found", "没有这个用户。There is no such user.");
+		return;
+	}
+	json_t *users = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(users, account_json(r, &u[i]));
+	resp_json(r, 200, json_pack("{s:o}", "users", users));
+}
+
+static void api_token_revoke(struct request *r)
+{
+	long long uid = 0;
+	size_t len = strlen(r->arg);
+	int rc = len == TOKEN_ID_LEN && strspn(r->arg, "0123456789abcdef") == len
+		? portal_token_revoke(r->db, r->arg, r->user.id, &uid) : 0;
+	if (rc < 0) {
+		portal_error(r, 409, "ambiguous", "这个编号对应多个令牌。That id names more than one token.");
+		return;
+	}
+	if (rc == 0) {
+		portal_error(r, 404, "not_found", "没有这个令牌。There is no token with that id.");
+		return;
+	}
+	resp_json(r, 200, json_pack("{s:s}", "revoked", r->arg));
+}
+
 static const struct page pages[] = {
 	{ "GET", "/login", ui_login_page, login_params },
-	{ "POST", "/login", ui_login, NULL },
+	{ "POST", "/login", ui_login, NULL, PAGE_SIGN_IN },
 	{ "POST", "/logout", ui_logout, NULL },
 	{ "GET", "/account", ui_account, NULL },
+	{ "GET", "/account/tokens", ui_tokens, NULL, PAGE_STAFF },
+	{ "POST", "/account/tokens", ui_tokens_post, NULL, PAGE_STAFF },
+	{ "GET", "/api/tokens", api_tokens, tokens_params, PAGE_STAFF },
+	{ "DELETE", "/api/tokens/*", api_token_revoke, NULL, PAGE_STAFF },
 };
+
+/* The stand-in password hash is made before the first request, so the
+ * first sign-in of an unknown name costs no more than the next. */
+static void worker_init(void) { session_init(); }
 
 int main(void)
 {
-	static const struct fcgi_program prog = { "account.fcgi", pages, sizeof pages / sizeof pages[0], NULL };
+	static const struct fcgi_program prog = {
+		"account.fcgi", pages, sizeof pages / sizeof pages[0], worker_init,
+	};
 	return portal_fcgi_main(&prog);
 }

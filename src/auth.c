@@ -1,7 +1,9 @@
 /* auth.c: bearer tokens, users and access groups. */
 #include "auth.h"
 #include "arena.h"
+#include "audit.h"
 #include "db.h"
+#include "session.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -34,8 +36,10 @@ int portal_auth_bearer(sqlite3 *db, struct arena *a, const char *authorization,
 	token_hash(token, hex);
 	sqlite3_stmt *st = portal_db_prepare(db,
 		"SELECT u.id, u.name, u.role, u.enterprise_id, u.agency_id"
-		" FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?");
+		" FROM tokens t JOIN users u ON u.id = t.user_id"
+		" WHERE t.hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled_at IS NULL");
 	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, portal_now());
 	int rc = -1;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		user->id = sqlite3_column_int64(st, 0);
@@ -113,7 +117,54 @@ int portal_user_add(sqlite3 *db, const char *name, const char *role, const char 
 	return 0;
 }
 
-int portal_token_create(sqlite3 *db, const char *name, char *out, size_t outlen, char *err, size_t errlen)
+long long portal_user_id(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT id FROM users WHERE name = ?");
+	portal_db_bind_text(st, 1, name);
+	long long id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return id;
+}
+
+static int set_disabled_at(sqlite3 *db, long long uid, int disabled)
+{
+	sqlite3_stmt *st = portal_db_prepare(db,
+		"UPDATE users SET disabled_at = CASE WHEN ? THEN coalesce(disabled_at, ?) END WHERE id = ?");
+	sqlite3_bind_int(st, 1, disabled);
+	sqlite3_bind_int64(st, 2, portal_now());
+	sqlite3_bind_int64(st, 3, uid);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int portal_user_set_disabled(sqlite3 *db, const char *name, int disabled, long long actor,
+			     char *err, size_t errlen)
+{
+	long long uid = portal_user_id(db, name);
+	if (!uid) {
+		snprintf(err, errlen, "no user named '%s'", name);
+		return -1;
+	}
+	if (portal_db_exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -1;
+	if (set_disabled_at(db, uid, disabled) < 0) {
+		snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	if (disabled) {
+		portal_tokens_revoke_user(db, uid, actor);
+		session_end_user(db, uid, actor);
+	}
+	char object[32];
+	snprintf(object, sizeof object, "user:%lld", uid);
+	audit_log(db, actor, disabled ? "user_disable" : "user_enable", object, NULL);
+	return portal_db_exec(db, "COMMIT", err, errlen);
+}
+
+int portal_token_create(sqlite3 *db, const char *name, long long expires_at, char *out, size_t outlen,
+			char *err, size_t errlen)
 {
 	unsigned char raw[32];
 	char token[64], hex[65];
@@ -125,10 +176,14 @@ int portal_token_create(sqlite3 *db, const char *name, char *out, size_t outlen,
 	sodium_bin2base64(token, sizeof token, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	token_hash(token, hex);
 	sqlite3_stmt *st = portal_db_prepare(db,
-		"INSERT INTO tokens (hash, user_id, created_at) SELECT ?, id, ? FROM users WHERE name = ?");
+		"INSERT INTO tokens (hash, user_id, created_at, expires_at) SELECT ?, id, ?, ? FROM users WHERE name = ?");
 	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, portal_now());
-	portal_db_bind_text(st, 3, name);
+	if (expires_at)
+		sqlite3_bind_int64(st, 3, expires_at);
+	else
+		sqlite3_bind_null(st, 3);
+	portal_db_bind_text(st, 4, name);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -141,4 +196,105 @@ int portal_token_create(sqlite3 *db, const char *name, char *out, size_t outlen,
 	}
 	snprintf(out, outlen, "%s", token);
 	return 0;
+}
+
+size_t portal_token_list(sqlite3 *db, struct arena *a, long long user_id, struct portal_token **tokens)
+{
+	sqlite3_stmt *st = portal_db_prepare(db,
+		"SELECT substr(hash, 1, ?), created_at, coalesce(expires_at, 0) FROM tokens"
+		" WHERE user_id = ? ORDER BY created_at, hash");
+	sqlite3_bind_int(st, 1, TOKEN_ID_LEN);
+	sqlite3_bind_int64(st, 2, user_id);
+	size_t n = 0, cap = 8;
+	struct portal_token *t = arena_alloc(a, cap * sizeof *t);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			struct portal_token *bigger = arena_alloc(a, 2 * cap * sizeof *t);
+			memcpy(bigger, t, cap * sizeof *t);
+			t = bigger;
+			cap *= 2;
+		}
+		snprintf(t[n].id, sizeof t[n].id, "%s", (const char *)sqlite3_column_text(st, 0));
+		t[n].created_at = sqlite3_column_int64(st, 1);
+		t[n].expires_at = sqlite3_column_int64(st, 2);
+		n++;
+	}
+	sqlite3_finalize(st);
+	*tokens = t;
+	return n;
+}
+
+static void audit_revoke(sqlite3 *db, long long actor, long long user_id, const char *detail)
+{
+	char object[32];
+	snprintf(object, sizeof object, "user:%lld", user_id);
+	audit_log(db, actor, "token_revoke", object, detail);
+}
+
+int portal_tokens_revoke_user(sqlite3 *db, long long user_id, long long actor)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, "DELETE FROM tokens WHERE user_id = ?");
+	sqlite3_bind_int64(st, 1, user_id);
+	int n = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(db) : 0;
+	sqlite3_finalize(st);
+	if (n > 0) {
+		char detail[64];
+		snprintf(detail, sizeof detail, "{\"tokens\": %d, \"all\": true}", n);
+		audit_revoke(db, actor, user_id, detail);
+	}
+	return n;
+}
+
+/* The full hash of the one token whose hash starts with prefix: 1, 0 none,
+ * -1 several. */
+static int hash_of_prefix(sqlite3 *db, const char *prefix, char hex[65])
+{
+	sqlite3_stmt *st = portal_db_prepare(db,
+		"SELECT hash FROM tokens WHERE substr(hash, 1, ?) = ? LIMIT 2");
+	sqlite3_bind_int(st, 1, (int)strlen(prefix));
+	portal_db_bind_text(st, 2, prefix);
+	int n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		if (n++ == 0)
+			snprintf(hex, 65, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return n > 1 ? -1 : n;
+}
+
+static int is_hash_prefix(const char *s)
+{
+	size_t n = strlen(s);
+	return n >= TOKEN_ID_LEN && n <= 64 && strspn(s, "0123456789abcdef") == n;
+}
+
+int portal_token_revoke(sqlite3 *db, const char *id_or_token, long long actor, long long *user_id)
+{
+	char hex[65];
+	if (strlen(id_or_token) > 200)
+		return 0;
+	token_hash(id_or_token, hex);
+	sqlite3_stmt *st = portal_db_prepare(db, "DELETE FROM tokens WHERE hash = ? RETURNING user_id");
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	if (!found && is_hash_prefix(id_or_token)) {
+		sqlite3_finalize(st);
+		int n = hash_of_prefix(db, id_or_token, hex);
+		if (n <= 0)
+			return n;
+		st = portal_db_prepare(db, "DELETE FROM tokens WHERE hash = ? RETURNING user_id");
+		sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+		found = sqlite3_step(st) == SQLITE_ROW;
+	}
+	long long uid = found ? sqlite3_column_int64(st, 0) : 0;
+	while (found && sqlite3_step(st) == SQLITE_ROW)
+		;
+	sqlite3_finalize(st);
+	if (!found)
+		return 0;
+	char detail[64];
+	snprintf(detail, sizeof detail, "{\"token\": \"%.*s\"}", TOKEN_ID_LEN, hex);
+	audit_revoke(db, actor, uid, detail);
+	if (user_id)
+		*user_id = uid;
+	return 1;
 }

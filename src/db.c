@@ -152,7 +152,13 @@ static const char *const migrations[] = {
 	/* 4: the documents of a case, for versions (docs_supersede_older)
 	 * and the case pages; the primary key only serves doc_id first. */
 	"CREATE INDEX document_cases_case ON document_cases(case_id, doc_id);",
-	/* 5: bytes are shared, documents are not: two documents may hold the
+	/* 5: tokens may expire, users may be disabled; a user's tokens and
+	 * sessions are found by user (revoking them, listing them). */
+	"ALTER TABLE tokens ADD COLUMN expires_at INTEGER;"
+	"ALTER TABLE users ADD COLUMN disabled_at INTEGER;"
+	"CREATE INDEX tokens_user ON tokens(user_id);"
+	"CREATE INDEX sessions_user ON sessions(user_id);",
+	/* 6: bytes are shared, documents are not: two documents may hold the
 	 * same bytes (a second uploader who may not read the first gets a
 	 * document of their own), so sha256 is no longer unique (the table is
 	 * rebuilt: SQLite cannot drop a constraint; migrate() runs with
@@ -197,6 +203,15 @@ static const char *const migrations[] = {
 };
 
 long long portal_now(void) { return (long long)time(NULL); }
+
+void portal_time_beijing(long long t, char out[PORTAL_TIME_LEN])
+{
+	time_t local = (time_t)(t + 8 * 3600);	/* China has one zone and no summer time */
+	struct tm tm;
+	gmtime_r(&local, &tm);
+	if (strftime(out, PORTAL_TIME_LEN, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(out, PORTAL_TIME_LEN, "?");
+}
 
 int portal_db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 {

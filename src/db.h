@@ -36,4 +36,8 @@ void portal_db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 /* Current time in seconds since the epoch. */
 long long portal_now(void);
 
+/* t as people in China read it, in Beijing time (UTC+8): "2026-12-05 18:17". */
+#define PORTAL_TIME_LEN 17
+void portal_time_beijing(long long t, char out[PORTAL_TIME_LEN]);
+
 #endif

@@ -3,6 +3,9 @@
 #include "http-response.h"
 #include "arena.h"
 #include "buf.h"
+#include "http-multipart.h"
+#include "log.h"
+#include "session.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -17,10 +20,81 @@ const char *req_param(const struct request *r, const char *name)
 	return NULL;
 }
 
+/* ---- CSRF --------------------------------------------------------------- */
+
+static int token_equal(const char *given, const char *expected)
+{
+	return given && expected && strlen(given) == strlen(expected) &&
+	       sodium_memcmp(given, expected, strlen(given)) == 0;
+}
+
+/* The first "csrf" field of a multipart body, checked as req_read() hands
+ * the body out: the parser runs beside the handler's own, on the same
+ * bytes, and stops at that field. */
+#define SNIFF_MAX 256
+struct csrf_sniffer {
+	struct request *r;
+	struct multipart_parser *mp;
+	int in_field, done;
+	char value[SNIFF_MAX];
+	size_t len;
+};
+
+static int sniff_begin(void *ctx, const char *name, const char *filename, const char *ctype)
+{
+	struct csrf_sniffer *s = ctx;
+	s->in_field = strcmp(name, "csrf") == 0;
+	return 0;
+}
+
+static int sniff_data(void *ctx, const char *data, size_t len)
+{
+	struct csrf_sniffer *s = ctx;
+	if (!s->in_field)
+		return 0;
+	if (s->len + len >= SNIFF_MAX)
+		return -1;	/* no token is that long: stop, unverified */
+	memcpy(s->value + s->len, data, len);
+	s->len += len;
+	return 0;
+}
+
+static int sniff_end(void *ctx)
+{
+	struct csrf_sniffer *s = ctx;
+	if (!s->in_field)
+		return 0;
+	s->value[s->len] = '\0';
+	if (token_equal(s->value, s->r->csrf_expected))
+		s->r->csrf = CSRF_VERIFIED;
+	s->done = 1;
+	return -1;	/* the first csrf field decides */
+}
+
+static const struct multipart_callbacks sniff_callbacks = { sniff_begin, sniff_data, sniff_end };
+
+static void sniffer_free(void *p)
+{
+	struct csrf_sniffer *s = p;
+	multipart_free(s->mp);
+}
+
+static void sniff(struct request *r, const char *data, size_t len)
+{
+	struct csrf_sniffer *s = r->csrf_sniffer;
+	if (!s || s->done || r->csrf != CSRF_IN_BODY)
+		return;
+	if (multipart_feed(s->mp, data, len) < 0)
+		s->done = 1;
+}
+
 size_t req_read(struct request *r, char *data, size_t len)
 {
 	int n = FCGX_GetStr(data, (int)len, r->fcgi->in);
-	return n > 0 ? (size_t)n : 0;
+	if (n <= 0)
+		return 0;
+	sniff(r, data, (size_t)n);
+	return (size_t)n;
 }
 
 /* Read the whole body (at most max bytes) into b. -1 after answering. */
@@ -42,14 +116,6 @@ static int read_body(struct request *r, size_t max, struct buf *b)
 		buf_append(b, chunk, n);
 	}
 	return 0;
-}
-
-static int csrf_ok(const struct request *r, const char *given)
-{
-	if (r->via_bearer || !r->session_id)
-		return 1;	/* only cookie-authenticated requests can be forged */
-	return given && r->csrf_token && strlen(given) == strlen(r->csrf_token) &&
-	       sodium_memcmp(given, r->csrf_token, strlen(given)) == 0;
 }
 
 static int type_is(const char *content_type, const char *want)
@@ -77,9 +143,12 @@ int req_form_read(struct request *r, size_t max)
 		portal_error(r, 400, "bad_form", "The form data is malformed (a broken %-escape).");
 		return -1;
 	}
-	if (!csrf_ok(r, req_form(r, "csrf"))) {
-		portal_error(r, 403, "csrf", "表单已过期或来源不明，请刷新页面后重试。The form's security token is missing or wrong: reload the page and try again.");
-		return -1;
+	if (r->csrf == CSRF_IN_BODY) {
+		if (!token_equal(req_form(r, "csrf"), r->csrf_expected)) {
+			portal_error(r, 403, "csrf", "表单已过期或来源不明，请刷新页面后重试。The form's security token is missing or wrong: reload the page and try again.");
+			return -1;
+		}
+		r->csrf = CSRF_VERIFIED;
 	}
 	return 0;
 }
@@ -96,10 +165,6 @@ json_t *req_json_read(struct request *r, size_t max)
 {
 	if (!type_is(r->content_type, "application/json")) {
 		portal_error(r, 415, "bad_content_type", "This request body must be JSON (Content-Type: application/json).");
-		return NULL;
-	}
-	if (!csrf_ok(r, FCGX_GetParam("HTTP_X_CSRF_TOKEN", r->fcgi->envp))) {
-		portal_error(r, 403, "csrf", "The X-CSRF-Token header is missing or wrong.");
 		return NULL;
 	}
 	struct buf b = BUF_INIT;
@@ -150,6 +215,148 @@ static int declared(const struct page *p, const char *name)
 	return 0;
 }
 
+/* ---- preconditions, enforced before any handler runs ------------------- */
+
+static int is_safe_method(const char *method)
+{
+	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+}
+
+/* The length of the host name at the start of an authority ("host",
+ * "host:port", "[v6]:port"), without the port. */
+static size_t host_len(const char *authority, size_t n)
+{
+	if (n && authority[0] == '[') {
+		const char *end = memchr(authority, ']', n);
+		return end ? (size_t)(end - authority) + 1 : n;
+	}
+	const char *colon = memchr(authority, ':', n);
+	return colon ? (size_t)(colon - authority) : n;
+}
+
+/* "scheme://authority/..." names the host the request was sent to. Ports
+ * are not compared: nginx's HTTP_HOST has none, and cookies do not tell
+ * ports apart either. */
+static int url_has_host(const char *url, const char *host)
+{
+	const char *p = strstr(url, "://");
+	if (!p || !host || !*host)
+		return 0;
+	p += 3;
+	size_t n = strcspn(p, "/?#");
+	if (memchr(p, '@', n))
+		return 0;
+	size_t a = host_len(p, n), b = host_len(host, strlen(host));
+	return a == b && strncasecmp(p, host, a) == 0;
+}
+
+/* The request comes from a page of this site, or says nothing about where
+ * it comes from (then its token decides). */
+static int same_site(const struct request *r)
+{
+	const char *host = FCGX_GetParam("HTTP_HOST", r->fcgi->envp);
+	const char *origin = FCGX_GetParam("HTTP_ORIGIN", r->fcgi->envp);
+	const char *referer = FCGX_GetParam("HTTP_REFERER", r->fcgi->envp);
+	if (origin && *origin)
+		return url_has_host(origin, host);	/* "null" too is refused */
+	if (referer && *referer)
+		return url_has_host(referer, host);
+	return 1;
+}
+
+static int is_form(const char *content_type)
+{
+	return type_is(content_type, "application/x-www-form-urlencoded") ||
+	       type_is(content_type, "multipart/form-data");
+}
+
+/* The database refuses writes while a form's token is still unchecked. */
+static int write_gate(void *ctx, int action, const char *a, const char *b, const char *c, const char *d)
+{
+	struct request *r = ctx;
+	if (r->csrf != CSRF_IN_BODY ||
+	    (action != SQLITE_INSERT && action != SQLITE_UPDATE && action != SQLITE_DELETE))
+		return SQLITE_OK;
+	portal_log("%s %s wrote to %s before its form's CSRF token was checked: refused",
+		   r->method, r->path, a ? a : "?");
+	return SQLITE_DENY;
+}
+
+static void expect_token_in_body(struct request *r)
+{
+	r->csrf = CSRF_IN_BODY;
+	sqlite3_set_authorizer(r->db, write_gate, r);
+	char boundary[80];
+	if (multipart_boundary(r->content_type, boundary, sizeof boundary) < 0)
+		return;
+	struct csrf_sniffer *s = arena_alloc(r->arena, sizeof *s);
+	s->r = r;
+	s->mp = multipart_new(boundary, &sniff_callbacks, s);
+	arena_on_destroy(r->arena, sniffer_free, s);
+	r->csrf_sniffer = s;
+}
+
+static int refuse_csrf(struct request *r, const char *why)
+{
+	portal_error(r, 403, "csrf", why);
+	return -1;
+}
+
+/* Decide r's CSRF check (see portal_dispatch in the header); -1 after a 403. */
+static int csrf_precondition(struct request *r, const struct page *p)
+{
+	if (is_safe_method(r->method) || r->via_bearer)
+		return 0;
+	if (p->needs & PAGE_SIGN_IN)
+		r->csrf_expected = session_login_token(r);
+	else if (r->session_id)
+		r->csrf_expected = r->csrf_token;
+	else
+		return 0;	/* anonymous: nothing to forge */
+	if (!same_site(r))
+		return refuse_csrf(r, "请求来自其他网站，已拒绝。This request comes from another site and was refused.");
+	if (!r->csrf_expected)
+		return refuse_csrf(r, "登录表单已过期，请刷新页面后重试。The sign-in form has expired: reload the page and try again.");
+	const char *header = FCGX_GetParam("HTTP_X_CSRF_TOKEN", r->fcgi->envp);
+	if (header) {
+		if (!token_equal(header, r->csrf_expected))
+			return refuse_csrf(r, "X-CSRF-Token 不正确。The X-CSRF-Token header is wrong.");
+		r->csrf = CSRF_VERIFIED;
+		return 0;
+	}
+	if (strcmp(r->method, "POST") == 0 && is_form(r->content_type)) {
+		expect_token_in_body(r);
+		return 0;
+	}
+	return refuse_csrf(r, "缺少 X-CSRF-Token。A browser session must send its CSRF token in the X-CSRF-Token header.");
+}
+
+/* PAGE_STAFF; -1 after answering. */
+static int staff_precondition(struct request *r, const struct page *p)
+{
+	if (!(p->needs & PAGE_STAFF) || portal_user_sees_all(&r->user))
+		return 0;
+	if (r->user.id) {
+		portal_error(r, 403, "forbidden", "只有工作人员和管理员可以使用此页面。Only staff and admin may use this page.");
+	} else if (!r->is_api && is_safe_method(r->method)) {
+		r->status = 303;
+		resp_header(r, "Location", arena_printf(r->arena, "/login?next=%s", r->path));
+	} else {
+		resp_header(r, "WWW-Authenticate", "Bearer");
+		portal_error(r, 401, "unauthenticated", "请先登录。Sign in (or send a bearer token) first.");
+	}
+	return -1;
+}
+
+static void run_page(struct request *r, const struct page *p)
+{
+	if (staff_precondition(r, p) < 0 || csrf_precondition(r, p) < 0)
+		return;
+	p->fn(r);
+	if (r->csrf != CSRF_NONE)
+		sqlite3_set_authorizer(r->db, NULL, NULL);
+}
+
 void portal_dispatch(struct request *r, const struct page *pages, size_t npages)
 {
 	int path_matched = 0;
@@ -170,7 +377,7 @@ void portal_dispatch(struct request *r, const struct page *pages, size_t npages)
 			}
 		}
 		r->arg = arg;
-		pages[i].fn(r);
+		run_page(r, &pages[i]);
 		return;
 	}
 	if (path_matched)

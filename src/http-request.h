@@ -16,6 +16,12 @@
 #include "buf.h"
 #include "url.h"
 
+/* CSRF_NONE: nothing to check (GET/HEAD, bearer and anonymous callers).
+ * CSRF_IN_BODY: a form whose body must carry the token as the field "csrf";
+ * until a body reader has seen it, the request cannot write to the database.
+ * CSRF_VERIFIED: the token was given and is right. */
+enum csrf_state { CSRF_NONE, CSRF_IN_BODY, CSRF_VERIFIED };
+
 struct request {
 	FCGX_Request *fcgi;
 	struct arena *arena;
@@ -40,6 +46,12 @@ struct request {
 	const char *session_id;
 	const char *csrf_token;	/* the session's CSRF token, NULL without session */
 	int via_bearer;		/* authenticated by Authorization: Bearer */
+	/* CSRF, decided by portal_dispatch() before the handler runs (see
+	 * there): the token this request must carry (NULL: none), and how far
+	 * the check has come. */
+	const char *csrf_expected;
+	enum csrf_state csrf;
+	struct csrf_sniffer *csrf_sniffer;	/* a multipart body's csrf field */
 	/* application/x-www-form-urlencoded body, after req_form_read() */
 	struct url_param *form;
 	int nform;
@@ -56,25 +68,40 @@ struct request {
  * twice answers the first value. */
 const char *req_param(const struct request *r, const char *name);
 
-/* Read up to len body bytes; returns the count, 0 at the end. */
+/* Read up to len body bytes; returns the count, 0 at the end. Reading a
+ * multipart form whose CSRF token is due in the body (CSRF_IN_BODY) also
+ * checks its field "csrf" as it streams by: once the field is complete and
+ * right, the request may write (CSRF_VERIFIED); a wrong or missing field
+ * leaves it unable to, whatever the handler does. */
 size_t req_read(struct request *r, char *data, size_t len);
 
 /* Read an application/x-www-form-urlencoded body (at most max bytes) into
  * r->form. Answers 400/413/415 through portal_error() and returns -1 when the
- * body is not such a form, too long or malformed. A browser (session) caller
- * must send the session's CSRF token as the field "csrf", or the form is
- * refused with 403: call this before any state change. Bearer callers need
- * no CSRF token. */
+ * body is not such a form, too long or malformed. When the request's CSRF
+ * token is due in the body (a browser session's form, the sign-in form) the
+ * field "csrf" must carry it, or the form is refused with 403. Bearer
+ * callers need no CSRF token. */
 int req_form_read(struct request *r, size_t max);
 
 /* A form field after req_form_read(), or NULL when absent. */
 const char *req_form(const struct request *r, const char *name);
 
 /* For handlers that take JSON bodies (the API): read at most max bytes and
- * parse them. Answers 400/413/415 and returns NULL on failure. A session
- * caller must send the CSRF token in the X-CSRF-Token header. The caller
- * owns the reference. */
+ * parse them. Answers 400/413/415 and returns NULL on failure. (A session
+ * caller's X-CSRF-Token header was checked by portal_dispatch().) The
+ * caller owns the reference. */
 struct json_t *req_json_read(struct request *r, size_t max);
+
+/* Preconditions a page declares (struct page's needs), enforced by
+ * portal_dispatch() before the handler runs. */
+enum page_needs {
+	/* Staff or admin: anonymous callers get 401 (an HTML page sends them
+	 * to sign in), other roles 403. */
+	PAGE_STAFF = 1 << 0,
+	/* The sign-in form: its CSRF token is the pre-session cookie
+	 * LOGIN_COOKIE (session.h), whoever calls, not a session's token. */
+	PAGE_SIGN_IN = 1 << 1,
+};
 
 /* Pages: a table of routes, one shared dispatcher. A pattern is a path where
  * '*' stands for one non-empty segment (copied to r->arg). */
@@ -85,9 +112,22 @@ struct page {
 	/* Query parameters the page reads; any other parameter is refused with
 	 * 400, so handlers never see undeclared input. NULL-terminated. */
 	const char *const *params;
+	unsigned needs;		/* enum page_needs, or 0 */
 };
 
-/* Run the page matching r, or answer 404/405/400 through portal_error(). */
+/* Run the page matching r, or answer 404/405/400 through portal_error().
+ *
+ * CSRF is enforced here, for every page: a request other than GET or HEAD
+ * from a browser session (a cookie, not a bearer token), and any POST to a
+ * PAGE_SIGN_IN page, must come from this site (Origin, or Referer when
+ * Origin is absent, names the request's own Host; neither: the token
+ * decides) and carry its CSRF token: in the X-CSRF-Token header, or, only
+ * for a POST form (urlencoded or multipart), in the body's field "csrf".
+ * Anything else is refused with 403 before the handler runs. For a form the
+ * body readers check the field (req_form_read, req_read); until one has
+ * seen it right the request's database connection refuses every INSERT,
+ * UPDATE and DELETE, so a handler that forgets to read its form cannot
+ * change anything. */
 void portal_dispatch(struct request *r, const struct page *pages, size_t npages);
 
 #endif

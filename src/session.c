@@ -2,6 +2,7 @@
 #include "session.h"
 #include "arena.h"
 #include "audit.h"
+#include "auth.h"
 #include "buf.h"
 #include "db.h"
 #include "html.h"
@@ -16,6 +17,10 @@
 #define FAIL_WINDOW (15 * 60)	/* seconds */
 #define FAIL_MAX_NAME 5		/* failures per name in the window */
 #define FAIL_MAX_ADDR 20	/* failures per address in the window */
+/* argon2id's cost, for every password hash and the stand-in below. */
+#define PW_OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define PW_MEMLIMIT crypto_pwhash_MEMLIMIT_INTERACTIVE
+#define TOKEN_CHARS 43		/* random_token(): 32 bytes in unpadded base64url */
 
 static void sha256_hex(const char *s, char hex[65])
 {
@@ -37,22 +42,59 @@ int session_set_password(sqlite3 *db, const char *name, const char *password, ch
 		snprintf(err, errlen, "a password needs at least 8 characters");
 		return -1;
 	}
-	char hash[crypto_pwhash_STRBYTES];
-	if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-		snprintf(err, errlen, "out of memory while hashing the password");
-		return -1;
-	}
-	sqlite3_stmt *st = portal_db_prepare(db, "UPDATE users SET password_hash = ? WHERE name = ?");
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (sqlite3_changes(db) != 1) {
+	long long uid = portal_user_id(db, name);
+	if (!uid) {
 		snprintf(err, errlen, "no user named '%s'", name);
 		return -1;
 	}
-	return 0;
+	char hash[crypto_pwhash_STRBYTES];
+	if (crypto_pwhash_str(hash, password, strlen(password), PW_OPSLIMIT, PW_MEMLIMIT) != 0) {
+		snprintf(err, errlen, "out of memory while hashing the password");
+		return -1;
+	}
+	if (portal_db_exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -1;
+	sqlite3_stmt *st = portal_db_prepare(db, "UPDATE users SET password_hash = ? WHERE id = ?");
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, uid);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	session_end_user(db, uid, 0);
+	portal_tokens_revoke_user(db, uid, 0);
+	char object[32];
+	snprintf(object, sizeof object, "user:%lld", uid);
+	audit_log(db, 0, "password_change", object, NULL);
+	return portal_db_exec(db, "COMMIT", err, errlen);
+}
+
+int session_end_user(sqlite3 *db, long long user_id, long long actor)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, "DELETE FROM sessions WHERE user_id = ?");
+	sqlite3_bind_int64(st, 1, user_id);
+	int n = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(db) : 0;
+	sqlite3_finalize(st);
+	if (n > 0) {
+		char object[32], detail[48];
+		snprintf(object, sizeof object, "user:%lld", user_id);
+		snprintf(detail, sizeof detail, "{\"sessions\": %d}", n);
+		audit_log(db, actor, "sessions_end", object, detail);
+	}
+	return n;
+}
+
+int session_count(sqlite3 *db, long long user_id)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT count(*) FROM sessions WHERE user_id = ? AND expires_at > ?");
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, portal_now());
+	int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return n;
 }
 
 /* The value of cookie name in a Cookie header, in the arena; NULL if absent. */
@@ -83,7 +125,8 @@ void session_resolve(struct request *r)
 	sha256_hex(sid, hex);
 	sqlite3_stmt *st = portal_db_prepare(r->db,
 		"SELECT u.id, u.name, u.role, u.enterprise_id, u.agency_id, s.csrf"
-		" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ? AND s.expires_at > ?");
+		" FROM sessions s JOIN users u ON u.id = s.user_id"
+		" WHERE s.hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL");
 	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, portal_now());
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -120,6 +163,43 @@ static void record_failure(sqlite3 *db, const char *name, const char *addr)
 	sqlite3_finalize(st);
 }
 
+/* A hash of a random password nobody knows, with the cost of real ones:
+ * checking a password against it takes as long as against a user's own.
+ * Made at the first use in the process (process lifetime). */
+static const char *stand_in_hash(void)
+{
+	static char hash[crypto_pwhash_STRBYTES];
+	if (!*hash) {
+		char pw[64];
+		random_token(pw, sizeof pw);
+		if (crypto_pwhash_str(hash, pw, strlen(pw), PW_OPSLIMIT, PW_MEMLIMIT) != 0)
+			portal_fatal("out of memory while making the stand-in password hash");
+	}
+	return hash;
+}
+
+void session_init(void) { stand_in_hash(); }
+
+/* The id of the enabled user name whose password this is, else 0. Every
+ * outcome costs one argon2id verification. */
+static long long password_check(sqlite3 *db, const char *name, const char *password)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT id, password_hash, disabled_at IS NULL FROM users WHERE name = ?");
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	long long uid = 0;
+	int enabled = 0;
+	char hash[crypto_pwhash_STRBYTES];
+	snprintf(hash, sizeof hash, "%s", stand_in_hash());
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL) {
+		uid = sqlite3_column_int64(st, 0);
+		snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(st, 1));
+		enabled = sqlite3_column_int(st, 2);
+	}
+	sqlite3_finalize(st);
+	int right = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+	return right && enabled ? uid : 0;
+}
+
 static void set_cookie(struct request *r, const char *value, long max_age)
 {
 	resp_header(r, "Set-Cookie", arena_printf(r->arena, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s",
@@ -133,16 +213,8 @@ int session_login(struct request *r, const char *name, const char *password, cha
 		snprintf(err, errlen, "登录失败次数过多，请 15 分钟后再试。Too many failed sign-ins; try again in 15 minutes.");
 		return -2;
 	}
-	sqlite3_stmt *st = portal_db_prepare(r->db, "SELECT id, password_hash FROM users WHERE name = ?");
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	long long uid = 0;
-	int ok = 0;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL) {
-		uid = sqlite3_column_int64(st, 0);
-		ok = crypto_pwhash_str_verify((const char *)sqlite3_column_text(st, 1), password, strlen(password)) == 0;
-	}
-	sqlite3_finalize(st);
-	if (!ok) {
+	long long uid = password_check(r->db, name, password);
+	if (!uid) {
 		record_failure(r->db, name, r->remote_addr);
 		snprintf(err, errlen, "用户名或密码不正确。The name or the password is wrong.");
 		return -1;
@@ -151,7 +223,7 @@ int session_login(struct request *r, const char *name, const char *password, cha
 	random_token(sid, sizeof sid);
 	random_token(csrf, sizeof csrf);
 	sha256_hex(sid, hex);
-	st = portal_db_prepare(r->db, "INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at)"
+	sqlite3_stmt *st = portal_db_prepare(r->db, "INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at)"
 				      " VALUES (?, ?, ?, ?, ?)");
 	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, uid);
@@ -186,6 +258,27 @@ void session_logout(struct request *r)
 	r->session_id = NULL;
 	r->csrf_token = NULL;
 	r->user = portal_anonymous;
+}
+
+const char *session_login_token(struct request *r)
+{
+	const char *t = r->cookie ? cookie_value(r->arena, r->cookie, LOGIN_COOKIE) : NULL;
+	if (!t || strlen(t) != TOKEN_CHARS ||
+	    strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != TOKEN_CHARS)
+		return NULL;
+	return t;
+}
+
+const char *session_login_token_issue(struct request *r)
+{
+	const char *t = session_login_token(r);
+	if (t)
+		return t;
+	char fresh[64];
+	random_token(fresh, sizeof fresh);
+	resp_header(r, "Set-Cookie", arena_printf(r->arena, "%s=%s; Path=/login; HttpOnly; SameSite=Strict%s",
+		LOGIN_COOKIE, fresh, r->https ? "; Secure" : ""));
+	return arena_strdup(r->arena, fresh);
 }
 
 void ui_csrf_field(struct request *r, struct buf *b)

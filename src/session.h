@@ -5,7 +5,15 @@
  * SameSite=Lax, Secure behind TLS); only its SHA-256 is stored. Each session
  * has its own CSRF token, which every state-changing form carries as the
  * hidden field "csrf" (ui_csrf_field() writes it). Repeated failed sign-ins
- * for one name or one address are throttled. */
+ * for one name or one address are throttled.
+ *
+ * The sign-in form itself, before any session, carries a token of its own:
+ * GET /login sets it as the cookie "qp_login" and writes it into the form,
+ * and the POST must send both (a double-submit cookie: another site can
+ * make a browser post, but cannot read or set the cookie). A name that does
+ * not exist, has no password or is disabled costs as much as a wrong
+ * password: the password is checked against a stand-in hash made once per
+ * process with the same parameters. */
 #ifndef PORTAL_SESSION_H
 #define PORTAL_SESSION_H
 
@@ -16,10 +24,16 @@ struct request;
 struct buf;
 
 #define SESSION_COOKIE "qp_session"
+#define LOGIN_COOKIE "qp_login"
 #define SESSION_HOURS 12
 
-/* Set a user's password. -1 with err (unknown user, password shorter than
- * 8 characters). */
+/* Make the stand-in password hash now (a worker does at start), not at the
+ * first sign-in of an unknown name. */
+void session_init(void);
+
+/* Set a user's password, which ends all their sessions and revokes all
+ * their tokens (written to the audit log). -1 with err (unknown user,
+ * password shorter than 8 characters). */
 int session_set_password(sqlite3 *db, const char *name, const char *password, char *err, size_t errlen);
 
 /* Resolve r's session cookie into r->user, r->session_id and r->csrf_token.
@@ -33,6 +47,22 @@ int session_login(struct request *r, const char *name, const char *password, cha
 
 /* End r's session (the cookie stops working at once) and clear the cookie. */
 void session_logout(struct request *r);
+
+/* End every session of a user (their cookies stop working at once);
+ * returns how many there were. When there were any, the audit log records
+ * it with actor as the one who did it (0: the operator's tool). */
+int session_end_user(sqlite3 *db, long long user_id, long long actor);
+
+/* How many sessions of a user have not expired. */
+int session_count(sqlite3 *db, long long user_id);
+
+/* The sign-in form's token that r's LOGIN_COOKIE carries, NULL when it
+ * carries none (or nothing that looks like one). In r's arena. */
+const char *session_login_token(struct request *r);
+
+/* For the sign-in form: that token, or a new one, set as LOGIN_COOKIE
+ * (HttpOnly, SameSite=Strict, Path=/login, until the browser closes). */
+const char *session_login_token_issue(struct request *r);
 
 /* <input type="hidden" name="csrf" value="..."> for r's session (nothing
  * without a session). */

@@ -2,13 +2,17 @@
  *
  *   portalctl init                       create the database and the index
  *   portalctl user add NAME --role ROLE [--enterprise ID] [--agency ID]
- *   portalctl token create NAME          print a new bearer token
+ *   portalctl user passwd|disable|enable NAME
+ *   portalctl token create NAME [--days N]   print a new bearer token
+ *   portalctl token list NAME            its public ids, created, expires
+ *   portalctl token revoke NAME|TOKEN|ID all of a user's tokens, or one
  *   portalctl import [--public] [--no-wait] DIR   every file below DIR (import.c)
  *   portalctl fsck                       SQLite, index and uploads agree?
  *   portalctl reindex | compact | backup DIR | restore DIR   (maintain.c)
  *   portalctl stats                      counts by status
  * Exit status 0 on success, 1 on failure, 2 on a usage error. */
 #include "portalctl.h"
+#include "arena.h"
 #include "auth.h"
 #include "db.h"
 #include "detect.h"
@@ -45,7 +49,10 @@ static int usage(void)
 		"       portalctl user add NAME --role admin|staff|expert|agency|enterprise"
 		" [--enterprise ID] [--agency ID]\n"
 		"       portalctl user passwd NAME   (the password on standard input)\n"
-		"       portalctl token create NAME\n"
+		"       portalctl user disable|enable NAME\n"
+		"       portalctl token create NAME [--days N]\n"
+		"       portalctl token list NAME\n"
+		"       portalctl token revoke NAME|TOKEN|ID\n"
 		"       portalctl import [--public] [--no-wait] DIR\n"
 		"       portalctl synonym add TERM TERM...\n"
 		"       portalctl fsck\n"
@@ -134,6 +141,9 @@ static int cmd_user(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[0], "passwd") == 0)
 		return cmd_passwd(argv[1]);
+	if (argc == 2 && (strcmp(argv[0], "disable") == 0 || strcmp(argv[0], "enable") == 0))
+		return portal_user_set_disabled(db, argv[1], strcmp(argv[0], "disable") == 0, 0, err, sizeof err) < 0
+			? fail(err) : 0;
 	if (argc < 2 || strcmp(argv[0], "add") != 0)
 		return usage();
 	const char *name = argv[1], *role = NULL, *ent = NULL, *agency = NULL;
@@ -154,15 +164,74 @@ static int cmd_user(int argc, char **argv)
 	return portal_user_add(db, name, role, ent, agency, err, sizeof err) < 0 ? fail(err) : 0;
 }
 
-static int cmd_token(int argc, char **argv)
+static int cmd_token_create(int argc, char **argv)
 {
-	if (argc != 2 || strcmp(argv[0], "create") != 0)
+	long long expires_at = 0;
+	if (argc == 3 && strcmp(argv[1], "--days") == 0) {
+		char *end;
+		long days = strtol(argv[2], &end, 10);
+		if (*end || days < 1 || days > 36500)
+			return fail("--days takes a whole number of days from 1 to 36500");
+		expires_at = portal_now() + days * 86400LL;
+	} else if (argc != 1) {
 		return usage();
+	}
 	char token[128];
-	if (portal_token_create(db, argv[1], token, sizeof token, err, sizeof err) < 0)
+	if (portal_token_create(db, argv[0], expires_at, token, sizeof token, err, sizeof err) < 0)
 		return fail(err);
 	printf("%s\n", token);
 	return 0;
+}
+
+/* One line per token: public id, created, expires (Beijing time). */
+static int cmd_token_list(const char *name)
+{
+	long long uid = portal_user_id(db, name);
+	if (!uid) {
+		snprintf(err, sizeof err, "no user named '%s'", name);
+		return fail(err);
+	}
+	struct arena *a = arena_new();
+	struct portal_token *t;
+	size_t n = portal_token_list(db, a, uid, &t);
+	for (size_t i = 0; i < n; i++) {
+		char created[PORTAL_TIME_LEN], expires[PORTAL_TIME_LEN] = "never";
+		portal_time_beijing(t[i].created_at, created);
+		if (t[i].expires_at)
+			portal_time_beijing(t[i].expires_at, expires);
+		printf("%s\t%s\t%s%s\n", t[i].id, created, expires,
+		       t[i].expires_at && t[i].expires_at <= portal_now() ? "\texpired" : "");
+	}
+	arena_destroy(a);
+	return 0;
+}
+
+/* A user's name revokes all their tokens; otherwise a token or its id. */
+static int cmd_token_revoke(const char *what)
+{
+	long long uid = portal_user_id(db, what);
+	if (uid) {
+		printf("%d\n", portal_tokens_revoke_user(db, uid, 0));
+		return 0;
+	}
+	int rc = portal_token_revoke(db, what, 0, NULL);
+	if (rc < 0)
+		return fail("that id names more than one token: give more of it");
+	if (rc == 0)
+		return fail("no user, token or token id matches");
+	printf("1\n");
+	return 0;
+}
+
+static int cmd_token(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[0], "create") == 0)
+		return cmd_token_create(argc - 1, argv + 1);
+	if (argc == 2 && strcmp(argv[0], "list") == 0)
+		return cmd_token_list(argv[1]);
+	if (argc == 2 && strcmp(argv[0], "revoke") == 0)
+		return cmd_token_revoke(argv[1]);
+	return usage();
 }
 
 /* ---- fsck and stats ----------------------------------------------------- */
