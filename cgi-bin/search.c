@@ -53,8 +53,10 @@ static json_t *visible_doc(struct request *r, const char *action)
 	json_t *doc = docs_get_json(r->db, r->arg);
 	if (!doc)
 		portal_error(r, 404, "not_found", "There is no document with this id, or you may not see it.");
-	else if (strcmp(jstr(doc, "visibility"), "public") != 0)
+	else if (strcmp(jstr(doc, "visibility"), "public") != 0) {
+		resp_private(r);
 		audit_log(r->db, r->user.id, action, arena_printf(r->arena, "document:%s", r->arg), NULL);
+	}
 	return doc;
 }
 

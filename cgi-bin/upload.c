@@ -54,6 +54,18 @@ static int fail(struct upload *u, int status, const char *code, const char *mess
 	return -1;
 }
 
+/* A store call failed with rc (store.h): 507 when the disk or quota is
+ * full, which freeing space mends; any other cause is the server's fault,
+ * answered 500 with the cause in the log. */
+static int storage_failed(struct upload *u, int rc, const char *err)
+{
+	if (rc == STORE_FULL)
+		return fail(u, 507, "storage", arena_strdup(u->r->arena, err));
+	portal_log("upload: storage failed: %s", err);
+	return fail(u, 500, "storage", "The file could not be stored because of a fault on the server; "
+		    "it has been logged. Please try again later.");
+}
+
 /* The last path component of a client-side name, as valid UTF-8. */
 static char *clean_filename(struct arena *a, const char *name)
 {
@@ -82,8 +94,9 @@ static int on_begin(void *ctx, const char *name, const char *filename, const cha
 		u->have_file = 1;
 		u->in_file = 1;
 		u->filename = clean_filename(u->r->arena, filename ? filename : "upload");
-		if (store_begin(&u->file, err, sizeof err) < 0)
-			return fail(u, 507, "storage", arena_strdup(u->r->arena, err));
+		int rc = store_begin(&u->file, err, sizeof err);
+		if (rc < 0)
+			return storage_failed(u, rc, err);
 		u->file_open = 1;
 		return 0;
 	}
@@ -113,8 +126,9 @@ static int on_data(void *ctx, const char *data, size_t len)
 		if (u->file.size + len > portal_settings()->max_upload)
 			return fail(u, 413, "too_large", arena_printf(u->r->arena,
 				"The file is larger than the upload limit of %llu bytes.", portal_settings()->max_upload));
-		if (store_write(&u->file, data, len, err, sizeof err) < 0)
-			return fail(u, 507, "storage", arena_strdup(u->r->arena, err));
+		int rc = store_write(&u->file, data, len, err, sizeof err);
+		if (rc < 0)
+			return storage_failed(u, rc, err);
 		return 0;
 	}
 	if (u->field) {
@@ -268,8 +282,9 @@ static void handle_upload(struct request *r, void (*done)(struct upload *, const
 	if (portal_detect_mime(u.file.tmp_path, mime, sizeof mime, err, sizeof err) < 0)
 		snprintf(mime, sizeof mime, "application/octet-stream");
 	int existed;
-	if (store_commit(&u.file, &existed, err, sizeof err) < 0) {
-		fail(&u, 507, "storage", arena_strdup(r->arena, err));
+	int stored = store_commit(&u.file, &existed, err, sizeof err);
+	if (stored < 0) {
+		storage_failed(&u, stored, err);
 		goto refuse;
 	}
 	struct doc_new d = {

@@ -7,6 +7,7 @@
  * sharing state with its parent. */
 #include "detect.h"
 #include "encoding.h"
+#include "extract.h"
 
 #include <magic.h>
 #include <stdio.h>
@@ -56,39 +57,36 @@ static int copy_result(magic_t m, const char *r, char *mime, size_t mimelen,
 	return 0;
 }
 
-/* libmagic's weak guesses that real text can trigger: a UTF-8 Chinese text
- * whose first byte is 0xE9 (震, 除, ...) matches the "DOS executable (COM)"
- * rule, and some plain text is called JavaScript. When the bytes are valid
- * UTF-8 text (no NUL, no control characters but tab, line and page breaks
- * and backspace, which nroff-formatted text uses for bold), such a guess is
- * overruled: it is text. */
-static int weak_guess(const char *mime)
+/* libmagic tries its pattern rules before its text tests, and some of them
+ * are weak: two letters at the start (an HP-GL plotter command), three at
+ * byte 0x100 (a console ROM), a byte 0xE9 (a DOS jump, and the first byte
+ * of 震 in UTF-8), a "(function" (JavaScript). Text that happens to begin
+ * so would be refused as a type the portal does not read. So when the
+ * answer is such a type, the bytes decide: plain text (UTF-8, GB18030 or
+ * UTF-16 with a BOM, no NUL, no unusual control character; see
+ * portal_text_is_plain) is text/plain, whatever the rule said. Programs
+ * and archives keep libmagic's answer because their headers are never
+ * plain text: an ELF identification is padded with NULs, a PE header holds
+ * "PE\0\0", a Mach-O header small integers, a gzip or xz header NULs. */
+#define TEXT_SAMPLE 65536
+
+/* Overrule an answer the portal cannot read when sample (n bytes, the start
+ * of the file) is plain text. */
+static void text_wins(const char *sample, size_t n, char *mime, size_t mimelen)
 {
-	return strcmp(mime, "application/x-dosexec") == 0 || strcmp(mime, "application/javascript") == 0 ||
-	       strcmp(mime, "text/javascript") == 0;
+	if (!portal_extract_supported(mime) && portal_text_is_plain(sample, n))
+		snprintf(mime, mimelen, "text/plain");
 }
 
-static int utf8_text(const char *data, size_t len)
+/* The first up to size bytes of the file at path into sample: their count. */
+static size_t read_sample(const char *path, char *sample, size_t size)
 {
-	if (!len)
+	FILE *f = fopen(path, "rb");
+	if (!f)
 		return 0;
-	/* a sample may end inside a character: drop a partial last one */
-	size_t end = len, back = 0;
-	while (back < 3 && end > 0 && ((unsigned char)data[end - 1] & 0xC0) == 0x80) {
-		end--;
-		back++;
-	}
-	if (end > 0 && (unsigned char)data[end - 1] >= 0xC0)
-		end--;
-	else
-		end += back;
-	for (size_t i = 0; i < end; i++) {
-		unsigned char c = (unsigned char)data[i];
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\b' &&
-		    c != 0x1B)	/* ESC: terminal colours, as in fortunes */
-			return 0;
-	}
-	return portal_utf8_valid(data, end);
+	size_t n = fread(sample, 1, size, f);
+	fclose(f);
+	return n;
 }
 
 int portal_detect_mime(const char *path, char *mime, size_t mimelen, char *err, size_t errlen)
@@ -98,14 +96,9 @@ int portal_detect_mime(const char *path, char *mime, size_t mimelen, char *err, 
 		return -1;
 	if (copy_result(m, magic_file(m, path), mime, mimelen, err, errlen) < 0)
 		return -1;
-	if (weak_guess(mime)) {
-		char sample[65536];
-		FILE *f = fopen(path, "rb");
-		size_t n = f ? fread(sample, 1, sizeof sample, f) : 0;
-		if (f)
-			fclose(f);
-		if (utf8_text(sample, n))
-			snprintf(mime, mimelen, "text/plain");
+	if (!portal_extract_supported(mime)) {
+		char sample[TEXT_SAMPLE];
+		text_wins(sample, read_sample(path, sample, sizeof sample), mime, mimelen);
 	}
 	return 0;
 }
@@ -118,7 +111,6 @@ int portal_detect_mime_buf(const void *data, size_t len, char *mime, size_t mime
 		return -1;
 	if (copy_result(m, magic_buffer(m, data, len), mime, mimelen, err, errlen) < 0)
 		return -1;
-	if (weak_guess(mime) && utf8_text(data, len < 65536 ? len : 65536))
-		snprintf(mime, mimelen, "text/plain");
+	text_wins(data, len < TEXT_SAMPLE ? len : TEXT_SAMPLE, mime, mimelen);
 	return 0;
 }

@@ -348,6 +348,58 @@ int portal_to_utf8(const char *in, size_t len, const char *charset, struct buf *
 	return 0;
 }
 
+/* ---- is it plain text? ---------------------------------------------- */
+
+/* Control characters that plain text holds: tab, line breaks, form feed,
+ * backspace (nroff's overstrikes) and escape (colour sequences). Every
+ * other C0 or C1 control, DEL and NUL are signs of binary data. */
+static int ordinary_char(uint32_t c)
+{
+	if (c < 0x20)
+		return c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\b' || c == 0x1B;
+	return c != 0x7F && !(c >= 0x80 && c < 0xA0);
+}
+
+/* 1 when in (len bytes of charset cs) decodes without error (an incomplete
+ * character at the very end excepted) into ordinary characters only. */
+static int decodes_as_plain(const char *cs, const char *in, size_t len)
+{
+	iconv_t cd = iconv_open("UTF-8", cs);
+	if (cd == (iconv_t)-1)
+		return 0;
+	char chunk[16384];
+	char *ip = (char *)in;	/* iconv does not write through it */
+	size_t left = len;
+	int plain = 1;
+
+	while (plain && left > 0) {
+		char *op = chunk;
+		size_t room = sizeof chunk;
+		size_t r = iconv(cd, &ip, &left, &op, &room);
+		size_t n = (size_t)(op - chunk), i = 0;
+		while (plain && i < n)
+			plain = ordinary_char(portal_utf8_next(chunk, n, &i));
+		if (r == (size_t)-1 && errno == EINVAL)
+			break;		/* the sample ends inside a character */
+		if (r == (size_t)-1 && errno != E2BIG)
+			plain = 0;	/* EILSEQ: not this charset */
+	}
+	iconv_close(cd);
+	return plain;
+}
+
+int portal_text_is_plain(const char *in, size_t len)
+{
+	const char *cs;
+	size_t skip = bom((const unsigned char *)in, len, &cs);
+
+	if (len == 0)
+		return 0;
+	if (skip)
+		return len > skip && decodes_as_plain(cs, in + skip, len - skip);
+	return decodes_as_plain("UTF-8", in, len) || decodes_as_plain("GB18030", in, len);
+}
+
 /* Next code point of str (at *i, n bytes), advancing *i; an invalid byte is
  * skipped and read as U+FFFD. */
 uint32_t portal_utf8_next(const char *str, size_t n, size_t *i)

@@ -16,6 +16,14 @@
 int portal_to_utf8(const char *in, size_t len, const char *charset, struct buf *out,
 		   char *used, size_t usedlen, char *err, size_t errlen);
 
+/* 1 when in (len bytes, maybe the first part of a longer file: a character
+ * cut off at the end does not count) is plain text: it decodes without a
+ * single error as UTF-16 with a byte order mark, as UTF-8 or as GB18030,
+ * and holds no NUL and no control character but tab, line feed, carriage
+ * return, form feed, backspace (nroff's overstrikes) and escape (terminal
+ * colour sequences). 0 for empty input. */
+int portal_text_is_plain(const char *in, size_t len);
+
 /* 1 when s (len bytes) is valid UTF-8 (no overlongs, no surrogates). */
 int portal_utf8_valid(const char *s, size_t len);
 

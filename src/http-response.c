@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char *http_reason(int status)
 {
@@ -42,6 +43,35 @@ void resp_header(struct request *r, const char *name, const char *value)
 	if (strpbrk(value, "\r\n") || strpbrk(name, "\r\n:"))
 		portal_fatal("header %s carries a line break", name);
 	buf_printf(&r->headers, "%s: %s\r\n", name, value);
+}
+
+#define PRIVATE_HEADER "Cache-Control: private, no-store\r\n"
+
+/* 1 when the extra headers hold a header called name. */
+static int has_header(const struct request *r, const char *name)
+{
+	size_t n = strlen(name);
+	const char *h = r->headers.data, *end = h + r->headers.len;
+	while (h && h < end) {
+		if ((size_t)(end - h) > n && strncasecmp(h, name, n) == 0 && h[n] == ':')
+			return 1;
+		h = memchr(h, '\n', (size_t)(end - h));
+		h = h ? h + 1 : NULL;
+	}
+	return 0;
+}
+
+void resp_private(struct request *r)
+{
+	if (!has_header(r, "Cache-Control"))
+		buf_puts(&r->headers, PRIVATE_HEADER);
+}
+
+/* A response for this caller alone: it answers credentials (a bearer token,
+ * valid or not, or a session) or it sets a cookie. */
+static int for_one_caller(const struct request *r)
+{
+	return r->user.id != 0 || r->authorization || r->session_id || has_header(r, "Set-Cookie");
 }
 
 void resp_json(struct request *r, int status, json_t *body)
@@ -85,6 +115,8 @@ static void put_head(struct request *r)
 	if (r->content_type_out)
 		buf_printf(&h, "Content-Type: %s\r\n", r->content_type_out);
 	buf_puts(&h, "X-Content-Type-Options: nosniff\r\n");
+	if (for_one_caller(r) && !has_header(r, "Cache-Control"))
+		buf_puts(&h, PRIVATE_HEADER);
 	buf_append(&h, r->headers.data, r->headers.len);
 	buf_puts(&h, "\r\n");
 	FCGX_PutStr(h.data, (int)h.len, r->fcgi->out);

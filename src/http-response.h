@@ -10,6 +10,13 @@ struct request;
  * LF; a value that does is a broken invariant. */
 void resp_header(struct request *r, const char *name, const char *value);
 
+/* Mark the response as meant for one caller: "Cache-Control: private,
+ * no-store", so neither a shared cache nor the browser keeps a copy. Every
+ * response to a signed-in caller (bearer token or session) and every one
+ * that sets a cookie is marked when it is sent; handlers call this for
+ * anything else that is not public (a restricted document). */
+void resp_private(struct request *r);
+
 /* Answer with JSON (the reference is stolen). */
 void resp_json(struct request *r, int status, json_t *body);
 

@@ -11,12 +11,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void describe(const char *what, int e, char *err, size_t errlen)
+/* Say in err why `what` failed with errno e; STORE_FULL or STORE_ERROR. */
+static int describe(const char *what, int e, char *err, size_t errlen)
 {
-	if (e == ENOSPC || e == EDQUOT)
+	if (e == ENOSPC || e == EDQUOT) {
 		snprintf(err, errlen, "The server's disk is full; the file could not be stored.");
-	else
-		snprintf(err, errlen, "%s: %s", what, strerror(e));
+		return STORE_FULL;
+	}
+	snprintf(err, errlen, "%s: %s", what, strerror(e));
+	return STORE_ERROR;
 }
 
 int store_begin(struct store_writer *w, char *err, size_t errlen)
@@ -26,9 +29,9 @@ int store_begin(struct store_writer *w, char *err, size_t errlen)
 	snprintf(w->tmp_path, sizeof w->tmp_path, "%s/upload-XXXXXX", s->upload_tmp);
 	w->fd = mkstemp(w->tmp_path);
 	if (w->fd < 0) {
-		describe("cannot create a temporary file", errno, err, errlen);
+		int rc = describe("cannot create a temporary file", errno, err, errlen);
 		w->tmp_path[0] = '\0';
-		return -1;
+		return rc;
 	}
 	crypto_hash_sha256_init(&w->sha);
 	return 0;
@@ -44,8 +47,7 @@ int store_write(struct store_writer *w, const void *data, size_t len, char *err,
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			describe("cannot write the file", errno, err, errlen);
-			return -1;
+			return describe("cannot write the file", errno, err, errlen);
 		}
 		p += n;
 		len -= (size_t)n;
@@ -81,24 +83,20 @@ int store_commit(struct store_writer *w, int *existed, char *err, size_t errlen)
 		return 0;
 	}
 	if (fsync(w->fd) < 0) {
-		describe("cannot flush the file to disk", errno, err, errlen);
-		return -1;
+		return describe("cannot flush the file to disk", errno, err, errlen);
 	}
 	close(w->fd);
 	w->fd = -1;
 	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
-		describe("cannot create the upload directory", errno, err, errlen);
-		return -1;
+		return describe("cannot create the upload directory", errno, err, errlen);
 	}
 	chmod(w->tmp_path, 0640);
 	if (rename(w->tmp_path, path) < 0) {
-		describe("cannot move the file into place", errno, err, errlen);
-		return -1;
+		return describe("cannot move the file into place", errno, err, errlen);
 	}
 	w->tmp_path[0] = '\0';
 	if (fsync_dir(dir) < 0) {
-		describe("cannot flush the upload directory", errno, err, errlen);
-		return -1;
+		return describe("cannot flush the upload directory", errno, err, errlen);
 	}
 	return 0;
 }

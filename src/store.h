@@ -18,12 +18,19 @@ struct store_writer {
 	char sha256[65];	/* hex, set by store_commit */
 };
 
-/* Open a temp file. 0, or -1 with err. */
+/* How a store call failed: STORE_FULL when the disk or the quota is full
+ * (ENOSPC, EDQUOT: freeing space will help), STORE_ERROR for any other
+ * cause (EACCES, EIO, ...: the server is broken). err says which, in a
+ * sentence. */
+enum { STORE_ERROR = -1, STORE_FULL = -2 };
+
+/* Open a temp file. 0, or STORE_ERROR / STORE_FULL with err. */
 int store_begin(struct store_writer *w, char *err, size_t errlen);
-/* Append bytes. -1 with err on a write error (ENOSPC says the disk is full). */
+/* Append bytes. 0, or STORE_ERROR / STORE_FULL with err. */
 int store_write(struct store_writer *w, const void *data, size_t len, char *err, size_t errlen);
 /* Make the bytes durable under their digest. *existed is set to 1 when the
- * same object was already stored (the temp file is then dropped). */
+ * same object was already stored (the temp file is then dropped). 0, or
+ * STORE_ERROR / STORE_FULL with err. */
 int store_commit(struct store_writer *w, int *existed, char *err, size_t errlen);
 /* Remove a stored object that no document row names (its row could not be
  * committed). */

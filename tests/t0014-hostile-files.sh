@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # t0014-hostile-files.sh: the hostile-file kit through the real upload path.
 # A zip bomb, an XML entity bomb and an XXE inside .docx files, entry names
-# with ../, a truncated PDF, an executable named report.pdf, random bytes,
-# invalid UTF-8 text and CRLF in a file name: each upload ends as a clear
+# with ../, a truncated PDF, executables named report.pdf and program.txt,
+# random bytes, invalid UTF-8 text, text that starts like an HP-GL plot and
+# CRLF in a file name: each upload is indexed when it is text, or ends as a clear
 # refusal or a 'failed' document with a sentence; the indexer and server
 # stay up; what was indexed before is still found. Covers upload.c,
 # portal-indexer.c + sandbox.c, extract-zip.c, extract-office.c, detect.c.
@@ -41,15 +42,19 @@ cp "$K/ok.docx" "$K/traversal.docx"
 (cd "$K/trav/a" && zip -q "$K/traversal.docx" ../evil.txt)
 head -c 3000 "$(corpus_file d0006_)" >"$K/truncated.pdf"
 cp /bin/true "$K/report.pdf"
+cp /bin/false "$K/program.txt"
+# Text that a weak libmagic rule takes for an HP-GL plot: text all the same.
+printf 'SP1;PA 清洁生产审核报告：电镀线逆流漂洗节水改造。\n' >"$K/plot-like.txt"
 head -c 20000 /dev/urandom >"$K/random.bin"
 printf '坏\xc3\x28的文本：中水回用系统改造，节约用水\x80\xff。\n' >"$K/invalid-utf8.txt"
 
 declare -A EXPECT=(
 	[ok.docx]=indexed [laughs.docx]=failed [xxe.docx]=failed [bomb.docx]=failed
 	[traversal.docx]=failed [truncated.pdf]=failed [report.pdf]=failed [random.bin]=failed
-	[invalid-utf8.txt]=indexed
+	[invalid-utf8.txt]=indexed [program.txt]=failed [plot-like.txt]=indexed
 )
-for f in ok.docx laughs.docx xxe.docx bomb.docx traversal.docx truncated.pdf report.pdf random.bin invalid-utf8.txt; do
+for f in ok.docx laughs.docx xxe.docx bomb.docx traversal.docx truncated.pdf report.pdf random.bin invalid-utf8.txt \
+	program.txt plot-like.txt; do
 	upload "$ADMIN" "$K/$f" -F visibility=public
 	if [ "$CODE" != 202 ]; then
 		check "$f: refused at upload with a message ($CODE)" [ -n "$(jq -r '.error.message // empty' <<<"$BODY")" ]
