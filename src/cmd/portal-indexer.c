@@ -6,9 +6,10 @@
  * term, so running a job twice is harmless), and after a batch commits the
  * index and then the batch's status in one SQLite transaction. Whatever
  * fails for one document fails its job, with a sentence saying why; only a
- * failure of the database or the index as a whole stops the process. A job
- * found 'running' at start-up was cut short by a crash and is queued again.
- * With --once it drains the queue and exits. */
+ * failure of the database or the index as a whole stops the process, and
+ * its master (supervise.h) starts it again. A job found 'running' at
+ * start-up was cut short by a crash and is queued again. With --once it
+ * drains the queue and exits, unsupervised. */
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
@@ -25,6 +26,7 @@
 #include "log.h"
 #include "sandbox.h"
 #include "settings.h"
+#include "supervise.h"
 #include "xap.h"
 
 #include <limits.h>
@@ -736,6 +738,9 @@ int main(int argc, char **argv)
 {
 	int once = argc > 1 && strcmp(argv[1], "--once") == 0;
 	portal_log_init("portal-indexer");
+	/* Should this process die after all, a master starts it again. */
+	if (!once)
+		portal_supervise(argv);
 	signal(SIGPIPE, SIG_IGN);
 	char err[512];
 	/* First, before SQLite, the model and Xapian make this process big. */
