@@ -4,6 +4,7 @@
 #include "auth.h"
 #include "audit.h"
 #include "db.h"
+#include "jobs.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -115,11 +116,7 @@ static int insert_rows(sqlite3 *db, const struct doc_new *d, const char *id, cha
 		if (step_done(db, st, err, errlen) < 0)
 			return -1;
 	}
-	st = portal_db_prepare(db, "INSERT INTO jobs (doc_id, created_at, updated_at) VALUES (?, ?, ?)");
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, now);
-	return step_done(db, st, err, errlen);
+	return jobs_enqueue(db, id, err, errlen);
 }
 
 int docs_create(sqlite3 *db, const struct doc_new *d, char *id, int *duplicate,
@@ -414,12 +411,6 @@ int docs_restore(sqlite3 *db, const struct portal_user *u, const char *id, int *
 
 int docs_queue_reindex(sqlite3 *db, const char *id)
 {
-	sqlite3_stmt *st = portal_db_prepare(db,
-		"INSERT INTO jobs (doc_id, created_at, updated_at) SELECT id, ?2, ?2 FROM documents"
-		" WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM jobs WHERE doc_id = ?1 AND state = 'queued')");
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, portal_now());
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
-	return rc;
+	char err[256];
+	return jobs_enqueue(db, id, err, sizeof err);
 }

@@ -77,7 +77,8 @@ int docs_restore(sqlite3 *db, const struct portal_user *u, const char *id, int *
 /* Queue document id for the indexer again, e.g. after its cases or their
  * access changed: the indexer rebuilds its index entry from SQLite (the
  * text already extracted is kept), so search reflects the change within a
- * moment. Call inside or outside a transaction. 0, or -1. */
+ * moment, also when the indexer is at that document just now
+ * (jobs_enqueue()). Call inside or outside a transaction. 0, or -1. */
 int docs_queue_reindex(sqlite3 *db, const char *id);
 
 /* Known doc_type values, NULL-terminated. */

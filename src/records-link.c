@@ -214,17 +214,6 @@ json_t *link_attachable_cases(struct rctx *c, int limit)
 	return out;
 }
 
-static void requeue(sqlite3 *db, const char *doc_id)
-{
-	sqlite3_stmt *st = portal_db_prepare(db,
-		"INSERT INTO jobs (doc_id, created_at, updated_at) SELECT ?1, ?2, ?2"
-		" WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE doc_id = ?1 AND state IN ('queued','running'))");
-	sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, portal_now());
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-}
-
 static void trail(struct rctx *c, const char *action, const char *doc_id, const char *case_id, const char *role)
 {
 	json_t *d = json_pack("{s:{s:s},s:{s:s},s:{s:s?}}", "document", "to", doc_id, "case", "to", case_id,
@@ -259,7 +248,7 @@ int link_add(struct rctx *c, const char *doc_id, json_t *in)
 	sqlite3_finalize(st);
 	if (src != SQLITE_DONE)
 		return rctx_fail(c, 500, "database", NULL, "保存失败。 The link could not be saved.");
-	requeue(c->db, doc_id);
+	docs_queue_reindex(c->db, doc_id);
 	trail(c, "link", doc_id, case_id, role);
 	return 0;
 }
@@ -276,7 +265,7 @@ int link_remove(struct rctx *c, const char *doc_id, const char *case_id)
 	sqlite3_finalize(st);
 	if (!sqlite3_changes(c->db))
 		return rctx_fail(c, 404, "not_found", NULL, "该文档未关联此案件。 The document is not linked to this case.");
-	requeue(c->db, doc_id);
+	docs_queue_reindex(c->db, doc_id);
 	trail(c, "unlink", doc_id, case_id, NULL);
 	return 0;
 }

@@ -200,6 +200,21 @@ struct usage_error : std::exception {
 	const char *what() const noexcept override { return msg; }
 };
 
+/* A term the index would refuse, named in the message (its start). */
+struct term_too_long : std::exception {
+	std::string msg;
+	explicit term_too_long(const std::string &term)
+	{
+		size_t cut = std::min<size_t>(term.size(), 40);
+		while (cut < term.size() && (term[cut] & 0xC0) == 0x80)
+			cut--;	/* not inside a UTF-8 sequence */
+		msg = "one of its index terms is too long (" + std::to_string(term.size()) +
+		      " bytes; the index takes at most " + std::to_string(MAX_TERM) + "): " +
+		      term.substr(0, cut) + "...";
+	}
+	const char *what() const noexcept override { return msg.c_str(); }
+};
+
 static bool given(const char *s)
 {
 	return s && *s;
@@ -230,7 +245,7 @@ static void add_boolean(Xapian::Document &d, const char *prefix, const char *val
 	std::string term(prefix);
 	term += value;
 	if (term.size() > MAX_TERM)
-		throw usage_error("pxap_writer_put: id, facet, case or access name too long");
+		throw term_too_long(term);
 	d.add_boolean_term(term);
 }
 
@@ -283,7 +298,7 @@ int pxap_writer_put(pxap_writer *w, const struct pxap_doc *doc, char *err, size_
 			if (!given(doc->wterms[i]))
 				continue;
 			if (strlen(doc->wterms[i]) > MAX_TERM)
-				throw usage_error("pxap_writer_put: weighted term too long");
+				throw term_too_long(doc->wterms[i]);
 			d.add_term(doc->wterms[i], doc->wdfs && doc->wdfs[i] ? doc->wdfs[i] : 1);
 		}
 		for (size_t i = 0; i < doc->ncases; i++)

@@ -162,6 +162,19 @@ search_ids() {
 		jq -r '.results[].id'
 }
 
+# indexer_pid: the pid of the indexer at work: the worker that the master
+# in index/run/indexer.pid started (src/supervise.c), once it has the
+# database open (its zygote, a child too, never has); nothing when none
+# does.
+indexer_pid() {
+	local m p
+	m=$(cat "$PORTAL_DATA/index/run/indexer.pid" 2>/dev/null) || return 0
+	for p in $(pgrep -P "$m" -x portal-indexer); do
+		ls -l "/proc/$p/fd" 2>/dev/null | grep -q '/index/portal\.db$' && { echo "$p"; return 0; }
+	done
+	return 0
+}
+
 # quiet COMMAND...: run it without output (for check).
 quiet() { "$@" >/dev/null 2>&1; }
 

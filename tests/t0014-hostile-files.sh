@@ -10,6 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 command -v zip >/dev/null || bail "zip is missing (apt-get install zip)"
 start_instance
+for _ in $(seq 100); do INDEXER=$(indexer_pid); [ -n "$INDEXER" ] && break; sleep 0.1; done
 K=$PORTAL_DATA/kit
 mkdir -p "$K"
 
@@ -78,7 +79,7 @@ call -G --data-urlencode q=中水回用 "$BASE/api/search"
 check "invalid UTF-8 text became valid text and is searchable" [ "$(jq .total <<<"$BODY")" = 1 ]
 call -H "Authorization: Bearer $ADMIN" -F "file=@$K/before.txt;filename=\"a\\\"b.txt\"" "$BASE/api/documents"
 check "a quote in a file name is accepted safely ($CODE)" [ "$CODE" = 200 ] || [ "$CODE" = 202 ]
-check "the indexer is still running" kill -0 "$(cat "$PORTAL_DATA/index/run/indexer.pid")"
+check "the indexer is still running, the same process ($INDEXER)" [ -n "$INDEXER" ] && [ "$(indexer_pid)" = "$INDEXER" ]
 call -G --data-urlencode q=提标改造 "$BASE/api/search"
 check "the document from before is still found" [ "$(jq -r '.results[0].id' <<<"$BODY")" = "$BEFORE" ]
 check "portalctl fsck is clean" fsck_clean

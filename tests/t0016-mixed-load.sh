@@ -213,7 +213,7 @@ rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 sample_once() {
 	local t m p k
 	t=$(( ($(now_ms) - START_MS) / 1000 ))
-	p=$(cat "$RUN/indexer.pid"); k=$(rss "$p"); [ -n "$k" ] && echo "$t indexer $p $k"
+	p=$(indexer_pid); k=$(rss "$p"); [ -n "$k" ] && echo "$t indexer $p $k"
 	for m in search upload; do
 		p=$(cat "$RUN/$m.pid"); k=$(rss "$p"); [ -n "$k" ] && echo "$t $m-master $p $k"
 		for p in $(pgrep -P "$(cat "$RUN/$m.pid")"); do

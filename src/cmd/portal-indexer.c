@@ -1,11 +1,15 @@
 /* portal-indexer.c: the indexer daemon, the single Xapian writer.
  *
- * It takes queued jobs from SQLite one at a time: detects the stored file's
- * type, extracts its text in a sandboxed child, derives a title, writes the
- * document into Xapian (replace by id term, so running a job twice is
- * harmless), commits, then records text and status in one SQLite
- * transaction. A job found 'running' at start-up was cut short by a crash
- * and is queued again. With --once it drains the queue and exits. */
+ * It claims queued jobs (jobs.h) one at a time: detects the stored file's
+ * type, extracts its text in a sandboxed child, derives a title, records
+ * text and facts in SQLite, writes the document into Xapian (replace by id
+ * term, so running a job twice is harmless), and after a batch commits the
+ * index and then the batch's status in one SQLite transaction. Whatever
+ * fails for one document fails its job, with a sentence saying why; only a
+ * failure of the database or the index as a whole stops the process, and
+ * its master (supervise.h) starts it again. A job found 'running' at
+ * start-up was cut short by a crash and is queued again. With --once it
+ * drains the queue and exits, unsupervised. */
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
@@ -14,6 +18,7 @@
 #include "encoding.h"
 #include "extract.h"
 #include "index.h"
+#include "jobs.h"
 #include "classify.h"
 #include "meta.h"
 #include <jansson.h>
@@ -21,6 +26,7 @@
 #include "log.h"
 #include "sandbox.h"
 #include "settings.h"
+#include "supervise.h"
 #include "xap.h"
 
 #include <limits.h>
@@ -138,43 +144,57 @@ static void job_free(struct job *j)
 	free(j->filename);
 }
 
-/* Claim the oldest queued job. 1 when one was found. */
-static int next_job(sqlite3 *db, struct job *j)
+/* What the job needs of its document. 0, or -1 when it is gone. */
+static int load_document(sqlite3 *db, struct job *j)
 {
-	memset(j, 0, sizeof *j);
 	sqlite3_stmt *st = portal_db_cached(db,
-		"SELECT j.id, d.id, d.sha256,"
+		"SELECT d.sha256,"
 		" CASE WHEN d.title_source = 'uploader' THEN d.title END,"
 		" CASE WHEN d.doc_type_source = 'uploader' THEN d.doc_type END,"
-		" d.filename, d.uploaded_at, j.attempts,"
+		" d.filename, d.uploaded_at,"
 		" d.status = 'indexed' AND EXISTS (SELECT 1 FROM document_text t WHERE t.doc_id = d.id),"
 		" d.mime"
-		" FROM jobs j JOIN documents d ON d.id = j.doc_id"
-		" WHERE j.state = 'queued' ORDER BY j.id LIMIT 1");
+		" FROM documents d WHERE d.id = ?");
+	sqlite3_bind_text(st, 1, j->doc_id, -1, SQLITE_STATIC);
 	int found = sqlite3_step(st) == SQLITE_ROW;
 	if (found) {
-		j->id = sqlite3_column_int64(st, 0);
-		snprintf(j->doc_id, sizeof j->doc_id, "%s", sqlite3_column_text(st, 1));
-		snprintf(j->sha256, sizeof j->sha256, "%s", sqlite3_column_text(st, 2));
-		j->title = col_dup(st, 3);
-		j->doc_type = col_dup(st, 4);
-		j->filename = col_dup(st, 5);
-		j->uploaded_at = sqlite3_column_int64(st, 6);
-		j->attempts = sqlite3_column_int(st, 7) + 1;
-		j->has_text = sqlite3_column_int(st, 8);
-		if (sqlite3_column_text(st, 9))
-			snprintf(j->mime, sizeof j->mime, "%s", sqlite3_column_text(st, 9));
+		snprintf(j->sha256, sizeof j->sha256, "%s", sqlite3_column_text(st, 0));
+		j->title = col_dup(st, 1);
+		j->doc_type = col_dup(st, 2);
+		j->filename = col_dup(st, 3);
+		j->uploaded_at = sqlite3_column_int64(st, 4);
+		j->has_text = sqlite3_column_int(st, 5);
+		if (sqlite3_column_text(st, 6))
+			snprintf(j->mime, sizeof j->mime, "%s", sqlite3_column_text(st, 6));
 	}
 	sqlite3_reset(st);
-	if (found) {
-		st = portal_db_cached(db, "UPDATE jobs SET state = 'running', attempts = attempts + 1,"
-					  " updated_at = ? WHERE id = ?");
-		sqlite3_bind_int64(st, 1, portal_now());
-		sqlite3_bind_int64(st, 2, j->id);
-		sqlite3_step(st);
-		sqlite3_reset(st);
+	return found ? 0 : -1;
+}
+
+/* Claim the oldest queued job (jobs.h) and read its document. 1 when one
+ * was claimed. A database error counts as an empty queue: the next look
+ * tries again. */
+static int next_job(sqlite3 *db, struct job *j)
+{
+	struct portal_job q;
+	memset(j, 0, sizeof *j);
+	for (;;) {
+		int rc = jobs_claim(db, &q);
+		if (rc < 0)
+			portal_log("claiming a job: database: %s", sqlite3_errmsg(db));
+		if (rc <= 0)
+			return 0;
+		j->id = q.id;
+		j->attempts = q.attempts;
+		snprintf(j->doc_id, sizeof j->doc_id, "%s", q.doc_id);
+		if (load_document(db, j) == 0)
+			return 1;
+		/* Jobs go with their document (ON DELETE CASCADE); a read
+		 * that failed is not worth a crash either. */
+		portal_log("job %lld: document %s could not be read: %s", q.id, q.doc_id, sqlite3_errmsg(db));
+		if (jobs_finish(db, q.id, JOB_FAILED) < 0)
+			portal_fatal("database: %s", sqlite3_errmsg(db));
 	}
-	return found;
 }
 
 static long long now_ms(void)
@@ -268,12 +288,23 @@ static void exec_or_die(sqlite3 *db, const char *sql)
 		portal_fatal("%s", err);
 }
 
-/* Run a statement from portal_db_cached() to its end, and reset it. */
+/* Run a statement from portal_db_cached() to its end, and reset it. 0, or
+ * -1 with err. */
+static int step_done(sqlite3 *db, sqlite3_stmt *st, char *err, size_t errlen)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The same where a failure is not the document's but the database's. */
 static void step_or_die(sqlite3 *db, sqlite3_stmt *st)
 {
-	if (sqlite3_step(st) != SQLITE_DONE)
-		portal_fatal("database: %s", sqlite3_errmsg(db));
-	sqlite3_reset(st);
+	char err[512];
+	if (step_done(db, st, err, sizeof err) < 0)
+		portal_fatal("%s", err);
 }
 
 static void begin_or_die(sqlite3 *db)
@@ -286,32 +317,13 @@ static void commit_or_die(sqlite3 *db)
 	step_or_die(db, portal_db_cached(db, "COMMIT"));
 }
 
-static void job_state(sqlite3 *db, long long job, const char *state)
+/* Undo the open transaction, if SQLite has not undone it already. */
+static void rollback(sqlite3 *db)
 {
-	sqlite3_stmt *st = portal_db_cached(db, "UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?");
-	portal_db_bind_text(st, 1, state);
-	sqlite3_bind_int64(st, 2, portal_now());
-	sqlite3_bind_int64(st, 3, job);
-	step_or_die(db, st);
+	if (!sqlite3_get_autocommit(db))
+		step_or_die(db, portal_db_cached(db, "ROLLBACK"));
 }
 
-/* The document cannot be indexed: record why, in a sentence. */
-static void fail_job(sqlite3 *db, const struct job *j, const char *mime, const char *why)
-{
-	begin_or_die(db);
-	sqlite3_stmt *st = portal_db_cached(db, "UPDATE documents SET status = 'failed', error = ?,"
-				   " mime = coalesce(?, mime), indexed_at = NULL WHERE id = ?");
-	portal_db_bind_text(st, 1, why);
-	portal_db_bind_text(st, 2, mime);
-	portal_db_bind_text(st, 3, j->doc_id);
-	step_or_die(db, st);
-	job_state(db, j->id, "failed");
-	commit_or_die(db);
-	portal_log("failed %s: %s", j->doc_id, why);
-}
-
-/* Step 1 of a successful job: text, title, type and versions into SQLite.
- * Returns the documents this one superseded (they need reindexing). */
 /* What the text says about the document. Uploader-given title and type are
  * kept (and recorded as such); otherwise they come from the text. */
 struct learned {
@@ -361,8 +373,13 @@ static void learn(const struct job *j, const struct buf *text, struct arena *a, 
 	json_decref(meta);
 }
 
-static size_t record_text(sqlite3 *db, struct arena *a, const struct job *j, const char *mime,
-			  const struct learned *l, const struct buf *text, const char ***superseded)
+/* Step 1 of a successful job: text, title, type, metadata and versions
+ * into SQLite, in one transaction. Returns how many documents this one
+ * superseded (their ids in *superseded: they need reindexing), or -1 with
+ * err when the database refused this document's rows (nothing written). */
+static long record_text(sqlite3 *db, struct arena *a, const struct job *j, const char *mime,
+			const struct learned *l, const struct buf *text, const char ***superseded,
+			char *err, size_t errlen)
 {
 	begin_or_die(db);
 	sqlite3_stmt *st = portal_db_cached(db, "UPDATE documents SET mime = ?, title = ?,"
@@ -376,14 +393,19 @@ static size_t record_text(sqlite3 *db, struct arena *a, const struct job *j, con
 	portal_db_bind_text(st, 6, l->type_source);
 	portal_db_bind_text(st, 7, l->metadata ? l->metadata : "{}");
 	portal_db_bind_text(st, 8, j->doc_id);
-	step_or_die(db, st);
+	if (step_done(db, st, err, errlen) < 0)
+		goto refused;
 	st = portal_db_cached(db, "INSERT OR REPLACE INTO document_text (doc_id, text) VALUES (?, ?)");
 	portal_db_bind_text(st, 1, j->doc_id);
 	sqlite3_bind_text(st, 2, buf_str(text), (int)text->len, SQLITE_STATIC);
-	step_or_die(db, st);
+	if (step_done(db, st, err, errlen) < 0)
+		goto refused;
 	size_t n = docs_supersede_older(db, a, j->doc_id, superseded);
 	commit_or_die(db);
-	return n;
+	return (long)n;
+refused:
+	rollback(db);
+	return -1;
 }
 
 /* ---- extraction ahead ----------------------------------------------------
@@ -433,6 +455,47 @@ static int job_mime(const char *recorded, const char *path, char *mime, size_t m
 	return portal_detect_mime(path, mime, mimelen, err, errlen);
 }
 
+/* What extracting ahead needs of a queued job's document: its file and
+ * the type recorded for it. 1 when it needs extracting, 0 when not (it
+ * has its text already, or it is gone). */
+static int ahead_document(sqlite3 *db, const char *doc_id, char sha256[65], char *recorded, size_t len)
+{
+	sqlite3_stmt *st = portal_db_cached(db,
+		"SELECT d.sha256, d.mime FROM documents d WHERE d.id = ?"
+		" AND NOT (d.status = 'indexed' AND EXISTS"
+		"  (SELECT 1 FROM document_text t WHERE t.doc_id = d.id))");
+	sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_STATIC);
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	if (found) {
+		snprintf(sha256, 65, "%s", sqlite3_column_text(st, 0));
+		snprintf(recorded, len, "%s", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
+	}
+	sqlite3_reset(st);
+	return found;
+}
+
+/* Submit queued job q for extraction, when its document needs it and its
+ * type can be read. -1 when the zygote can take nothing now. */
+static int submit_ahead(sqlite3 *db, const struct portal_job *q, struct buf *msg)
+{
+	char path[PATH_MAX], err[512], recorded[128];
+	size_t i = (ahead.head + ahead.n) % AHEAD;
+	ahead.last = ahead.q[i].job = q->id;
+	if (!ahead_document(db, q->doc_id, ahead.q[i].sha256, recorded, sizeof recorded))
+		return 0;
+	portal_object_path(ahead.q[i].sha256, path, sizeof path);
+	/* A file that cannot be detected or is refused is left to its turn,
+	 * which records why. */
+	if (job_mime(recorded, path, ahead.q[i].mime, sizeof ahead.q[i].mime, err, sizeof err) < 0 ||
+	    !portal_extract_supported(ahead.q[i].mime))
+		return 0;
+	extract_msg(msg, path, ahead.q[i].mime);
+	if (portal_sandbox_zygote_submit(zygote, msg->data, msg->len, &limits, err, sizeof err) < 0)
+		return -1;	/* no zygote now: each job tries at its turn */
+	ahead.n++;
+	return 0;
+}
+
 /* Start extracting the queued jobs after job `after` (and after those
  * already in flight) that will need it, until AHEAD are in flight. */
 static void start_ahead(sqlite3 *db, long long after)
@@ -441,35 +504,18 @@ static void start_ahead(sqlite3 *db, long long after)
 		return;
 	if (ahead.last < after)
 		ahead.last = after;
-	sqlite3_stmt *st = portal_db_cached(db,
-		"SELECT j.id, d.sha256, d.mime FROM jobs j JOIN documents d ON d.id = j.doc_id"
-		" WHERE j.state = 'queued' AND j.id > ? AND j.attempts < ?"
-		" AND NOT (d.status = 'indexed' AND EXISTS"
-		"  (SELECT 1 FROM document_text t WHERE t.doc_id = d.id))"
-		" ORDER BY j.id LIMIT ?");
-	sqlite3_bind_int64(st, 1, ahead.last);
-	sqlite3_bind_int(st, 2, MAX_ATTEMPTS);
-	sqlite3_bind_int(st, 3, (int)(AHEAD - ahead.n));
+	struct portal_job next[AHEAD];
 	struct buf msg = BUF_INIT;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char path[PATH_MAX], err[512], recorded[128] = "";
-		size_t i = (ahead.head + ahead.n) % AHEAD;
-		ahead.last = ahead.q[i].job = sqlite3_column_int64(st, 0);
-		snprintf(ahead.q[i].sha256, sizeof ahead.q[i].sha256, "%s", sqlite3_column_text(st, 1));
-		if (sqlite3_column_text(st, 2))
-			snprintf(recorded, sizeof recorded, "%s", sqlite3_column_text(st, 2));
-		portal_object_path(ahead.q[i].sha256, path, sizeof path);
-		/* A file that cannot be detected or is refused is left to its
-		 * turn, which records why. */
-		if (job_mime(recorded, path, ahead.q[i].mime, sizeof ahead.q[i].mime, err, sizeof err) < 0 ||
-		    !portal_extract_supported(ahead.q[i].mime))
-			continue;
-		extract_msg(&msg, path, ahead.q[i].mime);
-		if (portal_sandbox_zygote_submit(zygote, msg.data, msg.len, &limits, err, sizeof err) < 0)
-			break;	/* no zygote now: each job tries at its turn */
-		ahead.n++;
+	for (;;) {
+		size_t want = AHEAD - ahead.n;
+		size_t n = jobs_queued_after(db, ahead.last, MAX_ATTEMPTS, next, want);
+		for (size_t k = 0; k < n; k++)
+			if (submit_ahead(db, &next[k], &msg) < 0)
+				goto out;
+		if (n < want || ahead.n == AHEAD)
+			break;
 	}
-	sqlite3_reset(st);
+out:
 	buf_free(&msg);
 }
 
@@ -503,114 +549,183 @@ static int ahead_is(const struct job *j)
 	       strcmp(ahead.q[ahead.head].sha256, j->sha256) == 0;
 }
 
-/* Detect and extract j's file: 0 with the text, or -1 after failing the
- * job with a sentence. */
-static int extract_job(sqlite3 *db, const struct job *j, const char *path, char *mime,
-		       size_t mimelen, struct buf *text)
+/* Detect and extract j's file: 0 with the text, or -1 with why (a
+ * sentence). mime is the type detected, "" when none was. */
+static int extract_job(const struct job *j, const char *path, char *mime, size_t mimelen,
+		       struct buf *text, char *why, size_t whylen)
 {
 	char err[512];
 	int rc;
 
+	*mime = '\0';
 	if (ahead_is(j)) {
 		snprintf(mime, mimelen, "%s", ahead.q[ahead.head].mime);
 		ahead.head = (ahead.head + 1) % AHEAD;
 		ahead.n--;
-		rc = portal_sandbox_zygote_collect(zygote, text, err, sizeof err);
+		rc = portal_sandbox_zygote_collect(zygote, text, why, whylen);
 	} else {
 		if (job_mime(j->mime, path, mime, mimelen, err, sizeof err) < 0) {
 			portal_log("%s: %s", j->doc_id, err);
-			fail_job(db, j, NULL, "The stored file could not be read.");
+			*mime = '\0';
+			snprintf(why, whylen, "The stored file could not be read.");
 			return -1;
 		}
 		if (!portal_extract_supported(mime)) {
-			portal_extract_refusal(mime, err, sizeof err);
-			fail_job(db, j, mime, err);
+			portal_extract_refusal(mime, why, whylen);
 			return -1;
 		}
 		drop_ahead();
 		struct buf msg = BUF_INIT;
 		extract_msg(&msg, path, mime);
-		rc = portal_sandbox_zygote_run(zygote, msg.data, msg.len, &limits, text,
-					       err, sizeof err);
+		rc = portal_sandbox_zygote_run(zygote, msg.data, msg.len, &limits, text, why, whylen);
 		buf_free(&msg);
 	}
-	if (rc < 0) {
-		fail_job(db, j, mime, err);
-		return -1;
-	}
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
-/* Step 3: the index has it; mark it so. */
-/* The jobs whose documents went into the index since the last commit. */
+/* The jobs run since the last commit, and how each ended. */
 struct batch {
-	long long job[BATCH_MAX];
-	char doc[BATCH_MAX][DOC_ID_LEN];
-	size_t n;
+	struct {
+		long long job;
+		char doc[DOC_ID_LEN];
+		char *failure;	/* NULL: in the index; else why not, a sentence (malloc()ed) */
+		char *mime;	/* with a failure: the type detected, or NULL (malloc()ed) */
+	} e[BATCH_MAX];
+	size_t n, failed;
 };
 
-static void batch_add(struct batch *b, const struct job *j)
+static void batch_add(struct batch *b, const struct job *j, const char *mime, const char *failure)
 {
-	b->job[b->n] = j->id;
-	snprintf(b->doc[b->n], DOC_ID_LEN, "%s", j->doc_id);
+	b->e[b->n].job = j->id;
+	snprintf(b->e[b->n].doc, DOC_ID_LEN, "%s", j->doc_id);
+	b->e[b->n].failure = failure ? xstrdup(failure) : NULL;
+	b->e[b->n].mime = mime && *mime ? xstrdup(mime) : NULL;
 	b->n++;
 }
 
-/* Step 3, for a whole batch at once: the index has them (committed);
- * mark them so in one transaction. */
-static void mark_indexed(sqlite3 *db, struct batch *b)
+/* The document cannot be indexed. Its entry from an earlier run leaves
+ * the index (it would show what no longer holds, such as who may read
+ * it), and its job ends failed, with why, when the batch is committed. */
+static void give_up(pxap_writer *w, struct batch *b, const struct job *j, const char *mime,
+		    const char *why)
+{
+	char err[512];
+	if (pxap_writer_delete(w, j->doc_id, err, sizeof err) < 0)
+		portal_log("%s: taking it out of the index: %s", j->doc_id, err);
+	batch_add(b, j, mime, why);
+	b->failed++;
+	portal_log("failed %s: %s", j->doc_id, why);
+}
+
+/* Step 2: put document id into the index (uncommitted). 0, or -1 with why. */
+static int put_document(sqlite3 *db, pxap_writer *w, const char *id, char *why, size_t whylen)
+{
+	char err[512];
+	if (portal_index_document(db, w, id, err, sizeof err) == 0)
+		return 0;
+	snprintf(why, whylen, "The document could not be put into the search index: %s", err);
+	return -1;
+}
+
+static int mark_indexed(sqlite3 *db, const char *doc, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = portal_db_cached(db, "UPDATE documents SET status = 'indexed', indexed_at = ? WHERE id = ?");
+	sqlite3_bind_int64(st, 1, portal_now());
+	portal_db_bind_text(st, 2, doc);
+	return step_done(db, st, err, errlen);
+}
+
+static int mark_failed(sqlite3 *db, const char *doc, const char *mime, const char *why,
+		       char *err, size_t errlen)
+{
+	sqlite3_stmt *st = portal_db_cached(db, "UPDATE documents SET status = 'failed', error = ?,"
+				   " mime = coalesce(?, mime), indexed_at = NULL WHERE id = ?");
+	portal_db_bind_text(st, 1, why);
+	portal_db_bind_text(st, 2, mime);
+	portal_db_bind_text(st, 3, doc);
+	return step_done(db, st, err, errlen);
+}
+
+/* Step 3, for a whole batch at once, after the index committed it: each
+ * document indexed or failed (with why), each job finished, in one
+ * transaction. A document whose row refuses its status is logged and its
+ * job failed; only a failure of the database as a whole stops here. */
+static void finish_batch(sqlite3 *db, struct batch *b)
 {
 	if (!b->n)
 		return;
+	char err[512];
 	begin_or_die(db);
 	for (size_t i = 0; i < b->n; i++) {
-		sqlite3_stmt *st = portal_db_cached(db, "UPDATE documents SET status = 'indexed', indexed_at = ? WHERE id = ?");
-		sqlite3_bind_int64(st, 1, portal_now());
-		portal_db_bind_text(st, 2, b->doc[i]);
-		step_or_die(db, st);
-		job_state(db, b->job[i], "done");
+		const char *failure = b->e[i].failure;
+		int rc = failure ? mark_failed(db, b->e[i].doc, b->e[i].mime, failure, err, sizeof err)
+				 : mark_indexed(db, b->e[i].doc, err, sizeof err);
+		if (rc < 0)
+			portal_log("%s: its status could not be recorded: %s", b->e[i].doc, err);
+		if (jobs_finish(db, b->e[i].job, failure || rc < 0 ? JOB_FAILED : JOB_DONE) < 0)
+			portal_fatal("database: %s", sqlite3_errmsg(db));
+		free(b->e[i].failure);
+		free(b->e[i].mime);
 	}
 	commit_or_die(db);
-	b->n = 0;
+	b->n = b->failed = 0;
 }
 
 /* A job runs in three steps: SQLite (text), Xapian (put; the commit comes
  * once per batch), SQLite (status, once per batch). A crash between any two
  * leaves the job 'running'; at restart it is queued again and every step
- * repeats harmlessly. A job whose document went into the index is added to
- * b; one that failed is finished here. */
+ * repeats harmlessly. Whatever goes wrong with this one document (its
+ * file, its text, its rows, its index entry) ends its job failed with a
+ * sentence saying why, and the indexer goes on with the next. Every job is
+ * added to b. */
 static void run_job(sqlite3 *db, pxap_writer *w, struct job *j, struct batch *b)
 {
-	char path[PATH_MAX], mime[128], err[512];
+	char path[PATH_MAX], mime[128] = "", why[1024], err[512];
 	struct buf text = BUF_INIT;
 	struct arena *a = arena_new();
 	portal_object_path(j->sha256, path, sizeof path);
 	if (j->attempts > MAX_ATTEMPTS) {
-		fail_job(db, j, NULL, "Indexing this document stopped the indexer several times, so it was given up.");
+		give_up(w, b, j, NULL, "Indexing this document stopped the indexer several times, so it was given up.");
 		goto out;
 	}
 	if (j->has_text) {	/* already extracted: only the index entry is rebuilt */
-		if (portal_index_document(db, w, j->doc_id, err, sizeof err) < 0)
-			portal_fatal("reindex %s: %s", j->doc_id, err);
-		batch_add(b, j);
+		if (put_document(db, w, j->doc_id, why, sizeof why) < 0) {
+			give_up(w, b, j, NULL, why);
+			goto out;
+		}
+		batch_add(b, j, NULL, NULL);
 		portal_log("reindexed %s", j->doc_id);
 		goto out;
 	}
-	if (extract_job(db, j, path, mime, sizeof mime, &text) < 0)
+	if (extract_job(j, path, mime, sizeof mime, &text, why, sizeof why) < 0) {
+		give_up(w, b, j, mime, why);
 		goto out;
+	}
 	start_ahead(db, j->id);	/* the next text while we index this one */
 	portal_utf8_sanitize(&text);
 	struct learned l;
 	learn(j, &text, a, &l);
 	const char **superseded;
-	size_t nsup = record_text(db, a, j, mime, &l, &text, &superseded);
+	long nsup = record_text(db, a, j, mime, &l, &text, &superseded, err, sizeof err);
 	free(l.metadata);
-	if (portal_index_document(db, w, j->doc_id, err, sizeof err) < 0)
-		portal_fatal("index %s: %s", j->doc_id, err);	/* the job runs again after restart */
-	for (size_t i = 0; i < nsup; i++)
-		if (portal_index_document(db, w, superseded[i], err, sizeof err) < 0)
-			portal_fatal("reindex %s: %s", superseded[i], err);
-	batch_add(b, j);
+	if (nsup < 0) {
+		snprintf(why, sizeof why, "The document's text and details could not be saved (%s).", err);
+		give_up(w, b, j, mime, why);
+		goto out;
+	}
+	if (put_document(db, w, j->doc_id, why, sizeof why) < 0) {
+		give_up(w, b, j, mime, why);
+		goto out;
+	}
+	/* An older version that cannot be reindexed here gets a job of
+	 * its own, which fails on its own if it must. */
+	for (long i = 0; i < nsup; i++)
+		if (put_document(db, w, superseded[i], why, sizeof why) < 0) {
+			portal_log("reindex %s: %s", superseded[i], why);
+			if (jobs_enqueue(db, superseded[i], err, sizeof err) < 0)
+				portal_log("reindex %s: %s", superseded[i], err);
+		}
+	batch_add(b, j, NULL, NULL);
 	portal_log("indexed %s (%s, %zu bytes of text, %s %.2f by %s%s)", j->doc_id, mime, text.len,
 		   l.doc_type, l.confidence, l.type_source, nsup ? ", supersedes an earlier version" : "");
 out:
@@ -623,6 +738,9 @@ int main(int argc, char **argv)
 {
 	int once = argc > 1 && strcmp(argv[1], "--once") == 0;
 	portal_log_init("portal-indexer");
+	/* Should this process die after all, a master starts it again. */
+	if (!once)
+		portal_supervise(argv);
 	signal(SIGPIPE, SIG_IGN);
 	char err[512];
 	/* First, before SQLite, the model and Xapian make this process big. */
@@ -648,15 +766,12 @@ int main(int argc, char **argv)
 	 * flushes per document (the claim and the text). */
 	exec_or_die(db, "PRAGMA synchronous=NORMAL");
 	sqlite3_busy_handler(db, busy_retry, NULL);
-	/* Jobs left running were cut short by a crash. Jobs are claimed one
-	 * at a time in id order, each when the one before it has been
-	 * written, so only the newest of them was in progress: the others
-	 * had been done and were waiting for their batch's commit. Only the
-	 * newest keeps the attempt it used up; a document that crashes the
-	 * indexer is then given up alone, not with its whole batch. */
-	exec_or_die(db, "UPDATE jobs SET attempts = attempts - 1 WHERE state = 'running' AND attempts > 0"
-			" AND id < (SELECT max(id) FROM jobs WHERE state = 'running')");
-	exec_or_die(db, "UPDATE jobs SET state = 'queued' WHERE state = 'running'");
+	/* Jobs left running were cut short by a crash (jobs_recover()). */
+	int recovered = jobs_recover(db, err, sizeof err);
+	if (recovered < 0)
+		portal_fatal("%s", err);
+	if (recovered)
+		portal_log("queued again %d job%s cut short by a crash", recovered, recovered == 1 ? "" : "s");
 	const char *model_path = getenv("PORTAL_MODEL");
 	model = portal_model_load(model_path && *model_path ? model_path : PORTAL_MODEL_PATH, err, sizeof err);
 	if (!model)
@@ -684,18 +799,18 @@ int main(int argc, char **argv)
 			}
 			/* A batch: up to BATCH_MAX jobs or BATCH_MS, then
 			 * one Xapian commit and one SQLite transaction. */
-			struct batch b = { .n = 0 };
+			struct batch b = { .n = 0, .failed = 0 };
 			long long start = now_ms();
 			do {
 				run_job(db, w, &j, &b);
 				job_free(&j);
 			} while (next_in_batch(db, &j, start, b.n));
-			size_t n = b.n;
+			size_t n = b.n, failed = b.failed;
 			if (n && pxap_writer_commit(w, err, sizeof err) < 0)
 				portal_fatal("commit: %s", err);	/* the jobs run again after restart */
-			mark_indexed(db, &b);
+			finish_batch(db, &b);
 			if (n)
-				portal_log("committed %zu document%s", n, n == 1 ? "" : "s");
+				portal_log("committed %zu document%s (%zu failed)", n, n == 1 ? "" : "s", failed);
 			index_dir_unlock(lock);
 			commits += n > 0;
 			idle_since = now_ms();

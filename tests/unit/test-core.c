@@ -1,7 +1,10 @@
 /* test-core.c: unit tests for the request plumbing: arena, buf, URL and
- * query decoding, HTML escaping, snippets and the hit cache. */
+ * query decoding, HTML escaping, snippets and the hit cache; and the job
+ * queue (jobs.c) on a database of its own. */
 #include "arena.h"
 #include "buf.h"
+#include "db.h"
+#include "jobs.h"
 #include "hit-cache.h"
 #include "html.h"
 #include "snippet.h"
@@ -12,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int cleanup_runs;
 static void count_cleanup(void *p) { cleanup_runs += *(int *)p; }
@@ -219,6 +223,126 @@ START_TEST(hit_cache_keys_by_document_and_terms_and_forgets_by_age_and_epoch)
 }
 END_TEST
 
+/* ---- the job queue (jobs.c) ------------------------------------------- */
+
+static char job_dir[64];
+
+/* A fresh database in a temp directory with documents d...1 and d...2. */
+static sqlite3 *jobs_db(void)
+{
+	char path[128], err[256];
+	snprintf(job_dir, sizeof job_dir, "%s", "/tmp/test-jobs.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(job_dir));
+	snprintf(path, sizeof path, "%s/portal.db", job_dir);
+	sqlite3 *db = portal_db_open(path, err, sizeof err);
+	ck_assert_msg(db != NULL, "%s", err);
+	ck_assert_int_eq(portal_db_exec(db,
+		"INSERT INTO documents (id, sha256, filename, size, visibility, uploaded_at) VALUES"
+		" ('d0000000000000000000001', 'a', 'a.txt', 1, 'public', 0),"
+		" ('d0000000000000000000002', 'b', 'b.txt', 1, 'public', 0)", err, sizeof err), 0);
+	return db;
+}
+
+static void jobs_db_close(sqlite3 *db)
+{
+	char path[160];
+	portal_db_close_cached(db);
+	ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+	const char *files[] = { "portal.db", "portal.db-wal", "portal.db-shm" };
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/%s", job_dir, files[i]);
+		unlink(path);
+	}
+	rmdir(job_dir);
+}
+
+#define DOC1 "d0000000000000000000001"
+#define DOC2 "d0000000000000000000002"
+
+START_TEST(jobs_enqueue_twice_while_queued_is_one_job)
+{
+	sqlite3 *db = jobs_db();
+	char err[256];
+	struct portal_job j;
+	ck_assert_int_eq(jobs_enqueue(db, DOC1, err, sizeof err), 0);
+	ck_assert_int_eq(jobs_enqueue(db, DOC1, err, sizeof err), 0);
+	ck_assert_int_eq(jobs_enqueue(db, "d0000000000000000000009", err, sizeof err), 0);	/* no such document */
+	ck_assert_int_eq(jobs_claim(db, &j), 1);
+	ck_assert_str_eq(j.doc_id, DOC1);
+	ck_assert_int_eq(j.attempts, 1);
+	ck_assert_int_eq(jobs_claim(db, &j), 0);
+	jobs_db_close(db);
+}
+END_TEST
+
+/* The rule that makes an access change reach the index: a document
+ * enqueued while its job runs (the indexer may have read it before the
+ * change) is claimed again once that job is finished. */
+START_TEST(jobs_enqueue_while_running_runs_the_document_again)
+{
+	sqlite3 *db = jobs_db();
+	char err[256];
+	struct portal_job j, again;
+	ck_assert_int_eq(jobs_enqueue(db, DOC1, err, sizeof err), 0);
+	ck_assert_int_eq(jobs_claim(db, &j), 1);
+	ck_assert_int_eq(jobs_enqueue(db, DOC1, err, sizeof err), 0);	/* changed while running */
+	ck_assert_int_eq(jobs_enqueue(db, DOC1, err, sizeof err), 0);	/* and again: still one rerun */
+	ck_assert_int_eq(jobs_finish(db, j.id, JOB_DONE), 0);
+	ck_assert_int_eq(jobs_claim(db, &again), 1);
+	ck_assert_str_eq(again.doc_id, DOC1);
+	ck_assert_int_ne(again.id, j.id);
+	ck_assert_int_eq(again.attempts, 1);
+	ck_assert_int_eq(jobs_claim(db, &j), 0);
+	jobs_db_close(db);
+}
+END_TEST
+
+START_TEST(jobs_queued_after_lists_without_claiming)
+{
+	sqlite3 *db = jobs_db();
+	char err[256];
+	struct portal_job j, list[4];
+	ck_assert_int_eq(jobs_enqueue(db, DOC1, err, sizeof err), 0);
+	ck_assert_int_eq(jobs_enqueue(db, DOC2, err, sizeof err), 0);
+	ck_assert_uint_eq(jobs_queued_after(db, 0, 3, list, 4), 2);
+	ck_assert_str_eq(list[0].doc_id, DOC1);
+	ck_assert_str_eq(list[1].doc_id, DOC2);
+	ck_assert_uint_eq(jobs_queued_after(db, list[0].id, 3, list, 4), 1);
+	ck_assert_uint_eq(jobs_queued_after(db, 0, 3, list, 1), 1);
+	ck_assert_int_eq(jobs_claim(db, &j), 1);
+	ck_assert_str_eq(j.doc_id, DOC1);
+	ck_assert_uint_eq(jobs_queued_after(db, 0, 3, list, 4), 1);
+	jobs_db_close(db);
+}
+END_TEST
+
+/* After a crash both claimed jobs run again; only the newest (the one in
+ * progress) keeps its used attempt, and a job failed stays failed. */
+START_TEST(jobs_recover_queues_running_jobs_again)
+{
+	sqlite3 *db = jobs_db();
+	char err[256];
+	struct portal_job a, b, c;
+	ck_assert_int_eq(jobs_enqueue(db, DOC1, err, sizeof err), 0);
+	ck_assert_int_eq(jobs_enqueue(db, DOC2, err, sizeof err), 0);
+	ck_assert_int_eq(jobs_claim(db, &a), 1);
+	ck_assert_int_eq(jobs_claim(db, &b), 1);
+	ck_assert_int_eq(jobs_recover(db, err, sizeof err), 2);
+	ck_assert_int_eq(jobs_claim(db, &c), 1);
+	ck_assert_int_eq(c.id, a.id);
+	ck_assert_int_eq(c.attempts, 1);	/* refunded */
+	ck_assert_int_eq(jobs_claim(db, &c), 1);
+	ck_assert_int_eq(c.id, b.id);
+	ck_assert_int_eq(c.attempts, 2);	/* kept */
+	ck_assert_int_eq(jobs_finish(db, c.id, JOB_FAILED), 0);
+	ck_assert_int_eq(jobs_recover(db, err, sizeof err), 1);
+	ck_assert_int_eq(jobs_claim(db, &c), 1);
+	ck_assert_int_eq(c.id, a.id);
+	ck_assert_int_eq(jobs_claim(db, &c), 0);
+	jobs_db_close(db);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("core");
@@ -231,6 +355,10 @@ int main(void)
 	tcase_add_test(tc, snippet_marks_words_and_bigram_runs);
 	tcase_add_test(tc, snippet_picks_the_cluster_of_terms);
 	tcase_add_test(tc, hit_cache_keys_by_document_and_terms_and_forgets_by_age_and_epoch);
+	tcase_add_test(tc, jobs_enqueue_twice_while_queued_is_one_job);
+	tcase_add_test(tc, jobs_enqueue_while_running_runs_the_document_again);
+	tcase_add_test(tc, jobs_queued_after_lists_without_claiming);
+	tcase_add_test(tc, jobs_recover_queues_running_jobs_again);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);

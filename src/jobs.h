@@ -1,0 +1,65 @@
+/* jobs.h: the indexing job queue, the only code that touches the jobs table.
+ *
+ * A job asks the indexer to bring one document's index entry up to date
+ * from SQLite (extracting its text first when it has none). A job is
+ * 'queued', then 'running' once the indexer claims it, then 'done' or
+ * 'failed'. Anything that changes what a document's entry would hold (an
+ * upload, a link, an access change) enqueues the document:
+ *
+ *   - a document with a job still queued needs nothing more: that job has
+ *     not read the document yet, so it will see the change;
+ *   - a document whose job is running gets a new queued job: the running
+ *     one may have read the document before the change, so the document
+ *     is processed again after it (changed while running: run again).
+ *
+ * So at most one job per document is queued. The indexer claims jobs one
+ * at a time in id order (a crash leaves only the newest claimed one in
+ * progress, see jobs_recover()). */
+#ifndef PORTAL_JOBS_H
+#define PORTAL_JOBS_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "docs.h"
+
+struct portal_job {
+	long long id;
+	char doc_id[DOC_ID_LEN];
+	int attempts;		/* runs so far, a claimed job's own included */
+};
+
+/* Queue document doc_id for indexing, by the rules above; nothing when no
+ * such document exists. Inside or outside the caller's transaction (the
+ * upload inserts the document and its job in one). 0, or -1 with err. */
+int jobs_enqueue(sqlite3 *db, const char *doc_id, char *err, size_t errlen);
+
+/* The indexer's side. These statements are prepared once per connection
+ * (portal_db_cached()): call portal_db_close_cached(db) before closing it. */
+
+/* Claim the oldest queued job: it becomes 'running' and its attempts count
+ * this run. 1 with *j, 0 when none is queued, -1 on a database error. */
+int jobs_claim(sqlite3 *db, struct portal_job *j);
+
+/* Up to max queued jobs after job `after`, oldest first, that have run
+ * fewer than max_attempts times, without claiming them (the indexer
+ * extracts their text ahead). Returns how many were written to out. */
+size_t jobs_queued_after(sqlite3 *db, long long after, int max_attempts,
+			 struct portal_job *out, size_t max);
+
+/* Finish a running job: done (its document is in the index as it is now)
+ * or failed (the caller records why on the document). A change made
+ * while it ran has queued the document again already (jobs_enqueue()).
+ * Inside the caller's transaction. 0, or -1 on a database error. */
+enum job_outcome { JOB_DONE, JOB_FAILED };
+int jobs_finish(sqlite3 *db, long long job, enum job_outcome outcome);
+
+/* At the indexer's start-up: jobs left running were cut short by a crash;
+ * queue them again. Only the newest of them was in progress (the others
+ * were written and waited for their batch's commit), so only it keeps the
+ * attempt it used up: a document that crashes the indexer every time is
+ * then given up alone after a few attempts, not with its whole batch.
+ * Returns how many were queued again, or -1 with err. */
+int jobs_recover(sqlite3 *db, char *err, size_t errlen);
+
+#endif
