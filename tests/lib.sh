@@ -140,6 +140,17 @@ upload() {
 	call -H "Authorization: Bearer $token" -F "file=@$file" "$@" "$BASE/api/documents"
 }
 
+# sign_in JAR NAME PASSWORD: as a browser signs in: the form first (its
+# token and the qp_login cookie), then the POST; the session cookie ends up
+# in JAR. Sets CODE and BODY of the POST (303 on success).
+sign_in() {
+	local jar=$1 token
+	call -c "$jar" "$BASE/login"
+	token=$(grep -o 'name="csrf" value="[^"]*"' <<<"$BODY" | head -n1 | sed 's/.*value="//; s/"$//')
+	call -c "$jar" -b "$jar" --data-urlencode "name=$2" --data-urlencode "password=$3" \
+		--data-urlencode "csrf=$token" "$BASE/login"
+}
+
 # json FILTER: jq -r over stdin.
 json() { jq -r "$1"; }
 

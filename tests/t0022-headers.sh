@@ -25,7 +25,7 @@ wait_indexed "$RES" >/dev/null
 "$TOP/portal" ctl user add reader --role staff >/dev/null
 echo 'a long password here' | "$TOP/portal" ctl user passwd reader
 JAR=$PORTAL_DATA/cookies
-call -c "$JAR" --data-urlencode name=reader --data-urlencode 'password=a long password here' "$BASE/login"
+sign_in "$JAR" reader 'a long password here'
 [ "$CODE" = 303 ] || bail "the staff user cannot sign in ($CODE)"
 
 H=$PORTAL_DATA/headers
