@@ -670,5 +670,35 @@ refused 404 "enta: POST /audits/<CA>/links (form) B's document (unreadable)" ent
 allowed 303 "staff: POST /audits/<CA>/links (form) the public document" staff form "/${REC[CA]}/links" "document=$PUB" role=registration_form
 check "staff: the form linked the document" [ "$(sql "SELECT role FROM document_cases WHERE doc_id = '$PUB' AND case_id = '${CASE[CA]}'")" = registration_form ]
 
+# ---- reads inside records and reports follow the same visibility ----------------------
+# A second audit of A's enterprise, by the other agency: each agency sees
+# its own client's audit in the enterprise record, not the other's, and no
+# agency or expert sees the enterprise's projects.
+as admin api POST audits "{\"enterprise_id\":\"$EA\",\"year\":2025,\"agency_id\":\"$H\"}"
+AUD_A2=$(id)
+ents_cases() { # ROLE: "audit ids | project ids" of enterprise A's record as ROLE sees it
+	send "$1" api GET "enterprises/$EA"
+	[ "$CODE" = 200 ] || { echo "$CODE"; return; }
+	jq -r '([.audits[].id] | sort | join(",")) + "|" + ([.projects[].id] | sort | join(","))' <<<"$BODY"
+}
+ALL_OF_A="$(sql "SELECT group_concat(id) FROM (SELECT id FROM audits WHERE enterprise_id = '$EA' ORDER BY id)")|$(sql "SELECT group_concat(id) FROM (SELECT id FROM projects WHERE enterprise_id = '$EA' ORDER BY id)")"
+check "the enterprise has cases of both agencies and a project" \
+	bash -c '[[ $1 == *$2*"|"* && $1 == *$3*"|"* && ${1#*|} == *$4* ]]' _ "$ALL_OF_A" "$AUD_A" "$AUD_A2" "$PRJ_A"
+check "enta: enterprise A lists all its audits and projects" [ "$(ents_cases enta)" = "$ALL_OF_A" ]
+check "agg: enterprise A lists only the audit agency G runs" [ "$(ents_cases agg)" = "$AUD_A|" ]
+check "agh: enterprise A lists only the audit agency H runs" [ "$(ents_cases agh)" = "$AUD_A2|" ]
+check "expx: enterprise A lists only the assigned audit" [ "$(ents_cases expx)" = "$AUD_A|" ]
+check "staff: enterprise A lists every case" [ "$(ents_cases staff)" = "$ALL_OF_A" ]
+for r in anon $NONSTAFF staff; do
+	w=403; [ "$r" = anon ] && w=401; [ "$r" = staff ] && w=200
+	for p in /api/reports/quarterly?year=2024 /api/reports/scoreboard?year=2024 /reports/quarterly?year=2024 /reports/scoreboard?year=2024; do
+		[ "$r" = anon ] && a=() || a=(-H "Authorization: Bearer ${TOK[$r]}")
+		hcall "${a[@]}" "$BASE$p"
+		check "$r: GET $p -> $w" [ "$CODE" = "$w" ]
+	done
+done
+hcall "$BASE/api/typical-units?year=2024"
+check "anon: GET /api/typical-units -> 200 (public)" [ "$CODE" = 200 ]
+
 wait_idle
 check "fsck passes after the matrix" fsck_clean

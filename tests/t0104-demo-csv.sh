@@ -34,10 +34,12 @@ kind,year,enterprise,credit_code,sector,industry,district,agency,project,round
 audit,2030,北京新源数据中心有限公司,91110105MA01A00012,services,数据中心,朝阳区,北京新锐咨询有限公司,,
 project,2030,北京新源数据中心有限公司,91110105MA01A00012,services,数据中心,朝阳区,,液冷改造,autumn
 audit,2030,坏代码企业,91110105MA01A00013,services,餐饮,朝阳区,,,
+audit,2030,北京停牌测试企业,91110108MA01B00028,industry,化工,海淀区,北京恒信环境咨询有限公司,,
 CSV
 "$TOP/portal" ctl load-year "$PORTAL_DATA/list.csv" >"$PORTAL_DATA/out" 2>"$PORTAL_DATA/err"
 check "load-year exits 1 when a row is refused" [ $? = 1 ]
 check "the refused row is named by its line and the rule" grep -q 'list.csv:4: .*统一社会信用代码' "$PORTAL_DATA/err"
+check "a row with a suspended agency is refused" grep -q 'list.csv:5: .*暂停' "$PORTAL_DATA/err"
 api "audits?year=2030"
 check "the good audit row is loaded with its new agency" [ "$(jq -c '[.total, (.results[0].agency_id != null)]' <<<"$BODY")" = '[1,true]' ]
 api "projects?year=2030"
