@@ -18,17 +18,17 @@ trap 'rm -rf "$WORK"; echo "1..$n"' EXIT
 mkdir -p "$TOP/tests/fuzz/crashes"
 
 declare -A SRC=(
-	[multipart]="src/log.c src/buf.c src/http-multipart.c"
-	[query]="src/log.c src/buf.c src/arena.c src/url.c src/html.c"
-	[html-text]="src/log.c src/buf.c src/arena.c src/encoding.c src/extract-html.c"
-	[office-xml]="src/log.c src/buf.c src/encoding.c src/extract-zip.c src/extract-office.c"
+	[multipart]="src/core/log.c src/core/buf.c src/web/http-multipart.c"
+	[query]="src/core/log.c src/core/buf.c src/core/arena.c src/core/url.c src/web/html.c"
+	[html-text]="src/core/log.c src/core/buf.c src/core/arena.c src/text/encoding.c src/text/extract-html.c"
+	[office-xml]="src/core/log.c src/core/buf.c src/text/encoding.c src/text/extract-zip.c src/text/extract-office.c"
 )
 LIBS="$(pkg-config --libs uchardet libzip expat)"
 for t in multipart query html-text office-xml; do
 	src=()
 	for f in ${SRC[$t]}; do src+=("$TOP/$f"); done
 	if ! clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined -I"$TOP/src" -I"$TOP" "${src[@]}" \
+		-fno-sanitize-recover=undefined $(for l in core store web text facts search records; do printf -- "-I%s " "$TOP/src/$l"; done) -I"$TOP" "${src[@]}" \
 		"$TOP/tests/fuzz/fuzz-$t.c" $LIBS -o "$WORK/fuzz-$t" 2>"$WORK/$t.build"; then
 		not_ok "fuzz-$t builds"; sed 's/^/# /' "$WORK/$t.build" | head -20
 		continue
