@@ -185,7 +185,7 @@ static size_t accounts(struct request *r, const char *only, struct account **out
 	}
 	sqlite3_finalize(st);
 	for (size_t i = 0; i < n; i++) {
-		a[i].sessions = session_count(r->db, a[i].id);
+		a[i].sessions = portal_user_session_count(r->db, a[i].id);
 		a[i].ntokens = portal_token_list(r->db, r->arena, a[i].id, &a[i].tokens);
 	}
 	*out = a;
@@ -301,7 +301,7 @@ static void ui_tokens_post(struct request *r)
 	if (strcmp(action, "revoke_tokens") == 0) {
 		portal_tokens_revoke_user(r->db, uid, r->user.id);
 	} else if (strcmp(action, "end_sessions") == 0) {
-		session_end_user(r->db, uid, r->user.id);
+		portal_user_end_sessions(r->db, uid, r->user.id);
 	} else if (strcmp(action, "revoke_token") == 0 && id) {
 		int rc = revoke_users_token(r, uid, id);
 		if (rc <= 0) {

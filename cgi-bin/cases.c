@@ -11,11 +11,14 @@
 #include "http-request.h"
 #include "http-response.h"
 #include "records.h"
+#include "records-view.h"
 #include "records-http.h"
 #include "records-link.h"
 #include "records-ui.h"
 #include "report.h"
+#include "records-move.h"
 #include "workflow.h"
+#include "ui-shared.h"
 
 #include <stdlib.h>
 #include <string.h>

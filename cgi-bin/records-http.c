@@ -4,6 +4,7 @@
 #include "arena.h"
 #include "http-request.h"
 #include "http-response.h"
+#include "ui-shared.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,6 +7,7 @@
  * refusal shows the page again with the sentence on top. */
 #include "records-ui.h"
 #include "records.h"
+#include "records-view.h"
 #include "records-http.h"
 #include "records-link.h"
 #include "arena.h"
@@ -17,6 +18,7 @@
 #include "session.h"
 #include "ui-shared.h"
 #include "url.h"
+#include "records-move.h"
 #include "workflow.h"
 
 #include <stdlib.h>

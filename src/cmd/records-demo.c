@@ -14,6 +14,7 @@
 #include "docs.h"
 #include "report.h"
 #include "store.h"
+#include "records-move.h"
 #include "workflow.h"
 
 #include <stdio.h>

@@ -1,6 +1,7 @@
 /* records.c: the generic record engine: list, get, create, update, driven
- * by each type's field table (records.h). Transitions are in workflow.c,
- * document links and checklists in records-link.c.
+ * by each type's field table (records.h). Moves are in records-move.c,
+ * the whole record as shown in records-view.c, document links and
+ * checklists in records-link.c.
  *
  * Every write runs in one BEGIN IMMEDIATE transaction: validate all
  * values, run the type's whole-row check, write, then append the audit
@@ -8,7 +9,6 @@
  * that changed. */
 #include "records.h"
 #include "docs.h"
-#include "records-link.h"
 #include "arena.h"
 #include "audit.h"
 #include "auth.h"
@@ -120,52 +120,11 @@ json_t *rec_row(struct rctx *c, const char *id)
 	return o;
 }
 
-static int not_found(struct rctx *c)
+int rec_not_found(struct rctx *c)
 {
 	return rctx_fail(c, 404, "not_found", NULL, arena_printf(c->a,
 		"没有这条%s记录，或您无权查看。 There is no such %s, or you may not see it.",
 		c->t->label, c->t->kind));
-}
-
-json_t *rec_get(struct rctx *c, const char *id)
-{
-	json_t *o = rec_row(c, id);
-	if (!o) {
-		not_found(c);
-		return NULL;
-	}
-	const char *object = arena_printf(c->a, "%s:%s", c->t->kind, id);
-	if (c->t->is_case) {
-		const char *state = json_string_value(json_object_get(o, c->t->flow->column));
-		json_t *docs = link_documents(c, object);
-		json_object_set_new(o, "checklist", link_checklist(c->a, c->t->kind, state, docs));
-		json_object_set_new(o, "documents", docs);
-	}
-	if (c->t->flow) {
-		const char *state = json_string_value(json_object_get(o, c->t->flow->column));
-		json_object_set_new(o, "transitions", workflow_next(c->t->flow, state));
-	}
-	if (c->t->extra)
-		c->t->extra(c, id, o);
-	json_object_set_new(o, "history", rec_history(c->db, object));
-	return o;
-}
-
-json_t *rec_history(sqlite3 *db, const char *object)
-{
-	sqlite3_stmt *st = portal_db_prepare(db,
-		"SELECT strftime('%Y-%m-%dT%H:%M:%SZ', l.at, 'unixepoch'), u.name, l.action, l.detail"
-		" FROM audit_log l LEFT JOIN users u ON u.id = l.user_id WHERE l.object = ? ORDER BY l.id");
-	sqlite3_bind_text(st, 1, object, -1, SQLITE_TRANSIENT);
-	json_t *a = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *detail = (const char *)sqlite3_column_text(st, 3);
-		json_t *d = detail ? json_loads(detail, 0, NULL) : NULL;
-		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o}", "at", rec_column(st, 0),
-			"user", rec_column(st, 1), "action", rec_column(st, 2), "changes", d ? d : json_null()));
-	}
-	sqlite3_finalize(st);
-	return a;
 }
 
 int rec_list(struct rctx *c, const struct rquery *q, json_t **out)
@@ -435,7 +394,7 @@ int rec_patch(struct rctx *c, const char *id, json_t *in)
 	}
 	json_t *row = rec_row(c, id), *diff = json_object();
 	if (!row)
-		rc = not_found(c);
+		rc = rec_not_found(c);
 	else
 		rc = take_fields(c, fields, row, diff, 0);
 	json_decref(fields);

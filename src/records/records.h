@@ -136,9 +136,6 @@ struct rquery {
 
 /* {"total","page","per_page","results"} into *out, or a status. */
 int rec_list(struct rctx *c, const struct rquery *q, json_t **out);
-/* One visible record with its documents, checklist, history and allowed
- * transitions, or NULL with c->status 404. */
-json_t *rec_get(struct rctx *c, const char *id);
 /* The bare row (fields only) when visible, NULL otherwise (no failure set). */
 json_t *rec_row(struct rctx *c, const char *id);
 /* Create from a JSON object; the new id into *id. 0 or a status. */
@@ -157,8 +154,8 @@ json_t *rec_column(sqlite3_stmt *st, int i);
 int rec_case_parties(sqlite3 *db, struct arena *a, const char *case_id, const char **ent,
 		     const char **agency);
 
-/* Audit trail entries of one object, oldest first. */
-json_t *rec_history(sqlite3 *db, const char *object);
+/* Record "no such record, or you may not see it" (404) on c; returns 404. */
+int rec_not_found(struct rctx *c);
 
 /* New opaque id: prefix letter + 10 hex digits, into the arena. */
 const char *rec_new_id(struct arena *a, const char *prefix);

@@ -1,15 +1,9 @@
-/* workflow.c: moving a record from one state to the next (workflow.h).
- * The tables themselves live with their record types (records-audit.c,
- * records-project.c, records-agency.c). */
+/* workflow.c: state machines as data (workflow.h): where a state is, its
+ * label, where it may go. Moving a record is records-move.c; the tables
+ * live with their record types (records-audit.c, records-project.c,
+ * records-agency.c). */
 #include "workflow.h"
-#include "records.h"
-#include "arena.h"
-#include "audit.h"
-#include "auth.h"
-#include "buf.h"
-#include "db.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 int workflow_index(const struct workflow *w, const char *state)
@@ -33,129 +27,4 @@ json_t *workflow_next(const struct workflow *w, const char *state)
 		if (state && strcmp(w->t[i].from, state) == 0)
 			json_array_append_new(a, json_string(w->t[i].to));
 	return a;
-}
-
-static int in_list(const char *const *list, const char *name)
-{
-	for (; list && *list; list++)
-		if (strcmp(*list, name) == 0)
-			return 1;
-	return 0;
-}
-
-/* Find the transition to `to` from `state`; answer the refusal otherwise. */
-static const struct transition *find(struct rctx *c, const char *state, const char *to)
-{
-	const struct workflow *w = c->t->flow;
-	const struct transition *first = NULL;
-	for (size_t i = 0; i < w->n; i++) {
-		if (strcmp(w->t[i].to, to) != 0)
-			continue;
-		if (strcmp(w->t[i].from, state) == 0)
-			return &w->t[i];
-		if (!first)
-			first = &w->t[i];
-	}
-	if (!to[0] || workflow_index(w, to) < 0)
-		rctx_fail(c, 422, "bad_state", "to", arena_printf(c->a,
-			"没有“%s”这个状态。 '%s' is not a state of a %s.", to, to, c->t->kind));
-	else if (!first)
-		rctx_fail(c, 409, "workflow", "to", arena_printf(c->a,
-			"%s不能进入“%s”状态。 A %s cannot be moved to %s.", c->t->label,
-			workflow_label(w, to), c->t->kind, to));
-	else
-		rctx_fail(c, 409, "workflow", "to", arena_printf(c->a,
-			"%s.（当前状态：%s；current state: %s）", first->rule,
-			workflow_label(w, state), state));
-	return NULL;
-}
-
-int workflow_move(struct rctx *c, const char *id, json_t *in)
-{
-	const struct workflow *w = c->t->flow;
-	char err[256];
-	if (!records_may_write(c->u))
-		return rctx_fail(c, 403, "forbidden", NULL,
-			"只有市级工作人员可以变更状态。 Only staff may move a record to another state.");
-	if (!json_is_object(in) || !json_is_string(json_object_get(in, "to")))
-		return rctx_fail(c, 422, "invalid", "to",
-			"请给出目标状态（to）。 The body must be a JSON object with the target state in \"to\".");
-	if (portal_db_exec(c->db, "BEGIN IMMEDIATE", err, sizeof err) < 0)
-		return rctx_fail(c, 503, "busy", NULL, "数据库繁忙，请稍后再试。 The database is busy; try again.");
-	const char *to = json_string_value(json_object_get(in, "to"));
-	json_t *row = rec_row(c, id), *diff = json_object(), *old = row ? json_deep_copy(row) : NULL;
-	int rc = 0;
-	const struct transition *tr = NULL;
-	if (!row)
-		rc = rctx_fail(c, 404, "not_found", NULL, arena_printf(c->a,
-			"没有这条%s记录，或您无权查看。 There is no such %s, or you may not see it.",
-			c->t->label, c->t->kind));
-	else if (!(tr = find(c, json_string_value(json_object_get(row, w->column)), to)))
-		rc = c->status;
-	/* Only the fields this move takes. */
-	const char *key;
-	json_t *v;
-	if (!rc)
-		json_object_foreach(in, key, v) {
-			if (strcmp(key, "to") != 0 && !in_list(tr->sets, key) && !in_list(tr->optional, key)) {
-				rc = rctx_fail(c, 422, "unknown_field", key, arena_printf(c->a,
-					"进入“%s”时不能设置“%s”。 Moving to %s does not set '%s'.",
-					workflow_label(w, to), key, to, key));
-				break;
-			}
-		}
-	for (int pass = 0; pass < 2 && !rc; pass++) {
-		const char *const *list = pass ? tr->optional : tr->sets;
-		for (; list && *list && !rc; list++) {
-			struct rfield f = *rtype_field(c->t, *list);
-			json_t *given = json_object_get(in, *list), *nv;
-			if (pass && !given)
-				continue;
-			f.flags = pass ? f.flags & ~F_REQ : f.flags | F_REQ;
-			if ((rc = rec_value(c, &f, given, &nv)))
-				break;
-			json_object_set_new(diff, *list, json_pack("{s:O,s:O}", "from",
-				json_object_get(row, *list), "to", nv));
-			json_object_set_new(row, *list, nv);
-		}
-	}
-	if (!rc) {
-		json_object_set_new(diff, w->column, json_pack("{s:O,s:s}", "from",
-			json_object_get(row, w->column), "to", to));
-		json_object_set_new(row, w->column, json_string(to));
-		if (tr->check)
-			rc = tr->check(c, id, row);
-		if (!rc && c->t->check)
-			rc = c->t->check(c, row, old);
-	}
-	if (!rc) {
-		struct buf sql = BUF_INIT;
-		buf_printf(&sql, "UPDATE %s SET updated_at = ?", c->t->name);
-		json_object_foreach(diff, key, v)
-			buf_printf(&sql, ", %s = ?", key);
-		buf_puts(&sql, " WHERE id = ?");
-		sqlite3_stmt *st = portal_db_prepare(c->db, buf_str(&sql));
-		buf_free(&sql);
-		int i = 1;
-		sqlite3_bind_int64(st, i++, portal_now());
-		json_object_foreach(diff, key, v)
-			rec_bind(st, i++, json_object_get(v, "to"));
-		sqlite3_bind_text(st, i, id, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = rctx_fail(c, 500, "database", NULL, "保存失败。 The change could not be saved.");
-		sqlite3_finalize(st);
-	}
-	if (!rc) {
-		char *detail = json_dumps(diff, JSON_COMPACT);
-		audit_log(c->db, c->u->id, "transition", arena_printf(c->a, "%s:%s", c->t->kind, id), detail);
-		rec_reindex_documents(c, id);
-		free(detail);
-	}
-	json_decref(row);
-	json_decref(old);
-	json_decref(diff);
-	if (!rc && portal_db_exec(c->db, "COMMIT", err, sizeof err) == 0)
-		return 0;
-	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc ? rc : rctx_fail(c, 500, "database", NULL, "保存失败。 The change could not be saved.");
 }

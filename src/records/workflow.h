@@ -1,5 +1,5 @@
-/* workflow.h: state machines as data, and the one function that moves a
- * record along one.
+/* workflow.h: state machines as data (records-move.h moves a record along
+ * one).
  *
  * A workflow is a list of states and a table of transitions {from, to,
  * fields the move sets, precondition, rule}. A move to state `to` is
@@ -35,10 +35,6 @@ struct workflow {
 	const struct transition *t;
 	size_t n;
 };
-
-/* Move record id of c->t to the state in->"to", setting the fields the
- * transition takes from in. Writes the audit trail. 0 or a status. */
-int workflow_move(struct rctx *c, const char *id, json_t *in);
 
 /* The states reachable from state, as a JSON array of names. */
 json_t *workflow_next(const struct workflow *w, const char *state);

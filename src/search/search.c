@@ -15,6 +15,7 @@
 #include "snippet.h"
 #include "synonyms.h"
 #include "xap.h"
+#include "ui-shared.h"
 
 #include <stdlib.h>
 #include <string.h>

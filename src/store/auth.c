@@ -3,7 +3,6 @@
 #include "arena.h"
 #include "audit.h"
 #include "db.h"
-#include "session.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -155,7 +154,7 @@ int portal_user_set_disabled(sqlite3 *db, const char *name, int disabled, long l
 	}
 	if (disabled) {
 		portal_tokens_revoke_user(db, uid, actor);
-		session_end_user(db, uid, actor);
+		portal_user_end_sessions(db, uid, actor);
 	}
 	char object[32];
 	snprintf(object, sizeof object, "user:%lld", uid);
@@ -297,4 +296,29 @@ int portal_token_revoke(sqlite3 *db, const char *id_or_token, long long actor, l
 	if (user_id)
 		*user_id = uid;
 	return 1;
+}
+
+int portal_user_end_sessions(sqlite3 *db, long long user_id, long long actor)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, "DELETE FROM sessions WHERE user_id = ?");
+	sqlite3_bind_int64(st, 1, user_id);
+	int n = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(db) : 0;
+	sqlite3_finalize(st);
+	if (n > 0) {
+		char object[32], detail[48];
+		snprintf(object, sizeof object, "user:%lld", user_id);
+		snprintf(detail, sizeof detail, "{\"sessions\": %d}", n);
+		audit_log(db, actor, "sessions_end", object, detail);
+	}
+	return n;
+}
+
+int portal_user_session_count(sqlite3 *db, long long user_id)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT count(*) FROM sessions WHERE user_id = ? AND expires_at > ?");
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, portal_now());
+	int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return n;
 }

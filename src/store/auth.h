@@ -83,4 +83,12 @@ int portal_tokens_revoke_user(sqlite3 *db, long long user_id, long long actor);
  * revoked: give more of the hash). Written to the audit log. */
 int portal_token_revoke(sqlite3 *db, const char *id_or_token, long long actor, long long *user_id);
 
+/* End every session of a user (their cookies stop working at once);
+ * returns how many there were. When there were any, the audit log records
+ * it with actor as the one who did it (0: the operator's tool). */
+int portal_user_end_sessions(sqlite3 *db, long long user_id, long long actor);
+
+/* How many sessions of a user have not expired. */
+int portal_user_session_count(sqlite3 *db, long long user_id);
+
 #endif

@@ -15,7 +15,7 @@
 struct arena;
 struct portal_user;
 
-#define DOC_ID_LEN 24
+#include "doc-id.h"
 
 struct doc_new {
 	const char *sha256;	/* hex */

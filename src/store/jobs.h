@@ -21,7 +21,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
-#include "docs.h"
+#include "doc-id.h"
 
 struct portal_job {
 	long long id;

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "session.h"
 #include "settings.h"
+#include "ui-shared.h"
 
 #include <errno.h>
 #include <fcgiapp.h>

@@ -6,6 +6,7 @@
 #include "http-multipart.h"
 #include "log.h"
 #include "session.h"
+#include "ui-shared.h"
 
 #include <jansson.h>
 #include <sodium.h>

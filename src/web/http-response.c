@@ -1,9 +1,8 @@
 /* http-response.c: status, headers and the one error renderer. */
 #include "http-response.h"
-#include "http-request.h"
+#include "request.h"
 #include "html.h"
 #include "log.h"
-#include "ui-shared.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,25 +85,6 @@ void resp_json(struct request *r, int status, json_t *body)
 	buf_puts(&r->out, s);
 	buf_putc(&r->out, '\n');
 	free(s);
-}
-
-void portal_error(struct request *r, int status, const char *code, const char *message)
-{
-	buf_reset(&r->headers);
-	if (r->is_api) {
-		json_t *e = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", message);
-		resp_json(r, status, e);
-		return;
-	}
-	buf_reset(&r->out);
-	r->status = status;
-	ui_page_begin(r, http_reason(status));
-	html_raw(&r->out, "<section class=\"error\"><h1>");
-	html_txtf(&r->out, "%d %s", status, http_reason(status));
-	html_raw(&r->out, "</h1><p>");
-	html_txt(&r->out, message);
-	html_raw(&r->out, "</p><p><a href=\"/\">返回首页 / Home</a></p></section>");
-	ui_page_end(r);
 }
 
 static void put_head(struct request *r)

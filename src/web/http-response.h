@@ -1,4 +1,5 @@
-/* http-response.h: status, headers and the one error renderer. */
+/* http-response.h: status, headers, JSON bodies, sending (the error page
+ * is the page frame's: ui-shared.h). */
 #ifndef PORTAL_HTTP_RESPONSE_H
 #define PORTAL_HTTP_RESPONSE_H
 
@@ -19,11 +20,6 @@ void resp_private(struct request *r);
 
 /* Answer with JSON (the reference is stolen). */
 void resp_json(struct request *r, int status, json_t *body);
-
-/* The single error path: JSON {"error": {"code", "message"}} for /api/
- * addresses, an HTML page otherwise. message is a sentence a person
- * understands; it is escaped on output. */
-void portal_error(struct request *r, int status, const char *code, const char *message);
 
 /* Send the status line, headers and buffered body (the run loop calls this
  * unless the handler streamed the response itself). */

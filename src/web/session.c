@@ -6,7 +6,7 @@
 #include "buf.h"
 #include "db.h"
 #include "html.h"
-#include "http-request.h"
+#include "request.h"
 #include "http-response.h"
 #include "log.h"
 
@@ -64,37 +64,12 @@ int session_set_password(sqlite3 *db, const char *name, const char *password, ch
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
-	session_end_user(db, uid, 0);
+	portal_user_end_sessions(db, uid, 0);
 	portal_tokens_revoke_user(db, uid, 0);
 	char object[32];
 	snprintf(object, sizeof object, "user:%lld", uid);
 	audit_log(db, 0, "password_change", object, NULL);
 	return portal_db_exec(db, "COMMIT", err, errlen);
-}
-
-int session_end_user(sqlite3 *db, long long user_id, long long actor)
-{
-	sqlite3_stmt *st = portal_db_prepare(db, "DELETE FROM sessions WHERE user_id = ?");
-	sqlite3_bind_int64(st, 1, user_id);
-	int n = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(db) : 0;
-	sqlite3_finalize(st);
-	if (n > 0) {
-		char object[32], detail[48];
-		snprintf(object, sizeof object, "user:%lld", user_id);
-		snprintf(detail, sizeof detail, "{\"sessions\": %d}", n);
-		audit_log(db, actor, "sessions_end", object, detail);
-	}
-	return n;
-}
-
-int session_count(sqlite3 *db, long long user_id)
-{
-	sqlite3_stmt *st = portal_db_prepare(db, "SELECT count(*) FROM sessions WHERE user_id = ? AND expires_at > ?");
-	sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, portal_now());
-	int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_finalize(st);
-	return n;
 }
 
 /* The value of cookie name in a Cookie header, in the arena; NULL if absent. */
@@ -281,11 +256,3 @@ const char *session_login_token_issue(struct request *r)
 	return arena_strdup(r->arena, fresh);
 }
 
-void ui_csrf_field(struct request *r, struct buf *b)
-{
-	if (!r->csrf_token)
-		return;
-	html_raw(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
-	html_attr(b, r->csrf_token);
-	html_raw(b, "\">");
-}

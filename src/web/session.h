@@ -48,14 +48,6 @@ int session_login(struct request *r, const char *name, const char *password, cha
 /* End r's session (the cookie stops working at once) and clear the cookie. */
 void session_logout(struct request *r);
 
-/* End every session of a user (their cookies stop working at once);
- * returns how many there were. When there were any, the audit log records
- * it with actor as the one who did it (0: the operator's tool). */
-int session_end_user(sqlite3 *db, long long user_id, long long actor);
-
-/* How many sessions of a user have not expired. */
-int session_count(sqlite3 *db, long long user_id);
-
 /* The sign-in form's token that r's LOGIN_COOKIE carries, NULL when it
  * carries none (or nothing that looks like one). In r's arena. */
 const char *session_login_token(struct request *r);
@@ -64,8 +56,5 @@ const char *session_login_token(struct request *r);
  * (HttpOnly, SameSite=Strict, Path=/login, until the browser closes). */
 const char *session_login_token_issue(struct request *r);
 
-/* <input type="hidden" name="csrf" value="..."> for r's session (nothing
- * without a session). */
-void ui_csrf_field(struct request *r, struct buf *b);
 
 #endif

@@ -1,7 +1,7 @@
 /* ui-shared.c: the frame every HTML page shares. */
 #include "ui-shared.h"
 #include "html.h"
-#include "http-request.h"
+#include "request.h"
 #include "http-response.h"
 #include "session.h"
 
@@ -41,4 +41,32 @@ void ui_page_end(struct request *r)
 {
 	html_raw(&r->out, "</main><footer class=\"site\">清洁生产文档门户 · 北京市清洁生产工作</footer>"
 			  "</body></html>\n");
+}
+
+void ui_csrf_field(struct request *r, struct buf *b)
+{
+	if (!r->csrf_token)
+		return;
+	html_raw(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
+	html_attr(b, r->csrf_token);
+	html_raw(b, "\">");
+}
+
+void portal_error(struct request *r, int status, const char *code, const char *message)
+{
+	buf_reset(&r->headers);
+	if (r->is_api) {
+		json_t *e = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", message);
+		resp_json(r, status, e);
+		return;
+	}
+	buf_reset(&r->out);
+	r->status = status;
+	ui_page_begin(r, http_reason(status));
+	html_raw(&r->out, "<section class=\"error\"><h1>");
+	html_txtf(&r->out, "%d %s", status, http_reason(status));
+	html_raw(&r->out, "</h1><p>");
+	html_txt(&r->out, message);
+	html_raw(&r->out, "</p><p><a href=\"/\">返回首页 / Home</a></p></section>");
+	ui_page_end(r);
 }

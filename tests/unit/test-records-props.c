@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "db.h"
 #include "records.h"
+#include "records-move.h"
 #include "workflow.h"
 
 #include <check.h>
