@@ -42,7 +42,8 @@ static void bars(struct buf *b, const char *title, const char *const *labels, co
 	html_raw(b, "<figure class=\"chart\"><figcaption>");
 	html_txt(b, title);
 	html_raw(b, "</figcaption>");
-	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"420\" height=\"%d\" role=\"img\">", 22 * n + 4);
+	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"420\" height=\"%d\" viewBox=\"0 0 420 %d\" role=\"img\">",
+		   22 * n + 4, 22 * n + 4);
 	for (int i = 0; i < n; i++) {
 		int w = (int)(260 * v[i] / max);
 		buf_printf(b, "<text x=\"0\" y=\"%d\" font-size=\"12\">", 22 * i + 15);
