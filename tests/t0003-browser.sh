@@ -39,11 +39,16 @@ if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
 fi
 
 # The script prints "PASS desc" / "FAIL desc: why" per check and "# ..."
-# comments; anything else (a crash's stack) becomes a comment too.
+# comments; anything else (a crash's stack) becomes a comment too. It
+# reports every one of its checks, run or not: as many PASS and FAIL lines
+# as it has `await check(` lines, or some check went unreported.
+WANT=$(grep -c '^await check(' "$BROWSER_DIR/search.mjs")
+[ "$WANT" -gt 0 ] || bail "no checks found in $BROWSER_DIR/search.mjs"
+reported=0
 while IFS= read -r line; do
 	case $line in
-	"PASS "*) ok "browser: ${line#PASS }" ;;
-	"FAIL "*) not_ok "browser: ${line#FAIL }" ;;
+	"PASS "*) ok "browser: ${line#PASS }"; reported=$((reported + 1)) ;;
+	"FAIL "*) not_ok "browser: ${line#FAIL }"; reported=$((reported + 1)) ;;
 	"EXIT "*) check "browser script ran to its end" [ "${line#EXIT }" = 0 ] ;;
 	"#"*) echo "$line" ;;
 	*) echo "# $line" ;;
@@ -53,6 +58,7 @@ done < <(
 		timeout 60 node "$BROWSER_DIR/search.mjs" 2>&1
 	echo "EXIT $?"
 )
+check "browser: all $WANT checks reported ($reported reported)" [ "$reported" = "$WANT" ]
 
 if [ -n "${PORTAL_SCREENSHOTS:-}" ]; then
 	mkdir -p "$PORTAL_SCREENSHOTS" && cp "$PORTAL_DATA"/*.png "$PORTAL_SCREENSHOTS"/ &&

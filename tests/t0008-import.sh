@@ -23,7 +23,9 @@ check "the summary counts 3 indexed" grep -qE '^  indexed +3$' <<<"$OUT"
 check "the summary counts 1 duplicate" grep -qE '^  duplicate +1$' <<<"$OUT"
 check "the executable is refused with its type" grep -qE '^  refused +1  files of type application/x-.*executable' <<<"$OUT"
 check "the empty file is refused" grep -qE '^  refused +1  the file is empty' <<<"$OUT"
-check "an imported PDF is searchable" has "$(search_ids 标准化协调机制 | head -n1)" < <(search_ids 标准化协调机制)
+call "$BASE/api/search?q=标准化协调机制"
+check "an imported PDF is searchable: it is the first hit for a phrase of its text" \
+	[ "$(jq -r '.results[0].filename' <<<"$BODY")" = "$(basename "$(corpus_file d0006_)")" ]
 call "$BASE/api/search?q=生物质成型燃料"
 check "an imported GBK page is searchable" [ "$(jq .total <<<"$BODY")" = 1 ]
 

@@ -20,7 +20,7 @@ ADMIN=$("$TOP/portal" ctl token create admin)
 printf '磁盘写满之前存入的文档：锅炉烟气脱硝改造。\n' >"$PORTAL_DATA/before.txt"
 upload "$ADMIN" "$PORTAL_DATA/before.txt" -F visibility=public
 BEFORE=$(jq -r .id <<<"$BODY")
-wait_indexed "$BEFORE" >/dev/null
+check "the document stored before the disk fills is indexed" [ "$(wait_indexed "$BEFORE")" = indexed ]
 sha_before=$(sha256sum "$PORTAL_DATA/before.txt" | cut -d' ' -f1)
 
 full=0
@@ -38,3 +38,16 @@ call "$BASE/api/documents/$BEFORE/file"
 check "the earlier document is undamaged" [ "$(sha256sum <"$PORTAL_DATA/body" | cut -d' ' -f1)" = "$sha_before" ]
 check "no partial upload is left in uploads/tmp" [ -z "$(ls -A "$PORTAL_DATA/uploads/tmp")" ]
 check "fsck is clean after the disk filled" quiet "$TOP/portal" ctl fsck
+
+# Space freed (the filesystem grown): an upload as big as the one refused
+# is stored and indexed.
+mount -o remount,size=64m "$SMALL" || bail "cannot grow the tmpfs on $SMALL"
+for _ in $(seq 30000); do echo '腾出空间之后存入的文档：余热回收改造。'; done >"/tmp/portal-after-$$.txt"
+upload "$ADMIN" "/tmp/portal-after-$$.txt" -F visibility=public
+rm -f "/tmp/portal-after-$$.txt"
+check "after space is freed a 1.7 MB upload answers 202" [ "$CODE" = 202 ]
+AFTER=$(jq -r '.id // "no id"' <<<"$BODY")
+check "and is indexed" [ "$(wait_indexed "$AFTER")" = indexed ]
+call "$BASE/api/search?q=余热回收"
+check "and found by search" [ "$CODE $(jq -r '.results[0].id // "no hit"' <<<"$BODY")" = "200 $AFTER" ]
+check "fsck is clean after space is freed" quiet "$TOP/portal" ctl fsck

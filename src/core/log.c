@@ -13,7 +13,7 @@ void portal_log_init(const char *progname) { prog = progname; }
 
 /* One line, written with one write(2): lines of processes sharing a log
  * file never interleave. A message too long for the buffer is cut. */
-static void vlog(const char *fmt, va_list ap)
+static __attribute__((format(printf, 1, 0))) void vlog(const char *fmt, va_list ap)
 {
 	char line[4096];
 	time_t now = time(NULL);

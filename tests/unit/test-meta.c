@@ -1,0 +1,162 @@
+/* test-meta.c: unit tests for meta.c: the metadata read from texts written
+ * here (title, document and standard numbers, dates, year, enterprise and
+ * credit code, sector and industry), and nothing from nothing. */
+#include "meta.h"
+
+#include <check.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- meta ------------------------------------------------------------------ */
+
+static const char *jstr(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static const char *jat(json_t *o, const char *key, size_t i)
+{
+	return json_string_value(json_array_get(json_object_get(o, key), i));
+}
+
+static const char notice[] =
+	"京发改〔2015〕1234号\n\n"
+	"关于开展2015年清洁生产审核工作的\n通知\n\n"
+	"各区县发展改革委，北京经济技术开发区经济发展局：\n"
+	"为贯彻《中华人民共和国清洁生产促进法》，现将有关事项通知如下：\n"
+	"一、北京宏远印刷有限公司（统一社会信用代码91110115857720795X）等单位列入名单。\n"
+	"二、请于2015年5月19日前报送材料，逾期不候。\n"
+	"特此通知。\n\n"
+	"北京市发展和改革委员会\n"
+	"二〇一五年四月十五日\n";
+
+START_TEST(meta_of_a_notice)
+{
+	json_t *m = portal_meta_extract(NULL, notice, strlen(notice));
+
+	ck_assert_str_eq(jstr(m, "title"), "关于开展2015年清洁生产审核工作的通知");
+	ck_assert_str_eq(jat(m, "doc_no", 0), "京发改〔2015〕1234号");
+	ck_assert_str_eq(jstr(m, "year"), "2015");
+	ck_assert_str_eq(jat(m, "dates", 0), "2015-05-19");
+	ck_assert_str_eq(jat(m, "dates", 1), "2015-04-15");
+	ck_assert_uint_eq(json_array_size(json_object_get(m, "dates")), 2);
+	ck_assert_str_eq(jat(m, "credit_code", 0), "91110115857720795X");
+	ck_assert_str_eq(jat(m, "enterprise", 0), "北京宏远印刷有限公司");
+	ck_assert_ptr_null(json_object_get(m, "standard_no"));
+	ck_assert_ptr_null(json_object_get(m, "sector"));	/* a notice for everyone */
+	json_decref(m);
+}
+END_TEST
+
+static const char audit[] =
+	"北京宏远印刷有限公司清洁生产审核报告（终稿）\n\n"
+	"审核单位：北京宏远印刷有限公司\n"
+	"统一社会信用代码：91110115857720795X\n"
+	"咨询服务机构：北京中环清源节能环保咨询有限公司\n"
+	"编制日期：2013年12月\n\n"
+	"一、企业基本情况\n"
+	"单位名称\t北京宏远印刷有限公司\n"
+	"所属行业\t印刷\n"
+	"企业于2008年3月1日成立，按照 HJ 469—2009 和 GB 18466 以及 GB 18466-2005 开展审核，"
+	"审核期间（2013年4月—11月）委托北京中环清源节能环保咨询有限公司提供服务，"
+	"统一社会信用代码 911101174993792664 填写有误。\n";
+
+START_TEST(meta_of_an_audit_report)
+{
+	json_t *m = portal_meta_extract(NULL, audit, strlen(audit));
+
+	ck_assert_str_eq(jstr(m, "title"), "北京宏远印刷有限公司清洁生产审核报告（终稿）");
+	ck_assert_str_eq(jstr(m, "year"), "2013");	/* 编制日期, not 2008 */
+	ck_assert_str_eq(jat(m, "enterprise", 0), "北京宏远印刷有限公司");
+	ck_assert_str_eq(jat(m, "enterprise", 1), "北京中环清源节能环保咨询有限公司");
+	ck_assert_uint_eq(json_array_size(json_object_get(m, "enterprise")), 2);
+	ck_assert_uint_eq(json_array_size(json_object_get(m, "credit_code")), 1);	/* the bad one is dropped */
+	ck_assert_str_eq(jat(m, "credit_code", 0), "91110115857720795X");
+	/* "GB 18466" is dropped, as "GB 18466-2005" is there */
+	ck_assert_uint_eq(json_array_size(json_object_get(m, "standard_no")), 2);
+	ck_assert_str_eq(jat(m, "standard_no", 0), "HJ 469-2009");
+	ck_assert_str_eq(jat(m, "standard_no", 1), "GB 18466-2005");
+	ck_assert_str_eq(jstr(m, "industry"), "印刷");
+	ck_assert_str_eq(jstr(m, "sector"), "industry");
+	ck_assert_str_eq(jat(m, "dates", 0), "2008-03-01");
+	ck_assert_ptr_null(json_object_get(m, "doc_no"));
+	json_decref(m);
+
+	/* a given title is used as it is, and searched for identifiers too */
+	m = portal_meta_extract(" GB 18466—2005 医疗机构水污染物排放标准\n", "", 0);
+	ck_assert_str_eq(jstr(m, "title"), "GB 18466—2005 医疗机构水污染物排放标准");
+	ck_assert_str_eq(jat(m, "standard_no", 0), "GB 18466-2005");
+	ck_assert_str_eq(jstr(m, "industry"), "医疗卫生");
+	ck_assert_str_eq(jstr(m, "sector"), "services");
+	json_decref(m);
+}
+END_TEST
+
+static const char standard[] =
+	"ICS 13.020\nZ 04\n备案号：40001-2014\n\nDB11\n北京市地方标准\n\n"
+	"DB11/T 1111—2014\n\n"
+	"奶牛养殖场清洁生产评价\n指标体系\n"
+	"Cleaner production evaluation indicator system for dairy farms\n\n"
+	"2014 - 03 - 20 发布          2014 - 07 - 01 实施\n"
+	"北京市质量技术监督局  发布\n\n"
+	"前  言\n本标准按照GB/T 1.1—2009给出的规则起草。\n";
+
+START_TEST(meta_of_a_standard)
+{
+	json_t *m = portal_meta_extract(NULL, standard, strlen(standard));
+
+	ck_assert_str_eq(jstr(m, "title"), "奶牛养殖场清洁生产评价指标体系");
+	ck_assert_str_eq(jat(m, "standard_no", 0), "DB11/T 1111-2014");
+	ck_assert_str_eq(jat(m, "standard_no", 1), "GB/T 1.1-2009");
+	ck_assert_str_eq(jstr(m, "year"), "2014");
+	ck_assert_str_eq(jat(m, "dates", 0), "2014-03-20");
+	ck_assert_str_eq(jat(m, "dates", 1), "2014-07-01");
+	ck_assert_str_eq(jstr(m, "industry"), "奶牛养殖");
+	ck_assert_str_eq(jstr(m, "sector"), "agriculture");
+	json_decref(m);
+
+	/* the title alone */
+	char t[64];
+	ck_assert_uint_gt(portal_meta_title(standard, strlen(standard), t, sizeof t), 0);
+	ck_assert_str_eq(t, "奶牛养殖场清洁生产评价指标体系");
+	ck_assert_uint_eq(portal_meta_title("", 0, t, sizeof t), 0);
+	ck_assert_str_eq(t, "");
+	/* truncated at a character boundary */
+	ck_assert_uint_eq(portal_meta_title(standard, strlen(standard), t, 8), 6);
+	ck_assert_str_eq(t, "奶牛");
+}
+END_TEST
+
+START_TEST(meta_finds_nothing_in_nothing)
+{
+	json_t *m = portal_meta_extract(NULL, NULL, 0);
+	ck_assert_uint_eq(json_object_size(m), 0);
+	json_decref(m);
+	const char *s = "今天天气很好，我们去公园散步。2099年13月45日不是日期，2014-02-30也不是。";
+	m = portal_meta_extract(NULL, s, strlen(s));
+	ck_assert_ptr_null(json_object_get(m, "dates"));
+	ck_assert_ptr_null(json_object_get(m, "year"));
+	ck_assert_ptr_null(json_object_get(m, "enterprise"));
+	ck_assert_ptr_null(json_object_get(m, "standard_no"));
+	json_decref(m);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("meta");
+	TCase *tc = tcase_create("meta");
+
+	tcase_add_test(tc, meta_of_a_notice);
+	tcase_add_test(tc, meta_of_an_audit_report);
+	tcase_add_test(tc, meta_of_a_standard);
+	tcase_add_test(tc, meta_finds_nothing_in_nothing);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
