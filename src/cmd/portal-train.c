@@ -25,6 +25,7 @@
 #include "meta.h"
 #include "normalize.h"
 #include "sandbox.h"
+#include "train.h"
 
 #include <errno.h>
 #include <jansson.h>

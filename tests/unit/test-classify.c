@@ -9,6 +9,7 @@
 #include "classify.h"
 #include "meta.h"
 #include "normalize.h"
+#include "train.h"
 
 #include <check.h>
 #include <jansson.h>
