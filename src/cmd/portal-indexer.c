@@ -734,25 +734,19 @@ out:
 	arena_destroy(a);
 }
 
-int main(int argc, char **argv)
+static void catch_stop_signals(void)
 {
-	int once = argc > 1 && strcmp(argv[1], "--once") == 0;
-	portal_log_init("portal-indexer");
-	/* Should this process die after all, a master starts it again. */
-	if (!once)
-		portal_supervise(argv);
-	signal(SIGPIPE, SIG_IGN);
-	char err[512];
-	/* First, before SQLite, the model and Xapian make this process big. */
-	zygote = portal_sandbox_zygote_start(extract_child, err, sizeof err);
-	if (!zygote)
-		portal_fatal("%s", err);
 	struct sigaction sa = { 0 };
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+}
 
-	const struct portal_settings *s = portal_settings();
+/* The database, set up for the indexer, with the jobs a crash cut short
+ * queued again. */
+static sqlite3 *open_database(const struct portal_settings *s)
+{
+	char err[512];
 	sqlite3 *db = portal_db_open(s->db_path, err, sizeof err);
 	if (!db)
 		portal_fatal("%s", err);
@@ -772,10 +766,81 @@ int main(int argc, char **argv)
 		portal_fatal("%s", err);
 	if (recovered)
 		portal_log("queued again %d job%s cut short by a crash", recovered, recovered == 1 ? "" : "s");
+	return db;
+}
+
+static void load_model(void)
+{
+	char err[512];
 	const char *model_path = getenv("PORTAL_MODEL");
 	model = portal_model_load(model_path && *model_path ? model_path : PORTAL_MODEL_PATH, err, sizeof err);
 	if (!model)
 		portal_log("no document-type model (%s): classifying by title cues only", err);
+}
+
+/* Take the writer lock and make *w write into the current generation (a
+ * rebuild may have switched it; generation names the one *w is open on).
+ * The lock, for index_dir_unlock(). */
+static int lock_current_writer(const struct portal_settings *s, pxap_writer **w, char *generation,
+			       size_t genlen)
+{
+	char err[512];
+	int lock = index_dir_lock(err, sizeof err);
+	char now[PATH_MAX];
+	if (lock < 0 || index_dir_current(now, sizeof now) < 0)
+		portal_fatal("index: %s", lock < 0 ? err : "no index (run portalctl init)");
+	if (!*w || strcmp(now, generation) != 0) {
+		pxap_writer_close(*w);
+		*w = pxap_writer_open(s->xapian_path, err, sizeof err);
+		if (!*w)
+			portal_fatal("%s", err);
+		snprintf(generation, genlen, "%s", now);
+	}
+	return lock;
+}
+
+/* A batch starting with job j: up to BATCH_MAX jobs or BATCH_MS, then one
+ * Xapian commit and one SQLite transaction, under the writer lock. The
+ * number of documents committed. */
+static size_t index_batch(sqlite3 *db, const struct portal_settings *s, pxap_writer **w,
+			  char *generation, size_t genlen, struct job *j)
+{
+	char err[512];
+	int lock = lock_current_writer(s, w, generation, genlen);
+	struct batch b = { .n = 0, .failed = 0 };
+	long long start = now_ms();
+	do {
+		run_job(db, *w, j, &b);
+		job_free(j);
+	} while (next_in_batch(db, j, start, b.n));
+	size_t n = b.n, failed = b.failed;
+	if (n && pxap_writer_commit(*w, err, sizeof err) < 0)
+		portal_fatal("commit: %s", err);	/* the jobs run again after restart */
+	finish_batch(db, &b);
+	if (n)
+		portal_log("committed %zu document%s (%zu failed)", n, n == 1 ? "" : "s", failed);
+	index_dir_unlock(lock);
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	int once = argc > 1 && strcmp(argv[1], "--once") == 0;
+	portal_log_init("portal-indexer");
+	/* Should this process die after all, a master starts it again. */
+	if (!once)
+		portal_supervise(argv);
+	signal(SIGPIPE, SIG_IGN);
+	char err[512];
+	/* First, before SQLite, the model and Xapian make this process big. */
+	zygote = portal_sandbox_zygote_start(extract_child, err, sizeof err);
+	if (!zygote)
+		portal_fatal("%s", err);
+	catch_stop_signals();
+
+	const struct portal_settings *s = portal_settings();
+	sqlite3 *db = open_database(s);
+	load_model();
 	portal_log("started");
 	pxap_writer *w = NULL;
 	char generation[PATH_MAX] = "";
@@ -784,34 +849,7 @@ int main(int argc, char **argv)
 	while (!stopping) {
 		struct job j;
 		if (next_job(db, &j)) {
-			/* Write only under the writer lock, into the current
-			 * generation: a rebuild may have switched it. */
-			int lock = index_dir_lock(err, sizeof err);
-			char now[PATH_MAX];
-			if (lock < 0 || index_dir_current(now, sizeof now) < 0)
-				portal_fatal("index: %s", lock < 0 ? err : "no index (run portalctl init)");
-			if (!w || strcmp(now, generation) != 0) {
-				pxap_writer_close(w);
-				w = pxap_writer_open(s->xapian_path, err, sizeof err);
-				if (!w)
-					portal_fatal("%s", err);
-				snprintf(generation, sizeof generation, "%s", now);
-			}
-			/* A batch: up to BATCH_MAX jobs or BATCH_MS, then
-			 * one Xapian commit and one SQLite transaction. */
-			struct batch b = { .n = 0, .failed = 0 };
-			long long start = now_ms();
-			do {
-				run_job(db, w, &j, &b);
-				job_free(&j);
-			} while (next_in_batch(db, &j, start, b.n));
-			size_t n = b.n, failed = b.failed;
-			if (n && pxap_writer_commit(w, err, sizeof err) < 0)
-				portal_fatal("commit: %s", err);	/* the jobs run again after restart */
-			finish_batch(db, &b);
-			if (n)
-				portal_log("committed %zu document%s (%zu failed)", n, n == 1 ? "" : "s", failed);
-			index_dir_unlock(lock);
+			size_t n = index_batch(db, s, &w, generation, sizeof generation, &j);
 			commits += n > 0;
 			idle_since = now_ms();
 			continue;

@@ -191,138 +191,207 @@ static const char *acceptance(struct arena *a, const struct demo_ent *e, const s
 
 /* ---- the year ------------------------------------------------------------------ */
 
-static int build(sqlite3 *db, struct arena *a, int y)
-{
-	struct rctx c = { .db = db, .a = a, .u = &demo_user };
+/* The year being built: the engine's context and the ids made so far. */
+struct demo {
+	struct rctx c;
+	sqlite3 *db;
+	struct arena *a;
+	int y;
 	const char *ag[4], *ex[3], *ent[NENTS], *code[NENTS], *audit[NENTS];
+};
+
+/* The agencies, one of them suspended. */
+static int add_agencies(struct demo *d)
+{
+	struct rctx *c = &d->c;
 	for (int i = 0; i < 4; i++) {
-		if (!(ag[i] = create(&c, &rt_agencies, json_pack("{s:s,s:i,s:i}", "name", agencies[i][0],
-				"year", y - 1, "score", 92 - 6 * i))))
+		if (!(d->ag[i] = create(c, &rt_agencies, json_pack("{s:s,s:i,s:i}", "name", agencies[i][0],
+				"year", d->y - 1, "score", 92 - 6 * i))))
 			return -1;
 		if (strcmp(agencies[i][1], "suspended") == 0 &&
-		    move(&c, &rt_agencies, ag[i], "{\"to\":\"suspended\",\"evaluation\":\"年度考评不合格，暂停承接审核\"}"))
+		    move(c, &rt_agencies, d->ag[i], "{\"to\":\"suspended\",\"evaluation\":\"年度考评不合格，暂停承接审核\"}"))
 			return -1;
 	}
+	return 0;
+}
+
+static int add_enterprises(struct demo *d)
+{
 	for (size_t i = 0; i < NENTS; i++) {
-		code[i] = credit(a, ents[i].code17);
-		if (!(ent[i] = create(&c, &rt_enterprises, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "name", ents[i].name,
-				"credit_code", code[i], "sector", ents[i].sector, "industry", ents[i].industry,
+		d->code[i] = credit(d->a, ents[i].code17);
+		if (!(d->ent[i] = create(&d->c, &rt_enterprises, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "name", ents[i].name,
+				"credit_code", d->code[i], "sector", ents[i].sector, "industry", ents[i].industry,
 				"district", ents[i].district, "contact", "张主任"))))
 			return -1;
 	}
+	return 0;
+}
+
+static int add_experts(struct demo *d)
+{
 	static const char *const experts[][3] = {
 		{ "王建国", "services,医疗机构,教育", "北京市节能环保中心" },
 		{ "陈秀兰", "industry,化工,电力", "北京工业大学" },
 		{ "刘志强", "agriculture,奶牛养殖,生猪养殖", "北京市农林科学院" },
 	};
 	for (int i = 0; i < 3; i++)
-		if (!(ex[i] = create(&c, &rt_experts, json_pack("{s:s,s:s,s:s,s:s?}", "name", experts[i][0],
+		if (!(d->ex[i] = create(&d->c, &rt_experts, json_pack("{s:s,s:s,s:s,s:s?}", "name", experts[i][0],
 				"specialties", experts[i][1], "organisation", experts[i][2],
-				"conflict_agencies", i == 2 ? ag[2] : NULL))))
+				"conflict_agencies", i == 2 ? d->ag[2] : NULL))))
 			return -1;
+	return 0;
+}
+
+/* Enterprise i's audit, moved to its stage: filed, submitted with its
+ * report, evaluated by an expert of its sector. */
+static int add_audit(struct demo *d, size_t i)
+{
+	struct rctx *c = &d->c;
+	struct arena *a = d->a;
+	int y = d->y;
+	const struct demo_ent *e = &ents[i];
 	char buf[512];
-	for (size_t i = 0; i < NENTS; i++) {
-		const struct demo_ent *e = &ents[i];
-		if (!(audit[i] = create(&c, &rt_audits, json_pack("{s:s,s:i,s:s?}", "enterprise_id", ent[i],
-				"year", y, "agency_id", e->agency >= 0 ? ag[e->agency] : NULL))))
+
+	if (!(d->audit[i] = create(c, &rt_audits, json_pack("{s:s,s:i,s:s?}", "enterprise_id", d->ent[i],
+			"year", y, "agency_id", e->agency >= 0 ? d->ag[e->agency] : NULL))))
+		return -1;
+	int stage = workflow_index(rt_audits.flow, e->stage);
+	if (stage >= 1) {
+		snprintf(buf, sizeof buf, "{\"to\":\"filed\",\"contract_date\":\"%d-01-%02zu\",\"registration_date\":\"%d-02-%02zu\"}",
+			 y, 8 + i, y, 10 + i);
+		if (move(c, &rt_audits, d->audit[i], buf))
 			return -1;
-		int stage = workflow_index(rt_audits.flow, e->stage);
-		if (stage >= 1) {
-			snprintf(buf, sizeof buf, "{\"to\":\"filed\",\"contract_date\":\"%d-01-%02zu\",\"registration_date\":\"%d-02-%02zu\"}",
-				 y, 8 + i, y, 10 + i);
-			if (move(&c, &rt_audits, audit[i], buf))
-				return -1;
-		}
-		if (stage >= 2) {
-			snprintf(buf, sizeof buf, "{\"to\":\"submitted\",\"report_date\":\"%d-05-%02zu\"}", y, 10 + i);
-			if (move(&c, &rt_audits, audit[i], buf))
-				return -1;
-			const char *case_id = arena_printf(a, "audit:%s", audit[i]);
-			if (document(db, arena_printf(a, "%s清洁生产审核报告.txt", e->name),
-				     arena_printf(a, "%s清洁生产审核报告", e->name), "audit_report", case_id, "audit_report",
-				     audit_report(a, e, code[i], y, agencies[e->agency][0])))
-				return -1;
-		}
-		if (stage >= 3) {
-			int x = strcmp(e->sector, "services") == 0 ? 0 : strcmp(e->sector, "industry") == 0 ? 1 : 2;
-			if (x == 2 && e->agency == 2)
-				x = 0;	/* 刘志强 is linked to that agency */
-			c.t = &rt_experts;
-			json_t *in = json_pack("{s:s,s:s}", "case", arena_printf(a, "audit:%s", audit[i]), "role", "reviewer");
-			int rc = expert_assign(&c, ex[x], in);
-			json_decref(in);
-			if (rc)
-				return failed(&c, "assign");
-			snprintf(buf, sizeof buf, "{\"to\":\"evaluated\",\"evaluated_date\":\"%d-06-%02zu\",\"grade\":\"%s\",\"score\":%d}",
-				 y, 12 + i, e->grade, e->score);
-			if (move(&c, &rt_audits, audit[i], buf))
-				return -1;
-		}
 	}
-	for (size_t k = 0; k < sizeof projects / sizeof projects[0]; k++) {
-		const struct demo_project *p = &projects[k];
-		const char *id = create(&c, &rt_projects, json_pack("{s:s,s:i,s:s,s:s,s:I}", "enterprise_id", ent[p->ent],
-			"year", y, "name", p->name, "round", p->round, "investment_fen", (json_int_t)p->investment_yuan * 100));
-		if (!id)
+	if (stage >= 2) {
+		snprintf(buf, sizeof buf, "{\"to\":\"submitted\",\"report_date\":\"%d-05-%02zu\"}", y, 10 + i);
+		if (move(c, &rt_audits, d->audit[i], buf))
 			return -1;
-		const char *case_id = arena_printf(a, "project:%s", id);
-		int target = workflow_index(rt_projects.flow, p->stage);
-		int autumn = strcmp(p->round, "autumn") == 0;
-		if (strcmp(p->stage, "recommended") == 0)
-			continue;
-		snprintf(buf, sizeof buf, "{\"to\":\"applied\",\"application_date\":\"%d-%s\"}", y, autumn ? "08-20" : "02-20");
-		if (move(&c, &rt_projects, id, buf) ||
-		    document(db, arena_printf(a, "%s项目申请报告.txt", p->name), arena_printf(a, "%s%s项目资金申请报告",
-			     ents[p->ent].name, p->name), "project_application", case_id, "application_report",
-			     application(a, &ents[p->ent], code[p->ent], p, y)))
+		const char *case_id = arena_printf(a, "audit:%s", d->audit[i]);
+		if (document(d->db, arena_printf(a, "%s清洁生产审核报告.txt", e->name),
+			     arena_printf(a, "%s清洁生产审核报告", e->name), "audit_report", case_id, "audit_report",
+			     audit_report(a, e, d->code[i], y, agencies[e->agency][0])))
 			return -1;
-		if (strcmp(p->stage, "rejected") == 0) {
-			snprintf(buf, sizeof buf, "{\"to\":\"rejected\",\"rejected_date\":\"%d-03-15\",\"note\":\"节能效果测算依据不足\"}", y);
-			if (move(&c, &rt_projects, id, buf))
-				return -1;
-			continue;
-		}
-		if (target <= 1)
-			continue;
-		c.t = &rt_experts;
-		json_t *in = json_pack("{s:s,s:s}", "case", case_id, "role", "reviewer");
-		int rc = expert_assign(&c, ex[1], in);
+	}
+	if (stage >= 3) {
+		int x = strcmp(e->sector, "services") == 0 ? 0 : strcmp(e->sector, "industry") == 0 ? 1 : 2;
+		if (x == 2 && e->agency == 2)
+			x = 0;	/* 刘志强 is linked to that agency */
+		c->t = &rt_experts;
+		json_t *in = json_pack("{s:s,s:s}", "case", arena_printf(a, "audit:%s", d->audit[i]), "role", "reviewer");
+		int rc = expert_assign(c, d->ex[x], in);
 		json_decref(in);
 		if (rc)
-			return failed(&c, "assign");
-		const char *steps[] = {
-			arena_printf(a, "{\"to\":\"district_approved\",\"district_approved_date\":\"%d-03-05\"}", y),
-			arena_printf(a, "{\"to\":\"reviewed\",\"review_date\":\"%d-03-20\"}", y),
-			arena_printf(a, "{\"to\":\"approved\",\"approved_date\":\"%d-04-10\",\"subsidy_fen\":%lld}", y, p->subsidy_yuan * 100),
-			arena_printf(a, "{\"to\":\"implementing\",\"start_date\":\"%d-05-01\",\"planned_end_date\":\"%d-02-28\"}", y, y + 1),
-			arena_printf(a, "{\"to\":\"first_paid\",\"first_paid_fen\":%lld,\"first_paid_date\":\"%d-06-15\"}", p->subsidy_yuan * 70, y),
-			arena_printf(a, "{\"to\":\"evaluated\",\"evaluation_date\":\"%d-10-20\",\"energy_saved\":326.5,"
-				     "\"energy_saved_unit\":\"吨标准煤/年\",\"consumption_cut\":16000,\"consumption_cut_unit\":\"吨水/年\","
-				     "\"pollution_cut\":2.3,\"pollution_cut_unit\":\"吨COD/年\",\"efficiency_gain\":6.2,"
-				     "\"efficiency_gain_unit\":\"百分点\"}", y),
-			arena_printf(a, "{\"to\":\"accepted\",\"accepted_date\":\"%d-11-18\",\"acceptance_note\":\"达到预期目标，同意通过\"}", y),
-			arena_printf(a, "{\"to\":\"completed\",\"final_paid_fen\":%lld,\"final_paid_date\":\"%d-12-10\"}", p->subsidy_yuan * 30, y),
-		};
-		for (int s = 0; s < 8 && s + 2 <= target; s++)
-			if (move(&c, &rt_projects, id, steps[s]))
-				return -1;
-		if (target >= workflow_index(rt_projects.flow, "accepted") &&
-		    document(db, arena_printf(a, "%s绩效验收报告.txt", p->name), arena_printf(a, "%s%s绩效验收报告",
-			     ents[p->ent].name, p->name), "acceptance_report", case_id, "acceptance_report",
-			     acceptance(a, &ents[p->ent], p, y)))
+			return failed(c, "assign");
+		snprintf(buf, sizeof buf, "{\"to\":\"evaluated\",\"evaluated_date\":\"%d-06-%02zu\",\"grade\":\"%s\",\"score\":%d}",
+			 y, 12 + i, e->grade, e->score);
+		if (move(c, &rt_audits, d->audit[i], buf))
 			return -1;
 	}
+	return 0;
+}
+
+/* A project past review, moved from district approval up to its target
+ * stage (at most completed). */
+static int advance_project(struct demo *d, const struct demo_project *p, const char *id, int target)
+{
+	struct arena *a = d->a;
+	int y = d->y;
+	const char *steps[] = {
+		arena_printf(a, "{\"to\":\"district_approved\",\"district_approved_date\":\"%d-03-05\"}", y),
+		arena_printf(a, "{\"to\":\"reviewed\",\"review_date\":\"%d-03-20\"}", y),
+		arena_printf(a, "{\"to\":\"approved\",\"approved_date\":\"%d-04-10\",\"subsidy_fen\":%lld}", y, p->subsidy_yuan * 100),
+		arena_printf(a, "{\"to\":\"implementing\",\"start_date\":\"%d-05-01\",\"planned_end_date\":\"%d-02-28\"}", y, y + 1),
+		arena_printf(a, "{\"to\":\"first_paid\",\"first_paid_fen\":%lld,\"first_paid_date\":\"%d-06-15\"}", p->subsidy_yuan * 70, y),
+		arena_printf(a, "{\"to\":\"evaluated\",\"evaluation_date\":\"%d-10-20\",\"energy_saved\":326.5,"
+			     "\"energy_saved_unit\":\"吨标准煤/年\",\"consumption_cut\":16000,\"consumption_cut_unit\":\"吨水/年\","
+			     "\"pollution_cut\":2.3,\"pollution_cut_unit\":\"吨COD/年\",\"efficiency_gain\":6.2,"
+			     "\"efficiency_gain_unit\":\"百分点\"}", y),
+		arena_printf(a, "{\"to\":\"accepted\",\"accepted_date\":\"%d-11-18\",\"acceptance_note\":\"达到预期目标，同意通过\"}", y),
+		arena_printf(a, "{\"to\":\"completed\",\"final_paid_fen\":%lld,\"final_paid_date\":\"%d-12-10\"}", p->subsidy_yuan * 30, y),
+	};
+	for (int s = 0; s < 8 && s + 2 <= target; s++)
+		if (move(&d->c, &rt_projects, id, steps[s]))
+			return -1;
+	return 0;
+}
+
+/* Project k, moved to its stage: applied with its application, rejected,
+ * or reviewed and on, with an acceptance report once accepted. */
+static int add_project(struct demo *d, size_t k)
+{
+	struct rctx *c = &d->c;
+	struct arena *a = d->a;
+	int y = d->y;
+	const struct demo_project *p = &projects[k];
+	char buf[512];
+
+	const char *id = create(c, &rt_projects, json_pack("{s:s,s:i,s:s,s:s,s:I}", "enterprise_id", d->ent[p->ent],
+		"year", y, "name", p->name, "round", p->round, "investment_fen", (json_int_t)p->investment_yuan * 100));
+	if (!id)
+		return -1;
+	const char *case_id = arena_printf(a, "project:%s", id);
+	int target = workflow_index(rt_projects.flow, p->stage);
+	int autumn = strcmp(p->round, "autumn") == 0;
+	if (strcmp(p->stage, "recommended") == 0)
+		return 0;
+	snprintf(buf, sizeof buf, "{\"to\":\"applied\",\"application_date\":\"%d-%s\"}", y, autumn ? "08-20" : "02-20");
+	if (move(c, &rt_projects, id, buf) ||
+	    document(d->db, arena_printf(a, "%s项目申请报告.txt", p->name), arena_printf(a, "%s%s项目资金申请报告",
+		     ents[p->ent].name, p->name), "project_application", case_id, "application_report",
+		     application(a, &ents[p->ent], d->code[p->ent], p, y)))
+		return -1;
+	if (strcmp(p->stage, "rejected") == 0) {
+		snprintf(buf, sizeof buf, "{\"to\":\"rejected\",\"rejected_date\":\"%d-03-15\",\"note\":\"节能效果测算依据不足\"}", y);
+		if (move(c, &rt_projects, id, buf))
+			return -1;
+		return 0;
+	}
+	if (target <= 1)
+		return 0;
+	c->t = &rt_experts;
+	json_t *in = json_pack("{s:s,s:s}", "case", case_id, "role", "reviewer");
+	int rc = expert_assign(c, d->ex[1], in);
+	json_decref(in);
+	if (rc)
+		return failed(c, "assign");
+	if (advance_project(d, p, id, target))
+		return -1;
+	if (target >= workflow_index(rt_projects.flow, "accepted") &&
+	    document(d->db, arena_printf(a, "%s绩效验收报告.txt", p->name), arena_printf(a, "%s%s绩效验收报告",
+		     ents[p->ent].name, p->name), "acceptance_report", case_id, "acceptance_report",
+		     acceptance(a, &ents[p->ent], p, y)))
+		return -1;
+	return 0;
+}
+
+static int add_trainings(struct demo *d)
+{
 	static const char *const trainings[][4] = {
 		{ "医疗机构清洁生产审核培训", "医疗机构、学校等服务业单位", "services", "03-18" },
 		{ "工业企业清洁生产审核与中高费方案培训", "工业企业及咨询机构", "industry", "04-09" },
 	};
 	for (int i = 0; i < 2; i++)
-		if (!create(&c, &rt_trainings, json_pack("{s:s,s:s,s:s,s:s,s:i,s:s}", "title", trainings[i][0],
+		if (!create(&d->c, &rt_trainings, json_pack("{s:s,s:s,s:s,s:s,s:i,s:s}", "title", trainings[i][0],
 				"audience", trainings[i][1], "sector", trainings[i][2],
-				"date", arena_printf(a, "%d-%s", y, trainings[i][3]), "attendees", 86 + 40 * i,
+				"date", arena_printf(d->a, "%d-%s", d->y, trainings[i][3]), "attendees", 86 + 40 * i,
 				"location", "北京市发展和改革委员会会议室")))
 			return -1;
 	return 0;
+}
+
+static int build(sqlite3 *db, struct arena *a, int y)
+{
+	struct demo d = { .c = { .db = db, .a = a, .u = &demo_user }, .db = db, .a = a, .y = y };
+
+	if (add_agencies(&d) || add_enterprises(&d) || add_experts(&d))
+		return -1;
+	for (size_t i = 0; i < NENTS; i++)
+		if (add_audit(&d, i))
+			return -1;
+	for (size_t k = 0; k < sizeof projects / sizeof projects[0]; k++)
+		if (add_project(&d, k))
+			return -1;
+	return add_trainings(&d);
 }
 
 int records_demo(sqlite3 *db)

@@ -1,35 +1,11 @@
 /* classify.c: document types from title and structure cues plus naive Bayes.
  *
- * Text to features. The first PORTAL_CLASSIFY_MAX_CHARS characters are
- * read with full-width ASCII folded to ASCII and letters lowered. Features
- * are CJK character bigrams (blank space between two characters does not
- * break a bigram: PDF covers come out as "中 华 人 民"; anything else does)
- * and ASCII words of two letters or more (the first 11 letters kept). Each
- * feature is a 64-bit key that can be turned back into its text: a bigram
- * is flag 62 | cp1 << 21 | cp2, a word is flag 63 | length << 55 | five
- * bits per letter. The title's features count TITLE_WEIGHT times.
- *
- * Training keeps the features found in at least MIN_DF documents, the
- * VOCAB_MAX most widespread of them, and counts them per type; each
- * document's counts are first scaled to DOC_MASS in total, so a
- * 20000-character law weighs no more than a two-page notice. Smoothing is
- * Lidstone with ALPHA. Scoring takes the average log-likelihood per token
- * (so long and short texts get comparable scores) and the calibration in
- * classify.h.
- *
- * The model file is text:
- *
- *	portal-doc-type-model 1
- *	types audit_report feasibility_study ... other
- *	docs 8 8 60 8 11 8 8 343
- *	params alpha=0.1 temperature=0.031 prior_weight=0.5 cue_scale=1 evidence_cap=5
- *	features 12000
- *	清洁<TAB>c0 c1 c2 c3 c4 c5 c6 c7	(weighted counts per type)
- *	...
- *
- * Cues are a table of title endings and a few structural tests (below). */
-#include "encoding.h"
+ * The features (classify-features.c) of the text and title are scored by
+ * the model (classify-model.c); the cues are a table of
+ * title endings and a few structural tests (below); the two are combined as
+ * classify.h says. The model is trained by portal-train (src/cmd/train.c). */
 #include "classify.h"
+#include "classify-features.h"
 #include "log.h"
 
 #include <errno.h>
@@ -51,303 +27,10 @@
 #define T_OTHER 7
 
 #define TITLE_WEIGHT 3.0
-#define MIN_DF 2
-#define VOCAB_MAX 40000
-#define DOC_MASS 1000.0
-#define ALPHA 0.1
 #define HEAD_BYTES 3000		/* where cover and title lines are looked for */
 #define HEAD_LINES 80
-#define MODEL_MAGIC "portal-doc-type-model 1"
-
-const char *const portal_classify_types[K] = {
-	"audit_report", "feasibility_study", "standard", "guideline",
-	"policy_notice", "project_application", "acceptance_report", "other",
-};
-
-int portal_classify_type_index(const char *name)
-{
-	for (int i = 0; name && i < K; i++)
-		if (strcmp(portal_classify_types[i], name) == 0)
-			return i;
-	return -1;
-}
-
-/* ---- UTF-8 ------------------------------------------------------------ */
-
-
-static size_t put_cp(char *out, uint32_t cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
-/* Full-width ASCII to ASCII, ideographic space to space, capitals lowered. */
-static uint32_t fold_cp(uint32_t cp)
-{
-	if (cp >= 0xFF01 && cp <= 0xFF5E)
-		cp -= 0xFEE0;
-	else if (cp == 0x3000 || cp == 0xA0)
-		cp = ' ';
-	if (cp >= 'A' && cp <= 'Z')
-		cp += 32;
-	return cp;
-}
-
-static int is_cjk(uint32_t cp)
-{
-	return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-	       (cp >= 0xF900 && cp <= 0xFAFF);
-}
-
-static int is_blank(uint32_t cp)
-{
-	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v';
-}
-
-/* ---- a hash map from 64-bit keys -------------------------------------- */
-
-struct fmap {
-	uint64_t *keys;		/* 0 = empty */
-	uint32_t *vals;
-	size_t cap, n;
-};
-
-static uint64_t mix(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
-}
-
-static void fmap_init(struct fmap *m, size_t want)
-{
-	size_t cap = 64;
-	while (cap < want * 2)
-		cap *= 2;
-	m->keys = xcalloc(cap, sizeof *m->keys);
-	m->vals = xcalloc(cap, sizeof *m->vals);
-	m->cap = cap;
-	m->n = 0;
-}
-
-static void fmap_free(struct fmap *m)
-{
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof *m);
-}
-
-/* The slot of key: where it is, or the empty slot where it would go. */
-static size_t fmap_slot(const struct fmap *m, uint64_t key)
-{
-	size_t i = (size_t)mix(key) & (m->cap - 1);
-	while (m->keys[i] && m->keys[i] != key)
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-static int fmap_get(const struct fmap *m, uint64_t key, uint32_t *val)
-{
-	if (!m->cap)
-		return 0;
-	size_t i = fmap_slot(m, key);
-	if (!m->keys[i])
-		return 0;
-	*val = m->vals[i];
-	return 1;
-}
-
-/* The value of key, inserting it with val when absent. */
-static uint32_t fmap_put(struct fmap *m, uint64_t key, uint32_t val)
-{
-	if ((m->n + 1) * 2 > m->cap) {
-		struct fmap bigger;
-		fmap_init(&bigger, m->cap);
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->keys[i]) {
-				size_t s = fmap_slot(&bigger, m->keys[i]);
-				bigger.keys[s] = m->keys[i];
-				bigger.vals[s] = m->vals[i];
-				bigger.n++;
-			}
-		fmap_free(m);
-		*m = bigger;
-	}
-	size_t i = fmap_slot(m, key);
-	if (!m->keys[i]) {
-		m->keys[i] = key;
-		m->vals[i] = val;
-		m->n++;
-	}
-	return m->vals[i];
-}
-
-/* ---- features --------------------------------------------------------- */
-
-#define KEY_BIGRAM (1ULL << 62)
-#define KEY_WORD (1ULL << 63)
-#define WORD_MAX 11
-
-static uint64_t bigram_key(uint32_t a, uint32_t b)
-{
-	return KEY_BIGRAM | ((uint64_t)a << 21) | b;
-}
-
-static uint64_t word_key(const char *w, size_t n)
-{
-	uint64_t k = KEY_WORD | ((uint64_t)n << 55);
-	for (size_t i = 0; i < n; i++)
-		k |= (uint64_t)(w[i] - 'a' + 1) << (5 * i);
-	return k;
-}
-
-/* The text of a key into out (at least 16 bytes). 0, or -1 when the key
- * is not one of ours. */
-static int key_text(uint64_t key, char *out)
-{
-	if (key & KEY_WORD) {
-		size_t n = (size_t)((key >> 55) & 0xF);
-		if (n < 2 || n > WORD_MAX)
-			return -1;
-		for (size_t i = 0; i < n; i++) {
-			unsigned v = (unsigned)((key >> (5 * i)) & 0x1F);
-			if (v < 1 || v > 26)
-				return -1;
-			out[i] = (char)('a' + v - 1);
-		}
-		out[n] = '\0';
-		return 0;
-	}
-	if (key & KEY_BIGRAM) {
-		uint32_t a = (uint32_t)((key >> 21) & 0x1FFFFF), b = (uint32_t)(key & 0x1FFFFF);
-		if (!is_cjk(a) || !is_cjk(b))
-			return -1;
-		size_t n = put_cp(out, a);
-		n += put_cp(out + n, b);
-		out[n] = '\0';
-		return 0;
-	}
-	return -1;
-}
-
-/* The key of a feature's text, or 0. */
-static uint64_t text_key(const char *s)
-{
-	size_t n = strlen(s), i = 0;
-	if (n >= 2 && n <= WORD_MAX && strspn(s, "abcdefghijklmnopqrstuvwxyz") == n)
-		return word_key(s, n);
-	uint32_t a = portal_utf8_next(s, n, &i);
-	if (i >= n)
-		return 0;
-	uint32_t b = portal_utf8_next(s, n, &i);
-	if (i != n || !is_cjk(a) || !is_cjk(b))
-		return 0;
-	return bigram_key(a, b);
-}
-
-/* A sparse vector: keys with weights. */
-struct fvec {
-	uint64_t *keys;
-	double *w;
-	size_t n, cap;
-	struct fmap at;		/* key -> position */
-};
-
-static void fvec_add(struct fvec *v, uint64_t key, double w)
-{
-	uint32_t pos = fmap_put(&v->at, key, (uint32_t)v->n);
-	if (pos == v->n) {
-		if (v->n == v->cap) {
-			v->cap = v->cap ? v->cap * 2 : 256;
-			v->keys = xrealloc(v->keys, v->cap * sizeof *v->keys);
-			v->w = xrealloc(v->w, v->cap * sizeof *v->w);
-		}
-		v->keys[v->n] = key;
-		v->w[v->n++] = 0;
-	}
-	v->w[pos] += w;
-}
-
-static void fvec_free(struct fvec *v)
-{
-	free(v->keys);
-	free(v->w);
-	fmap_free(&v->at);
-	memset(v, 0, sizeof *v);
-}
-
-/* Add the features of s (n bytes, at most max_chars characters) to v with
- * weight w each. */
-static void add_features(struct fvec *v, const char *s, size_t n, size_t max_chars, double w)
-{
-	uint32_t prev = 0;	/* the last CJK character, while a bigram can continue */
-	char word[WORD_MAX];
-	size_t wl = 0, wlen = 0, chars = 0;
-
-	for (size_t i = 0; i < n && chars < max_chars; chars++) {
-		uint32_t cp = fold_cp(portal_utf8_next(s, n, &i));
-		if (cp >= 'a' && cp <= 'z') {
-			if (wl < WORD_MAX)
-				word[wl++] = (char)cp;
-			wlen++;
-			prev = 0;
-			continue;
-		}
-		if (wlen >= 2)
-			fvec_add(v, word_key(word, wl), w);
-		wl = wlen = 0;
-		if (is_cjk(cp)) {
-			if (prev)
-				fvec_add(v, bigram_key(prev, cp), w);
-			prev = cp;
-		} else if (!is_blank(cp)) {
-			prev = 0;
-		}
-	}
-	if (wlen >= 2)
-		fvec_add(v, word_key(word, wl), w);
-}
 
 /* ---- the head of a text: title lines and the cover ------------------- */
-
-/* A line of the head, folded and without blank space, in out (cap bytes). */
-static size_t compact(const char *s, size_t n, char *out, size_t cap)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < n;) {
-		uint32_t cp = portal_utf8_next(s, n, &i);
-		if (cp >= 0xFF01 && cp <= 0xFF5E)
-			cp -= 0xFEE0;
-		if (is_blank(cp) || cp == 0x3000 || cp == 0xA0 || cp == 0xFFFD)
-			continue;
-		if (o + 4 >= cap)
-			break;
-		o += put_cp(out + o, cp);
-	}
-	out[o] = '\0';
-	return o;
-}
 
 static int ends_with(const char *s, size_t n, const char *suf)
 {
@@ -541,7 +224,7 @@ static void read_head(const char *title, const char *text, size_t len, struct he
 
 	memset(h, 0, sizeof *h);
 	if (title && *title) {
-		size_t n = compact(title, strlen(title), line, sizeof line);
+		size_t n = portal_feature_compact(title, strlen(title), line, sizeof line);
 		n = strip_notes(line, n);
 		h->rule = title_rule(line, n);
 		set_title(h, line, n);
@@ -549,7 +232,7 @@ static void read_head(const char *title, const char *text, size_t len, struct he
 	for (size_t i = 0; i < end && lines < HEAD_LINES;) {
 		const char *nl = memchr(text + i, '\n', end - i);
 		size_t ll = nl ? (size_t)(nl - (text + i)) : end - i;
-		size_t n = compact(text + i, ll < LINE_MAX_BYTES ? ll : LINE_MAX_BYTES, line, sizeof line);
+		size_t n = portal_feature_compact(text + i, ll < LINE_MAX_BYTES ? ll : LINE_MAX_BYTES, line, sizeof line);
 		i += ll + 1;
 		if (n == 0)
 			continue;
@@ -632,86 +315,19 @@ static void cues(const struct head *h, const char *text, size_t len, double cue[
 #undef CUE
 }
 
-/* ---- the model --------------------------------------------------------- */
-
-struct portal_model {
-	size_t nfeat;
-	uint64_t *keys;		/* per feature */
-	double *count;		/* nfeat * K weighted counts */
-	double total[K];
-	size_t ndocs[K];
-	double alpha, temperature, prior_weight, cue_scale, evidence_cap;
-	/* derived when made or loaded */
-	float *logp;		/* nfeat * K */
-	double logprior[K];
-	struct fmap index;	/* key -> feature */
-};
-
-static void model_derive(struct portal_model *m)
-{
-	size_t docs = 0;
-	double v = (double)m->nfeat;
-
-	for (int c = 0; c < K; c++)
-		docs += m->ndocs[c];
-	m->logp = xmalloc((m->nfeat ? m->nfeat : 1) * K * sizeof *m->logp);
-	for (size_t f = 0; f < m->nfeat; f++)
-		for (int c = 0; c < K; c++)
-			m->logp[f * K + c] = (float)log((m->count[f * K + c] + m->alpha) /
-							(m->total[c] + m->alpha * v));
-	for (int c = 0; c < K; c++)
-		m->logprior[c] = log((m->ndocs[c] + 1.0) / (docs + (double)K));
-	fmap_init(&m->index, m->nfeat);
-	for (size_t f = 0; f < m->nfeat; f++)
-		fmap_put(&m->index, m->keys[f], (uint32_t)f);
-}
-
-void portal_model_free(struct portal_model *m)
-{
-	if (!m)
-		return;
-	free(m->keys);
-	free(m->count);
-	free(m->logp);
-	fmap_free(&m->index);
-	free(m);
-}
-
 /* The features of a document: text, and title (given, else the head's). */
 static void doc_features(const char *title, const char *text, size_t len, const struct head *h,
 			 struct fvec *v)
 {
 	memset(v, 0, sizeof *v);
-	fmap_init(&v->at, 1024);
-	add_features(v, text, len, PORTAL_CLASSIFY_MAX_CHARS, 1.0);
+	u64map_init(&v->at, 1024);
+	portal_features_add(v, text, len, PORTAL_CLASSIFY_MAX_CHARS, 1.0);
 	const char *t = title && *title ? title : h->title;
 	if (t && *t)
-		add_features(v, t, strlen(t), 200, TITLE_WEIGHT);
+		portal_features_add(v, t, strlen(t), 200, TITLE_WEIGHT);
 }
 
-/* Average log-likelihood per token for each type. 0 when no feature is known. */
-static int model_loglik(const struct portal_model *m, const struct fvec *v, double ll[K])
-{
-	double mass = 0;
-
-	memset(ll, 0, K * sizeof *ll);
-	for (size_t i = 0; i < v->n; i++) {
-		uint32_t f;
-		if (!fmap_get(&m->index, v->keys[i], &f))
-			continue;
-		mass += v->w[i];
-		for (int c = 0; c < K; c++)
-			ll[c] += v->w[i] * m->logp[(size_t)f * K + c];
-	}
-	if (mass <= 0)
-		return 0;
-	for (int c = 0; c < K; c++)
-		ll[c] /= mass;
-	return 1;
-}
-
-/* Softmax of logits into p; the index of the largest. */
-static int softmax(const double logit[K], double p[K])
+int portal_classify_softmax(const double logit[K], double p[K])
 {
 	double max = logit[0], sum = 0;
 	int best = 0;
@@ -727,17 +343,9 @@ static int softmax(const double logit[K], double p[K])
 	return best;
 }
 
-/* The logits from the parts. The model's evidence (log-likelihood per token
- * over the temperature, plus the weighted log prior) is taken relative to
- * the best type and cut off at -cap: however sure the model is that a
- * text is not an audit report, that counts for at most cap logits, so a
- * strong title cue (weight 6, scale >= 1, cap <= 5) always outweighs the
- * model alone. The model was trained on few examples of most types, so it
- * may not know the phrasing of a real report by other authors; the title
- * is the more reliable witness. Without a model: the cues, and a small head
- * start for "other". */
-static void logits(int have_model, int have_ll, const double ll[K], const double lp[K],
-		   const double cue[K], double T, double beta, double s, double cap, double out[K])
+void portal_classify_logits(int have_model, int have_ll, const double ll[K], const double lp[K],
+			    const double cue[K], double T, double beta, double s, double cap,
+			    double out[K])
 {
 	double base[K], max = -INFINITY;
 
@@ -774,16 +382,16 @@ int portal_classify_with(const struct portal_model *m, unsigned use, const char 
 	if (m && (use & PORTAL_CLASSIFY_MODEL)) {
 		struct fvec v;
 		doc_features(title, text ? text : "", len, &h, &v);
-		have_ll = model_loglik(m, &v, ll);
-		fvec_free(&v);
+		have_ll = portal_model_loglik(m, &v, ll);
+		portal_fvec_free(&v);
 	}
 	const struct portal_model *mm = (use & PORTAL_CLASSIFY_MODEL) ? m : NULL;
 	if (mm)
-		logits(1, have_ll, ll, mm->logprior, cue, mm->temperature, mm->prior_weight,
+		portal_classify_logits(1, have_ll, ll, mm->logprior, cue, mm->temperature, mm->prior_weight,
 		       mm->cue_scale, mm->evidence_cap, logit);
 	else
-		logits(0, 0, ll, ll, cue, 1, 0, 1, 0, logit);
-	int best = softmax(logit, out->prob);
+		portal_classify_logits(0, 0, ll, ll, cue, 1, 0, 1, 0, logit);
+	int best = portal_classify_softmax(logit, out->prob);
 	out->doc_type = portal_classify_types[best];
 	out->confidence = out->prob[best];
 	out->cue = desc;
@@ -802,376 +410,14 @@ int portal_classify(const struct portal_model *m, const char *title, const char 
 				    out);
 }
 
-/* ---- training ----------------------------------------------------------- */
 
-/* One example, prepared once: features scaled to DOC_MASS (keys, and their
- * numbers in the training run's dictionary), and its cues. */
-struct prepared {
-	struct fvec v;
-	uint32_t *ids;
-	double cue[K];
-	int type;
-};
-
-/* Every key seen in a training run, numbered. */
-struct dict {
-	struct fmap at;		/* key -> number */
-	uint64_t *keys;		/* number -> key */
-	size_t n, cap;
-};
-
-static uint32_t dict_id(struct dict *d, uint64_t key)
-{
-	uint32_t id = fmap_put(&d->at, key, (uint32_t)d->n);
-	if (id == d->n) {
-		if (d->n == d->cap) {
-			d->cap = d->cap ? d->cap * 2 : 1 << 16;
-			d->keys = xrealloc(d->keys, d->cap * sizeof *d->keys);
-		}
-		d->keys[d->n++] = key;
-	}
-	return id;
-}
-
-static int cmp_df(const void *a, const void *b)
-{
-	const uint64_t *x = a, *y = b;	/* triples: df, key, id */
-	if (x[0] != y[0])
-		return x[0] < y[0] ? 1 : -1;
-	return x[1] < y[1] ? -1 : x[1] > y[1];
-}
-
-/* Count a model from the examples whose index has use[i] set: the
- * features in at least MIN_DF of them, at most VOCAB_MAX, most widespread
- * first (ties by key, so the choice does not depend on order). */
-static struct portal_model *fit(const struct prepared *p, size_t n, const unsigned char *use,
-				const struct dict *d)
-{
-	struct portal_model *m = xcalloc(1, sizeof *m);
-	uint32_t *df = xcalloc(d->n ? d->n : 1, sizeof *df);
-	int32_t *feat = xmalloc((d->n ? d->n : 1) * sizeof *feat);
-	uint64_t *triples = xmalloc((d->n ? d->n : 1) * 3 * sizeof *triples);
-	size_t nt = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (!use[i])
-			continue;
-		m->ndocs[p[i].type]++;
-		for (size_t j = 0; j < p[i].v.n; j++)
-			df[p[i].ids[j]]++;	/* a vector's keys are distinct */
-	}
-	for (size_t id = 0; id < d->n; id++) {
-		feat[id] = -1;
-		if (df[id] < MIN_DF)
-			continue;
-		triples[nt * 3] = df[id];
-		triples[nt * 3 + 1] = d->keys[id];
-		triples[nt * 3 + 2] = id;
-		nt++;
-	}
-	qsort(triples, nt, 3 * sizeof *triples, cmp_df);
-	m->nfeat = nt < VOCAB_MAX ? nt : VOCAB_MAX;
-	m->keys = xmalloc((m->nfeat ? m->nfeat : 1) * sizeof *m->keys);
-	m->count = xcalloc((m->nfeat ? m->nfeat : 1) * K, sizeof *m->count);
-	for (size_t f = 0; f < m->nfeat; f++) {
-		m->keys[f] = triples[f * 3 + 1];
-		feat[triples[f * 3 + 2]] = (int32_t)f;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!use[i])
-			continue;
-		for (size_t j = 0; j < p[i].v.n; j++) {
-			int32_t f = feat[p[i].ids[j]];
-			if (f >= 0) {
-				m->count[(size_t)f * K + p[i].type] += p[i].v.w[j];
-				m->total[p[i].type] += p[i].v.w[j];
-			}
-		}
-	}
-	free(df);
-	free(feat);
-	free(triples);
-	m->alpha = ALPHA;
-	m->temperature = 0.05;
-	m->prior_weight = 1;
-	m->cue_scale = 1;
-	m->evidence_cap = 5;
-	model_derive(m);
-	return m;
-}
-
-static void prepare(const struct portal_train_doc *d, struct prepared *p, struct dict *dict)
+void portal_classify_evidence(const char *title, const char *text, size_t len, struct fvec *v,
+			      double cue[K])
 {
 	struct head h;
 	const char *desc;
-	const char *text = d->text ? d->text : "";
 
-	read_head(d->title, text, d->len, &h);
-	doc_features(d->title, text, d->len, &h, &p->v);
-	double mass = 0;
-	for (size_t j = 0; j < p->v.n; j++)
-		mass += p->v.w[j];
-	for (size_t j = 0; j < p->v.n && mass > 0; j++)
-		p->v.w[j] *= DOC_MASS / mass;
-	p->ids = xmalloc((p->v.n ? p->v.n : 1) * sizeof *p->ids);
-	for (size_t j = 0; j < p->v.n; j++)
-		p->ids[j] = dict_id(dict, p->v.keys[j]);
-	fmap_free(&p->v.at);
-	cues(&h, text, d->len, p->cue, &desc);
-	p->type = d->type;
-}
-
-/* Fit temperature, prior weight and cue scale by an inner stratified
- * cross-validation: the values with the least log-loss on held-out
- * examples. Left at their defaults when there are too few examples. */
-#define INNER_FOLDS 5
-static void calibrate(struct portal_model *m, const struct prepared *p, size_t n, const struct dict *d)
-{
-	static const double betas[] = { 0, 0.25, 0.5, 1 };
-	/* scale >= 1 and cap <= 5 keep a strong title cue above the model */
-	static const double scales[] = { 1, 1.25, 1.5, 2, 3 };
-	static const double caps[] = { 2, 3, 4, 5 };
-	size_t seen[K] = { 0 };
-	unsigned char *fold = xmalloc(n), *use = xmalloc(n), *have = xcalloc(n, 1);
-	double (*ll)[K] = xcalloc(n, sizeof *ll), (*lp)[K] = xcalloc(n, sizeof *lp);
-
-	if (n < 2 * INNER_FOLDS)
-		goto out;
-	for (size_t i = 0; i < n; i++)
-		fold[i] = (unsigned char)(seen[p[i].type]++ % INNER_FOLDS);
-	for (unsigned f = 0; f < INNER_FOLDS; f++) {
-		for (size_t i = 0; i < n; i++)
-			use[i] = fold[i] != f;
-		struct portal_model *sub = fit(p, n, use, d);
-		for (size_t i = 0; i < n; i++) {
-			if (use[i])
-				continue;
-			have[i] = (unsigned char)model_loglik(sub, &p[i].v, ll[i]);
-			memcpy(lp[i], sub->logprior, sizeof lp[i]);
-		}
-		portal_model_free(sub);
-	}
-	/* temperature on a coarse grid (x1.7 apart, 0.001 .. ~1), then finer
-	 * around the best one */
-	double best = INFINITY, coarse_T = 0.05;
-	for (int round = 0; round < 2; round++) {
-		double T0 = round ? coarse_T / 1.7 : 0.001;
-		double step = round ? pow(1.7 * 1.7, 1 / 8.0) : 1.7;
-		int steps = round ? 9 : 14;
-		for (int ti = 0; ti < steps; ti++) {
-			double T = T0 * pow(step, ti);
-			for (size_t bi = 0; bi < sizeof betas / sizeof *betas; bi++)
-				for (size_t si = 0; si < sizeof scales / sizeof *scales; si++)
-					for (size_t ci = 0; ci < sizeof caps / sizeof *caps; ci++) {
-						double loss = 0;
-						for (size_t i = 0; i < n && loss < best; i++) {
-							double logit[K], q[K];
-							logits(1, have[i], ll[i], lp[i], p[i].cue, T, betas[bi],
-							       scales[si], caps[ci], logit);
-							softmax(logit, q);
-							loss -= log(q[p[i].type] > 1e-12 ? q[p[i].type] : 1e-12);
-						}
-						if (loss < best) {
-							best = loss;
-							m->temperature = T;
-							m->prior_weight = betas[bi];
-							m->cue_scale = scales[si];
-							m->evidence_cap = caps[ci];
-						}
-					}
-		}
-		coarse_T = m->temperature;
-	}
-out:
-	free(fold);
-	free(use);
-	free(have);
-	free(ll);
-	free(lp);
-}
-
-struct portal_model *portal_model_train(const struct portal_train_doc *docs, size_t n,
-					char *err, size_t errlen)
-{
-	if (n == 0) {
-		snprintf(err, errlen, "There are no examples to train on.");
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (docs[i].type < 0 || docs[i].type >= K) {
-			snprintf(err, errlen, "Example %zu has no valid type.", i + 1);
-			return NULL;
-		}
-	struct prepared *p = xcalloc(n, sizeof *p);
-	unsigned char *use = xmalloc(n);
-	struct dict dict = { { 0 }, NULL, 0, 0 };
-	fmap_init(&dict.at, 1 << 16);
-	for (size_t i = 0; i < n; i++) {
-		prepare(&docs[i], &p[i], &dict);
-		use[i] = 1;
-	}
-	struct portal_model *m = fit(p, n, use, &dict);
-	calibrate(m, p, n, &dict);
-	for (size_t i = 0; i < n; i++) {
-		fvec_free(&p[i].v);
-		free(p[i].ids);
-	}
-	free(p);
-	free(use);
-	fmap_free(&dict.at);
-	free(dict.keys);
-	return m;
-}
-
-/* ---- the model file ----------------------------------------------------- */
-
-int portal_model_save(const struct portal_model *m, const char *path, char *err, size_t errlen)
-{
-	char tmp[4096];
-	FILE *fp;
-
-	if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) {
-		snprintf(err, errlen, "The model path is too long.");
-		return -1;
-	}
-	if (!(fp = fopen(tmp, "w"))) {
-		snprintf(err, errlen, "The model could not be written to %s: %s.", tmp, strerror(errno));
-		return -1;
-	}
-	fprintf(fp, "%s\ntypes", MODEL_MAGIC);
-	for (int c = 0; c < K; c++)
-		fprintf(fp, " %s", portal_classify_types[c]);
-	fprintf(fp, "\ndocs");
-	for (int c = 0; c < K; c++)
-		fprintf(fp, " %zu", m->ndocs[c]);
-	fprintf(fp, "\nparams alpha=%.17g temperature=%.17g prior_weight=%.17g cue_scale=%.17g "
-		"evidence_cap=%.17g\n", m->alpha, m->temperature, m->prior_weight, m->cue_scale,
-		m->evidence_cap);
-	fprintf(fp, "features %zu\n", m->nfeat);
-	for (size_t f = 0; f < m->nfeat; f++) {
-		char name[16];
-		if (key_text(m->keys[f], name) < 0)
-			portal_fatal("model feature %zu has a bad key", f);
-		fputs(name, fp);
-		for (int c = 0; c < K; c++)
-			fprintf(fp, "%c%.9g", c ? ' ' : '\t', m->count[f * K + c]);
-		fputc('\n', fp);
-	}
-	int bad = ferror(fp);
-	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
-		bad = 1;
-	if (fclose(fp) != 0 || bad) {
-		snprintf(err, errlen, "The model could not be written to %s: %s.", tmp, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) != 0) {
-		snprintf(err, errlen, "The model could not be put at %s: %s.", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-static int bad_model(FILE *fp, struct portal_model *m, char *line, const char *path, int lineno,
-		     char *err, size_t errlen)
-{
-	snprintf(err, errlen, "%s is not a document-type model (line %d is wrong); "
-		 "rebuild it with make model/doc-type.model.", path, lineno);
-	free(line);
-	fclose(fp);
-	portal_model_free(m);
-	return -1;
-}
-
-struct portal_model *portal_model_load(const char *path, char *err, size_t errlen)
-{
-	FILE *fp = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t got;
-	int lineno = 0;
-	struct portal_model *m;
-
-	if (!fp) {
-		snprintf(err, errlen, "The document-type model %s could not be opened: %s.", path,
-			 strerror(errno));
-		return NULL;
-	}
-	m = xcalloc(1, sizeof *m);
-#define NEXT() ((got = getline(&line, &cap, fp)) > 0 ? (lineno++, line[got - 1] == '\n' ? (line[--got] = '\0') : 0, 1) : 0)
-	if (!NEXT() || strcmp(line, MODEL_MAGIC) != 0)
-		goto bad;
-	if (!NEXT() || strncmp(line, "types", 5) != 0)
-		goto bad;
-	{
-		char *save = NULL, *tok = strtok_r(line + 5, " ", &save);
-		for (int c = 0; c < K; c++, tok = strtok_r(NULL, " ", &save))
-			if (!tok || strcmp(tok, portal_classify_types[c]) != 0)
-				goto bad;
-	}
-	if (!NEXT() || strncmp(line, "docs", 4) != 0)
-		goto bad;
-	{
-		char *p = line + 4;
-		for (int c = 0; c < K; c++) {
-			char *end;
-			m->ndocs[c] = strtoul(p, &end, 10);
-			if (end == p)
-				goto bad;
-			p = end;
-		}
-	}
-	if (!NEXT() || sscanf(line, "params alpha=%lf temperature=%lf prior_weight=%lf cue_scale=%lf "
-			      "evidence_cap=%lf", &m->alpha, &m->temperature, &m->prior_weight,
-			      &m->cue_scale, &m->evidence_cap) != 5 || !(m->evidence_cap > 0) ||
-	    !(m->alpha > 0) || !(m->temperature > 0))
-		goto bad;
-	if (!NEXT() || sscanf(line, "features %zu", &m->nfeat) != 1 || m->nfeat > 10000000)
-		goto bad;
-	m->keys = xmalloc((m->nfeat ? m->nfeat : 1) * sizeof *m->keys);
-	m->count = xcalloc((m->nfeat ? m->nfeat : 1) * K, sizeof *m->count);
-	for (size_t f = 0; f < m->nfeat; f++) {
-		if (!NEXT())
-			goto bad;
-		char *tab = strchr(line, '\t');
-		if (!tab)
-			goto bad;
-		*tab = '\0';
-		if (!(m->keys[f] = text_key(line)))
-			goto bad;
-		char *p = tab + 1;
-		for (int c = 0; c < K; c++) {
-			char *end;
-			double v = strtod(p, &end);
-			if (end == p || v < 0)
-				goto bad;
-			m->count[f * K + c] = v;
-			m->total[c] += v;
-			p = end;
-		}
-	}
-#undef NEXT
-	free(line);
-	fclose(fp);
-	model_derive(m);
-	return m;
-bad:
-	bad_model(fp, m, line, path, lineno, err, errlen);
-	return NULL;
-}
-
-void portal_model_describe(const struct portal_model *m, char *out, size_t outlen)
-{
-	size_t docs = 0, o;
-
-	for (int c = 0; c < K; c++)
-		docs += m->ndocs[c];
-	o = (size_t)snprintf(out, outlen, "%zu features, %zu documents (", m->nfeat, docs);
-	for (int c = 0; c < K && o < outlen; c++)
-		o += (size_t)snprintf(out + o, outlen - o, "%s%s %zu", c ? ", " : "",
-				      portal_classify_types[c], m->ndocs[c]);
-	if (o < outlen)
-		snprintf(out + o, outlen - o, "), temperature %.4g, prior weight %.3g, cue scale %.3g, "
-			 "evidence cap %.3g", m->temperature, m->prior_weight, m->cue_scale, m->evidence_cap);
+	read_head(title, text, len, &h);
+	doc_features(title, text, len, &h, v);
+	cues(&h, text, len, cue, &desc);
 }

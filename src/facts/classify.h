@@ -33,51 +33,7 @@
 
 #include <stddef.h>
 
-#define PORTAL_DOC_TYPES 8
-
-/* The type names (the same, in the same order, as docs.h's
- * portal_doc_types), in the order used for every per-type array below:
- * audit_report, feasibility_study, standard, guideline, policy_notice,
- * project_application, acceptance_report, other. Static strings. */
-extern const char *const portal_classify_types[PORTAL_DOC_TYPES];
-
-/* The index of name in portal_classify_types, or -1. */
-int portal_classify_type_index(const char *name);
-
-/* A trained model: immutable once made; may be shared read-only by any
- * number of callers. Owned by whoever loaded or trained it, who frees it
- * with portal_model_free(). Typically process-lifetime (the indexer loads
- * it once at start). */
-struct portal_model;
-
-/* Load a model file written by portal_model_save(). NULL with a sentence
- * in err when the file is missing, unreadable or not a model. */
-struct portal_model *portal_model_load(const char *path, char *err, size_t errlen);
-
-/* Write m to path (through a temporary file and rename, so a reader never
- * sees half a model). 0, or -1 with err. */
-int portal_model_save(const struct portal_model *m, const char *path, char *err, size_t errlen);
-
-void portal_model_free(struct portal_model *m);
-
-/* One line of a model's description, e.g. "12000 features, 452 documents
- * (audit_report 8, ...), temperature 0.031, ..." into out. */
-void portal_model_describe(const struct portal_model *m, char *out, size_t outlen);
-
-/* A labelled example for training. */
-struct portal_train_doc {
-	const char *title;	/* NULL: taken from the text, as portal_classify does */
-	const char *text;	/* UTF-8; only the first PORTAL_CLASSIFY_MAX_CHARS count */
-	size_t len;
-	int type;		/* index into portal_classify_types */
-};
-
-/* Train a model from n examples (at least one; types with no example get
- * no probability mass beyond smoothing). Fits the calibration by an inner
- * cross-validation when there are enough examples. The caller owns the
- * result. NULL with err when there is nothing to train on. */
-struct portal_model *portal_model_train(const struct portal_train_doc *docs, size_t n,
-					char *err, size_t errlen);
+#include "classify-model.h"
 
 #define PORTAL_CLASSIFY_MAX_CHARS 20000	/* characters of text read */
 
@@ -110,5 +66,30 @@ int portal_classify(const struct portal_model *m, const char *title, const char 
  * PORTAL_CLASSIFY_MODEL), for measuring each part on its own. */
 int portal_classify_with(const struct portal_model *m, unsigned use, const char *title,
 			 const char *text, size_t len, struct portal_classification *out);
+
+/* For the trainer (src/cmd/train.c): the parts of portal_classify_with(). */
+
+/* A document's evidence, as portal_classify() reads it: its features
+ * (text, and title: given, else the head's) into *v, which the caller frees
+ * with portal_fvec_free(), and the cues' weights per type into cue. text
+ * must not be NULL. */
+void portal_classify_evidence(const char *title, const char *text, size_t len, struct fvec *v,
+			      double cue[PORTAL_DOC_TYPES]);
+
+/* Softmax of logits into p; the index of the largest. */
+int portal_classify_softmax(const double logit[PORTAL_DOC_TYPES], double p[PORTAL_DOC_TYPES]);
+
+/* The logits from the parts. The model's evidence (log-likelihood per token
+ * over the temperature, plus the weighted log prior) is taken relative to
+ * the best type and cut off at -cap: however sure the model is that a
+ * text is not an audit report, that counts for at most cap logits, so a
+ * strong title cue (weight 6, scale >= 1, cap <= 5) always outweighs the
+ * model alone. The model was trained on few examples of most types, so it
+ * may not know the phrasing of a real report by other authors; the title
+ * is the more reliable witness. Without a model: the cues, and a small head
+ * start for "other". */
+void portal_classify_logits(int have_model, int have_ll, const double ll[PORTAL_DOC_TYPES],
+			    const double lp[PORTAL_DOC_TYPES], const double cue[PORTAL_DOC_TYPES],
+			    double T, double beta, double s, double cap, double out[PORTAL_DOC_TYPES]);
 
 #endif

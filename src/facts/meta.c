@@ -977,50 +977,47 @@ static void drop_yearless(struct strs *l)
 
 /* ---- all together -------------------------------------------------------- */
 
-json_t *portal_meta_extract(const char *title, const char *text, size_t len)
+/* The title, given (trimmed) or found in the lines, into t and o. 1 when
+ * it is a title (given, or found as one), 0 when only a guess. */
+static int add_title(json_t *o, const char *title, const struct lines *ls, struct buf *t)
 {
-	json_t *o = json_object();
-	struct lines ls;
-	struct buf b = BUF_INIT, t = BUF_INIT;
-	struct idents ids = { { 0 }, { 0 }, { 0 } };
-	struct strs dates = { 0 }, units = { 0 };
-
-	if (!o)
-		portal_fatal("out of memory");
-	if (!text)
-		len = 0;
-	if (len > META_MAX_BYTES)
-		len = META_MAX_BYTES;
-	lines_read(text ? text : "", len, &ls);
-
-	/* title */
-	int title_kind = 0;	/* 1 when the title is one (given or found) */
+	int title_kind = 0;
 	if (title && *title) {
 		size_t b0 = 0, e0 = strlen(title);
 		while (b0 < e0 && strchr(" \t\r\n", title[b0]))
 			b0++;
 		while (e0 > b0 && strchr(" \t\r\n", title[e0 - 1]))
 			e0--;
-		buf_append(&t, title + b0, e0 - b0);
-		title_kind = t.len > 0;
+		buf_append(t, title + b0, e0 - b0);
+		title_kind = t->len > 0;
 	} else {
-		title_kind = find_title(&ls, &t) == 1;
+		title_kind = find_title(ls, t) == 1;
 	}
-	if (t.len)
-		json_object_set_new(o, "title", json_string(buf_str(&t)));
+	if (t->len)
+		json_object_set_new(o, "title", json_string(buf_str(t)));
+	return title_kind;
+}
 
-	/* identifiers, in the title and the text */
+/* Identifiers in the title and the text into ids; document and standard
+ * numbers into o. */
+static void add_identifiers(json_t *o, const char *title, const char *text, size_t len,
+			    struct idents *ids)
+{
 	if (title && *title)
-		portal_norm_scan(title, strlen(title), PORTAL_IDENT_ALL, take_ident, &ids);
-	portal_norm_scan(text ? text : "", len, PORTAL_IDENT_ALL, take_ident, &ids);
-	drop_yearless(&ids.std);
-	if (ids.docno.n)
-		json_object_set_new(o, "doc_no", strs_json(&ids.docno));
-	if (ids.std.n)
-		json_object_set_new(o, "standard_no", strs_json(&ids.std));
+		portal_norm_scan(title, strlen(title), PORTAL_IDENT_ALL, take_ident, ids);
+	portal_norm_scan(text, len, PORTAL_IDENT_ALL, take_ident, ids);
+	drop_yearless(&ids->std);
+	if (ids->docno.n)
+		json_object_set_new(o, "doc_no", strs_json(&ids->docno));
+	if (ids->std.n)
+		json_object_set_new(o, "standard_no", strs_json(&ids->std));
+}
 
-	/* year and dates */
-	int year = guess_year(&ls, title_kind ? buf_str(&t) : NULL);
+/* The document's year, unless it lies beyond next year (a deadline or a
+ * plan). */
+static void add_year(json_t *o, const struct lines *ls, const char *title)
+{
+	int year = guess_year(ls, title);
 	time_t now = time(NULL);
 	struct tm tm;
 	if (localtime_r(&now, &tm) && year > tm.tm_year + 1900 + 1)
@@ -1030,8 +1027,14 @@ json_t *portal_meta_extract(const char *title, const char *text, size_t len)
 		snprintf(y, sizeof y, "%d", year);
 		json_object_set_new(o, "year", json_string(y));
 	}
-	for (size_t i = 0; i < ls.n; i++) {
-		const char *s = ls.l[i];
+}
+
+/* Every full date in the lines, as YYYY-MM-DD. */
+static void add_dates(json_t *o, const struct lines *ls)
+{
+	struct strs dates = { 0 };
+	for (size_t i = 0; i < ls->n; i++) {
+		const char *s = ls->l[i];
 		for (size_t k = 0; s[k];) {
 			struct date dt;
 			if (date_at(s, k, &dt) && dt.d) {
@@ -1046,40 +1049,51 @@ json_t *portal_meta_extract(const char *title, const char *text, size_t len)
 	}
 	if (dates.n)
 		json_object_set_new(o, "dates", strs_json(&dates));
-	if (ids.credit.n)
-		json_object_set_new(o, "credit_code", strs_json(&ids.credit));
+	strs_free(&dates);
+}
 
-	/* units: the labelled one first */
-	size_t head = ls.n < HEAD_LINES ? ls.n : HEAD_LINES;
+/* The units named into units, the labelled one ("单位名称：…") first; b is
+ * scratch. The number of labelled ones. */
+static size_t add_units(json_t *o, const struct lines *ls, struct strs *units, struct buf *b)
+{
+	size_t head = ls->n < HEAD_LINES ? ls->n : HEAD_LINES;
 	for (size_t i = 0; i < head; i++)
-		if (labelled_unit(ls.l[i], &b))
-			strs_add(&units, buf_str(&b));
-	size_t labelled = units.n;
-	for (size_t i = 0; i < ls.n && units.n < MAX_ITEMS; i++)
-		names_in_line(ls.l[i], &units);
-	if (units.n)
-		json_object_set_new(o, "enterprise", strs_json(&units));
+		if (labelled_unit(ls->l[i], b))
+			strs_add(units, buf_str(b));
+	size_t labelled = units->n;
+	for (size_t i = 0; i < ls->n && units->n < MAX_ITEMS; i++)
+		names_in_line(ls->l[i], units);
+	if (units->n)
+		json_object_set_new(o, "enterprise", strs_json(units));
+	return labelled;
+}
 
-	/* industry and sector */
+/* The industry and sector: a labelled field, else a trade named in the
+ * title, the labelled unit or (a unit's own document) its first lines,
+ * else a sector word in the title. b is scratch. */
+static void add_industry(json_t *o, const struct lines *ls, const char *title,
+			 const struct strs *units, size_t labelled, struct buf *b)
+{
+	size_t head = ls->n < HEAD_LINES ? ls->n : HEAD_LINES;
 	const char *industry = NULL;
 	enum sector sector = NO_SECTOR;
 	for (size_t i = 0; i < head && !industry; i++)
-		if (industry_field(ls.l[i], &b)) {
-			industry = buf_str(&b);
+		if (industry_field(ls->l[i], b)) {
+			industry = buf_str(b);
 			sector = sector_of_industry(industry);
 		}
 	const struct trade *tr = NULL;
-	if (!industry && (tr = trade_in(buf_str(&t))) == NULL && labelled)
-		tr = trade_in(units.s[0]);
+	if (!industry && (tr = trade_in(title)) == NULL && labelled)
+		tr = trade_in(units->s[0]);
 	/* a unit's own document: its first lines describe what it does */
-	for (size_t i = 0; !industry && !tr && labelled && i < ls.n && i < HEAD_LINES; i++)
-		tr = trade_in(ls.l[i]);
+	for (size_t i = 0; !industry && !tr && labelled && i < ls->n && i < HEAD_LINES; i++)
+		tr = trade_in(ls->l[i]);
 	if (tr) {
 		industry = tr->industry;
 		sector = tr->sector;
 	}
 	if (!industry && sector == NO_SECTOR) {
-		const struct trade *sw = sector_word_in(buf_str(&t));
+		const struct trade *sw = sector_word_in(title);
 		if (sw)
 			sector = sw->sector;
 	}
@@ -1087,11 +1101,36 @@ json_t *portal_meta_extract(const char *title, const char *text, size_t len)
 		json_object_set_new(o, "industry", json_string(industry));
 	if (sector != NO_SECTOR)
 		json_object_set_new(o, "sector", json_string(sector_names[sector]));
+}
+
+json_t *portal_meta_extract(const char *title, const char *text, size_t len)
+{
+	json_t *o = json_object();
+	struct lines ls;
+	struct buf b = BUF_INIT, t = BUF_INIT;
+	struct idents ids = { { 0 }, { 0 }, { 0 } };
+	struct strs units = { 0 };
+
+	if (!o)
+		portal_fatal("out of memory");
+	if (!text)
+		len = 0;
+	if (len > META_MAX_BYTES)
+		len = META_MAX_BYTES;
+	lines_read(text ? text : "", len, &ls);
+
+	int title_kind = add_title(o, title, &ls, &t);
+	add_identifiers(o, title, text ? text : "", len, &ids);
+	add_year(o, &ls, title_kind ? buf_str(&t) : NULL);
+	add_dates(o, &ls);
+	if (ids.credit.n)
+		json_object_set_new(o, "credit_code", strs_json(&ids.credit));
+	size_t labelled = add_units(o, &ls, &units, &b);
+	add_industry(o, &ls, buf_str(&t), &units, labelled, &b);
 
 	strs_free(&ids.std);
 	strs_free(&ids.docno);
 	strs_free(&ids.credit);
-	strs_free(&dates);
 	strs_free(&units);
 	lines_free(&ls);
 	buf_free(&b);

@@ -173,78 +173,83 @@ struct stdno {
 	int year;		/* 0 when none */
 };
 
-/* Parse a standard number starting at f[i] (an ASCII letter at a word
- * boundary). The end offset, or 0 when there is none. */
-static size_t parse_standard(const char *f, size_t n, size_t i, struct stdno *sn)
+/* "DB11/T", "DB44/": a local standard's code, whose letters "DB" end at
+ * f[j]. The end, or 0 when it is not one. */
+static size_t parse_local_code(const char *f, size_t n, size_t j, struct stdno *sn)
 {
-	char letters[8];
-	size_t nl = 0, j = i;
-
-	while (j < n && is_alpha((unsigned char)f[j])) {
-		if (nl == sizeof letters - 1)
-			return 0;
-		letters[nl++] = (char)upper((unsigned char)f[j++]);
-	}
-	letters[nl] = '\0';
-	memset(sn, 0, sizeof *sn);
-
-	if (nl == 2 && memcmp(letters, "DB", 2) == 0) {
-		j = skip_spaces(f, n, j, 1);
-		if (j + 2 > n || !is_digit((unsigned char)f[j]) || !is_digit((unsigned char)f[j + 1]) ||
-		    (j + 2 < n && is_digit((unsigned char)f[j + 2])))
-			return 0;
-		snprintf(sn->code, sizeof sn->code, "DB%c%c", f[j], f[j + 1]);
-		j = skip_spaces(f, n, j + 2, 1);
-		if (j >= n || f[j] != '/')
-			return 0;
-		j = skip_spaces(f, n, j + 1, 1);
-		if (j < n && (upper((unsigned char)f[j]) == 'T' || upper((unsigned char)f[j]) == 'Z') &&
-		    (j + 1 >= n || !is_alpha((unsigned char)f[j + 1]))) {
-			size_t c = strlen(sn->code);
-			snprintf(sn->code + c, sizeof sn->code - c, "/%c", upper((unsigned char)f[j]));
-			j++;
-		} else {
-			strcat(sn->code, "/");
-		}
-	} else if (nl == 1 && letters[0] == 'T' && j < n && f[j] == '/') {
-		size_t k = j + 1, m = 0;
-		while (k < n && is_alpha((unsigned char)f[k]) && m < 10) {
-			k++;
-			m++;
-		}
-		if (m < 2 || (k < n && is_alpha((unsigned char)f[k])))
-			return 0;
-		sn->code[0] = 'T';
-		sn->code[1] = '/';
-		for (size_t q = 0; q < m; q++)
-			sn->code[2 + q] = (char)upper((unsigned char)f[j + 1 + q]);
-		j = k;
+	j = skip_spaces(f, n, j, 1);
+	if (j + 2 > n || !is_digit((unsigned char)f[j]) || !is_digit((unsigned char)f[j + 1]) ||
+	    (j + 2 < n && is_digit((unsigned char)f[j + 2])))
+		return 0;
+	snprintf(sn->code, sizeof sn->code, "DB%c%c", f[j], f[j + 1]);
+	j = skip_spaces(f, n, j + 2, 1);
+	if (j >= n || f[j] != '/')
+		return 0;
+	j = skip_spaces(f, n, j + 1, 1);
+	if (j < n && (upper((unsigned char)f[j]) == 'T' || upper((unsigned char)f[j]) == 'Z') &&
+	    (j + 1 >= n || !is_alpha((unsigned char)f[j + 1]))) {
+		size_t c = strlen(sn->code);
+		snprintf(sn->code + c, sizeof sn->code - c, "/%c", upper((unsigned char)f[j]));
+		j++;
 	} else {
-		char suffix = 0;
-		if (known_code(letters, nl)) {
-			size_t k = skip_spaces(f, n, j, 1);
-			if (k < n && f[k] == '/') {
-				k = skip_spaces(f, n, k + 1, 1);
-				int c = k < n ? upper((unsigned char)f[k]) : 0;
-				if ((c == 'T' || c == 'Z') && (k + 1 >= n || !is_alpha((unsigned char)f[k + 1]))) {
-					suffix = (char)c;
-					j = k + 1;
-				}
-			}
-		} else if (nl > 2 && (letters[nl - 1] == 'T' || letters[nl - 1] == 'Z') &&
-			   known_code(letters, nl - 1)) {
-			suffix = letters[nl - 1];	/* "GBT 24001" typed without the slash */
-			letters[--nl] = '\0';
-		} else {
-			return 0;
-		}
-		if (suffix)
-			snprintf(sn->code, sizeof sn->code, "%s/%c", letters, suffix);
-		else
-			snprintf(sn->code, sizeof sn->code, "%s", letters);
+		strcat(sn->code, "/");
 	}
+	return j;
+}
 
-	/* the number: digits, perhaps dotted parts ("1.1", "5085.7") */
+/* "T/CECS": a group standard's code; f[j] is the slash after the T. The
+ * end, or 0 when it is not one. */
+static size_t parse_group_code(const char *f, size_t n, size_t j, struct stdno *sn)
+{
+	size_t k = j + 1, m = 0;
+	while (k < n && is_alpha((unsigned char)f[k]) && m < 10) {
+		k++;
+		m++;
+	}
+	if (m < 2 || (k < n && is_alpha((unsigned char)f[k])))
+		return 0;
+	sn->code[0] = 'T';
+	sn->code[1] = '/';
+	for (size_t q = 0; q < m; q++)
+		sn->code[2 + q] = (char)upper((unsigned char)f[j + 1 + q]);
+	return k;
+}
+
+/* "GB/T", "HJ", "GBT" (typed without the slash): a national or sector
+ * code, whose letters (nl of them, upper case) end at f[j]. The end, or 0
+ * when the letters are no known code. */
+static size_t parse_sector_code(const char *f, size_t n, size_t j, char *letters, size_t nl,
+				struct stdno *sn)
+{
+	char suffix = 0;
+	if (known_code(letters, nl)) {
+		size_t k = skip_spaces(f, n, j, 1);
+		if (k < n && f[k] == '/') {
+			k = skip_spaces(f, n, k + 1, 1);
+			int c = k < n ? upper((unsigned char)f[k]) : 0;
+			if ((c == 'T' || c == 'Z') && (k + 1 >= n || !is_alpha((unsigned char)f[k + 1]))) {
+				suffix = (char)c;
+				j = k + 1;
+			}
+		}
+	} else if (nl > 2 && (letters[nl - 1] == 'T' || letters[nl - 1] == 'Z') &&
+		   known_code(letters, nl - 1)) {
+		suffix = letters[nl - 1];	/* "GBT 24001" typed without the slash */
+		letters[--nl] = '\0';
+	} else {
+		return 0;
+	}
+	if (suffix)
+		snprintf(sn->code, sizeof sn->code, "%s/%c", letters, suffix);
+	else
+		snprintf(sn->code, sizeof sn->code, "%s", letters);
+	return j;
+}
+
+/* The number after the code (which ends at f[j]): digits, perhaps dotted
+ * parts ("1.1", "5085.7"), into sn->number. Its end, or 0. */
+static size_t parse_number(const char *f, size_t n, size_t j, struct stdno *sn)
+{
 	j = skip_spaces(f, n, j, 3);
 	size_t start = j, nd = 0;
 	while (j < n && is_digit((unsigned char)f[j])) {
@@ -264,14 +269,21 @@ static size_t parse_standard(const char *f, size_t n, size_t i, struct stdno *sn
 		return 0;
 	memcpy(sn->number, f + start, j - start);
 	sn->number[j - start] = '\0';
+	return j;
+}
 
-	/* the year, after a dash */
+/* The year after a dash ("-2015", "—15") following the number, which ends
+ * at f[j], into sn->year. Its end, or 0 when there is none; *dashed says
+ * whether a dash followed the number at all. */
+static size_t parse_dashed_year(const char *f, size_t n, size_t j, struct stdno *sn, int *dashed)
+{
 	size_t k = skip_spaces(f, n, j, 1);
 	size_t dash = 0;
 	if (k < n && f[k] == '-')
 		dash = 1;
 	else if (at(f, n, k, U_YI))
 		dash = 3;
+	*dashed = dash != 0;
 	if (dash) {
 		size_t y = skip_spaces(f, n, k + dash, 1), yd = 0;
 		while (y + yd < n && is_digit((unsigned char)f[y + yd]))
@@ -286,28 +298,35 @@ static size_t parse_standard(const char *f, size_t n, size_t i, struct stdno *sn
 			}
 		}
 	}
-	/* a cover broken by a PDF: the number, then the year alone on a line */
-	if (!dash) {
-		size_t y = j, breaks = 0;
-		while (y < n && y < j + 6 && (f[y] == ' ' || f[y] == '\n' || f[y] == '\r'))
-			breaks += f[y++] == '\n';
-		size_t yd = 0;
-		while (y + yd < n && is_digit((unsigned char)f[y + yd]))
-			yd++;
-		size_t after = y + yd;
-		while (after < n && (f[after] == ' ' || f[after] == '\r'))
-			after++;
-		if (breaks && yd == 4 && (after >= n || f[after] == '\n')) {
-			int v = atoi(f + y);
-			if (v >= 1949 && v <= 2099) {
-				sn->year = v;
-				return y + yd;
-			}
+	return 0;
+}
+
+/* A cover broken by a PDF: the number (ending at f[j]), then the year
+ * alone on a line, into sn->year. Its end, or 0. */
+static size_t parse_year_on_own_line(const char *f, size_t n, size_t j, struct stdno *sn)
+{
+	size_t y = j, breaks = 0;
+	while (y < n && y < j + 6 && (f[y] == ' ' || f[y] == '\n' || f[y] == '\r'))
+		breaks += f[y++] == '\n';
+	size_t yd = 0;
+	while (y + yd < n && is_digit((unsigned char)f[y + yd]))
+		yd++;
+	size_t after = y + yd;
+	while (after < n && (f[after] == ' ' || f[after] == '\r'))
+		after++;
+	if (breaks && yd == 4 && (after >= n || f[after] == '\n')) {
+		int v = atoi(f + y);
+		if (v >= 1949 && v <= 2099) {
+			sn->year = v;
+			return y + yd;
 		}
 	}
-	if (j < n && is_digit((unsigned char)f[j]))
-		return 0;
-	/* digits a PDF set one per line ("GB 1\n8\n4\n6\n6"): not a number */
+	return 0;
+}
+
+/* 1 when digits go on, one per line, after f[j] ("GB 1\n8\n4\n6\n6"). */
+static int digits_one_per_line(const char *f, size_t n, size_t j)
+{
 	size_t q = j;
 	while (q < n && (f[q] == ' ' || f[q] == '\r'))
 		q++;
@@ -315,8 +334,45 @@ static size_t parse_standard(const char *f, size_t n, size_t i, struct stdno *sn
 		while (q < n && (f[q] == ' ' || f[q] == '\r' || f[q] == '\n'))
 			q++;
 		if (q < n && is_digit((unsigned char)f[q]))
-			return 0;
+			return 1;
 	}
+	return 0;
+}
+
+/* Parse a standard number starting at f[i] (an ASCII letter at a word
+ * boundary): the code, the number, perhaps a year. The end offset, or 0
+ * when there is none. */
+static size_t parse_standard(const char *f, size_t n, size_t i, struct stdno *sn)
+{
+	char letters[8];
+	size_t nl = 0, j = i, end;
+	int dashed;
+
+	while (j < n && is_alpha((unsigned char)f[j])) {
+		if (nl == sizeof letters - 1)
+			return 0;
+		letters[nl++] = (char)upper((unsigned char)f[j++]);
+	}
+	letters[nl] = '\0';
+	memset(sn, 0, sizeof *sn);
+
+	if (nl == 2 && memcmp(letters, "DB", 2) == 0)
+		j = parse_local_code(f, n, j, sn);
+	else if (nl == 1 && letters[0] == 'T' && j < n && f[j] == '/')
+		j = parse_group_code(f, n, j, sn);
+	else
+		j = parse_sector_code(f, n, j, letters, nl, sn);
+	if (!j || !(j = parse_number(f, n, j, sn)))
+		return 0;
+	if ((end = parse_dashed_year(f, n, j, sn, &dashed)))
+		return end;
+	if (!dashed && (end = parse_year_on_own_line(f, n, j, sn)))
+		return end;
+	if (j < n && is_digit((unsigned char)f[j]))
+		return 0;
+	/* digits a PDF set one per line: not a number */
+	if (digits_one_per_line(f, n, j))
+		return 0;
 	return j;
 }
 

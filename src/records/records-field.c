@@ -145,6 +145,133 @@ static int integer_of(json_t *v, long long *out)
 	return json_is_string(v) ? parse_ll(json_string_value(v), out) : -1;
 }
 
+/* One function per field type: v (a string s, or NULL when v is not a
+ * string) checked, the value to store in *out; or a 422 sentence. */
+
+static int text_value(struct rctx *c, const struct rfield *f, json_t *v, const char *s, json_t **out)
+{
+	size_t max = f->type == FT_TEXT ? 200 : 4000;
+	if (!s)
+		return bad(c, f, "应为文本", "must be a string");
+	if (utf8_chars(s) > max)
+		return bad(c, f, arena_printf(c->a, "不能超过 %zu 个字", max),
+			   arena_printf(c->a, "must be at most %zu characters", max));
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 && !(f->type == FT_LONG && (*p == '\n' || *p == '\t' || *p == '\r')))
+			return bad(c, f, "含有控制字符", "must not contain control characters");
+	*out = json_string(s);
+	return 0;
+}
+
+static int int_value(struct rctx *c, const struct rfield *f, json_t *v, const char *s, json_t **out)
+{
+	long long n;
+	long long lo = f->type == FT_YEAR ? 2000 : f->min, hi = f->type == FT_YEAR ? 2100 : f->max;
+	if (integer_of(v, &n) < 0)
+		return bad(c, f, "应为整数", "must be a whole number");
+	if (n < lo || n > hi)
+		return bad(c, f, arena_printf(c->a, "应在 %lld 到 %lld 之间", lo, hi),
+			   arena_printf(c->a, "must be between %lld and %lld", lo, hi));
+	*out = json_integer(n);
+	return 0;
+}
+
+static int money_value(struct rctx *c, const struct rfield *f, json_t *v, const char *s, json_t **out)
+{
+	long long n;
+	if (json_is_integer(v))
+		n = json_integer_value(v);
+	else if (!s || parse_yuan(s, &n) < 0)
+		return bad(c, f, "金额应为元（最多两位小数）", "must be an amount: integer fen in JSON, yuan with at most 2 decimals in forms");
+	if (n < 0 || n > 10000000000000LL)
+		return bad(c, f, "金额不能为负数或过大", "must not be negative or absurdly large");
+	*out = json_integer(n);
+	return 0;
+}
+
+static int real_value(struct rctx *c, const struct rfield *f, json_t *v, const char *s, json_t **out)
+{
+	double d;
+	char *end = NULL;
+	if (json_is_number(v))
+		d = json_number_value(v);
+	else if (s && (d = strtod(s, &end), end && *s && !*end))
+		;
+	else
+		return bad(c, f, "应为数字", "must be a number");
+	if (!isfinite(d) || d < 0 || d > 1e12)
+		return bad(c, f, "应为不小于零的数字", "must be a number not below zero");
+	*out = json_real(d);
+	return 0;
+}
+
+static int date_value(struct rctx *c, const struct rfield *f, json_t *v, const char *s, json_t **out)
+{
+	if (!s || !rec_date_valid(s))
+		return bad(c, f, "日期应为 YYYY-MM-DD 格式的有效日期", "must be a real date written YYYY-MM-DD");
+	*out = json_string(s);
+	return 0;
+}
+
+static int enum_value(struct rctx *c, const struct rfield *f, json_t *v, const char *s, json_t **out)
+{
+	for (const char *const *ch = f->choices; s && ch && *ch; ch++)
+		if (strcmp(*ch, s) == 0) {
+			*out = json_string(s);
+			return 0;
+		}
+	return bad(c, f, "取值不在允许范围内", "is not one of the allowed values");
+}
+
+static int ref_value(struct rctx *c, const struct rfield *f, json_t *v, const char *s, json_t **out)
+{
+	if (!s || !ref_exists(c, f->ref, s))
+		return bad(c, f, arena_printf(c->a, "没有编号为“%s”的记录", s ? s : ""),
+			   arena_printf(c->a, "there is no %s with id '%s'", f->ref, s ? s : ""));
+	*out = json_string(s);
+	return 0;
+}
+
+/* Ids separated by commas or spaces, each an existing record, stored
+ * joined by commas. */
+static int refs_value(struct rctx *c, const struct rfield *f, json_t *v, const char *s, json_t **out)
+{
+	if (!s)
+		return bad(c, f, "应为以逗号分隔的编号", "must be ids separated by commas");
+	char *copy = arena_strdup(c->a, s), *save = NULL;
+	struct buf norm = BUF_INIT;
+	for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		if (!ref_exists(c, f->ref, tok)) {
+			buf_free(&norm);
+			return bad(c, f, arena_printf(c->a, "没有编号为“%s”的记录", tok),
+				   arena_printf(c->a, "there is no %s with id '%s'", f->ref, tok));
+		}
+		if (norm.len)
+			buf_putc(&norm, ',');
+		buf_puts(&norm, tok);
+	}
+	*out = norm.len ? json_string(buf_str(&norm)) : json_null();
+	buf_free(&norm);
+	if ((f->flags & F_REQ) && json_is_null(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return bad(c, f, "必须填写", "is required");
+	}
+	return 0;
+}
+
+static int credit_value(struct rctx *c, const struct rfield *f, json_t *v, const char *s, json_t **out)
+{
+	char code[32], why[160];
+	if (!s)
+		return bad(c, f, "应为 18 位统一社会信用代码", "must be an 18-character unified social credit code");
+	if (portal_norm_credit_code(s, strlen(s), code, sizeof code, why, sizeof why) < 0)
+		return bad(c, f, "不是有效的统一社会信用代码（GB 32100-2015）",
+			   arena_printf(c->a, "is not a valid unified social credit code (%s)", why));
+	*out = json_string(code);
+	return 0;
+}
+
 int rec_value(struct rctx *c, const struct rfield *f, json_t *v, json_t **out)
 {
 	*out = NULL;
@@ -156,108 +283,18 @@ int rec_value(struct rctx *c, const struct rfield *f, json_t *v, json_t **out)
 		return 0;
 	}
 	const char *s = json_string_value(v);	/* NULL unless a string */
-	long long n;
 	switch (f->type) {
 	case FT_TEXT:
-	case FT_LONG: {
-		size_t max = f->type == FT_TEXT ? 200 : 4000;
-		if (!s)
-			return bad(c, f, "应为文本", "must be a string");
-		if (utf8_chars(s) > max)
-			return bad(c, f, arena_printf(c->a, "不能超过 %zu 个字", max),
-				   arena_printf(c->a, "must be at most %zu characters", max));
-		for (const char *p = s; *p; p++)
-			if ((unsigned char)*p < 0x20 && !(f->type == FT_LONG && (*p == '\n' || *p == '\t' || *p == '\r')))
-				return bad(c, f, "含有控制字符", "must not contain control characters");
-		*out = json_string(s);
-		return 0;
-	}
+	case FT_LONG: return text_value(c, f, v, s, out);
 	case FT_INT:
-	case FT_YEAR: {
-		long long lo = f->type == FT_YEAR ? 2000 : f->min, hi = f->type == FT_YEAR ? 2100 : f->max;
-		if (integer_of(v, &n) < 0)
-			return bad(c, f, "应为整数", "must be a whole number");
-		if (n < lo || n > hi)
-			return bad(c, f, arena_printf(c->a, "应在 %lld 到 %lld 之间", lo, hi),
-				   arena_printf(c->a, "must be between %lld and %lld", lo, hi));
-		*out = json_integer(n);
-		return 0;
-	}
-	case FT_MONEY:
-		if (json_is_integer(v))
-			n = json_integer_value(v);
-		else if (!s || parse_yuan(s, &n) < 0)
-			return bad(c, f, "金额应为元（最多两位小数）", "must be an amount: integer fen in JSON, yuan with at most 2 decimals in forms");
-		if (n < 0 || n > 10000000000000LL)
-			return bad(c, f, "金额不能为负数或过大", "must not be negative or absurdly large");
-		*out = json_integer(n);
-		return 0;
-	case FT_REAL: {
-		double d;
-		char *end = NULL;
-		if (json_is_number(v))
-			d = json_number_value(v);
-		else if (s && (d = strtod(s, &end), end && *s && !*end))
-			;
-		else
-			return bad(c, f, "应为数字", "must be a number");
-		if (!isfinite(d) || d < 0 || d > 1e12)
-			return bad(c, f, "应为不小于零的数字", "must be a number not below zero");
-		*out = json_real(d);
-		return 0;
-	}
-	case FT_DATE:
-		if (!s || !rec_date_valid(s))
-			return bad(c, f, "日期应为 YYYY-MM-DD 格式的有效日期", "must be a real date written YYYY-MM-DD");
-		*out = json_string(s);
-		return 0;
-	case FT_ENUM:
-		for (const char *const *ch = f->choices; s && ch && *ch; ch++)
-			if (strcmp(*ch, s) == 0) {
-				*out = json_string(s);
-				return 0;
-			}
-		return bad(c, f, "取值不在允许范围内", "is not one of the allowed values");
-	case FT_REF:
-		if (!s || !ref_exists(c, f->ref, s))
-			return bad(c, f, arena_printf(c->a, "没有编号为“%s”的记录", s ? s : ""),
-				   arena_printf(c->a, "there is no %s with id '%s'", f->ref, s ? s : ""));
-		*out = json_string(s);
-		return 0;
-	case FT_REFS: {
-		if (!s)
-			return bad(c, f, "应为以逗号分隔的编号", "must be ids separated by commas");
-		char *copy = arena_strdup(c->a, s), *save = NULL;
-		struct buf norm = BUF_INIT;
-		for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-			if (!ref_exists(c, f->ref, tok)) {
-				buf_free(&norm);
-				return bad(c, f, arena_printf(c->a, "没有编号为“%s”的记录", tok),
-					   arena_printf(c->a, "there is no %s with id '%s'", f->ref, tok));
-			}
-			if (norm.len)
-				buf_putc(&norm, ',');
-			buf_puts(&norm, tok);
-		}
-		*out = norm.len ? json_string(buf_str(&norm)) : json_null();
-		buf_free(&norm);
-		if ((f->flags & F_REQ) && json_is_null(*out)) {
-			json_decref(*out);
-			*out = NULL;
-			return bad(c, f, "必须填写", "is required");
-		}
-		return 0;
-	}
-	case FT_CREDIT: {
-		char code[32], why[160];
-		if (!s)
-			return bad(c, f, "应为 18 位统一社会信用代码", "must be an 18-character unified social credit code");
-		if (portal_norm_credit_code(s, strlen(s), code, sizeof code, why, sizeof why) < 0)
-			return bad(c, f, "不是有效的统一社会信用代码（GB 32100-2015）",
-				   arena_printf(c->a, "is not a valid unified social credit code (%s)", why));
-		*out = json_string(code);
-		return 0;
-	}
+	case FT_YEAR: return int_value(c, f, v, s, out);
+	case FT_MONEY: return money_value(c, f, v, s, out);
+	case FT_REAL: return real_value(c, f, v, s, out);
+	case FT_DATE: return date_value(c, f, v, s, out);
+	case FT_ENUM: return enum_value(c, f, v, s, out);
+	case FT_REF: return ref_value(c, f, v, s, out);
+	case FT_REFS: return refs_value(c, f, v, s, out);
+	case FT_CREDIT: return credit_value(c, f, v, s, out);
 	}
 	return bad(c, f, "无法识别", "cannot be read");
 }

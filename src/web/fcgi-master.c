@@ -232,6 +232,111 @@ static pid_t spawn(const struct fcgi_program *prog, int sock)
 	return pid;
 }
 
+/* The master's workers: the current ones and, after a reload, the
+ * retirees finishing their last request. */
+struct workers {
+	const struct fcgi_program *prog;
+	int sock, n;
+	pid_t pids[MAX_WORKERS], old[MAX_WORKERS];
+	time_t born[MAX_WORKERS];
+};
+
+static void catch_master_signals(void)
+{
+	struct sigaction sa = { 0 };
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_reload;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+}
+
+/* Graceful reload: new workers first, then the old ones finish the
+ * request they are serving and leave. */
+static void reload_workers(struct workers *w)
+{
+	for (int i = 0; i < w->n; i++) {
+		if (w->old[i] > 0)
+			kill(w->old[i], SIGTERM);	/* a retiree from the last reload */
+		w->old[i] = w->pids[i];
+		w->pids[i] = spawn(w->prog, w->sock);
+		w->born[i] = time(NULL);
+		if (w->old[i] > 0)
+			kill(w->old[i], SIGUSR1);
+	}
+	alarm(RETIRE_GRACE);
+	portal_log("reloaded: %d new workers, the old ones finish their requests", w->n);
+}
+
+/* The retirees' grace is over. */
+static void stop_retirees(struct workers *w)
+{
+	for (int i = 0; i < w->n; i++)
+		if (w->old[i] > 0)
+			kill(w->old[i], SIGTERM);
+}
+
+/* dead has ended: a retiree is not replaced; a current worker is, unless
+ * the master is stopping. */
+static void replace_dead(struct workers *w, pid_t dead, int status)
+{
+	for (int i = 0; i < w->n; i++)
+		if (w->old[i] == dead)
+			w->old[i] = 0;	/* a retiree is done: not replaced */
+	for (int i = 0; i < w->n; i++) {
+		if (w->pids[i] != dead)
+			continue;
+		portal_log("worker %ld ended (%s %d), replacing it", (long)dead,
+			   WIFSIGNALED(status) ? "signal" : "exit",
+			   WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		if (time(NULL) - w->born[i] < 1)
+			sleep(1);	/* a worker that dies at once must not spin */
+		if (stopping)
+			return;
+		w->pids[i] = spawn(w->prog, w->sock);
+		w->born[i] = time(NULL);
+	}
+}
+
+/* Until told to stop: reload on SIGHUP, end the retirees when their grace
+ * is over, replace workers that end. */
+static void supervise_workers(struct workers *w)
+{
+	while (!stopping) {
+		if (reloading) {
+			reloading = 0;
+			reload_workers(w);
+		}
+		if (overdue) {
+			overdue = 0;
+			stop_retirees(w);
+		}
+		int status;
+		pid_t dead = waitpid(-1, &status, 0);
+		if (dead < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		replace_dead(w, dead, status);
+	}
+}
+
+/* Every worker told to leave, and waited for. */
+static void stop_workers(struct workers *w)
+{
+	for (int i = 0; i < w->n; i++) {
+		if (w->pids[i] > 0)
+			kill(w->pids[i], SIGTERM);
+		if (w->old[i] > 0)
+			kill(w->old[i], SIGTERM);
+	}
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+}
+
 int portal_fcgi_main(const struct fcgi_program *prog)
 {
 	portal_log_init(prog->name);
@@ -263,78 +368,16 @@ int portal_fcgi_main(const struct fcgi_program *prog)
 		return 1;
 	ssize_t n = readlink("/proc/self/exe", program_path, sizeof program_path - 1);
 	program_path[n > 0 ? n : 0] = '\0';
+	catch_master_signals();
 
-	struct sigaction sa = { 0 };
-	sa.sa_handler = on_stop;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = on_reload;
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = on_alarm;
-	sigaction(SIGALRM, &sa, NULL);
-
-	pid_t pids[MAX_WORKERS] = { 0 }, old[MAX_WORKERS] = { 0 };
-	time_t born[MAX_WORKERS] = { 0 };
+	struct workers w = { .prog = prog, .sock = sock, .n = nworkers };
 	for (int i = 0; i < nworkers; i++) {
-		pids[i] = spawn(prog, sock);
-		born[i] = time(NULL);
+		w.pids[i] = spawn(prog, sock);
+		w.born[i] = time(NULL);
 	}
 	portal_log("listening on %s with %d workers", path, nworkers);
-	while (!stopping) {
-		if (reloading) {
-			/* Graceful reload: new workers first, then the old ones
-			 * finish the request they are serving and leave. */
-			reloading = 0;
-			for (int i = 0; i < nworkers; i++) {
-				if (old[i] > 0)
-					kill(old[i], SIGTERM);	/* a retiree from the last reload */
-				old[i] = pids[i];
-				pids[i] = spawn(prog, sock);
-				born[i] = time(NULL);
-				if (old[i] > 0)
-					kill(old[i], SIGUSR1);
-			}
-			alarm(RETIRE_GRACE);
-			portal_log("reloaded: %d new workers, the old ones finish their requests", nworkers);
-		}
-		if (overdue) {
-			overdue = 0;
-			for (int i = 0; i < nworkers; i++)
-				if (old[i] > 0)
-					kill(old[i], SIGTERM);
-		}
-		int status;
-		pid_t dead = waitpid(-1, &status, 0);
-		if (dead < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (int i = 0; i < nworkers; i++)
-			if (old[i] == dead)
-				old[i] = 0;	/* a retiree is done: not replaced */
-		for (int i = 0; i < nworkers; i++) {
-			if (pids[i] != dead)
-				continue;
-			portal_log("worker %ld ended (%s %d), replacing it", (long)dead,
-				   WIFSIGNALED(status) ? "signal" : "exit",
-				   WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-			if (time(NULL) - born[i] < 1)
-				sleep(1);	/* a worker that dies at once must not spin */
-			if (stopping)
-				break;
-			pids[i] = spawn(prog, sock);
-			born[i] = time(NULL);
-		}
-	}
-	for (int i = 0; i < nworkers; i++) {
-		if (pids[i] > 0)
-			kill(pids[i], SIGTERM);
-		if (old[i] > 0)
-			kill(old[i], SIGTERM);
-	}
-	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
-		;
+	supervise_workers(&w);
+	stop_workers(&w);
 	unlink(path);
 	portal_log("stopped");
 	return 0;

@@ -8,6 +8,7 @@
  * missing: it is built by a plain `make` from the corpus beside the
  * repository (or $PORTAL_CORPUS). */
 #include "classify.h"
+#include "train.h"
 
 #include <check.h>
 #include <stdio.h>
