@@ -28,9 +28,9 @@
  *	...
  *
  * Cues are a table of title endings and a few structural tests (below). */
-#include "encoding.h"
 #include "classify.h"
 #include "log.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -72,44 +72,7 @@ int portal_classify_type_index(const char *name)
 	return -1;
 }
 
-/* ---- UTF-8 ------------------------------------------------------------ */
-
-
-static size_t put_cp(char *out, uint32_t cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
-/* Full-width ASCII to ASCII, ideographic space to space, capitals lowered. */
-static uint32_t fold_cp(uint32_t cp)
-{
-	if (cp >= 0xFF01 && cp <= 0xFF5E)
-		cp -= 0xFEE0;
-	else if (cp == 0x3000 || cp == 0xA0)
-		cp = ' ';
-	if (cp >= 'A' && cp <= 'Z')
-		cp += 32;
-	return cp;
-}
+/* ---- characters ------------------------------------------------------- */
 
 static int is_cjk(uint32_t cp)
 {
@@ -243,8 +206,8 @@ static int key_text(uint64_t key, char *out)
 		uint32_t a = (uint32_t)((key >> 21) & 0x1FFFFF), b = (uint32_t)(key & 0x1FFFFF);
 		if (!is_cjk(a) || !is_cjk(b))
 			return -1;
-		size_t n = put_cp(out, a);
-		n += put_cp(out + n, b);
+		size_t n = portal_utf8_encode(out, a);
+		n += portal_utf8_encode(out + n, b);
 		out[n] = '\0';
 		return 0;
 	}
@@ -306,7 +269,8 @@ static void add_features(struct fvec *v, const char *s, size_t n, size_t max_cha
 	size_t wl = 0, wlen = 0, chars = 0;
 
 	for (size_t i = 0; i < n && chars < max_chars; chars++) {
-		uint32_t cp = fold_cp(portal_utf8_next(s, n, &i));
+		uint32_t cp = portal_utf8_fold(portal_utf8_next(s, n, &i),
+					       UTF8_FOLD_WIDTH | UTF8_FOLD_SPACE | UTF8_FOLD_CASE);
 		if (cp >= 'a' && cp <= 'z') {
 			if (wl < WORD_MAX)
 				word[wl++] = (char)cp;
@@ -336,14 +300,12 @@ static size_t compact(const char *s, size_t n, char *out, size_t cap)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n;) {
-		uint32_t cp = portal_utf8_next(s, n, &i);
-		if (cp >= 0xFF01 && cp <= 0xFF5E)
-			cp -= 0xFEE0;
+		uint32_t cp = portal_utf8_fold(portal_utf8_next(s, n, &i), UTF8_FOLD_WIDTH);
 		if (is_blank(cp) || cp == 0x3000 || cp == 0xA0 || cp == 0xFFFD)
 			continue;
 		if (o + 4 >= cap)
 			break;
-		o += put_cp(out + o, cp);
+		o += portal_utf8_encode(out + o, cp);
 	}
 	out[o] = '\0';
 	return o;
@@ -358,14 +320,6 @@ static int ends_with(const char *s, size_t n, const char *suf)
 static int starts_with(const char *s, const char *pre)
 {
 	return strncmp(s, pre, strlen(pre)) == 0;
-}
-
-static size_t utf8_chars(const char *s, size_t n)
-{
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return c;
 }
 
 /* Drop trailing notes such as （终稿）, (试行), 【征求意见稿】, "终稿", and
@@ -388,14 +342,15 @@ static size_t strip_notes(char *s, size_t n)
 			size_t cl = ends_with(s, n, ")") ? 1 : 3;
 			for (size_t j = n - cl; j-- > 0;) {
 				if (strncmp(s + j, close, strlen(close)) == 0 || (cl == 3 && s[j] == '(')) {
-					if (utf8_chars(s + j, n - j) <= 14 && j > 0)
+					if (portal_utf8_count(s + j, n - j) <= 14 && j > 0)
 						n = j;
 					break;
 				}
 			}
 		}
 		for (size_t w = 0; w < sizeof words / sizeof *words; w++)
-			if (ends_with(s, n, words[w]) && utf8_chars(s, n) > utf8_chars(words[w], strlen(words[w])) + 3)
+			if (ends_with(s, n, words[w]) &&
+			    portal_utf8_count(s, n) > portal_utf8_count_str(words[w]) + 3)
 				n -= strlen(words[w]);
 		s[n] = '\0';
 		if (n == before)
@@ -470,7 +425,7 @@ static const struct title_rule *title_rule(const char *t, size_t n)
 
 static const struct title_rule *title_rule_1(const char *t, size_t n)
 {
-	size_t chars = utf8_chars(t, n);
+	size_t chars = portal_utf8_count(t, n);
 
 	if (chars < 4 || chars > 90)
 		return NULL;
@@ -586,7 +541,7 @@ static void read_head(const char *title, const char *text, size_t len, struct he
 			h->rule = r;
 			set_title(h, alone, an);
 		}
-		if (!h->title[0] && utf8_chars(alone, an) >= 4 && !strchr(alone, ':') &&
+		if (!h->title[0] && portal_utf8_count(alone, an) >= 4 && !strchr(alone, ':') &&
 		    !strstr(alone, "："))
 			set_title(h, alone, an);
 		memcpy(prev, line, n + 1);

@@ -16,6 +16,7 @@
  * text, never the process. */
 #include "extract.h"
 #include "encoding.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -130,34 +131,16 @@ static int blank_cp(unsigned long cp)
 
 static void sink_cp(struct sink *k, unsigned long cp)
 {
-	char u[4];
+	char u[UTF8_MAX];
 	size_t n;
 
 	if (blank_cp(cp)) {
 		k->space = 1;
 		return;
 	}
-	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = 0xFFFD;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
+	if (cp > 0x10FFFF)
+		cp = UTF8_REPLACEMENT;
+	n = portal_utf8_encode(u, portal_utf8_text_cp((uint32_t)cp));
 	sink_text(k, u, n);
 }
 
