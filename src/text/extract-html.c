@@ -16,6 +16,7 @@
  * text, never the process. */
 #include "extract.h"
 #include "encoding.h"
+#include "url.h"
 #include "utf8.h"
 
 #include <stdio.h>
@@ -164,17 +165,6 @@ static const struct {
 	{ "permil", 0x2030, 0 }, { "larr", 0x2190, 0 }, { "rarr", 0x2192, 0 },
 };
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "&#NNN;" or "&#xHH;" at s: bytes used (0 if none); too large becomes
  * 0x110000 so that sink_cp() replaces it. */
 static size_t numeric_entity(const char *s, size_t n, unsigned long *cp)
@@ -188,7 +178,7 @@ static size_t numeric_entity(const char *s, size_t n, unsigned long *cp)
 	}
 	*cp = 0;
 	for (; i < n; i++, digits++) {
-		int d = hexval(s[i]);
+		int d = url_hexval((unsigned char)s[i]);
 		if (d < 0 || d >= base)
 			break;
 		*cp = *cp * (unsigned long)base + (unsigned long)d;

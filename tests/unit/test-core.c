@@ -97,6 +97,18 @@ START_TEST(url_query_splits_pairs)
 }
 END_TEST
 
+START_TEST(url_hexval_reads_hex_digits_only)
+{
+	ck_assert_int_eq(url_hexval('0'), 0);
+	ck_assert_int_eq(url_hexval('9'), 9);
+	ck_assert_int_eq(url_hexval('a'), 10);
+	ck_assert_int_eq(url_hexval('F'), 15);
+	ck_assert_int_eq(url_hexval('g'), -1);
+	ck_assert_int_eq(url_hexval('/'), -1);
+	ck_assert_int_eq(url_hexval(0xC3), -1);
+}
+END_TEST
+
 /* Every length's first and last code point, and some in between. */
 START_TEST(utf8_encode_and_decode_round_trip)
 {
@@ -495,6 +507,7 @@ int main(void)
 	tcase_add_test(tc, buf_appends_formats_and_detaches);
 	tcase_add_test(tc, url_decode_handles_escapes_and_refuses_bad_ones);
 	tcase_add_test(tc, url_query_splits_pairs);
+	tcase_add_test(tc, url_hexval_reads_hex_digits_only);
 	tcase_add_test(tc, utf8_encode_and_decode_round_trip);
 	tcase_add_test(tc, utf8_refuses_bad_sequences);
 	tcase_add_test(tc, utf8_cleans_to_valid_text);
