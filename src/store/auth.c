@@ -204,15 +204,10 @@ size_t portal_token_list(sqlite3 *db, struct arena *a, long long user_id, struct
 		" WHERE user_id = ? ORDER BY created_at, hash");
 	sqlite3_bind_int(st, 1, TOKEN_ID_LEN);
 	sqlite3_bind_int64(st, 2, user_id);
-	size_t n = 0, cap = 8;
-	struct portal_token *t = arena_alloc(a, cap * sizeof *t);
+	size_t n = 0, cap = 0;
+	struct portal_token *t = NULL;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			struct portal_token *bigger = arena_alloc(a, 2 * cap * sizeof *t);
-			memcpy(bigger, t, cap * sizeof *t);
-			t = bigger;
-			cap *= 2;
-		}
+		t = arena_grow(a, t, n, &cap, sizeof *t);
 		snprintf(t[n].id, sizeof t[n].id, "%s", (const char *)sqlite3_column_text(st, 0));
 		t[n].created_at = sqlite3_column_int64(st, 1);
 		t[n].expires_at = sqlite3_column_int64(st, 2);

@@ -45,6 +45,34 @@ START_TEST(arena_allocates_zeroed_aligned_and_cleans_up)
 }
 END_TEST
 
+START_TEST(arena_arrays_grow_and_keep_their_elements)
+{
+	struct arena *a = arena_new();
+	struct arena_strv sv = { 0 };
+	char name[16];
+	for (int i = 0; i < 100; i++) {
+		snprintf(name, sizeof name, "g%d", i);
+		arena_strv_push(a, &sv, arena_strdup(a, name));
+	}
+	ck_assert_uint_eq(sv.n, 100);
+	ck_assert_uint_eq(sv.cap, 128);		/* 8, doubled */
+	ck_assert_str_eq(sv.v[0], "g0");
+	ck_assert_str_eq(sv.v[99], "g99");
+
+	size_t n = 0, cap = 0;
+	long long *v = NULL;
+	for (long long i = 0; i < 20; i++) {
+		v = arena_grow(a, v, n, &cap, sizeof *v);
+		v[n++] = i * i;
+	}
+	ck_assert_uint_eq(cap, 32);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(v[i], (long long)(i * i));
+	ck_assert_ptr_eq(arena_grow(a, v, n, &cap, sizeof *v), v);	/* room left: same array */
+	arena_destroy(a);
+}
+END_TEST
+
 START_TEST(buf_appends_formats_and_detaches)
 {
 	struct buf b = BUF_INIT;
@@ -504,6 +532,7 @@ int main(void)
 	Suite *s = suite_create("core");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, arena_allocates_zeroed_aligned_and_cleans_up);
+	tcase_add_test(tc, arena_arrays_grow_and_keep_their_elements);
 	tcase_add_test(tc, buf_appends_formats_and_detaches);
 	tcase_add_test(tc, url_decode_handles_escapes_and_refuses_bad_ones);
 	tcase_add_test(tc, url_query_splits_pairs);
