@@ -168,15 +168,10 @@ static size_t accounts(struct request *r, const char *only, struct account **out
 	sqlite3_stmt *st = portal_db_prepare(r->db,
 		"SELECT id, name, role, disabled_at IS NOT NULL FROM users WHERE ?1 IS NULL OR name = ?1 ORDER BY name");
 	portal_db_bind_text(st, 1, only);
-	size_t n = 0, cap = 16;
-	struct account *a = arena_alloc(r->arena, cap * sizeof *a);
+	size_t n = 0, cap = 0;
+	struct account *a = NULL;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			struct account *bigger = arena_alloc(r->arena, 2 * cap * sizeof *a);
-			memcpy(bigger, a, cap * sizeof *a);
-			a = bigger;
-			cap *= 2;
-		}
+		a = arena_grow(r->arena, a, n, &cap, sizeof *a);
 		a[n].id = sqlite3_column_int64(st, 0);
 		a[n].name = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 1));
 		a[n].role = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 2));

@@ -10,7 +10,7 @@
 #include "buf.h"
 #include "detect.h"
 #include "docs.h"
-#include "encoding.h"
+#include "utf8.h"
 #include "fcgi-master.h"
 #include "http-multipart.h"
 #include "http-request.h"

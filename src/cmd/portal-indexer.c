@@ -15,7 +15,7 @@
 #include "db.h"
 #include "detect.h"
 #include "docs.h"
-#include "encoding.h"
+#include "utf8.h"
 #include "extract.h"
 #include "index.h"
 #include "jobs.h"

@@ -125,3 +125,21 @@ void *arena_own(struct arena *a, void *p)
 		arena_on_destroy(a, free, p);
 	return p;
 }
+
+void *arena_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	size_t bigger = *cap ? 2 * *cap : 8;
+	void *p = arena_alloc(a, bigger * size);
+	if (n)
+		memcpy(p, v, n * size);
+	*cap = bigger;
+	return p;
+}
+
+void arena_strv_push(struct arena *a, struct arena_strv *sv, const char *s)
+{
+	sv->v = arena_grow(a, sv->v, sv->n, &sv->cap, sizeof *sv->v);
+	sv->v[sv->n++] = s;
+}

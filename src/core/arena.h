@@ -21,6 +21,22 @@ char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Room for element n of the arena array v (*cap elements of size bytes):
+ * when n == *cap, returns a copy twice as large (8 elements when *cap is
+ * 0, v may then be NULL) and updates *cap; otherwise returns v. The old
+ * array stays allocated until arena_destroy(). */
+void *arena_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size);
+
+/* A growable array of strings in an arena; start from { 0 }. v is NULL
+ * until the first push. */
+struct arena_strv {
+	const char **v;
+	size_t n, cap;
+};
+
+/* Append s (not copied: it must live as long as the arena) to sv. */
+void arena_strv_push(struct arena *a, struct arena_strv *sv, const char *s);
+
 /* Run fn(data) when the arena is destroyed. */
 void arena_on_destroy(struct arena *a, void (*fn)(void *), void *data);
 /* Take ownership of malloc()ed memory: free()d at destroy. Returns p. */

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-static int hexval(int c)
+int url_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -24,8 +24,8 @@ char *url_decode(struct arena *a, const char *s, size_t len, int plus_space)
 		if (c == '%') {
 			if (i + 2 >= len)
 				return NULL;
-			int hi = hexval((unsigned char)s[i + 1]);
-			int lo = hexval((unsigned char)s[i + 2]);
+			int hi = url_hexval((unsigned char)s[i + 1]);
+			int lo = url_hexval((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return NULL;
 			c = (char)(hi * 16 + lo);

@@ -6,6 +6,9 @@
 
 struct arena;
 
+/* The value of hex digit c (0-9, a-f, A-F), or -1 for any other c. */
+int url_hexval(int c);
+
 struct url_param {
 	const char *name;
 	const char *value;

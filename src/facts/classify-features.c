@@ -9,48 +9,12 @@
  * is flag 62 | cp1 << 21 | cp2, a word is flag 63 | length << 55 | five
  * bits per letter. (classify.c counts a title's features TITLE_WEIGHT times.) */
 #include "classify-features.h"
-#include "encoding.h"
 #include "log.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-static size_t put_cp(char *out, uint32_t cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
-/* Full-width ASCII to ASCII, ideographic space to space, capitals lowered. */
-static uint32_t fold_cp(uint32_t cp)
-{
-	if (cp >= 0xFF01 && cp <= 0xFF5E)
-		cp -= 0xFEE0;
-	else if (cp == 0x3000 || cp == 0xA0)
-		cp = ' ';
-	if (cp >= 'A' && cp <= 'Z')
-		cp += 32;
-	return cp;
-}
 
 static int is_cjk(uint32_t cp)
 {
@@ -99,8 +63,8 @@ int portal_feature_key_text(uint64_t key, char *out)
 		uint32_t a = (uint32_t)((key >> 21) & 0x1FFFFF), b = (uint32_t)(key & 0x1FFFFF);
 		if (!is_cjk(a) || !is_cjk(b))
 			return -1;
-		size_t n = put_cp(out, a);
-		n += put_cp(out + n, b);
+		size_t n = portal_utf8_encode(out, a);
+		n += portal_utf8_encode(out + n, b);
 		out[n] = '\0';
 		return 0;
 	}
@@ -152,7 +116,8 @@ void portal_features_add(struct fvec *v, const char *s, size_t n, size_t max_cha
 	size_t wl = 0, wlen = 0, chars = 0;
 
 	for (size_t i = 0; i < n && chars < max_chars; chars++) {
-		uint32_t cp = fold_cp(portal_utf8_next(s, n, &i));
+		uint32_t cp = portal_utf8_fold(portal_utf8_next(s, n, &i),
+					       UTF8_FOLD_WIDTH | UTF8_FOLD_SPACE | UTF8_FOLD_CASE);
 		if (cp >= 'a' && cp <= 'z') {
 			if (wl < WORD_MAX)
 				word[wl++] = (char)cp;
@@ -179,14 +144,12 @@ size_t portal_feature_compact(const char *s, size_t n, char *out, size_t cap)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n;) {
-		uint32_t cp = portal_utf8_next(s, n, &i);
-		if (cp >= 0xFF01 && cp <= 0xFF5E)
-			cp -= 0xFEE0;
+		uint32_t cp = portal_utf8_fold(portal_utf8_next(s, n, &i), UTF8_FOLD_WIDTH);
 		if (is_blank(cp) || cp == 0x3000 || cp == 0xA0 || cp == 0xFFFD)
 			continue;
 		if (o + 4 >= cap)
 			break;
-		o += put_cp(out + o, cp);
+		o += portal_utf8_encode(out + o, cp);
 	}
 	out[o] = '\0';
 	return o;

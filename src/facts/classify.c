@@ -7,6 +7,7 @@
 #include "classify.h"
 #include "classify-features.h"
 #include "log.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -43,14 +44,6 @@ static int starts_with(const char *s, const char *pre)
 	return strncmp(s, pre, strlen(pre)) == 0;
 }
 
-static size_t utf8_chars(const char *s, size_t n)
-{
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return c;
-}
-
 /* Drop trailing notes such as （终稿）, (试行), 【征求意见稿】, "终稿", and
  * trailing punctuation, from a compacted title line. Returns the new length. */
 static size_t strip_notes(char *s, size_t n)
@@ -71,14 +64,14 @@ static size_t strip_notes(char *s, size_t n)
 			size_t cl = ends_with(s, n, ")") ? 1 : 3;
 			for (size_t j = n - cl; j-- > 0;) {
 				if (strncmp(s + j, close, strlen(close)) == 0 || (cl == 3 && s[j] == '(')) {
-					if (utf8_chars(s + j, n - j) <= 14 && j > 0)
+					if (portal_utf8_count(s + j, n - j) <= 14 && j > 0)
 						n = j;
 					break;
 				}
 			}
 		}
 		for (size_t w = 0; w < sizeof words / sizeof *words; w++)
-			if (ends_with(s, n, words[w]) && utf8_chars(s, n) > utf8_chars(words[w], strlen(words[w])) + 3)
+			if (ends_with(s, n, words[w]) && portal_utf8_count(s, n) > portal_utf8_count_str(words[w]) + 3)
 				n -= strlen(words[w]);
 		s[n] = '\0';
 		if (n == before)
@@ -153,7 +146,7 @@ static const struct title_rule *title_rule(const char *t, size_t n)
 
 static const struct title_rule *title_rule_1(const char *t, size_t n)
 {
-	size_t chars = utf8_chars(t, n);
+	size_t chars = portal_utf8_count(t, n);
 
 	if (chars < 4 || chars > 90)
 		return NULL;
@@ -269,7 +262,7 @@ static void read_head(const char *title, const char *text, size_t len, struct he
 			h->rule = r;
 			set_title(h, alone, an);
 		}
-		if (!h->title[0] && utf8_chars(alone, an) >= 4 && !strchr(alone, ':') &&
+		if (!h->title[0] && portal_utf8_count(alone, an) >= 4 && !strchr(alone, ':') &&
 		    !strstr(alone, "："))
 			set_title(h, alone, an);
 		memcpy(prev, line, n + 1);

@@ -10,11 +10,11 @@
  * labelled fields (审核单位：…, 编制日期：…) that programme documents put
  * under the title. The tail is the last TAIL_LINES, where a notice is
  * signed and dated. */
-#include "encoding.h"
 #include "meta.h"
 #include "buf.h"
 #include "log.h"
 #include "normalize.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -31,33 +31,6 @@
 /* ---- UTF-8 and lines ----------------------------------------------------- */
 
 
-static void put_cp(struct buf *b, uint32_t cp)
-{
-	char o[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		o[0] = (char)(0xC0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		o[0] = (char)(0xE0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		o[0] = (char)(0xF0 | (cp >> 18));
-		o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	buf_append(b, o, n);
-}
-
 static int is_han(uint32_t cp)
 {
 	return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || cp == 0x3007;
@@ -73,10 +46,8 @@ static void compact_line(const char *s, size_t n, struct buf *b, int fold)
 	buf_reset(b);
 	for (size_t i = 0; i < n;) {
 		uint32_t cp = portal_utf8_next(s, n, &i);
-		if (fold && cp >= 0xFF01 && cp <= 0xFF5E)
-			cp -= 0xFEE0;
-		else if (fold && ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212))
-			cp = '-';
+		if (fold)
+			cp = portal_utf8_fold(cp, UTF8_FOLD_WIDTH | UTF8_FOLD_DASH);
 		if (cp == ' ' || cp == '\t' || cp == '\r' || cp == 0x3000 || cp == 0xA0 || cp == '\f' ||
 		    cp == 0xFEFF || cp == 0x200B) {
 			pending = 1;
@@ -87,7 +58,7 @@ static void compact_line(const char *s, size_t n, struct buf *b, int fold)
 		if (pending && last && !is_han(last) && !is_han(cp))
 			buf_putc(b, ' ');
 		pending = 0;
-		put_cp(b, cp);
+		portal_utf8_put(b, cp);
 		last = cp;
 	}
 }
@@ -132,14 +103,6 @@ static void lines_free(struct lines *ls)
 	}
 	free(ls->l);
 	free(ls->raw);
-}
-
-static size_t chars_of(const char *s)
-{
-	size_t c = 0;
-	for (; *s; s++)
-		c += ((unsigned char)*s & 0xC0) != 0x80;
-	return c;
 }
 
 static size_t han_count(const char *s)
@@ -408,7 +371,7 @@ static int not_title(const char *s)
 		return 1;
 	if (field_line(s))
 		return 1;
-	if (date_only(s, &dt) || (first_date(s, &dt) && chars_of(s) < 40))
+	if (date_only(s, &dt) || (first_date(s, &dt) && portal_utf8_count_str(s) < 40))
 		return 1;
 	if (portal_norm_docno(s, strlen(s), tmp, sizeof tmp, NULL, 0) == 0 ||
 	    portal_norm_standard(s, strlen(s), tmp, sizeof tmp, NULL, 0) == 0)
@@ -467,13 +430,13 @@ static int find_title(const struct lines *ls, struct buf *b)
 			continue;
 		found = i;
 		end = i + 1;
-		size_t chars = chars_of(s);
+		size_t chars = portal_utf8_count_str(s);
 		/* a title a PDF broke over lines: join a continuation that is
 		 * short, or follows a line as long as a page is wide; never a
 		 * repeat (web pages repeat their title) */
 		for (size_t j = i + 1; j < limit && j < i + 3 && !title_complete(ls->l[j - 1]); j++) {
 			const char *t = ls->l[j];
-			size_t tc = chars_of(t), bc = chars_of(ls->l[j - 1]);
+			size_t tc = portal_utf8_count_str(t), bc = portal_utf8_count_str(ls->l[j - 1]);
 			if (strcmp(t, ls->l[j - 1]) == 0 || strcmp(t, s) == 0 || tc > 24 || not_title(t) ||
 			    (tc > 8 && bc < 18) || chars + tc > TITLE_MAX_CHARS)
 				break;
@@ -657,7 +620,7 @@ static void names_in_line(const char *s, struct strs *out)
 				}
 		if (start != SIZE_MAX) {
 			char *name = xstrndup(s + start, e[k].end - start);
-			size_t c = chars_of(name);
+			size_t c = portal_utf8_count_str(name);
 			if (c >= 5 && c <= 40)
 				strs_add(out, name);
 			free(name);
@@ -698,7 +661,7 @@ static int labelled_unit(const char *s, struct buf *out)
 		buf_append(out, p, (size_t)(q - p));
 		const char *name = buf_str(out);
 		for (size_t k = 0; k < sizeof unit_ends / sizeof *unit_ends; k++)
-			if (ends_with(name, unit_ends[k]) && chars_of(name) >= 4 && chars_of(name) <= 40)
+			if (ends_with(name, unit_ends[k]) && portal_utf8_count_str(name) >= 4 && portal_utf8_count_str(name) <= 40)
 				return 1;
 	}
 	return 0;
@@ -820,7 +783,7 @@ static int industry_field(const char *s, struct buf *out)
 			q++;
 		buf_reset(out);
 		buf_append(out, p, (size_t)(q - p));
-		size_t c = chars_of(buf_str(out));
+		size_t c = portal_utf8_count_str(buf_str(out));
 		if (c >= 2 && c <= 16 && han_count(buf_str(out)) >= 2)
 			return 1;
 	}

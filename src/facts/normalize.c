@@ -11,6 +11,7 @@
  * literally. */
 #include "normalize.h"
 #include "log.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -37,46 +38,20 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...)
 
 /* ---- folding ---------------------------------------------------------- */
 
-/* Decode one UTF-8 sequence at s (n bytes left); its length in *len. An
- * invalid byte decodes as itself with length 1 (and cp > 0x10FFFF). */
-static uint32_t decode(const unsigned char *s, size_t n, size_t *len)
+/* The ASCII byte cp folds to, or 0 when it stays as it is; -1 to drop it.
+ * Beyond portal_utf8_fold(): tab and the typographic spaces, small dashes,
+ * zero-width characters, and CJK brackets. */
+static int fold_ascii(uint32_t cp)
 {
-	unsigned char c = s[0];
-
-	if (c < 0x80) {
-		*len = 1;
-		return c;
-	}
-	if (c >= 0xC2 && c < 0xE0 && n >= 2 && (s[1] & 0xC0) == 0x80) {
-		*len = 2;
-		return ((uint32_t)(c & 0x1F) << 6) | (s[1] & 0x3F);
-	}
-	if (c >= 0xE0 && c < 0xF0 && n >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-		*len = 3;
-		return ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
-	}
-	if (c >= 0xF0 && c < 0xF5 && n >= 4 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
-	    (s[3] & 0xC0) == 0x80) {
-		*len = 4;
-		return ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
-		       ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
-	}
-	*len = 1;
-	return 0x110000u + c;
-}
-
-/* The ASCII byte cp folds to, or 0 when it stays as it is; -1 to drop it. */
-static int fold_cp(uint32_t cp)
-{
-	if (cp >= 0xFF01 && cp <= 0xFF5E)
-		return (int)(cp - 0xFEE0);
+	uint32_t f = portal_utf8_fold(cp, UTF8_FOLD_WIDTH | UTF8_FOLD_SPACE | UTF8_FOLD_DASH);
+	if (f != cp)
+		return (int)f;
 	switch (cp) {
-	case '\t': case 0xA0: case 0x3000: case 0x2002: case 0x2003: case 0x2009:
+	case '\t': case 0x2002: case 0x2003: case 0x2009:
 		return ' ';
 	case 0x200B: case 0xFEFF:
 		return -1;
-	case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015:
-	case 0x2212: case 0xFE58: case 0xFE63:
+	case 0xFE58: case 0xFE63:
 		return '-';
 	case 0x3014: case 0x3010: case 0xFE5D: case 0xFE59: case 0x3016:
 		return '[';
@@ -101,20 +76,17 @@ static void fold(const char *text, size_t len, struct folded *f)
 	f->s = xmalloc(len + 1);
 	f->map = xmalloc((len + 1) * sizeof *f->map);
 	f->len = 0;
-	for (size_t i = 0; i < len;) {
-		size_t n;
-		uint32_t cp = decode(in + i, len - i, &n);
-		int a = fold_cp(cp);
+	for (size_t i = 0, next = 0; i < len; i = next) {
+		int a = fold_ascii(portal_utf8_next(text, len, &next));
 		if (a > 0) {
 			f->map[f->len] = i;
 			f->s[f->len++] = (char)a;
 		} else if (a == 0) {
-			for (size_t k = 0; k < n; k++) {
-				f->map[f->len] = i + k;
-				f->s[f->len++] = (char)in[i + k];
+			for (size_t k = i; k < next; k++) {
+				f->map[f->len] = k;
+				f->s[f->len++] = (char)in[k];
 			}
 		}
-		i += n;
 	}
 	f->map[f->len] = len;
 	f->s[f->len] = '\0';

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "db.h"
 #include "normalize.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -82,14 +83,6 @@ const char *rec_yuan(struct arena *a, long long fen)
 
 /* ---- one value ---------------------------------------------------------- */
 
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 static int parse_ll(const char *s, long long *out)
 {
 	char *end;
@@ -153,7 +146,7 @@ static int text_value(struct rctx *c, const struct rfield *f, json_t *v, const c
 	size_t max = f->type == FT_TEXT ? 200 : 4000;
 	if (!s)
 		return bad(c, f, "应为文本", "must be a string");
-	if (utf8_chars(s) > max)
+	if (portal_utf8_count_str(s) > max)
 		return bad(c, f, arena_printf(c->a, "不能超过 %zu 个字", max),
 			   arena_printf(c->a, "must be at most %zu characters", max));
 	for (const char *p = s; *p; p++)

@@ -19,22 +19,14 @@
 static size_t column_list(sqlite3 *db, struct arena *a, const char *sql, const char *id,
 			  const char ***out)
 {
-	size_t n = 0, cap = 8;
-	const char **v = arena_alloc(a, cap * sizeof *v);
+	struct arena_strv v = { 0 };
 	sqlite3_stmt *st = portal_db_cached(db, sql);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			const char **bigger = arena_alloc(a, 2 * cap * sizeof *v);
-			memcpy(bigger, v, cap * sizeof *v);
-			v = bigger;
-			cap *= 2;
-		}
-		v[n++] = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
-	}
+	while (sqlite3_step(st) == SQLITE_ROW)
+		arena_strv_push(a, &v, arena_strdup(a, (const char *)sqlite3_column_text(st, 0)));
 	sqlite3_reset(st);
-	*out = v;
-	return n;
+	*out = v.v;
+	return v.n;
 }
 
 static const char *meta_string(json_t *meta, const char *key, struct arena *a)

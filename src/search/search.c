@@ -4,7 +4,7 @@
 #include "auth.h"
 #include "db.h"
 #include "docs.h"
-#include "encoding.h"
+#include "utf8.h"
 #include "hit-cache.h"
 #include "http-request.h"
 #include "http-response.h"

@@ -14,7 +14,7 @@
 #include "snippet.h"
 #include "arena.h"
 #include "buf.h"
-#include "encoding.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -204,15 +204,10 @@ size_t portal_token_list(sqlite3 *db, struct arena *a, long long user_id, struct
 		" WHERE user_id = ? ORDER BY created_at, hash");
 	sqlite3_bind_int(st, 1, TOKEN_ID_LEN);
 	sqlite3_bind_int64(st, 2, user_id);
-	size_t n = 0, cap = 8;
-	struct portal_token *t = arena_alloc(a, cap * sizeof *t);
+	size_t n = 0, cap = 0;
+	struct portal_token *t = NULL;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			struct portal_token *bigger = arena_alloc(a, 2 * cap * sizeof *t);
-			memcpy(bigger, t, cap * sizeof *t);
-			t = bigger;
-			cap *= 2;
-		}
+		t = arena_grow(a, t, n, &cap, sizeof *t);
 		snprintf(t[n].id, sizeof t[n].id, "%s", (const char *)sqlite3_column_text(st, 0));
 		t[n].created_at = sqlite3_column_int64(st, 1);
 		t[n].expires_at = sqlite3_column_int64(st, 2);
@@ -230,12 +225,20 @@ static void audit_revoke(sqlite3 *db, long long actor, long long user_id, const 
 	audit_log(db, actor, "token_revoke", object, detail);
 }
 
-int portal_tokens_revoke_user(sqlite3 *db, long long user_id, long long actor)
+/* Run sql, a DELETE whose one parameter is user_id; the rows it deleted
+ * (0 when it failed). */
+static int delete_for_user(sqlite3 *db, const char *sql, long long user_id)
 {
-	sqlite3_stmt *st = portal_db_prepare(db, "DELETE FROM tokens WHERE user_id = ?");
+	sqlite3_stmt *st = portal_db_prepare(db, sql);
 	sqlite3_bind_int64(st, 1, user_id);
 	int n = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(db) : 0;
 	sqlite3_finalize(st);
+	return n;
+}
+
+int portal_tokens_revoke_user(sqlite3 *db, long long user_id, long long actor)
+{
+	int n = delete_for_user(db, "DELETE FROM tokens WHERE user_id = ?", user_id);
 	if (n > 0) {
 		char detail[64];
 		snprintf(detail, sizeof detail, "{\"tokens\": %d, \"all\": true}", n);
@@ -300,10 +303,7 @@ int portal_token_revoke(sqlite3 *db, const char *id_or_token, long long actor, l
 
 int portal_user_end_sessions(sqlite3 *db, long long user_id, long long actor)
 {
-	sqlite3_stmt *st = portal_db_prepare(db, "DELETE FROM sessions WHERE user_id = ?");
-	sqlite3_bind_int64(st, 1, user_id);
-	int n = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(db) : 0;
-	sqlite3_finalize(st);
+	int n = delete_for_user(db, "DELETE FROM sessions WHERE user_id = ?", user_id);
 	if (n > 0) {
 		char object[32], detail[48];
 		snprintf(object, sizeof object, "user:%lld", user_id);

@@ -166,58 +166,49 @@ int docs_may_read(sqlite3 *db, const struct portal_user *u, const char *id)
 
 /* Append every value of a one-column query (bound to id; sql a string
  * literal, for portal_db_cached()) as "prefix:value". */
-static size_t add_groups(sqlite3 *db, struct arena *a, const char *sql, const char *id,
-			 const char *prefix, const char ***g, size_t n, size_t *cap)
+static void add_groups(sqlite3 *db, struct arena *a, const char *sql, const char *id,
+		       const char *prefix, struct arena_strv *g)
 {
 	sqlite3_stmt *st = portal_db_cached(db, sql);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
 			continue;
-		if (n == *cap) {
-			const char **bigger = arena_alloc(a, 2 * *cap * sizeof *bigger);
-			memcpy(bigger, *g, *cap * sizeof *bigger);
-			*g = bigger;
-			*cap *= 2;
-		}
-		(*g)[n++] = arena_printf(a, "%s:%s", prefix, sqlite3_column_text(st, 0));
+		arena_strv_push(a, g, arena_printf(a, "%s:%s", prefix, sqlite3_column_text(st, 0)));
 	}
 	sqlite3_reset(st);
-	return n;
 }
 
 size_t docs_access_groups(sqlite3 *db, struct arena *a, const char *id, const char ***groups)
 {
-	size_t cap = 8, n = 0;
-	const char **g = arena_alloc(a, cap * sizeof *g);
-	*groups = g;
+	struct arena_strv g = { 0 };
 	sqlite3_stmt *st = portal_db_cached(db, "SELECT visibility FROM documents WHERE id = ?");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int public_ = sqlite3_step(st) == SQLITE_ROW &&
 		      strcmp((const char *)sqlite3_column_text(st, 0), "public") == 0;
 	sqlite3_reset(st);
 	if (public_)
-		g[n++] = "public";
+		arena_strv_push(a, &g, "public");
 	/* the uploader, its enterprise and agency */
-	n = add_groups(db, a, "SELECT uploader_id FROM documents WHERE id = ?", id, "u", &g, n, &cap);
-	n = add_groups(db, a, "SELECT up.enterprise_id FROM documents d JOIN users up ON up.id = d.uploader_id"
-		       " WHERE d.id = ?", id, "e", &g, n, &cap);
-	n = add_groups(db, a, "SELECT up.agency_id FROM documents d JOIN users up ON up.id = d.uploader_id"
-		       " WHERE d.id = ?", id, "ag", &g, n, &cap);
+	add_groups(db, a, "SELECT uploader_id FROM documents WHERE id = ?", id, "u", &g);
+	add_groups(db, a, "SELECT up.enterprise_id FROM documents d JOIN users up ON up.id = d.uploader_id"
+		   " WHERE d.id = ?", id, "e", &g);
+	add_groups(db, a, "SELECT up.agency_id FROM documents d JOIN users up ON up.id = d.uploader_id"
+		   " WHERE d.id = ?", id, "ag", &g);
 	/* the parties of its cases: the enterprise (by id and by credit code,
 	 * either of which a user may carry), the consulting agency, and the
 	 * experts assigned */
-	n = add_groups(db, a, "SELECT c.enterprise_id FROM document_cases dc"
-		       " JOIN case_parties c ON c.case_id = dc.case_id WHERE dc.doc_id = ?1"
-		       " UNION SELECT c.credit_code FROM document_cases dc"
-		       " JOIN case_parties c ON c.case_id = dc.case_id WHERE dc.doc_id = ?1", id, "e", &g, n, &cap);
-	n = add_groups(db, a, "SELECT DISTINCT c.agency_id FROM document_cases dc"
-		       " JOIN case_parties c ON c.case_id = dc.case_id WHERE dc.doc_id = ?", id, "ag", &g, n, &cap);
-	n = add_groups(db, a, "SELECT DISTINCT x.user_name FROM document_cases dc"
-		       " JOIN assignments s ON s.case_id = dc.case_id JOIN experts x ON x.id = s.expert_id"
-		       " WHERE dc.doc_id = ?", id, "xu", &g, n, &cap);
-	*groups = g;
-	return n;
+	add_groups(db, a, "SELECT c.enterprise_id FROM document_cases dc"
+		   " JOIN case_parties c ON c.case_id = dc.case_id WHERE dc.doc_id = ?1"
+		   " UNION SELECT c.credit_code FROM document_cases dc"
+		   " JOIN case_parties c ON c.case_id = dc.case_id WHERE dc.doc_id = ?1", id, "e", &g);
+	add_groups(db, a, "SELECT DISTINCT c.agency_id FROM document_cases dc"
+		   " JOIN case_parties c ON c.case_id = dc.case_id WHERE dc.doc_id = ?", id, "ag", &g);
+	add_groups(db, a, "SELECT DISTINCT x.user_name FROM document_cases dc"
+		   " JOIN assignments s ON s.case_id = dc.case_id JOIN experts x ON x.id = s.expert_id"
+		   " WHERE dc.doc_id = ?", id, "xu", &g);
+	*groups = g.v;
+	return g.n;
 }
 
 static json_t *col_json(sqlite3_stmt *st, int i)
@@ -316,44 +307,37 @@ size_t docs_supersede_older(sqlite3 *db, struct arena *a, const char *id, const 
 		" AND d.visibility = 'restricted' AND o.visibility = 'restricted'"
 		" AND NOT EXISTS (SELECT 1 FROM version_restores r WHERE r.older = o.id AND r.newer = d.id)");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	size_t n = 0, cap = 4;
+	struct arena_strv v = { 0 };
 	long long version = 1;
-	const char **v = arena_alloc(a, cap * sizeof *v);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *older = (const char *)sqlite3_column_text(st, 0);
 		const char *case_id = (const char *)sqlite3_column_text(st, 2);
 		int dup = 0;
-		for (size_t i = 0; i < n && !dup; i++)
-			dup = strcmp(v[i], older) == 0;
+		for (size_t i = 0; i < v.n && !dup; i++)
+			dup = strcmp(v.v[i], older) == 0;
 		if (dup || !uploaded_by_party(db, id, case_id) || !uploaded_by_party(db, older, case_id))
 			continue;
-		if (n == cap) {
-			const char **bigger = arena_alloc(a, 2 * cap * sizeof *v);
-			memcpy(bigger, v, cap * sizeof *v);
-			v = bigger;
-			cap *= 2;
-		}
-		v[n++] = arena_strdup(a, older);
+		arena_strv_push(a, &v, arena_strdup(a, older));
 		if (sqlite3_column_int64(st, 1) + 1 > version)
 			version = sqlite3_column_int64(st, 1) + 1;
 	}
 	sqlite3_finalize(st);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < v.n; i++) {
 		st = portal_db_prepare(db, "UPDATE documents SET superseded_by = ? WHERE id = ?");
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, v[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, v.v[i], -1, SQLITE_STATIC);
 		sqlite3_step(st);
 		sqlite3_finalize(st);
 	}
-	if (n) {
+	if (v.n) {
 		st = portal_db_prepare(db, "UPDATE documents SET version = ? WHERE id = ?");
 		sqlite3_bind_int64(st, 1, version);
 		sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
 		sqlite3_step(st);
 		sqlite3_finalize(st);
 	}
-	*ids = v;
-	return n;
+	*ids = v.v;
+	return v.n;
 }
 
 static int refuse(int *status, char *msg, size_t msglen, int code, const char *sentence)

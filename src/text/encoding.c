@@ -9,13 +9,14 @@
  * always read as GB18030, their superset.
  *
  * Conversion goes through iconv into a scratch buffer; the result is then
- * appended through clean_append(), which is the single place that
+ * appended through portal_utf8_append_clean(), which is the single place that
  * guarantees the output promise: valid UTF-8, no NUL, LF line ends.
  * Undecodable input becomes U+FFFD (one per maximal bad subsequence for
  * UTF-8, one per undecodable unit for other charsets) and conversion goes
  * on. */
 #include "encoding.h"
 #include "log.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -26,100 +27,6 @@
 
 #define DETECT_SAMPLE (256 * 1024)
 #define REPLACEMENT "\xEF\xBF\xBD"	/* U+FFFD */
-
-/* ---- UTF-8 validation ------------------------------------------------ */
-
-/* Length of the valid UTF-8 sequence at s (n > 0 bytes available), or 0
- * with *bad set to the length of the maximal invalid subpart to replace. */
-static size_t utf8_next(const unsigned char *s, size_t n, size_t *bad)
-{
-	unsigned c = s[0], lo = 0x80, hi = 0xBF;
-	size_t need;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		need = 1;
-	else if (c == 0xE0)
-		need = 2, lo = 0xA0;		/* no overlongs */
-	else if (c == 0xED)
-		need = 2, hi = 0x9F;		/* no surrogates */
-	else if (c >= 0xE1 && c <= 0xEF)
-		need = 2;
-	else if (c == 0xF0)
-		need = 3, lo = 0x90;		/* no overlongs */
-	else if (c == 0xF4)
-		need = 3, hi = 0x8F;		/* nothing above U+10FFFF */
-	else if (c >= 0xF1 && c <= 0xF3)
-		need = 3;
-	else {
-		*bad = 1;
-		return 0;
-	}
-	for (size_t i = 1; i <= need; i++) {
-		if (i >= n || s[i] < lo || s[i] > hi) {
-			*bad = i;
-			return 0;
-		}
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	return need + 1;
-}
-
-int portal_utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, bad;
-
-	while (i < len) {
-		size_t k = utf8_next(p + i, len - i, &bad);
-		if (!k)
-			return 0;
-		i += k;
-	}
-	return 1;
-}
-
-/* Append s to out as valid UTF-8: invalid subparts become U+FFFD and NUL
- * bytes are dropped; with crlf, CR LF and lone CR become LF. */
-static void clean_append(struct buf *out, const char *s, size_t len, int crlf)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0, bad;
-
-	buf_grow(out, len);
-	while (i < len) {
-		size_t k = utf8_next(p + i, len - i, &bad);
-		if (k && p[i] != '\0' && !(crlf && p[i] == '\r')) {
-			i += k;
-			run += k;
-			continue;
-		}
-		buf_append(out, s + i - run, run);
-		run = 0;
-		if (!k) {
-			buf_puts(out, REPLACEMENT);
-			i += bad;
-		} else if (p[i] == '\r') {
-			buf_putc(out, '\n');
-			i += (i + 1 < len && p[i + 1] == '\n') ? 2 : 1;
-		} else {
-			i++;		/* NUL */
-		}
-	}
-	buf_append(out, s + i - run, run);
-}
-
-void portal_utf8_sanitize(struct buf *b)
-{
-	if (b->len == 0 || (portal_utf8_valid(b->data, b->len) && !memchr(b->data, 0, b->len)))
-		return;
-	struct buf clean = BUF_INIT;
-	clean_append(&clean, b->data, b->len, 0);
-	buf_free(b);
-	*b = clean;
-}
 
 /* ---- choosing the charset -------------------------------------------- */
 
@@ -179,11 +86,10 @@ static size_t bom(const unsigned char *p, size_t len, const char **cs)
  * form a valid UTF-8 sequence only by rare chance (about 1 in 70). */
 static int mostly_utf8(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, multi = 0, errors = 0, bad;
 
 	while (i < len) {
-		size_t k = utf8_next(p + i, len - i, &bad);
+		size_t k = portal_utf8_seq_len(s + i, len - i, &bad);
 		if (k) {
 			multi += k > 1;
 			i += k;
@@ -326,7 +232,7 @@ int portal_to_utf8(const char *in, size_t len, const char *charset, struct buf *
 		skip = 0;
 	if (strcmp(cs, "UTF-8") == 0) {
 		set_used(used, usedlen, cs);
-		clean_append(out, in + skip, len - skip, 1);
+		portal_utf8_append_clean(out, in + skip, len - skip, 1);
 		return 0;
 	}
 
@@ -342,7 +248,7 @@ int portal_to_utf8(const char *in, size_t len, const char *charset, struct buf *
 	struct buf tmp = BUF_INIT;
 	convert(cd, cs, in + skip, len - skip, &tmp);
 	iconv_close(cd);
-	clean_append(out, tmp.data ? tmp.data : "", tmp.len, 1);
+	portal_utf8_append_clean(out, tmp.data ? tmp.data : "", tmp.len, 1);
 	buf_free(&tmp);
 	set_used(used, usedlen, cs);
 	return 0;
@@ -398,34 +304,4 @@ int portal_text_is_plain(const char *in, size_t len)
 	if (skip)
 		return len > skip && decodes_as_plain(cs, in + skip, len - skip);
 	return decodes_as_plain("UTF-8", in, len) || decodes_as_plain("GB18030", in, len);
-}
-
-/* Next code point of str (at *i, n bytes), advancing *i; an invalid byte is
- * skipped and read as U+FFFD. */
-uint32_t portal_utf8_next(const char *str, size_t n, size_t *i)
-{
-	const unsigned char *s = (const unsigned char *)str + *i;
-	size_t left = n - *i;
-	unsigned char c = s[0];
-
-	if (c < 0x80) {
-		(*i)++;
-		return c;
-	}
-	if (c >= 0xC2 && c < 0xE0 && left >= 2 && (s[1] & 0xC0) == 0x80) {
-		*i += 2;
-		return ((uint32_t)(c & 0x1F) << 6) | (s[1] & 0x3F);
-	}
-	if (c >= 0xE0 && c < 0xF0 && left >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-		*i += 3;
-		return ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
-	}
-	if (c >= 0xF0 && c < 0xF5 && left >= 4 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
-	    (s[3] & 0xC0) == 0x80) {
-		*i += 4;
-		return ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
-		       ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
-	}
-	(*i)++;
-	return 0xFFFD;
 }

@@ -3,7 +3,6 @@
 #define PORTAL_ENCODING_H
 
 #include <stddef.h>
-#include <stdint.h>
 #include "buf.h"
 
 /* Convert in (len bytes) to UTF-8 appended to out. charset names the source
@@ -23,16 +22,5 @@ int portal_to_utf8(const char *in, size_t len, const char *charset, struct buf *
  * return, form feed, backspace (nroff's overstrikes) and escape (terminal
  * colour sequences). 0 for empty input. */
 int portal_text_is_plain(const char *in, size_t len);
-
-/* 1 when s (len bytes) is valid UTF-8 (no overlongs, no surrogates). */
-int portal_utf8_valid(const char *s, size_t len);
-
-/* The code point at str[*i] (n bytes in all), advancing *i past it; an
- * invalid byte is skipped and read as U+FFFD. */
-uint32_t portal_utf8_next(const char *str, size_t n, size_t *i);
-
-/* Rewrite b in place so it is valid UTF-8 without NULs (bad bytes become
- * U+FFFD, NUL is dropped). */
-void portal_utf8_sanitize(struct buf *b);
 
 #endif

@@ -16,6 +16,8 @@
  * text, never the process. */
 #include "extract.h"
 #include "encoding.h"
+#include "url.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -130,34 +132,16 @@ static int blank_cp(unsigned long cp)
 
 static void sink_cp(struct sink *k, unsigned long cp)
 {
-	char u[4];
+	char u[UTF8_MAX];
 	size_t n;
 
 	if (blank_cp(cp)) {
 		k->space = 1;
 		return;
 	}
-	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = 0xFFFD;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
+	if (cp > 0x10FFFF)
+		cp = UTF8_REPLACEMENT;
+	n = portal_utf8_encode(u, portal_utf8_text_cp((uint32_t)cp));
 	sink_text(k, u, n);
 }
 
@@ -181,17 +165,6 @@ static const struct {
 	{ "permil", 0x2030, 0 }, { "larr", 0x2190, 0 }, { "rarr", 0x2192, 0 },
 };
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "&#NNN;" or "&#xHH;" at s: bytes used (0 if none); too large becomes
  * 0x110000 so that sink_cp() replaces it. */
 static size_t numeric_entity(const char *s, size_t n, unsigned long *cp)
@@ -205,7 +178,7 @@ static size_t numeric_entity(const char *s, size_t n, unsigned long *cp)
 	}
 	*cp = 0;
 	for (; i < n; i++, digits++) {
-		int d = hexval(s[i]);
+		int d = url_hexval((unsigned char)s[i]);
 		if (d < 0 || d >= base)
 			break;
 		*cp = *cp * (unsigned long)base + (unsigned long)d;

@@ -36,6 +36,7 @@
 
 #include "extract.h"
 #include "encoding.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -38,6 +38,7 @@
 
 #include "extract.h"
 #include "encoding.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -53,22 +54,6 @@
 #define MAX_RAW ((size_t)64 * 1024 * 1024)
 
 /* ---- CJK clean-up ------------------------------------------------------ */
-
-/* The code point at s[*i] (valid UTF-8 assumed), advancing *i. */
-static unsigned long next_cp(const unsigned char *s, size_t n, size_t *i)
-{
-	unsigned long c = s[*i];
-	size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-
-	if (*i + len > n)
-		len = n - *i;
-	if (len > 1)
-		c &= 0x3F >> (len - 1);
-	for (size_t k = 1; k < len; k++)
-		c = (c << 6) | (s[*i + k] & 0x3F);
-	*i += len;
-	return c;
-}
 
 /* Ideographs, CJK punctuation, kana, full-width forms. */
 static int cjk(unsigned long c)
@@ -94,7 +79,7 @@ static void cjk_tidy(const char *text, size_t n, struct buf *out)
 				j++;
 			}
 			size_t k = j;
-			if (lines > 1 || j >= n || !cjk(prev) || !cjk(next_cp(s, n, &k))) {
+			if (lines > 1 || j >= n || !cjk(prev) || !cjk(portal_utf8_next(text, n, &k))) {
 				for (size_t m = i; m < j; m++)
 					buf_putc(out, s[m] == '\f' ? '\n' : (char)s[m]);
 			}
@@ -102,7 +87,7 @@ static void cjk_tidy(const char *text, size_t n, struct buf *out)
 			continue;
 		}
 		size_t start = i;
-		prev = next_cp(s, n, &i);
+		prev = portal_utf8_next(text, n, &i);
 		buf_append(out, text + start, i - start);
 	}
 }

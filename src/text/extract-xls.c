@@ -27,6 +27,7 @@
 #include "extract.h"
 #include "encoding.h"
 #include "log.h"
+#include "utf8.h"
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -184,34 +185,6 @@ out:
 
 /* ---- BIFF strings --------------------------------------------------------- */
 
-static void put_utf8(struct buf *b, uint32_t cp)
-{
-	char u[4];
-
-	if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-		cp = 0xFFFD;
-	if (cp < 0x80) {
-		buf_putc(b, (char)cp);
-		return;
-	}
-	if (cp < 0x800) {
-		u[0] = (char)(0xC0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		buf_append(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | cp >> 12);
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		buf_append(b, u, 3);
-	} else {
-		u[0] = (char)(0xF0 | cp >> 18);
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		buf_append(b, u, 4);
-	}
-}
-
 /* A byte source over a record and its CONTINUE records. */
 struct segs {
 	const unsigned char **p;
@@ -295,9 +268,9 @@ static int seg_string(struct segs *s, struct buf *out)
 			continue;
 		}
 		if (u >= 0xDC00 && u <= 0xDFFF && hi_sur)
-			put_utf8(out, 0x10000 + ((hi_sur - 0xD800) << 10) + ((uint32_t)u - 0xDC00));
+			portal_utf8_put(out, 0x10000 + ((hi_sur - 0xD800) << 10) + ((uint32_t)u - 0xDC00));
 		else
-			put_utf8(out, (uint32_t)u);
+			portal_utf8_put(out, portal_utf8_text_cp((uint32_t)u));
 		hi_sur = 0;
 	}
 	for (long k = 0; k < runs * 4 + ext; k++)

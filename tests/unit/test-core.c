@@ -1,6 +1,6 @@
 /* test-core.c: unit tests for the request plumbing: arena, buf, URL and
- * query decoding, HTML escaping, snippets and the hit cache; and the job
- * queue (jobs.c) on a database of its own. */
+ * query decoding, UTF-8 (utf8.c), HTML escaping, snippets and the hit
+ * cache; and the job queue (jobs.c) on a database of its own. */
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
@@ -9,6 +9,7 @@
 #include "html.h"
 #include "snippet.h"
 #include "url.h"
+#include "utf8.h"
 
 #include <check.h>
 #include <stdint.h>
@@ -41,6 +42,34 @@ START_TEST(arena_allocates_zeroed_aligned_and_cleans_up)
 	arena_own(a, malloc(10));
 	arena_destroy(a);
 	ck_assert_int_eq(cleanup_runs, 2);
+}
+END_TEST
+
+START_TEST(arena_arrays_grow_and_keep_their_elements)
+{
+	struct arena *a = arena_new();
+	struct arena_strv sv = { 0 };
+	char name[16];
+	for (int i = 0; i < 100; i++) {
+		snprintf(name, sizeof name, "g%d", i);
+		arena_strv_push(a, &sv, arena_strdup(a, name));
+	}
+	ck_assert_uint_eq(sv.n, 100);
+	ck_assert_uint_eq(sv.cap, 128);		/* 8, doubled */
+	ck_assert_str_eq(sv.v[0], "g0");
+	ck_assert_str_eq(sv.v[99], "g99");
+
+	size_t n = 0, cap = 0;
+	long long *v = NULL;
+	for (long long i = 0; i < 20; i++) {
+		v = arena_grow(a, v, n, &cap, sizeof *v);
+		v[n++] = i * i;
+	}
+	ck_assert_uint_eq(cap, 32);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(v[i], (long long)(i * i));
+	ck_assert_ptr_eq(arena_grow(a, v, n, &cap, sizeof *v), v);	/* room left: same array */
+	arena_destroy(a);
 }
 END_TEST
 
@@ -93,6 +122,161 @@ START_TEST(url_query_splits_pairs)
 	ck_assert_int_eq(url_parse_query(a, "q=%zz", &p), -1);
 	ck_assert_str_eq(url_encode(a, "清 a/b"), "%E6%B8%85%20a%2Fb");
 	arena_destroy(a);
+}
+END_TEST
+
+START_TEST(url_hexval_reads_hex_digits_only)
+{
+	ck_assert_int_eq(url_hexval('0'), 0);
+	ck_assert_int_eq(url_hexval('9'), 9);
+	ck_assert_int_eq(url_hexval('a'), 10);
+	ck_assert_int_eq(url_hexval('F'), 15);
+	ck_assert_int_eq(url_hexval('g'), -1);
+	ck_assert_int_eq(url_hexval('/'), -1);
+	ck_assert_int_eq(url_hexval(0xC3), -1);
+}
+END_TEST
+
+/* Every length's first and last code point, and some in between. */
+START_TEST(utf8_encode_and_decode_round_trip)
+{
+	static const struct { uint32_t cp; size_t len; } cases[] = {
+		{ 0x00, 1 }, { 'A', 1 }, { 0x7F, 1 }, { 0x80, 2 }, { 0xA9, 2 }, { 0x7FF, 2 },
+		{ 0x800, 3 }, { 0x4E2D, 3 }, { 0xFFFD, 3 }, { 0xFFFF, 3 },
+		{ 0x10000, 4 }, { 0x20BB7, 4 }, { 0x10FFFF, 4 },
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		char u[UTF8_MAX];
+		size_t n = portal_utf8_encode(u, cases[c].cp), i = 0, bad = 0;
+		ck_assert_uint_eq(n, cases[c].len);
+		ck_assert_uint_eq(portal_utf8_seq_len(u, n, &bad), n);
+		ck_assert(portal_utf8_valid(u, n));
+		ck_assert_uint_eq(portal_utf8_next(u, n, &i), cases[c].cp);
+		ck_assert_uint_eq(i, n);
+	}
+	char zh[UTF8_MAX];
+	ck_assert_uint_eq(portal_utf8_encode(zh, 0x4E2D), 3);
+	ck_assert_mem_eq(zh, "\xE4\xB8\xAD", 3);
+	struct buf b = BUF_INIT;
+	portal_utf8_put(&b, 'x');
+	portal_utf8_put(&b, 0x6587);
+	portal_utf8_put(&b, 0x1F600);
+	ck_assert_uint_eq(b.len, 8);
+	ck_assert_mem_eq(b.data, "x\xE6\x96\x87\xF0\x9F\x98\x80", 8);
+	buf_free(&b);
+}
+END_TEST
+
+/* The strict reader's verdict (bytes in the maximal bad subpart) and the
+ * lenient reader's code point and advance, for one sequence each. */
+struct bad_case {
+	const char *s;
+	size_t n;
+	size_t bad;		/* what portal_utf8_seq_len() reports */
+	uint32_t next;		/* what portal_utf8_next() reads */
+	size_t step;		/* and how far it moves */
+};
+
+START_TEST(utf8_refuses_bad_sequences)
+{
+	static const struct bad_case cases[] = {
+		{ "\x80", 1, 1, 0xFFFD, 1 },			/* lone continuation */
+		{ "\xBF\x41", 2, 1, 0xFFFD, 1 },
+		{ "\xC0\x80", 2, 1, 0xFFFD, 1 },		/* overlong NUL */
+		{ "\xC1\xBF", 2, 1, 0xFFFD, 1 },		/* overlong DEL */
+		{ "\xE0\x80\x80", 3, 1, 0x0000, 3 },		/* overlong, three bytes */
+		{ "\xE0\x9F\xBF", 3, 1, 0x07FF, 3 },
+		{ "\xF0\x8F\xBF\xBF", 4, 1, 0xFFFF, 4 },	/* overlong, four bytes */
+		{ "\xED\xA0\x80", 3, 1, 0xD800, 3 },		/* surrogates */
+		{ "\xED\xBF\xBF", 3, 1, 0xDFFF, 3 },
+		{ "\xF4\x90\x80\x80", 4, 1, 0x110000, 4 },	/* above U+10FFFF */
+		{ "\xF5\x80\x80\x80", 4, 1, 0xFFFD, 1 },
+		{ "\xFF", 1, 1, 0xFFFD, 1 },
+		{ "\xE4\xB8", 2, 2, 0xFFFD, 1 },		/* cut short */
+		{ "\xE4\xB8\x41", 3, 2, 0xFFFD, 1 },
+		{ "\xF0\x9F\x98", 3, 3, 0xFFFD, 1 },
+		{ "\xC3\x28", 2, 1, 0xFFFD, 1 },		/* not a continuation */
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		const struct bad_case *k = &cases[c];
+		size_t bad = 0, i = 0;
+		ck_assert_uint_eq(portal_utf8_seq_len(k->s, k->n, &bad), 0);
+		ck_assert_uint_eq(bad, k->bad);
+		ck_assert(!portal_utf8_valid(k->s, k->n));
+		ck_assert_uint_eq(portal_utf8_next(k->s, k->n, &i), k->next);
+		ck_assert_uint_eq(i, k->step);
+	}
+	ck_assert(portal_utf8_valid("", 0));
+	ck_assert(portal_utf8_valid("a\xE4\xB8\xAD\xF0\x9F\x98\x80", 8));
+	ck_assert(!portal_utf8_valid("a\xE4\xB8\xAD\xF0\x9F\x98", 7));
+}
+END_TEST
+
+START_TEST(utf8_cleans_to_valid_text)
+{
+	struct buf b = BUF_INIT;
+	static const char in[] = "a\xE4\xB8\0b\r\nc\rd\xC0\x80";
+	portal_utf8_append_clean(&b, in, sizeof in - 1, 1);
+	ck_assert_str_eq(b.data, "a\xEF\xBF\xBD" "b\nc\nd\xEF\xBF\xBD\xEF\xBF\xBD");
+	buf_reset(&b);
+	portal_utf8_append_clean(&b, "x\r\ny", 4, 0);
+	ck_assert_str_eq(b.data, "x\r\ny");
+	buf_free(&b);
+
+	buf_puts(&b, "\xE4\xB8\xAD\xE6\x96\x87");
+	char *before = b.data;
+	portal_utf8_sanitize(&b);
+	ck_assert_ptr_eq(b.data, before);	/* valid: left alone */
+	buf_reset(&b);
+	buf_append(&b, "\xFF\0x\xED\xA0\x80", 6);
+	portal_utf8_sanitize(&b);
+	ck_assert_uint_eq(b.len, 13);
+	ck_assert_mem_eq(b.data, "\xEF\xBF\xBDx\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", 13);
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(utf8_text_cp_replaces_what_text_may_not_hold)
+{
+	ck_assert_uint_eq(portal_utf8_text_cp(0), 0xFFFD);
+	ck_assert_uint_eq(portal_utf8_text_cp(0xD800), 0xFFFD);
+	ck_assert_uint_eq(portal_utf8_text_cp(0xDFFF), 0xFFFD);
+	ck_assert_uint_eq(portal_utf8_text_cp(0x110000), 0xFFFD);
+	ck_assert_uint_eq(portal_utf8_text_cp('\n'), '\n');
+	ck_assert_uint_eq(portal_utf8_text_cp(0xD7FF), 0xD7FF);
+	ck_assert_uint_eq(portal_utf8_text_cp(0xE000), 0xE000);
+	ck_assert_uint_eq(portal_utf8_text_cp(0x10FFFF), 0x10FFFF);
+}
+END_TEST
+
+START_TEST(utf8_counts_characters)
+{
+	ck_assert_uint_eq(portal_utf8_count("", 0), 0);
+	ck_assert_uint_eq(portal_utf8_count("a\xE4\xB8\xAD\xF0\x9F\x98\x80", 8), 3);
+	ck_assert_uint_eq(portal_utf8_count("a\xE4\xB8\xAD", 2), 2);	/* a cut character counts */
+	ck_assert_uint_eq(portal_utf8_count_str("\xE6\xB8\x85\xE6\xB4\x81 ok"), 5);
+}
+END_TEST
+
+START_TEST(utf8_folds_only_what_is_asked)
+{
+	ck_assert_uint_eq(portal_utf8_fold(0xFF21, UTF8_FOLD_WIDTH), 'A');	/* Ａ */
+	ck_assert_uint_eq(portal_utf8_fold(0xFF21, UTF8_FOLD_WIDTH | UTF8_FOLD_CASE), 'a');
+	ck_assert_uint_eq(portal_utf8_fold(0xFF01, UTF8_FOLD_WIDTH), '!');
+	ck_assert_uint_eq(portal_utf8_fold(0xFF5E, UTF8_FOLD_WIDTH), '~');
+	ck_assert_uint_eq(portal_utf8_fold(0xFF5F, UTF8_FOLD_WIDTH), 0xFF5F);
+	ck_assert_uint_eq(portal_utf8_fold(0xFF21, UTF8_FOLD_SPACE | UTF8_FOLD_DASH), 0xFF21);
+	ck_assert_uint_eq(portal_utf8_fold(0x3000, UTF8_FOLD_SPACE), ' ');
+	ck_assert_uint_eq(portal_utf8_fold(0xA0, UTF8_FOLD_SPACE), ' ');
+	ck_assert_uint_eq(portal_utf8_fold(0x3000, UTF8_FOLD_WIDTH), 0x3000);
+	ck_assert_uint_eq(portal_utf8_fold(0x2002, UTF8_FOLD_SPACE), 0x2002);
+	ck_assert_uint_eq(portal_utf8_fold(0x2010, UTF8_FOLD_DASH), '-');
+	ck_assert_uint_eq(portal_utf8_fold(0x2015, UTF8_FOLD_DASH), '-');
+	ck_assert_uint_eq(portal_utf8_fold(0x2212, UTF8_FOLD_DASH), '-');
+	ck_assert_uint_eq(portal_utf8_fold(0x2016, UTF8_FOLD_DASH), 0x2016);
+	ck_assert_uint_eq(portal_utf8_fold('Q', UTF8_FOLD_CASE), 'q');
+	ck_assert_uint_eq(portal_utf8_fold('Q', UTF8_FOLD_WIDTH), 'Q');
+	ck_assert_uint_eq(portal_utf8_fold(0xC0, UTF8_FOLD_CASE), 0xC0);	/* ASCII only */
 }
 END_TEST
 
@@ -348,9 +532,17 @@ int main(void)
 	Suite *s = suite_create("core");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, arena_allocates_zeroed_aligned_and_cleans_up);
+	tcase_add_test(tc, arena_arrays_grow_and_keep_their_elements);
 	tcase_add_test(tc, buf_appends_formats_and_detaches);
 	tcase_add_test(tc, url_decode_handles_escapes_and_refuses_bad_ones);
 	tcase_add_test(tc, url_query_splits_pairs);
+	tcase_add_test(tc, url_hexval_reads_hex_digits_only);
+	tcase_add_test(tc, utf8_encode_and_decode_round_trip);
+	tcase_add_test(tc, utf8_refuses_bad_sequences);
+	tcase_add_test(tc, utf8_cleans_to_valid_text);
+	tcase_add_test(tc, utf8_text_cp_replaces_what_text_may_not_hold);
+	tcase_add_test(tc, utf8_counts_characters);
+	tcase_add_test(tc, utf8_folds_only_what_is_asked);
 	tcase_add_test(tc, html_escapes_every_special_character);
 	tcase_add_test(tc, snippet_marks_words_and_bigram_runs);
 	tcase_add_test(tc, snippet_picks_the_cluster_of_terms);
