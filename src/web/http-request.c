@@ -349,8 +349,8 @@ static void ask_to_sign_in(struct request *r)
 		resp_header(r, "Location", sign_in_address(r));
 		return;
 	}
-	resp_header(r, "WWW-Authenticate", "Bearer");
 	portal_error(r, 401, "unauthenticated", "请先登录。Sign in (or send a bearer token) first.");
+	resp_header(r, "WWW-Authenticate", "Bearer");	/* after the error page's own headers */
 }
 
 /* PAGE_USER and PAGE_STAFF: who may call the page at all; -1 after
