@@ -102,11 +102,6 @@ static void ui_logout(struct request *r)
 
 static void ui_account(struct request *r)
 {
-	if (!r->user.id) {
-		r->status = 303;
-		resp_header(r, "Location", "/login?next=/account");
-		return;
-	}
 	struct buf *b = &r->out;
 	ui_page_begin(r, "账户");
 	html_raw(b, "<section class=\"account\"><h1>");
@@ -362,7 +357,7 @@ static const struct page pages[] = {
 	{ "GET", "/login", ui_login_page, login_params },
 	{ "POST", "/login", ui_login, NULL, PAGE_SIGN_IN },
 	{ "POST", "/logout", ui_logout, NULL },
-	{ "GET", "/account", ui_account, NULL },
+	{ "GET", "/account", ui_account, NULL, PAGE_USER },
 	{ "GET", "/account/tokens", ui_tokens, NULL, PAGE_STAFF },
 	{ "POST", "/account/tokens", ui_tokens_post, NULL, PAGE_STAFF },
 	{ "GET", "/api/tokens", api_tokens, tokens_params, PAGE_STAFF },

@@ -43,7 +43,7 @@ static void api_list(struct request *r)
 	struct rquery q;
 	struct rctx c;
 	json_t *out;
-	if (!t || !rh_signed_in(r) || rh_list_query(r, &q) < 0)
+	if (!t || rh_list_query(r, &q) < 0)
 		return;
 	rh_ctx(r, &c, t);
 	if (rec_list(&c, &q, &out))
@@ -56,7 +56,7 @@ static void api_get(struct request *r)
 {
 	const struct rtype *t = rh_type(r, 1);
 	struct rctx c;
-	if (!t || !rh_signed_in(r))
+	if (!t)
 		return;
 	rh_ctx(r, &c, t);
 	json_t *o = rec_get(&c, rh_seg(r, 2));
@@ -85,7 +85,7 @@ static void api_create(struct request *r)
 {
 	const struct rtype *t = rh_type(r, 1);
 	struct rctx c;
-	if (!t || !rh_signed_in(r))
+	if (!t)
 		return;
 	json_t *in = req_json_read(r, BODY_MAX);
 	if (!in)
@@ -104,7 +104,7 @@ static void api_patch(struct request *r)
 {
 	const struct rtype *t = rh_type(r, 1);
 	struct rctx c;
-	if (!t || !rh_signed_in(r))
+	if (!t)
 		return;
 	json_t *in = req_json_read(r, BODY_MAX);
 	if (!in)
@@ -122,7 +122,7 @@ static void api_transition(struct request *r)
 {
 	const struct rtype *t = rh_type(r, 1);
 	struct rctx c;
-	if (!t || !rh_signed_in(r))
+	if (!t)
 		return;
 	if (!t->flow) {
 		portal_error(r, 404, "not_found", "这类记录没有状态流转。 This kind of record has no states.");
@@ -143,8 +143,6 @@ static void api_transition(struct request *r)
 static void api_assign(struct request *r)
 {
 	struct rctx c;
-	if (!rh_signed_in(r))
-		return;
 	json_t *in = req_json_read(r, BODY_MAX);
 	if (!in)
 		return;
@@ -161,8 +159,6 @@ static void api_change_request(struct request *r)
 {
 	struct rctx c;
 	long long id = 0;
-	if (!rh_signed_in(r))
-		return;
 	json_t *in = req_json_read(r, BODY_MAX);
 	if (!in)
 		return;
@@ -178,8 +174,6 @@ static void api_change_request(struct request *r)
 static void api_change_decide(struct request *r)
 {
 	struct rctx c;
-	if (!rh_signed_in(r))
-		return;
 	char *end;
 	long long cid = strtoll(r->arg, &end, 10);
 	if (*end || cid <= 0) {
@@ -239,8 +233,6 @@ static void api_doc_cases(struct request *r)
 static void api_doc_link(struct request *r)
 {
 	struct rctx c;
-	if (!rh_signed_in(r))
-		return;
 	json_t *in = req_json_read(r, BODY_MAX);
 	if (!in)
 		return;
@@ -257,8 +249,6 @@ static void api_doc_link(struct request *r)
 static void api_doc_unlink(struct request *r)
 {
 	struct rctx c;
-	if (!rh_signed_in(r))
-		return;
 	rh_ctx(r, &c, NULL);
 	const char *doc = rh_seg(r, 2);
 	if (link_remove(&c, doc, r->arg))
@@ -271,8 +261,6 @@ static void api_doc_restore(struct request *r)
 {
 	char msg[256];
 	int status;
-	if (!rh_signed_in(r))
-		return;
 	if (docs_restore(r->db, &r->user, r->arg, &status, msg, sizeof msg) < 0) {
 		portal_error(r, status, status == 403 ? "forbidden" : status == 404 ? "not_found" :
 			     status == 409 ? "current" : "database", arena_strdup(r->arena, msg));
@@ -286,7 +274,7 @@ static void ui_doc_restore(struct request *r)
 {
 	char msg[256];
 	int status;
-	if (!rh_signed_in(r) || req_form_read(r, 4096) < 0)
+	if (req_form_read(r, 4096) < 0)
 		return;
 	if (docs_restore(r->db, &r->user, r->arg, &status, msg, sizeof msg) < 0) {
 		portal_error(r, status, "restore", arena_strdup(r->arena, msg));
@@ -299,8 +287,6 @@ static void ui_doc_restore(struct request *r)
 static void api_doc_suggest(struct request *r)
 {
 	struct rctx c;
-	if (!rh_signed_in(r))
-		return;
 	rh_ctx(r, &c, NULL);
 	json_t *a = link_suggest(&c, r->arg);
 	if (!a)
@@ -319,7 +305,7 @@ static long year_param(struct request *r)
 static void api_deadlines(struct request *r)
 {
 	long year = year_param(r);
-	if (year < 0 || !rh_signed_in(r))
+	if (year < 0)
 		return;
 	resp_json(r, 200, report_deadlines_json(r->db, (int)year));
 }
@@ -333,8 +319,6 @@ static void api_deadlines_set(struct request *r)
 		portal_error(r, 404, "not_found", "年度应为 2000 到 2100 之间的整数。 The year must be from 2000 to 2100.");
 		return;
 	}
-	if (!rh_signed_in(r))
-		return;
 	json_t *in = req_json_read(r, BODY_MAX);
 	if (!in)
 		return;
@@ -351,7 +335,7 @@ static void api_overdue(struct request *r)
 {
 	struct rctx c;
 	long year = year_param(r);
-	if (year < 0 || !rh_signed_in(r))
+	if (year < 0)
 		return;
 	rh_ctx(r, &c, NULL);
 	json_t *o = report_overdue(&c, (int)year, req_param(r, "as_of"), req_param(r, "by"));
@@ -365,7 +349,7 @@ static void api_quarterly(struct request *r)
 {
 	struct rctx c;
 	long year = year_param(r), quarter;
-	if (year < 0 || (quarter = rh_num(r, "quarter", 4, 1, 4)) < 0 || !rh_signed_in(r))
+	if (year < 0 || (quarter = rh_num(r, "quarter", 4, 1, 4)) < 0)
 		return;
 	const char *format = req_param(r, "format");
 	if (format && strcmp(format, "csv") && strcmp(format, "json")) {
@@ -389,7 +373,7 @@ static void api_scoreboard(struct request *r)
 {
 	struct rctx c;
 	long year = year_param(r);
-	if (year < 0 || !rh_signed_in(r))
+	if (year < 0)
 		return;
 	rh_ctx(r, &c, NULL);
 	json_t *o = report_scoreboard(&c, (int)year);
@@ -413,49 +397,49 @@ static void api_typical(struct request *r)
 
 static const struct page pages[] = {
 	/* reports, deadlines, overdue (before the generic record routes) */
-	{ "GET", "/api/reports/quarterly", api_quarterly, quarterly_params },
-	{ "GET", "/api/reports/scoreboard", api_scoreboard, year_params },
+	{ "GET", "/api/reports/quarterly", api_quarterly, quarterly_params, PAGE_STAFF },
+	{ "GET", "/api/reports/scoreboard", api_scoreboard, year_params, PAGE_STAFF },
 	{ "GET", "/api/typical-units", api_typical, year_params },
-	{ "GET", "/api/deadlines", api_deadlines, year_params },
-	{ "PATCH", "/api/deadlines/*", api_deadlines_set, NULL },
-	{ "GET", "/api/overdue", api_overdue, overdue_params },
+	{ "GET", "/api/deadlines", api_deadlines, year_params, PAGE_USER },
+	{ "PATCH", "/api/deadlines/*", api_deadlines_set, NULL, PAGE_STAFF },
+	{ "GET", "/api/overdue", api_overdue, overdue_params, PAGE_USER },
 	{ "GET", "/api/sectors", api_lookup, NULL },
 	{ "GET", "/api/industries", api_lookup, NULL },
 	{ "GET", "/api/districts", api_lookup, NULL },
 	/* document links */
 	{ "GET", "/api/documents/*/cases", api_doc_cases, NULL },
-	{ "POST", "/api/documents/*/cases", api_doc_link, NULL },
-	{ "DELETE", "/api/documents/*/cases/*", api_doc_unlink, NULL },
-	{ "GET", "/api/documents/*/suggested-cases", api_doc_suggest, NULL },
-	{ "POST", "/api/documents/*/restore", api_doc_restore, NULL },
-	{ "POST", "/documents/*/restore", ui_doc_restore, NULL },
+	{ "POST", "/api/documents/*/cases", api_doc_link, NULL, PAGE_USER },
+	{ "DELETE", "/api/documents/*/cases/*", api_doc_unlink, NULL, PAGE_USER },
+	{ "GET", "/api/documents/*/suggested-cases", api_doc_suggest, NULL, PAGE_USER },
+	{ "POST", "/api/documents/*/restore", api_doc_restore, NULL, PAGE_USER },
+	{ "POST", "/documents/*/restore", ui_doc_restore, NULL, PAGE_USER },
 	/* operations beyond create/update/transition */
-	{ "POST", "/api/experts/*/assignments", api_assign, NULL },
-	{ "POST", "/api/projects/*/changes", api_change_request, NULL },
-	{ "POST", "/api/projects/*/changes/*", api_change_decide, NULL },
+	{ "POST", "/api/experts/*/assignments", api_assign, NULL, PAGE_USER },
+	{ "POST", "/api/projects/*/changes", api_change_request, NULL, PAGE_USER },
+	{ "POST", "/api/projects/*/changes/*", api_change_decide, NULL, PAGE_USER },
 	/* every record type */
-	{ "GET", "/api/*", api_list, list_params },
-	{ "POST", "/api/*", api_create, NULL },
-	{ "GET", "/api/*/*", api_get, NULL },
-	{ "PATCH", "/api/*/*", api_patch, NULL },
-	{ "POST", "/api/*/*/transitions", api_transition, NULL },
+	{ "GET", "/api/*", api_list, list_params, PAGE_USER },
+	{ "POST", "/api/*", api_create, NULL, PAGE_USER },
+	{ "GET", "/api/*/*", api_get, NULL, PAGE_USER },
+	{ "PATCH", "/api/*/*", api_patch, NULL, PAGE_USER },
+	{ "POST", "/api/*/*/transitions", api_transition, NULL, PAGE_USER },
 	/* HTML pages */
-	{ "GET", "/reports/quarterly", ui_quarterly, quarterly_params },
-	{ "GET", "/reports/scoreboard", ui_scoreboard, year_params },
+	{ "GET", "/reports/quarterly", ui_quarterly, quarterly_params, PAGE_STAFF },
+	{ "GET", "/reports/scoreboard", ui_scoreboard, year_params, PAGE_STAFF },
 	{ "GET", "/typical-units", ui_typical, year_params },
-	{ "GET", "/overdue", ui_overdue, overdue_params },
-	{ "GET", "/deadlines", ui_deadlines, year_params },
-	{ "POST", "/deadlines", ui_deadlines_post, year_params },
-	{ "GET", "/reports", ui_reports, NULL },
-	{ "GET", "/*", ui_list, list_params },
-	{ "POST", "/*", ui_create, NULL },
-	{ "GET", "/*/new", ui_new, NULL },
-	{ "GET", "/*/*", ui_record, NULL },
-	{ "POST", "/*/*", ui_update, NULL },
-	{ "POST", "/*/*/transitions", ui_transition, NULL },
-	{ "POST", "/*/*/links", ui_link, NULL },
-	{ "POST", "/*/*/assignments", ui_assign, NULL },
-	{ "POST", "/*/*/changes", ui_change, NULL },
+	{ "GET", "/overdue", ui_overdue, overdue_params, PAGE_USER },
+	{ "GET", "/deadlines", ui_deadlines, year_params, PAGE_USER },
+	{ "POST", "/deadlines", ui_deadlines_post, year_params, PAGE_STAFF },
+	{ "GET", "/reports", ui_reports, NULL, PAGE_USER },
+	{ "GET", "/*", ui_list, list_params, PAGE_USER },
+	{ "POST", "/*", ui_create, NULL, PAGE_USER },
+	{ "GET", "/*/new", ui_new, NULL, PAGE_STAFF },
+	{ "GET", "/*/*", ui_record, NULL, PAGE_USER },
+	{ "POST", "/*/*", ui_update, NULL, PAGE_USER },
+	{ "POST", "/*/*/transitions", ui_transition, NULL, PAGE_USER },
+	{ "POST", "/*/*/links", ui_link, NULL, PAGE_USER },
+	{ "POST", "/*/*/assignments", ui_assign, NULL, PAGE_USER },
+	{ "POST", "/*/*/changes", ui_change, NULL, PAGE_USER },
 };
 
 int main(void)

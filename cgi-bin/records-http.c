@@ -36,14 +36,6 @@ void rh_fail(struct request *r, struct rctx *c)
 		     c->msg ? c->msg : "出错了。 Something went wrong.");
 }
 
-int rh_signed_in(struct request *r)
-{
-	if (r->user.id)
-		return 1;
-	portal_error(r, 401, "unauthenticated", "请先登录。 Sign in (or send a bearer token) to see programme records.");
-	return 0;
-}
-
 const struct rtype *rh_type(struct request *r, int i)
 {
 	const struct rtype *t = rtype_find(rh_seg(r, i));

@@ -16,8 +16,6 @@ const char *rh_seg(struct request *r, int i);
 void rh_ctx(struct request *r, struct rctx *c, const struct rtype *t);
 /* Answer c's failure through portal_error(). */
 void rh_fail(struct request *r, struct rctx *c);
-/* 1 when the caller is signed in; otherwise answers 401 and returns 0. */
-int rh_signed_in(struct request *r);
 /* The record type named by path segment i, or answers 404 and NULL. */
 const struct rtype *rh_type(struct request *r, int i);
 /* Query parameter name as a number in [lo, hi], def when absent; -1 after

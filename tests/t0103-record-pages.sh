@@ -31,8 +31,11 @@ check "a refused move shows the rule on the page (409)" \
 	bash -c '[ "$1" = 409 ] && grep -qF "审核报告须在合同和备案登记表提交之后提交" <<<"$2"' _ "$CODE" "$BODY"
 call "${H[@]}" "$BASE/audits?state=listed"
 check "the audit list filters by state" grep -qF "/audits/$A" <<<"$BODY"
-call "$BASE/audits"
-check "anonymous visitors are asked to sign in (401)" [ "$CODE" = 401 ]
+call -D "$PORTAL_DATA/h" "$BASE/audits?state=listed"
+check "anonymous visitors are sent to sign in and back (303)" bash -c '[ "$1" = 303 ] &&
+	grep -qiF "Location: /login?next=/audits%3Fstate%3Dlisted" "$2"' _ "$CODE" "$PORTAL_DATA/h"
+call -X POST --data-urlencode name=匿名 "$BASE/enterprises"
+check "an anonymous form is refused with 401" [ "$CODE" = 401 ]
 call "$BASE/typical-units?year=2024"
 check "typical units page is public" [ "$CODE" = 200 ]
 call "${H[@]}" "$BASE/overdue?year=2024&as_of=2024-03-15"

@@ -103,23 +103,8 @@ int workflow_move(struct rctx *c, const char *id, json_t *in)
 		if (!rc && c->t->check)
 			rc = c->t->check(c, row, old);
 	}
-	if (!rc) {
-		struct buf sql = BUF_INIT;
-		buf_printf(&sql, "UPDATE %s SET updated_at = ?", c->t->name);
-		json_object_foreach(diff, key, v)
-			buf_printf(&sql, ", %s = ?", key);
-		buf_puts(&sql, " WHERE id = ?");
-		sqlite3_stmt *st = portal_db_prepare(c->db, buf_str(&sql));
-		buf_free(&sql);
-		int i = 1;
-		sqlite3_bind_int64(st, i++, portal_now());
-		json_object_foreach(diff, key, v)
-			rec_bind(st, i++, json_object_get(v, "to"));
-		sqlite3_bind_text(st, i, id, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = rctx_fail(c, 500, "database", NULL, "保存失败。 The change could not be saved.");
-		sqlite3_finalize(st);
-	}
+	if (!rc)
+		rc = rec_update_row(c, id, diff);
 	if (!rc) {
 		char *detail = json_dumps(diff, JSON_COMPACT);
 		audit_log(c->db, c->u->id, "transition", arena_printf(c->a, "%s:%s", c->t->kind, id), detail);

@@ -365,6 +365,31 @@ void rec_reindex_documents(struct rctx *c, const char *id)
 	sqlite3_finalize(st);
 }
 
+int rec_update_row(struct rctx *c, const char *id, json_t *diff)
+{
+	struct buf sql = BUF_INIT;
+	const char *key;
+	json_t *v;
+	buf_printf(&sql, "UPDATE %s SET updated_at = ?", c->t->name);
+	json_object_foreach(diff, key, v)
+		buf_printf(&sql, ", %s = ?", key);
+	buf_puts(&sql, " WHERE id = ?");
+	sqlite3_stmt *st = portal_db_prepare(c->db, buf_str(&sql));
+	buf_free(&sql);
+	int i = 1;
+	sqlite3_bind_int64(st, i++, portal_now());
+	json_object_foreach(diff, key, v)
+		rec_bind(st, i++, json_object_get(v, "to"));
+	sqlite3_bind_text(st, i, id, -1, SQLITE_TRANSIENT);
+	int src = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (src == SQLITE_CONSTRAINT)
+		return constraint(c);
+	if (src != SQLITE_DONE)
+		return rctx_fail(c, 500, "database", NULL, "保存失败。 The record could not be saved.");
+	return 0;
+}
+
 /* A correction's "reason" out of a PATCH body into c->reason; the body
  * without it into *fields (a new reference). 0 or 422. */
 static int take_reason(struct rctx *c, json_t *in, json_t **fields)
@@ -399,26 +424,7 @@ int rec_patch(struct rctx *c, const char *id, json_t *in)
 		rc = take_fields(c, fields, row, diff, 0);
 	json_decref(fields);
 	if (!rc && json_object_size(diff)) {
-		struct buf sql = BUF_INIT;
-		buf_printf(&sql, "UPDATE %s SET updated_at = ?", c->t->name);
-		const char *key;
-		json_t *v;
-		json_object_foreach(diff, key, v)
-			buf_printf(&sql, ", %s = ?", key);
-		buf_puts(&sql, " WHERE id = ?");
-		sqlite3_stmt *st = portal_db_prepare(c->db, buf_str(&sql));
-		buf_free(&sql);
-		int i = 1;
-		sqlite3_bind_int64(st, i++, portal_now());
-		json_object_foreach(diff, key, v)
-			rec_bind(st, i++, json_object_get(v, "to"));
-		sqlite3_bind_text(st, i, id, -1, SQLITE_TRANSIENT);
-		int src = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (src == SQLITE_CONSTRAINT)
-			rc = constraint(c);
-		else if (src != SQLITE_DONE)
-			rc = rctx_fail(c, 500, "database", NULL, "保存失败。 The record could not be saved.");
+		rc = rec_update_row(c, id, diff);
 		if (!rc) {
 			if (c->reason)
 				json_object_set_new(diff, "reason", json_string(c->reason));

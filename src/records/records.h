@@ -142,6 +142,10 @@ json_t *rec_row(struct rctx *c, const char *id);
 int rec_create(struct rctx *c, json_t *in, const char **id);
 /* Update the given fields. 0 or a status (404 when not visible). */
 int rec_patch(struct rctx *c, const char *id, json_t *in);
+/* Write diff ({"field": {"from", "to"}}) to record id of type c->t, with
+ * updated_at now: every field gets its "to". 0, 409 duplicate when a
+ * unique constraint refuses the values, or 500. */
+int rec_update_row(struct rctx *c, const char *id, json_t *diff);
 /* Validate one value for a field; *out is the value to store (a new
  * reference; json null clears). 0 or 422. */
 int rec_value(struct rctx *c, const struct rfield *f, json_t *v, json_t **out);

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "session.h"
 #include "ui-shared.h"
+#include "url.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -332,26 +333,46 @@ static int csrf_precondition(struct request *r, const struct page *p)
 	return refuse_csrf(r, "缺少 X-CSRF-Token。A browser session must send its CSRF token in the X-CSRF-Token header.");
 }
 
-/* PAGE_STAFF; -1 after answering. */
-static int staff_precondition(struct request *r, const struct page *p)
+/* Where an anonymous browser is sent to sign in and come back: this
+ * address, its query escaped into next's value. */
+static const char *sign_in_address(const struct request *r)
 {
-	if (!(p->needs & PAGE_STAFF) || portal_user_sees_all(&r->user))
-		return 0;
-	if (r->user.id) {
-		portal_error(r, 403, "forbidden", "只有工作人员和管理员可以使用此页面。Only staff and admin may use this page.");
-	} else if (!r->is_api && is_safe_method(r->method)) {
+	if (!r->query || !*r->query)
+		return arena_printf(r->arena, "/login?next=%s", r->path);
+	return arena_printf(r->arena, "/login?next=%s%%3F%s", r->path, url_encode(r->arena, r->query));
+}
+
+static void ask_to_sign_in(struct request *r)
+{
+	if (!r->is_api && is_safe_method(r->method)) {
 		r->status = 303;
-		resp_header(r, "Location", arena_printf(r->arena, "/login?next=%s", r->path));
-	} else {
-		resp_header(r, "WWW-Authenticate", "Bearer");
-		portal_error(r, 401, "unauthenticated", "请先登录。Sign in (or send a bearer token) first.");
+		resp_header(r, "Location", sign_in_address(r));
+		return;
 	}
-	return -1;
+	portal_error(r, 401, "unauthenticated", "请先登录。Sign in (or send a bearer token) first.");
+	resp_header(r, "WWW-Authenticate", "Bearer");	/* after the error page's own headers */
+}
+
+/* PAGE_USER and PAGE_STAFF: who may call the page at all; -1 after
+ * answering. */
+static int caller_precondition(struct request *r, const struct page *p)
+{
+	if (!(p->needs & (PAGE_USER | PAGE_STAFF)))
+		return 0;
+	if (!r->user.id) {
+		ask_to_sign_in(r);
+		return -1;
+	}
+	if ((p->needs & PAGE_STAFF) && !portal_user_sees_all(&r->user)) {
+		portal_error(r, 403, "forbidden", "只有工作人员和管理员可以使用此页面。Only staff and admin may use this page.");
+		return -1;
+	}
+	return 0;
 }
 
 static void run_page(struct request *r, const struct page *p)
 {
-	if (staff_precondition(r, p) < 0 || csrf_precondition(r, p) < 0)
+	if (caller_precondition(r, p) < 0 || csrf_precondition(r, p) < 0)
 		return;
 	p->fn(r);
 	if (r->csrf != CSRF_NONE)

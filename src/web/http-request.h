@@ -42,14 +42,22 @@ const char *req_form(const struct request *r, const char *name);
 struct json_t *req_json_read(struct request *r, size_t max);
 
 /* Preconditions a page declares (struct page's needs), enforced by
- * portal_dispatch() before the handler runs. */
+ * portal_dispatch() before the handler runs, so a handler never sees a
+ * caller its page does not admit. They say who may call at all; the
+ * engine's rules per action (records_may_write, report_may_read, ...)
+ * still decide what that caller may do. */
 enum page_needs {
-	/* Staff or admin: anonymous callers get 401 (an HTML page sends them
-	 * to sign in), other roles 403. */
+	/* Staff or admin (a signed-in caller first, as PAGE_USER): other roles
+	 * get 403 forbidden. */
 	PAGE_STAFF = 1 << 0,
 	/* The sign-in form: its CSRF token is the pre-session cookie
 	 * LOGIN_COOKIE (session.h), whoever calls, not a session's token. */
 	PAGE_SIGN_IN = 1 << 1,
+	/* A signed-in caller (a session cookie or a bearer token). Anonymous
+	 * callers get 401 unauthenticated with WWW-Authenticate: Bearer; a GET
+	 * or HEAD of an HTML page sends them to sign in instead (303 to
+	 * /login?next=<this address>), to come back here. */
+	PAGE_USER = 1 << 2,
 };
 
 /* Pages: a table of routes, one shared dispatcher. A pattern is a path where
@@ -66,7 +74,8 @@ struct page {
 
 /* Run the page matching r, or answer 404/405/400 through portal_error().
  *
- * CSRF is enforced here, for every page: a request other than GET or HEAD
+ * The page's preconditions (enum page_needs) are enforced here, after its
+ * parameters are checked and before anything else. CSRF is enforced here, for every page: a request other than GET or HEAD
  * from a browser session (a cookie, not a bearer token), and any POST to a
  * PAGE_SIGN_IN page, must come from this site (Origin, or Referer when
  * Origin is absent, names the request's own Host; neither: the token
