@@ -20,8 +20,8 @@ mkdir -p "$TOP/tests/fuzz/crashes"
 declare -A SRC=(
 	[multipart]="src/core/log.c src/core/buf.c src/web/http-multipart.c"
 	[query]="src/core/log.c src/core/buf.c src/core/arena.c src/core/url.c src/web/html.c"
-	[html-text]="src/core/log.c src/core/buf.c src/core/arena.c src/text/encoding.c src/text/extract-html.c"
-	[office-xml]="src/core/log.c src/core/buf.c src/text/encoding.c src/text/extract-zip.c src/text/extract-office.c"
+	[html-text]="src/core/log.c src/core/buf.c src/core/arena.c src/core/utf8.c src/core/url.c src/text/encoding.c src/text/extract-html.c"
+	[office-xml]="src/core/log.c src/core/buf.c src/core/utf8.c src/text/encoding.c src/text/extract-zip.c src/text/extract-office.c"
 )
 LIBS="$(pkg-config --libs uchardet libzip expat)"
 for t in multipart query html-text office-xml; do

@@ -4,6 +4,7 @@
  * src/arena.c src/encoding.c src/extract-html.c and -luchardet. */
 #include "buf.h"
 #include "encoding.h"
+#include "utf8.h"
 #include "extract.h"
 
 #include <stdint.h>
