@@ -158,27 +158,21 @@ void ui_scoreboard(struct request *r)
 	json_array_foreach(json_object_get(rep, "results"), i, x) {
 		json_t *g = json_object_get(x, "grades"), *m = json_object_get(x, "mean_score");
 		json_t *ys = json_object_get(x, "yearly_score");
-		html_raw(b, "<tr><td>");
-		html_txtf(b, "%lld", (long long)json_integer_value(json_object_get(x, "rank")));
-		html_raw(b, "</td><td><a href=\"");
+		html_raw(b, "<tr>");
+		html_cell_int(b, json_integer_value(json_object_get(x, "rank")));
+		html_raw(b, "<td><a href=\"");
 		html_attr(b, arena_printf(r->arena, "/agencies/%s", json_string_value(json_object_get(x, "agency_id"))));
 		html_raw(b, "\">");
 		html_txt(b, json_string_value(json_object_get(x, "name")));
-		html_raw(b, "</a></td><td>");
-		html_txt(b, json_string_value(json_object_get(x, "status")));
-		html_txtf(b, "</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td><td>",
-			  (long long)json_integer_value(json_object_get(x, "audits")),
-			  (long long)json_integer_value(json_object_get(x, "evaluated")),
-			  (long long)json_integer_value(json_object_get(g, "优秀")),
-			  (long long)json_integer_value(json_object_get(g, "良好")),
-			  (long long)json_integer_value(json_object_get(g, "合格")),
-			  (long long)json_integer_value(json_object_get(g, "不合格")));
-		if (json_is_number(m))
-			html_txtf(b, "%.1f", json_number_value(m));
-		html_raw(b, "</td><td>");
-		if (json_is_integer(ys))
-			html_txtf(b, "%lld", (long long)json_integer_value(ys));
-		html_raw(b, "</td></tr>");
+		html_raw(b, "</a></td>");
+		html_cell(b, workflow_label(rt_agencies.flow, json_string_value(json_object_get(x, "status"))));
+		html_cell_int(b, json_integer_value(json_object_get(x, "audits")));
+		html_cell_int(b, json_integer_value(json_object_get(x, "evaluated")));
+		for (int k = 0; audit_grades[k]; k++)
+			html_cell_int(b, json_integer_value(json_object_get(g, audit_grades[k])));
+		html_cell(b, json_is_number(m) ? arena_printf(r->arena, "%.1f", json_number_value(m)) : NULL);
+		html_cell(b, json_is_integer(ys) ? arena_printf(r->arena, "%lld", (long long)json_integer_value(ys)) : NULL);
+		html_raw(b, "</tr>");
 	}
 	html_raw(b, "</tbody></table>");
 	json_decref(rep);
@@ -203,15 +197,11 @@ void ui_typical(struct request *r)
 	json_array_foreach(json_object_get(rep, "results"), i, x) {
 		static const char *const keys[] = { "enterprise", "sector_name", "industry", "district" };
 		html_raw(b, "<tr>");
-		for (int k = 0; k < 4; k++) {
-			html_raw(b, "<td>");
-			html_txt(b, json_string_value(json_object_get(x, keys[k])));
-			html_raw(b, "</td>");
-		}
-		html_txtf(b, "<td>%lld</td><td>", (long long)json_integer_value(json_object_get(x, "score")));
-		const char *ag = json_string_value(json_object_get(x, "agency"));
-		html_txt(b, ag ? ag : "");
-		html_raw(b, "</td></tr>");
+		for (int k = 0; k < 4; k++)
+			html_cell(b, json_string_value(json_object_get(x, keys[k])));
+		html_cell_int(b, json_integer_value(json_object_get(x, "score")));
+		html_cell(b, json_string_value(json_object_get(x, "agency")));
+		html_raw(b, "</tr>");
 	}
 	html_raw(b, "</tbody></table>");
 	json_decref(rep);

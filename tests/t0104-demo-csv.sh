@@ -26,6 +26,15 @@ check "the demo report gets indexed" [ "$(wait_indexed "$D")" = indexed ]
 check "search finds demo documents by a Chinese word" [ -n "$(search_ids 清洁生产审核报告)" ]
 call "$BASE/api/typical-units?year=$Y"
 check "typical units list the demo's 优秀 units" [ "$(jq .total <<<"$BODY")" = 2 ]
+# The pages of reports: data escaped once, markup not printed as text.
+call "$BASE/typical-units?year=$Y"
+check "the typical units page shows each unit's score in its own cell" \
+	bash -c 'grep -qF "<td>95</td>" <<<"$1" && grep -qF "<td>北京康宁医院</td>" <<<"$1"' _ "$BODY"
+check "the typical units page prints no markup as text" bash -c '! grep -qF "&lt;td" <<<"$1"' _ "$BODY"
+call -H "Authorization: Bearer $ADMIN" "$BASE/reports/scoreboard?year=$Y"
+check "the scoreboard shows counts in cells and the status in Chinese" \
+	bash -c 'grep -qF "<td>在册</td>" <<<"$1" && grep -qE "<td>[0-9]+</td><td>[0-9]+</td>" <<<"$1"' _ "$BODY"
+check "the scoreboard prints no markup as text" bash -c '! grep -qF "&lt;td" <<<"$1" && ! grep -qF "&lt;/td" <<<"$1"' _ "$BODY"
 api "overdue?year=$Y&as_of=$Y-12-31"
 check "the demo has overdue items" [ "$(jq .total <<<"$BODY")" -gt 0 ]
 

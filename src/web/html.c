@@ -72,3 +72,16 @@ void html_txtf(struct buf *b, const char *fmt, ...)
 	html_txtn(b, tmp.data, tmp.len);
 	buf_free(&tmp);
 }
+
+void html_cell(struct buf *b, const char *text)
+{
+	html_raw(b, "<td>");
+	if (text)
+		html_txt(b, text);
+	html_raw(b, "</td>");
+}
+
+void html_cell_int(struct buf *b, long long n)
+{
+	buf_printf(b, "<td>%lld</td>", n);	/* digits need no escaping */
+}

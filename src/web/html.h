@@ -16,6 +16,11 @@ void html_txtn(struct buf *b, const char *s, size_t len);
 void html_attr(struct buf *b, const char *s);
 void html_txtf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Table cells: <td>text</td> with text escaped (NULL: an empty cell), and
+ * a cell holding a whole number. The markup is theirs, the data escaped. */
+void html_cell(struct buf *b, const char *text);
+void html_cell_int(struct buf *b, long long n);
+
 /* Length of s once escaped (for sizing); escape into dst of that size + 1. */
 size_t html_escaped_len(const char *s, size_t len);
 void html_escape_into(char *dst, const char *s, size_t len);
