@@ -15,11 +15,12 @@
 #include "ui-shared.h"
 #include "workflow.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static long year_of(struct request *r)
 {
-	return rh_num(r, "year", report_current_year(), 2000, 2100);
+	return rh_num(r, "year", report_latest_year(r->db), 2000, 2100);
 }
 
 static void year_form(struct request *r, long year, const char *extra)
@@ -28,7 +29,7 @@ static void year_form(struct request *r, long year, const char *extra)
 	html_txtf(&r->out, "%ld", year);
 	html_raw(&r->out, "\"></label>");
 	if (extra)
-		html_raw(&r->out, extra);	/* a literal from this file */
+		html_raw(&r->out, extra);	/* markup made in this file, no data */
 	html_raw(&r->out, "<button type=\"submit\">查看</button></form>");
 }
 
@@ -87,13 +88,21 @@ void ui_quarterly(struct request *r)
 	struct buf *b = &r->out;
 	ui_page_begin(r, "季度进展报表");
 	html_raw(b, "<h1>清洁生产工作季度进展报表</h1>");
-	year_form(r, year, "<label>季度<select name=\"quarter\"><option>1</option><option>2</option>"
-			   "<option>3</option><option selected>4</option></select></label>");
+	char menu[256];
+	snprintf(menu, sizeof menu, "<label>季度<select name=\"quarter\">"
+		 "<option%s>1</option><option%s>2</option><option%s>3</option><option%s>4</option></select></label>",
+		 quarter == 1 ? " selected" : "", quarter == 2 ? " selected" : "",
+		 quarter == 3 ? " selected" : "", quarter == 4 ? " selected" : "");
+	year_form(r, year, menu);
 	html_txtf(b, "%ld 年第 %ld 季度（截至 %s）", year, quarter,
 		  json_string_value(json_object_get(rep, "period_end")));
 	html_raw(b, " · <a href=\"");
 	html_attr(b, arena_printf(r->arena, "/reports/quarterly?year=%ld&quarter=%ld&format=csv", year, quarter));
 	html_raw(b, "\">下载 CSV</a>");
+	json_t *t = json_object_get(rep, "total");
+	if (!json_integer_value(json_object_get(json_object_get(t, "audits"), "listed")) &&
+	    !json_integer_value(json_object_get(json_object_get(t, "projects"), "total")))
+		html_raw(b, "<p class=\"empty\">暂无数据：该年度尚无审核或项目。请换一个年度查看。</p>");
 	json_t *s;
 	size_t i;
 	json_t *all = json_array();
@@ -174,6 +183,8 @@ void ui_scoreboard(struct request *r)
 		html_cell(b, json_is_integer(ys) ? arena_printf(r->arena, "%lld", (long long)json_integer_value(ys)) : NULL);
 		html_raw(b, "</tr>");
 	}
+	if (!json_array_size(json_object_get(rep, "results")))
+		html_raw(b, "<tr><td colspan=\"11\">暂无数据</td></tr>");
 	html_raw(b, "</tbody></table>");
 	json_decref(rep);
 	ui_page_end(r);
@@ -203,6 +214,8 @@ void ui_typical(struct request *r)
 		html_cell(b, json_string_value(json_object_get(x, "agency")));
 		html_raw(b, "</tr>");
 	}
+	if (!json_array_size(json_object_get(rep, "results")))
+		html_raw(b, "<tr><td colspan=\"6\">暂无数据：该年度尚无评估为优秀的单位</td></tr>");
 	html_raw(b, "</tbody></table>");
 	json_decref(rep);
 	ui_page_end(r);

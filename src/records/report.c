@@ -23,6 +23,17 @@ int report_current_year(void)
 	return atoi(today);
 }
 
+int report_latest_year(sqlite3 *db)
+{
+	int now = report_current_year();
+	sqlite3_stmt *st = portal_db_prepare(db,
+		"SELECT max(year) FROM (SELECT year FROM audits UNION ALL SELECT year FROM projects) WHERE year <= ?");
+	sqlite3_bind_int(st, 1, now);
+	int y = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL ? sqlite3_column_int(st, 0) : now;
+	sqlite3_finalize(st);
+	return y;
+}
+
 /* ---- deadlines -------------------------------------------------------- */
 
 const char *const report_deadline_items[] = {

@@ -14,6 +14,9 @@ struct rctx;
 struct request;
 
 int report_current_year(void);
+/* The latest year up to this one that has audits or projects (this year
+ * when none has): what report pages show when no year is asked for. */
+int report_latest_year(sqlite3 *db);
 
 /* Deadline items of a year, NULL-terminated, and their labels. */
 extern const char *const report_deadline_items[];
