@@ -47,12 +47,12 @@ static const char *jstr(json_t *o, const char *key)
 static json_t *visible_doc(struct request *r, const char *action)
 {
 	if (!docs_id_valid(r->arg) || !docs_may_read(r->db, &r->user, r->arg)) {
-		portal_error(r, 404, "not_found", "There is no document with this id, or you may not see it.");
+		portal_error(r, 404, "not_found", "没有这份文档，或您无权查看。 There is no document with this id, or you may not see it.");
 		return NULL;
 	}
 	json_t *doc = docs_get_json(r->db, r->arg);
 	if (!doc)
-		portal_error(r, 404, "not_found", "There is no document with this id, or you may not see it.");
+		portal_error(r, 404, "not_found", "没有这份文档，或您无权查看。 There is no document with this id, or you may not see it.");
 	else if (strcmp(jstr(doc, "visibility"), "public") != 0) {
 		resp_private(r);
 		audit_log(r->db, r->user.id, action, arena_printf(r->arena, "document:%s", r->arg), NULL);
@@ -146,7 +146,7 @@ static void ui_api_file(struct request *r)
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		portal_log("document %s: cannot open %s: %s", r->arg, path, strerror(errno));
-		portal_error(r, 500, "file_missing", "The stored file of this document cannot be read.");
+		portal_error(r, 500, "file_missing", "这份文档的原文件无法读取。 The stored file of this document cannot be read.");
 		if (fd >= 0)
 			close(fd);
 		json_decref(doc);
@@ -194,8 +194,8 @@ static void ui_api_text(struct request *r)
 	if (!text) {
 		const char *status = jstr(doc, "status");
 		portal_error(r, 409, "no_text", strcmp(status, "failed") == 0
-			? arena_printf(r->arena, "No text could be extracted from this document: %s", jstr(doc, "error"))
-			: "The document has not been indexed yet; its text is not available.");
+			? arena_printf(r->arena, "未能从这份文档提取文字：%s No text could be extracted from this document.", jstr(doc, "error"))
+			: "文档尚未完成索引，暂无文字。 The document has not been indexed yet; its text is not available.");
 		json_decref(doc);
 		return;
 	}

@@ -36,6 +36,8 @@ check "anonymous visitors are sent to sign in and back (303)" bash -c '[ "$1" = 
 	grep -qiF "Location: /login?next=/audits%3Fstate%3Dlisted" "$2"' _ "$CODE" "$PORTAL_DATA/h"
 call -X POST --data-urlencode name=匿名 "$BASE/enterprises"
 check "an anonymous form is refused with 401" [ "$CODE" = 401 ]
+check "the 401 page says 需要登录 and offers a sign-in that returns here" \
+	bash -c 'grep -qF "<h1>需要登录</h1>" <<<"$1" && grep -qF "/login?next=%2Fenterprises" <<<"$1"' _ "$BODY"
 call "$BASE/typical-units?year=2024"
 check "typical units page is public" [ "$CODE" = 200 ]
 call "${H[@]}" "$BASE/overdue?year=2024&as_of=2024-03-15"

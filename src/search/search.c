@@ -310,7 +310,7 @@ static void collect(struct request *r, pxap_reader *rd, pxap_results *xr, struct
 
 static int unavailable(struct request *r)
 {
-	portal_error(r, 503, "index_unavailable", "The search index is not available right now; please try again shortly.");
+	portal_error(r, 503, "index_unavailable", "搜索索引暂时不可用，请稍后再试。 The search index is not available right now; please try again shortly.");
 	return -1;
 }
 
@@ -332,7 +332,7 @@ int portal_search(struct request *r, const struct search_params *p, struct searc
 	pxap_results *xr = pxap_search(rd, &q, err, sizeof err);
 	if (!xr) {
 		portal_log("search failed: %s", err);
-		portal_error(r, 503, "search_failed", "The search could not be run; please try again.");
+		portal_error(r, 503, "search_failed", "搜索未能完成，请重试。 The search could not be run; please try again.");
 		return -1;
 	}
 	collect(r, rd, xr, res);
@@ -351,7 +351,7 @@ int portal_similar(struct request *r, const char *id, size_t limit, struct searc
 	pxap_results *xr = pxap_similar(rd, id, &q, err, sizeof err);
 	if (!xr) {
 		portal_log("similar failed: %s", err);
-		portal_error(r, 503, "search_failed", "Similar documents could not be found; please try again.");
+		portal_error(r, 503, "search_failed", "未能查找相似文档，请重试。 Similar documents could not be found; please try again.");
 		return -1;
 	}
 	collect(r, rd, xr, res);

@@ -1,6 +1,7 @@
 /* ui-shared.c: the frame every HTML page shares. */
 #include "ui-shared.h"
 #include "html.h"
+#include "url.h"
 #include "request.h"
 #include "http-response.h"
 #include "session.h"
@@ -52,6 +53,26 @@ void ui_csrf_field(struct request *r, struct buf *b)
 	html_raw(b, "\">");
 }
 
+/* The heading of an error page, in Chinese. */
+static const char *error_heading(int status)
+{
+	switch (status) {
+	case 400: return "请求有误";
+	case 401: return "需要登录";
+	case 403: return "无权操作";
+	case 404: return "没有找到";
+	case 405: return "不支持此操作";
+	case 409: return "与现有记录冲突";
+	case 413: return "文件过大";
+	case 415: return "格式不受支持";
+	case 422: return "内容无效";
+	case 429: return "请求过于频繁";
+	case 503: return "服务繁忙";
+	case 507: return "存储空间不足";
+	default: return status >= 500 ? "服务器出错" : "请求未能完成";
+	}
+}
+
 void portal_error(struct request *r, int status, const char *code, const char *message)
 {
 	buf_reset(&r->headers);
@@ -62,11 +83,20 @@ void portal_error(struct request *r, int status, const char *code, const char *m
 	}
 	buf_reset(&r->out);
 	r->status = status;
-	ui_page_begin(r, http_reason(status));
+	ui_page_begin(r, error_heading(status));
 	html_raw(&r->out, "<section class=\"error\"><h1>");
-	html_txtf(&r->out, "%d %s", status, http_reason(status));
+	html_txt(&r->out, error_heading(status));
 	html_raw(&r->out, "</h1><p>");
 	html_txt(&r->out, message);
-	html_raw(&r->out, "</p><p><a href=\"/\">返回首页 / Home</a></p></section>");
+	html_raw(&r->out, "</p><p>");
+	if (status == 401 && r->path) {	/* sign in, then come back here */
+		html_raw(&r->out, "<a href=\"/login?next=");
+		html_attr(&r->out, url_encode(r->arena, r->path));
+		html_raw(&r->out, "\">登录后返回此页</a> · ");
+	}
+	html_raw(&r->out, "<a href=\"/\">返回首页</a></p>");
+	html_raw(&r->out, "<p class=\"status\">");
+	html_txtf(&r->out, "%d %s", status, http_reason(status));
+	html_raw(&r->out, "</p></section>");
 	ui_page_end(r);
 }
