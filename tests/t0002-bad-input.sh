@@ -52,8 +52,9 @@ upload "$ADMIN" "$PORTAL_DATA/before.txt" --form-string 'case=audit:1; DROP TABL
 refused 400 "malformed case id"
 call -F "file=@$PORTAL_DATA/before.txt" "$BASE/api/documents"
 refused 401 "upload without a token"
-call -H 'Authorization: Bearer not-a-token' "$BASE/api/search?q=x"
+call -D "$PORTAL_DATA/h" -H 'Authorization: Bearer not-a-token' "$BASE/api/search?q=x"
 refused 401 "an unknown bearer token"
+check "the 401 names the scheme (WWW-Authenticate: Bearer)" grep -qi '^WWW-Authenticate: Bearer' "$PORTAL_DATA/h"
 
 call "$BASE/api/search?q=%zz"
 refused 400 "broken %-escape in the query"

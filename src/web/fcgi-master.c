@@ -116,9 +116,9 @@ static void serve_one(const struct fcgi_program *prog, FCGX_Request *fr, sqlite3
 		r.nparams = 0;
 		portal_error(&r, 400, "bad_query", "The address has a malformed query string (a broken %-escape).");
 	} else if (portal_auth_bearer(db, r.arena, r.authorization, &r.user) < 0) {
-		resp_header(&r, "WWW-Authenticate", "Bearer");
 		portal_error(&r, 401, "bad_token", "令牌无效：未知、已撤销、已过期，或其用户已停用。"
 			     "The bearer token is not valid: it is unknown, revoked or expired, or its user is disabled.");
+		resp_header(&r, "WWW-Authenticate", "Bearer");	/* after: the error page starts its headers anew */
 	} else {
 		if (r.authorization)
 			r.via_bearer = 1;
