@@ -11,6 +11,7 @@
 #include "records-http.h"
 #include "records-link.h"
 #include "arena.h"
+#include "db.h"
 #include "auth.h"
 #include "html.h"
 #include "http-request.h"
@@ -39,6 +40,59 @@ static const char *value_text(struct request *r, const struct rfield *f, json_t 
 	if (json_is_real(v))
 		return arena_printf(r->arena, "%g", json_real_value(v));
 	return json_string_value(v) ? json_string_value(v) : "";
+}
+
+/* How a reference reads: the referenced record's name when the caller may
+ * see that record (*visible = 1), a sector's Chinese name, else the id. */
+static const char *ref_text(struct request *r, const struct rfield *f, const char *id, int *visible)
+{
+	*visible = 0;
+	const struct rtype *t = rtype_find(f->ref);
+	if (t) {
+		struct rctx c;
+		rh_ctx(r, &c, t);
+		json_t *row = rec_row(&c, id);
+		const char *name = row ? json_string_value(json_object_get(row, "title")) : NULL;
+		name = name ? arena_strdup(r->arena, name) : id;
+		*visible = row != NULL;
+		json_decref(row);
+		return name;
+	}
+	if (strcmp(f->ref, "sectors") == 0) {
+		sqlite3_stmt *st = portal_db_prepare(r->db, "SELECT name FROM sectors WHERE id = ?");
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+		const char *name = sqlite3_step(st) == SQLITE_ROW
+			? arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 0)) : id;
+		sqlite3_finalize(st);
+		return name;
+	}
+	return id;
+}
+
+/* A field's value in a cell or a row of a record: references by name,
+ * linked when the caller may open them. */
+static void field_html(struct request *r, const struct rtype *t, const struct rfield *f, json_t *v)
+{
+	struct buf *b = &r->out;
+	int visible;
+	if (f->flags & F_STATE) {
+		html_txt(b, workflow_label(t->flow, json_string_value(v)));
+		return;
+	}
+	if (f->type != FT_REF || !json_is_string(v)) {
+		html_txt(b, value_text(r, f, v));
+		return;
+	}
+	const char *text = ref_text(r, f, json_string_value(v), &visible);
+	if (!visible) {
+		html_txt(b, text);
+		return;
+	}
+	html_raw(b, "<a href=\"");
+	html_attr(b, arena_printf(r->arena, "/%s/%s", f->ref, json_string_value(v)));
+	html_raw(b, "\">");
+	html_txt(b, text);
+	html_raw(b, "</a>");
 }
 
 static void error_box(struct request *r, const char *msg)
@@ -224,12 +278,8 @@ void ui_list(struct request *r)
 		html_raw(b, "</a></td>");
 		for (const struct rfield *f = t->fields; f->name; f++)
 			if ((f->flags & F_LIST) && strcmp(f->name, "name")) {
-				json_t *v = json_object_get(row, f->name);
 				html_raw(b, "<td>");
-				if (f->flags & F_STATE)
-					html_txt(b, workflow_label(t->flow, json_string_value(v)));
-				else
-					html_txt(b, value_text(r, f, v));
+				field_html(r, t, f, json_object_get(row, f->name));
 				html_raw(b, "</td>");
 			}
 		html_raw(b, "</tr>");
@@ -313,18 +363,7 @@ static void fields_table(struct request *r, const struct rtype *t, json_t *o)
 		html_raw(b, "<tr><th>");
 		html_txt(b, f->label);
 		html_raw(b, "</th><td>");
-		if (f->flags & F_STATE)
-			html_txt(b, workflow_label(t->flow, json_string_value(v)));
-		else if (f->type == FT_REF && strcmp(f->ref, "enterprises") && strcmp(f->ref, "agencies"))
-			html_txt(b, value_text(r, f, v));
-		else if (f->type == FT_REF) {
-			html_raw(b, "<a href=\"");
-			html_attr(b, arena_printf(r->arena, "/%s/%s", f->ref, json_string_value(v)));
-			html_raw(b, "\">");
-			html_txt(b, json_string_value(v));
-			html_raw(b, "</a>");
-		} else
-			html_txt(b, value_text(r, f, v));
+		field_html(r, t, f, v);
 		html_raw(b, "</td></tr>");
 	}
 	html_raw(b, "</table>");
@@ -471,11 +510,11 @@ static void history(struct request *r, json_t *o)
 	json_t *h;
 	size_t i;
 	section(r, "变更记录");
-	html_raw(b, "<table class=\"list\"><thead><tr><th>时间</th><th>用户</th><th>操作</th><th>内容</th></tr></thead><tbody>");
+	html_raw(b, "<table class=\"list\"><thead><tr><th>时间（北京时间）</th><th>用户</th><th>操作</th><th>内容</th></tr></thead><tbody>");
 	json_array_foreach(json_object_get(o, "history"), i, h) {
 		char *changes = json_dumps(json_object_get(h, "changes"), JSON_COMPACT);
 		html_raw(b, "<tr><td>");
-		html_txt(b, value_text(r, NULL, json_object_get(h, "at")));
+		html_txt(b, ui_beijing(r, value_text(r, NULL, json_object_get(h, "at"))));
 		html_raw(b, "</td><td>");
 		html_txt(b, value_text(r, NULL, json_object_get(h, "user")));
 		html_raw(b, "</td><td>");

@@ -471,8 +471,8 @@ static void ui_document(struct request *r)
 	metadata_rows(r, json_object_get(doc, "metadata"));
 	meta_row(b, "版本", arena_printf(r->arena, "%lld", (long long)json_integer_value(json_object_get(doc, "version"))));
 	meta_row(b, "可见性", strcmp(jstr(doc, "visibility"), "public") == 0 ? "公开" : "受限");
-	meta_row(b, "上传时间", jstr(doc, "uploaded_at"));
-	meta_row(b, "索引时间", jstr(doc, "indexed_at"));
+	meta_row(b, "上传时间（北京时间）", ui_beijing(r, jstr(doc, "uploaded_at")));
+	meta_row(b, "索引时间（北京时间）", ui_beijing(r, jstr(doc, "indexed_at")));
 	meta_row(b, "SHA-256", jstr(doc, "sha256"));
 	html_raw(b, "</table><p class=\"actions\"><a class=\"download\" href=\"/api/documents/");
 	html_attr(b, r->arg);

@@ -26,6 +26,10 @@ call "${H[@]}" -D "$PORTAL_DATA/h" -X POST --data-urlencode enterprise_id="$E" -
 A=$(sed -n 's|^Location: /audits/\([^[:space:]]*\).*|\1|ip' "$PORTAL_DATA/h")
 call "${H[@]}" "$BASE/audits/$A"
 check "the audit page offers the move to 已备案" grep -qF '转为：已备案' <<<"$BODY"
+check "the audit page names its enterprise, linked, instead of showing its id" \
+	bash -c 'grep -qF "<a href=\"/enterprises/$2\">某医院</a>" <<<"$1" && ! grep -qF ">$2<" <<<"$1"' _ "$BODY" "$E"
+check "its history is in Beijing time, not a UTC stamp" \
+	bash -c 'grep -qE "<td>20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}</td>" <<<"$1" && ! grep -qE "[0-9]T[0-9]{2}:[0-9]{2}:[0-9]{2}Z" <<<"$1"' _ "$BODY"
 call "${H[@]}" -X POST --data-urlencode to=submitted --data-urlencode report_date=2024-05-01 "$BASE/audits/$A/transitions"
 check "a refused move shows the rule on the page (409)" \
 	bash -c '[ "$1" = 409 ] && grep -qF "审核报告须在合同和备案登记表提交之后提交" <<<"$2"' _ "$CODE" "$BODY"

@@ -1,10 +1,15 @@
 /* ui-shared.c: the frame every HTML page shares. */
 #include "ui-shared.h"
 #include "html.h"
+#include "arena.h"
+#include "db.h"
 #include "url.h"
 #include "request.h"
 #include "http-response.h"
 #include "session.h"
+
+#include <string.h>
+#include <time.h>
 
 void ui_page_begin_q(struct request *r, const char *title, const char *q)
 {
@@ -99,4 +104,16 @@ void portal_error(struct request *r, int status, const char *code, const char *m
 	html_txtf(&r->out, "%d %s", status, http_reason(status));
 	html_raw(&r->out, "</p></section>");
 	ui_page_end(r);
+}
+
+const char *ui_beijing(struct request *r, const char *iso_utc)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	const char *end = iso_utc ? strptime(iso_utc, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+	if (!end || *end)
+		return iso_utc ? iso_utc : "";
+	char out[PORTAL_TIME_LEN];
+	portal_time_beijing((long long)timegm(&tm), out);
+	return arena_strdup(r->arena, out);
 }

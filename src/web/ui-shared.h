@@ -21,4 +21,8 @@ void portal_error(struct request *r, int status, const char *code, const char *m
  * without a session). */
 void ui_csrf_field(struct request *r, struct buf *b);
 
+/* An ISO 8601 UTC time ("2026-12-05T10:17:24Z") as people in Beijing read
+ * it ("2026-12-05 18:17"), in r's arena; anything else unchanged. */
+const char *ui_beijing(struct request *r, const char *iso_utc);
+
 #endif
