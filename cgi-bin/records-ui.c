@@ -42,6 +42,18 @@ static const char *value_text(struct request *r, const struct rfield *f, json_t 
 	return json_string_value(v) ? json_string_value(v) : "";
 }
 
+/* An expert's role in a case as people say it. */
+static const char *expert_role_label(const char *role)
+{
+	static const char *const labels[][2] = {
+		{ "reviewer", "评审专家" }, { "evaluator", "评估专家" }, { "acceptance", "验收专家" },
+	};
+	for (size_t i = 0; role && i < sizeof labels / sizeof labels[0]; i++)
+		if (strcmp(labels[i][0], role) == 0)
+			return labels[i][1];
+	return role ? role : "";
+}
+
 /* How a reference reads: the referenced record's name when the caller may
  * see that record (*visible = 1), a sector's Chinese name, else the id. */
 static const char *ref_text(struct request *r, const struct rfield *f, const char *id, int *visible)
@@ -465,7 +477,7 @@ static void people_and_changes(struct request *r, const struct rtype *t, const c
 			html_raw(b, "<li>");
 			html_txt(b, value_text(r, NULL, json_object_get(x, "name")));
 			html_raw(b, " · ");
-			html_txt(b, value_text(r, NULL, json_object_get(x, "role")));
+			html_txt(b, expert_role_label(json_string_value(json_object_get(x, "role"))));
 			html_raw(b, "</li>");
 		}
 		html_raw(b, "</ul>");
@@ -504,25 +516,105 @@ static void people_and_changes(struct request *r, const struct rtype *t, const c
 	}
 }
 
-static void history(struct request *r, json_t *o)
+/* An audit-trail action as people say it. */
+static const char *action_label(const char *action)
+{
+	static const char *const labels[][2] = {
+		{ "create", "创建" }, { "update", "修改" }, { "correct", "更正" },
+		{ "transition", "状态变更" }, { "assign", "指派专家" }, { "link", "关联文档" },
+		{ "unlink", "取消关联" }, { "change_request", "提出变更申请" },
+		{ "change_decision", "审批变更申请" }, { "restore", "恢复版本" },
+	};
+	for (size_t i = 0; action && i < sizeof labels / sizeof labels[0]; i++)
+		if (strcmp(labels[i][0], action) == 0)
+			return labels[i][1];
+	return action ? action : "";
+}
+
+/* One value of a change, as field_html() would show it, as text. */
+static const char *change_value(struct request *r, const struct rtype *t, const struct rfield *f, json_t *v)
+{
+	int visible;
+	if (!v || json_is_null(v))
+		return "（空）";
+	if (f && (f->flags & F_STATE))
+		return workflow_label(t->flow, json_string_value(v));
+	if (f && f->type == FT_MONEY)
+		return arena_printf(r->arena, "%s 元", rec_yuan(r->arena, json_integer_value(v)));
+	if (f && f->type == FT_REF && json_is_string(v))
+		return ref_text(r, f, json_string_value(v), &visible);
+	if (json_is_object(v) || json_is_array(v)) {
+		char *j = json_dumps(v, JSON_COMPACT);
+		const char *text = arena_strdup(r->arena, j ? j : "");
+		free(j);
+		return text;
+	}
+	return value_text(r, f, v);
+}
+
+/* The changes of one history entry as a sentence: "状态：已备案 → 已提交；
+ * 审核报告提交日期：2025-05-10". */
+static void change_sentence(struct request *r, const struct rtype *t, const char *action, json_t *changes)
+{
+	static const char *const names[][2] = {
+		{ "document", "文档" }, { "case", "案卷" }, { "role", "角色" }, { "expert", "专家" },
+		{ "reason", "更正理由" }, { "change_request", "变更申请" }, { "superseded_by", "被替代为" },
+	};
+	struct buf *b = &r->out;
+	const char *key;
+	json_t *v;
+	int first = 1;
+	if (!json_is_object(changes))
+		return;
+	json_object_foreach(changes, key, v) {
+		const struct rfield *f = rtype_field(t, key);
+		const char *label = f ? f->label : key;
+		for (size_t i = 0; !f && i < sizeof names / sizeof names[0]; i++)
+			if (strcmp(names[i][0], key) == 0)
+				label = names[i][1];
+		if (!first)
+			html_raw(b, "；");
+		first = 0;
+		html_txt(b, label);
+		html_raw(b, "：");
+		static const struct rfield expert_ref = { .name = "expert", .type = FT_REF, .ref = "experts" };
+		if (!f && strcmp(key, "expert") == 0)
+			f = &expert_ref;
+		json_t *from = json_object_get(v, "from"), *to = json_object_get(v, "to");
+		if (!rtype_field(t, key) && strcmp(key, "role") == 0 && json_is_string(to)) {
+			const char *role = json_string_value(to);
+			html_txt(b, strcmp(action, "assign") == 0 ? expert_role_label(role) : link_role_label(role));
+			continue;
+		}
+		if (json_is_object(v) && (from || to)) {
+			if (from && !json_is_null(from)) {
+				html_txt(b, change_value(r, t, f, from));
+				html_raw(b, " → ");
+			}
+			html_txt(b, change_value(r, t, f, to));
+		} else {
+			html_txt(b, change_value(r, t, f, v));
+		}
+	}
+}
+
+static void history(struct request *r, const struct rtype *t, json_t *o)
 {
 	struct buf *b = &r->out;
 	json_t *h;
 	size_t i;
 	section(r, "变更记录");
-	html_raw(b, "<table class=\"list\"><thead><tr><th>时间（北京时间）</th><th>用户</th><th>操作</th><th>内容</th></tr></thead><tbody>");
+	html_raw(b, "<table class=\"list history\"><thead><tr><th>时间（北京时间）</th><th>用户</th><th>操作</th><th>内容</th></tr></thead><tbody>");
 	json_array_foreach(json_object_get(o, "history"), i, h) {
-		char *changes = json_dumps(json_object_get(h, "changes"), JSON_COMPACT);
 		html_raw(b, "<tr><td>");
 		html_txt(b, ui_beijing(r, value_text(r, NULL, json_object_get(h, "at"))));
 		html_raw(b, "</td><td>");
 		html_txt(b, value_text(r, NULL, json_object_get(h, "user")));
 		html_raw(b, "</td><td>");
-		html_txt(b, value_text(r, NULL, json_object_get(h, "action")));
-		html_raw(b, "</td><td><code>");
-		html_txt(b, changes ? changes : "");
-		html_raw(b, "</code></td></tr>");
-		free(changes);
+		html_txt(b, action_label(json_string_value(json_object_get(h, "action"))));
+		html_raw(b, "</td><td>");
+		change_sentence(r, t, value_text(r, NULL, json_object_get(h, "action")), json_object_get(h, "changes"));
+		html_raw(b, "</td></tr>");
 	}
 	html_raw(b, "</tbody></table>");
 }
@@ -565,7 +657,7 @@ static void record_page(struct request *r, const struct rtype *t, const char *id
 		section(r, "修改");
 		record_form(r, t, o, arena_printf(r->arena, "/%s/%s", t->name, id), "保存修改");
 	}
-	history(r, o);
+	history(r, t, o);
 	json_decref(o);
 	ui_page_end(r);
 }

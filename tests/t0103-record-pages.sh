@@ -28,6 +28,8 @@ call "${H[@]}" "$BASE/audits/$A"
 check "the audit page offers the move to 已备案" grep -qF '转为：已备案' <<<"$BODY"
 check "the audit page names its enterprise, linked, instead of showing its id" \
 	bash -c 'grep -qF "<a href=\"/enterprises/$2\">某医院</a>" <<<"$1" && ! grep -qF ">$2<" <<<"$1"' _ "$BODY" "$E"
+check "its history reads as sentences, not JSON" \
+	bash -c 'grep -qF "<td>创建</td>" <<<"$1" && grep -qF "企业：某医院；年度：2024" <<<"$1" && ! grep -qF "{&quot;" <<<"$1"' _ "$BODY"
 check "its history is in Beijing time, not a UTC stamp" \
 	bash -c 'grep -qE "<td>20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}</td>" <<<"$1" && ! grep -qE "[0-9]T[0-9]{2}:[0-9]{2}:[0-9]{2}Z" <<<"$1"' _ "$BODY"
 call "${H[@]}" -X POST --data-urlencode to=submitted --data-urlencode report_date=2024-05-01 "$BASE/audits/$A/transitions"
