@@ -43,18 +43,7 @@
 #include <unistd.h>
 #include <zip.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-
-#define MB ((size_t)1024 * 1024)
+#include "test-limits.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 

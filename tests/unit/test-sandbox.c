@@ -21,19 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-
-#define MB ((size_t)1024 * 1024)
-#define TEST_MEMORY (UNDER_ASAN ? 0 : 512 * MB)
+#include "test-limits.h"
 
 static struct sandbox_limits limits(unsigned wall)
 {
