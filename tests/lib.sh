@@ -152,6 +152,24 @@ sign_in() {
 }
 
 # json FILTER: jq -r over stdin.
+# need_browser: Debian's chromium and the npm packages of tests/browser
+# (playwright-core, axe-core) are there, installing the npm packages when a
+# dependency is missing; bails otherwise. Sets CHROMIUM and BROWSER_DIR.
+need_browser() {
+	CHROMIUM=${PORTAL_CHROMIUM:-/usr/bin/chromium}
+	BROWSER_DIR=$TOP/tests/browser
+	command -v node >/dev/null || bail "node not found: install nodejs (./portal test does)"
+	[ -x "$CHROMIUM" ] || bail "$CHROMIUM not found: install chromium (./portal test does)"
+	local dep missing=
+	for dep in $(jq -r '.dependencies | keys[]' "$BROWSER_DIR/package.json"); do
+		[ -f "$BROWSER_DIR/node_modules/$dep/package.json" ] || missing=1
+	done
+	[ -z "$missing" ] && return 0
+	command -v npm >/dev/null || bail "npm not found: install npm (./portal test does)"
+	(cd "$BROWSER_DIR" && npm install --no-audit --no-fund --silent) ||
+		bail "npm install in $BROWSER_DIR failed"
+}
+
 json() { jq -r "$1"; }
 
 # wait_indexed ID [TOKEN]: poll until the document leaves "pending"; prints its status.

@@ -13,15 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 
 # Never skip: ./portal test installs chromium, nodejs and npm.
-CHROMIUM=${PORTAL_CHROMIUM:-/usr/bin/chromium}
-BROWSER_DIR=$TOP/tests/browser
-command -v node >/dev/null || bail "node not found: install nodejs (./portal test does)"
-[ -x "$CHROMIUM" ] || bail "$CHROMIUM not found: install chromium (./portal test does)"
-if [ ! -d "$BROWSER_DIR/node_modules/playwright-core" ]; then
-	command -v npm >/dev/null || bail "npm not found: install npm (./portal test does)"
-	(cd "$BROWSER_DIR" && npm install --no-audit --no-fund --silent) ||
-		bail "npm install of playwright-core in $BROWSER_DIR failed"
-fi
+need_browser
 
 start_instance
 
