@@ -1,10 +1,12 @@
-/* search.c: search.fcgi, the read side: search (JSON and HTML), document
- * records, their original bytes and their text. Page functions are ui_*;
- * the table at the bottom says which address runs which. */
+/* search.c: search.fcgi, the read side: search (JSON and HTML) and similar
+ * documents; one document's page, record, bytes and text are in
+ * document-page.c. Page functions are ui_*; the table at the bottom says
+ * which address runs which. */
 #include "arena.h"
 #include "audit.h"
 #include "db.h"
 #include "docs.h"
+#include "document-page.h"
 #include "fcgi-master.h"
 #include "html.h"
 #include "http-request.h"
@@ -26,40 +28,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PREVIEW_BYTES 20000
-#define SIMILAR_MAX 8
 
 static const char *const search_params[] = {
 	"q", "type", "sector", "year", "industry", "grade", "case", "page", "per_page", "sort", NULL,
 };
-
-/* ---- shared: look a document up for the caller ----------------------- */
-
-static const char *jstr(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
-/* The document named by r->arg when the caller may read it; otherwise
- * answers 404 (never 403: a forbidden document must look like a missing one)
- * and returns NULL. */
-static json_t *visible_doc(struct request *r, const char *action)
-{
-	if (!docs_id_valid(r->arg) || !docs_may_read(r->db, &r->user, r->arg)) {
-		portal_error(r, 404, "not_found", "没有这份文档，或您无权查看。 There is no document with this id, or you may not see it.");
-		return NULL;
-	}
-	json_t *doc = docs_get_json(r->db, r->arg);
-	if (!doc)
-		portal_error(r, 404, "not_found", "没有这份文档，或您无权查看。 There is no document with this id, or you may not see it.");
-	else if (strcmp(jstr(doc, "visibility"), "public") != 0) {
-		resp_private(r);
-		audit_log(r->db, r->user.id, action, arena_printf(r->arena, "document:%s", r->arg), NULL);
-	}
-	return doc;
-}
-
 
 /* ---- JSON API --------------------------------------------------------- */
 
@@ -98,13 +70,6 @@ static void ui_api_search(struct request *r)
 		"results", hits_json(&res), "facets", facets_json(&res)));
 }
 
-static void ui_api_document(struct request *r)
-{
-	json_t *doc = visible_doc(r, "view");
-	if (doc)
-		resp_json(r, 200, doc);
-}
-
 static void ui_api_similar(struct request *r)
 {
 	json_t *doc = visible_doc(r, "view");
@@ -115,93 +80,6 @@ static void ui_api_similar(struct request *r)
 	if (portal_similar(r, r->arg, SIMILAR_MAX, &res) < 0)
 		return;
 	resp_json(r, 200, json_pack("{s:I,s:o}", "total", (json_int_t)res.total, "results", hits_json(&res)));
-}
-
-/* Content-Disposition with an ASCII fallback and the RFC 5987 UTF-8 name. */
-static const char *disposition(struct request *r, const char *filename)
-{
-	/* The fallback keeps printable ASCII; each run of anything else
-	 * (a whole Chinese name, say) becomes one '_'. */
-	char *ascii = arena_alloc(r->arena, strlen(filename) + 1), *o = ascii;
-	for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
-		int plain = *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\';
-		if (plain)
-			*o++ = (char)*p;
-		else if (o == ascii || o[-1] != '_')
-			*o++ = '_';
-	}
-	*o = '\0';
-	return arena_printf(r->arena, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii,
-			    url_encode(r->arena, filename));
-}
-
-static void ui_api_file(struct request *r)
-{
-	json_t *doc = visible_doc(r, "download");
-	if (!doc)
-		return;
-	char path[PATH_MAX];
-	portal_object_path(jstr(doc, "sha256"), path, sizeof path);
-	int fd = open(path, O_RDONLY);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		portal_log("document %s: cannot open %s: %s", r->arg, path, strerror(errno));
-		portal_error(r, 500, "file_missing", "这份文档的原文件无法读取。 The stored file of this document cannot be read.");
-		if (fd >= 0)
-			close(fd);
-		json_decref(doc);
-		return;
-	}
-	const char *mime = jstr(doc, "mime");
-	r->content_type_out = arena_strdup(r->arena, *mime ? mime : "application/octet-stream");
-	resp_header(r, "Content-Disposition", disposition(r, jstr(doc, "filename")));
-	resp_header(r, "Content-Length", arena_printf(r->arena, "%lld", (long long)st.st_size));
-	resp_header(r, "Content-Security-Policy", "sandbox");
-	json_decref(doc);
-	resp_send_headers(r);
-	if (strcmp(r->method, "HEAD") != 0) {
-		char chunk[65536];
-		ssize_t n;
-		while ((n = read(fd, chunk, sizeof chunk)) > 0)
-			if (FCGX_PutStr(chunk, (int)n, r->fcgi->out) < 0)
-				break;
-	}
-	close(fd);
-}
-
-/* The extracted text of a document, or NULL (answered) when there is none. */
-static const char *doc_text(struct request *r, size_t *len)
-{
-	sqlite3_stmt *st = portal_db_prepare(r->db, "SELECT text FROM document_text WHERE doc_id = ?");
-	sqlite3_bind_text(st, 1, r->arg, -1, SQLITE_STATIC);
-	const char *text = NULL;
-	*len = 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*len = (size_t)sqlite3_column_bytes(st, 0);
-		text = arena_strndup(r->arena, (const char *)sqlite3_column_text(st, 0), *len);
-	}
-	sqlite3_finalize(st);
-	return text;
-}
-
-static void ui_api_text(struct request *r)
-{
-	json_t *doc = visible_doc(r, "read_text");
-	if (!doc)
-		return;
-	size_t len;
-	const char *text = doc_text(r, &len);
-	if (!text) {
-		const char *status = jstr(doc, "status");
-		portal_error(r, 409, "no_text", strcmp(status, "failed") == 0
-			? arena_printf(r->arena, "未能从这份文档提取文字：%s No text could be extracted from this document.", jstr(doc, "error"))
-			: "文档尚未完成索引，暂无文字。 The document has not been indexed yet; its text is not available.");
-		json_decref(doc);
-		return;
-	}
-	json_decref(doc);
-	r->content_type_out = "text/plain; charset=utf-8";
-	buf_append(&r->out, text, len);
 }
 
 /* ---- HTML pages --------------------------------------------------------- */
@@ -336,182 +214,6 @@ static void ui_search(struct request *r)
 		html_raw(b, "<p class=\"empty\">没有找到匹配的文档。请换一个词试试。</p>");
 	render_pager(r, &p, res.total);
 	html_raw(b, "</section></div>");
-	ui_page_end(r);
-}
-
-static void meta_row(struct buf *b, const char *label, const char *value)
-{
-	if (!value || !*value)
-		return;
-	html_raw(b, "<tr><th>");
-	html_txt(b, label);
-	html_raw(b, "</th><td>");
-	html_txt(b, value);
-	html_raw(b, "</td></tr>");
-}
-
-/* Cases this document's text points at (a credit code or an enterprise
- * name of a record), for a signed-in person to confirm; see records-link.h. */
-static void suggested_cases(struct request *r)
-{
-	if (!r->user.id)
-		return;
-	struct rctx c = { .db = r->db, .a = r->arena, .u = &r->user };
-	json_t *sug = link_suggest(&c, r->arg);
-	if (!json_array_size(sug)) {
-		json_decref(sug);
-		return;
-	}
-	struct buf *b = &r->out;
-	html_raw(b, "<section class=\"suggested\"><h2>可能相关的案卷（请确认）</h2>");
-	size_t i;
-	json_t *s;
-	json_array_foreach(sug, i, s) {
-		const char *cas = jstr(s, "case"), *colon = strchr(cas, ':');
-		if (!colon)
-			continue;
-		html_raw(b, "<form method=\"post\" class=\"inline\" action=\"/");
-		html_attr(b, arena_printf(r->arena, "%.*ss/%s/links", (int)(colon - cas), cas, colon + 1));
-		html_raw(b, "\">");
-		ui_csrf_field(r, b);
-		html_raw(b, "<input type=\"hidden\" name=\"document\" value=\"");
-		html_attr(b, r->arg);
-		html_raw(b, "\"><input type=\"hidden\" name=\"role\" value=\"");
-		html_attr(b, jstr(s, "role"));
-		html_raw(b, "\"><a href=\"/");
-		html_attr(b, arena_printf(r->arena, "%.*ss/%s", (int)(colon - cas), cas, colon + 1));
-		html_raw(b, "\">");
-		html_txt(b, jstr(s, "title"));
-		html_raw(b, "</a>（");
-		html_txt(b, jstr(s, "reason"));
-		html_raw(b, "）<button type=\"submit\">确认关联</button></form>");
-	}
-	html_raw(b, "</section>");
-	json_decref(sug);
-}
-
-/* The metadata the indexer found in the text (meta.h), as table rows. */
-static void metadata_rows(struct request *r, json_t *meta)
-{
-	static const struct {
-		const char *key, *label;
-	} rows[] = {
-		{ "standard_no", "标准编号" }, { "doc_no", "文号" }, { "credit_code", "统一社会信用代码" },
-		{ "enterprise", "单位" }, { "sector", "领域" }, { "industry", "行业" }, { "year", "年份" },
-		{ "dates", "日期" },
-	};
-	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-		json_t *v = json_object_get(meta, rows[i].key);
-		if (json_is_string(v)) {
-			meta_row(&r->out, rows[i].label, facet_label(strcmp(rows[i].key, "sector") == 0 ? 1 : 2,
-								       json_string_value(v)));
-		} else if (json_is_array(v) && json_array_size(v)) {
-			struct buf joined = BUF_INIT;
-			size_t k;
-			json_t *e;
-			json_array_foreach(v, k, e) {
-				if (k == 8) {
-					buf_puts(&joined, "、…");
-					break;
-				}
-				if (json_is_string(e))
-					buf_printf(&joined, "%s%s", k ? "、" : "", json_string_value(e));
-			}
-			meta_row(&r->out, rows[i].label, arena_strdup(r->arena, buf_str(&joined)));
-			buf_free(&joined);
-		}
-	}
-}
-
-static void ui_document(struct request *r)
-{
-	json_t *doc = visible_doc(r, "view");
-	if (!doc)
-		return;
-	struct buf *b = &r->out;
-	const char *title = *jstr(doc, "title") ? jstr(doc, "title") : jstr(doc, "filename");
-	const char *status = jstr(doc, "status");
-	ui_page_begin(r, title);
-	html_raw(b, "<article class=\"document\"><h1>");
-	html_txt(b, title);
-	html_raw(b, "</h1>");
-	const char *newer = json_string_value(json_object_get(doc, "superseded_by"));
-	if (newer) {
-		html_raw(b, "<div class=\"superseded\"><p>");
-		if (docs_may_read(r->db, &r->user, newer)) {
-			html_raw(b, "此版本已被<a href=\"/documents/");
-			html_attr(b, newer);
-			html_raw(b, "\">新版本</a>取代。");
-		} else {
-			html_raw(b, "此版本已被新版本取代。");
-		}
-		html_raw(b, "</p>");
-		if (portal_user_sees_all(&r->user)) {
-			html_raw(b, "<form method=\"post\" action=\"/documents/");
-			html_attr(b, jstr(doc, "id"));
-			html_raw(b, "/restore\">");
-			ui_csrf_field(r, b);
-			html_raw(b, "<button type=\"submit\">恢复为当前版本</button></form>");
-		}
-		html_raw(b, "</div>");
-	}
-	html_raw(b, "<table class=\"meta\">");
-	meta_row(b, "文件名", jstr(doc, "filename"));
-	meta_row(b, "类型", docs_type_label(json_string_value(json_object_get(doc, "doc_type"))));
-	meta_row(b, "格式", jstr(doc, "mime"));
-	meta_row(b, "大小", arena_printf(r->arena, "%lld 字节", (long long)json_integer_value(json_object_get(doc, "size"))));
-	meta_row(b, "状态", strcmp(status, "indexed") == 0 ? "已索引" : strcmp(status, "failed") == 0 ? "处理失败" : "等待索引");
-	meta_row(b, "错误", jstr(doc, "error"));
-	json_t *conf = json_object_get(doc, "doc_type_confidence");
-	const char *tsrc = jstr(doc, "doc_type_source");
-	if (json_is_number(conf) && *tsrc)
-		meta_row(b, "类型依据", arena_printf(r->arena, "%s（置信度 %.2f）",
-			strcmp(tsrc, "uploader") == 0 ? "上传者指定" : strcmp(tsrc, "classifier") == 0 ? "自动分类" :
-			strcmp(tsrc, "cues") == 0 ? "标题线索" : "默认", json_number_value(conf)));
-	metadata_rows(r, json_object_get(doc, "metadata"));
-	meta_row(b, "版本", arena_printf(r->arena, "%lld", (long long)json_integer_value(json_object_get(doc, "version"))));
-	meta_row(b, "可见性", strcmp(jstr(doc, "visibility"), "public") == 0 ? "公开" : "受限");
-	meta_row(b, "上传时间（北京时间）", ui_beijing(r, jstr(doc, "uploaded_at")));
-	meta_row(b, "索引时间（北京时间）", ui_beijing(r, jstr(doc, "indexed_at")));
-	meta_row(b, "SHA-256", jstr(doc, "sha256"));
-	html_raw(b, "</table><p class=\"actions\"><a class=\"download\" href=\"/api/documents/");
-	html_attr(b, r->arg);
-	html_raw(b, "/file\">下载原文件</a> <a href=\"/api/documents/");
-	html_attr(b, r->arg);
-	html_raw(b, "/text\">纯文本</a></p>");
-	size_t len;
-	const char *text = doc_text(r, &len);
-	if (text) {
-		html_raw(b, "<h2>正文</h2><pre class=\"text\">");
-		size_t n = len;
-		if (n > PREVIEW_BYTES) {	/* cut at a character boundary */
-			n = PREVIEW_BYTES;
-			while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-				n--;
-		}
-		html_txtn(b, text, n);
-		if (n < len)
-			html_raw(b, "\n…");
-		html_raw(b, "</pre>");
-	}
-	suggested_cases(r);
-	struct search_result similar;
-	if (strcmp(status, "indexed") == 0 && portal_similar(r, r->arg, SIMILAR_MAX, &similar) == 0 &&
-	    similar.nhits) {
-		html_raw(b, "<section class=\"similar\"><h2>相似文档</h2><ul>");
-		for (size_t i = 0; i < similar.nhits; i++) {
-			html_raw(b, "<li><a href=\"/documents/");
-			html_attr(b, similar.hits[i].id);
-			html_raw(b, "\">");
-			html_txt(b, similar.hits[i].title);
-			html_raw(b, "</a> <span class=\"type\">");
-			html_txt(b, docs_type_label(similar.hits[i].doc_type));
-			html_raw(b, "</span></li>");
-		}
-		html_raw(b, "</ul></section>");
-	}
-	html_raw(b, "</article>");
-	json_decref(doc);
 	ui_page_end(r);
 }
 
