@@ -156,6 +156,27 @@ uint32_t portal_utf8_fold(uint32_t cp, unsigned what)
 	return cp;
 }
 
+void portal_utf8_fold_alnum(struct buf *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t from = 0;
+	buf_grow(out, n);
+	for (size_t i = 0; i + 2 < n; i++) {
+		if (p[i] != 0xEF || (p[i + 1] != 0xBC && p[i + 1] != 0xBD))
+			continue;
+		uint32_t cp = 0xFF00u + (uint32_t)(p[i + 1] - 0xBC) * 0x40u + (uint32_t)(p[i + 2] - 0x80);
+		if (p[i + 2] < 0x80 || p[i + 2] > 0xBF ||
+		    !((cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) ||
+		      (cp >= 0xFF41 && cp <= 0xFF5A)))
+			continue;
+		buf_append(out, s + from, i - from);
+		buf_putc(out, (char)(cp - 0xFEE0));
+		i += 2;
+		from = i + 1;
+	}
+	buf_append(out, s + from, n - from);
+}
+
 /* ---- cleaning -------------------------------------------------------- */
 
 void portal_utf8_append_clean(struct buf *out, const char *s, size_t len, int crlf)

@@ -64,6 +64,13 @@ enum {
 /* cp folded as what asks, or cp unchanged. */
 uint32_t portal_utf8_fold(uint32_t cp, unsigned what);
 
+/* s (n bytes) appended to out with full-width digits and Latin letters
+ * (U+FF10..FF19, FF21..FF3A, FF41..FF5A) as their ASCII forms (their NFKC),
+ * everything else as it is: what the index holds and the query looks for,
+ * so "１８４６６" and "18466" are one word. Full-width punctuation stays
+ * (a "，" is Chinese text's comma, not ASCII's). */
+void portal_utf8_fold_alnum(struct buf *out, const char *s, size_t n);
+
 /* Append s (len bytes) to out as valid UTF-8 without NUL: each maximal
  * invalid subpart becomes U+FFFD and NUL bytes are dropped; with crlf,
  * CR LF and a lone CR become LF. */

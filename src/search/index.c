@@ -9,6 +9,7 @@
 #include "db.h"
 #include "docs.h"
 #include "normalize.h"
+#include "utf8.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -173,6 +174,20 @@ int portal_index_document(sqlite3 *db, pxap_writer *w, const char *id, char *err
 		.sector = meta_string(meta, "sector", a),
 		.year = meta_string(meta, "year", a),
 	};
+	/* Full-width digits and letters are indexed as ASCII (the query is
+	 * folded alike in search.c): "ＧＢ１８４６６" is found by "GB 18466". */
+	struct buf folded = BUF_INIT;
+	if (d.body) {
+		portal_utf8_fold_alnum(&folded, d.body, d.body_len);
+		d.body = arena_strndup(a, buf_str(&folded), folded.len);
+		d.body_len = folded.len;
+		buf_reset(&folded);
+	}
+	if (d.title) {
+		portal_utf8_fold_alnum(&folded, d.title, strlen(d.title));
+		d.title = arena_strdup(a, buf_str(&folded));
+	}
+	buf_free(&folded);
 	d.naccess = docs_access_groups(db, a, id, &groups);
 	d.access = groups;
 	d.ncases = column_list(db, a, "SELECT case_id FROM document_cases WHERE doc_id = ?", id, &cases);

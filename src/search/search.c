@@ -154,6 +154,10 @@ const char *search_any_word(struct arena *a, const char *q)
  * filled in by the normalisation layer. */
 static void search_rewrite(struct request *r, struct pxap_query *q)
 {
+	struct buf folded = BUF_INIT;	/* as the index holds it (index.c) */
+	portal_utf8_fold_alnum(&folded, q->q, strlen(q->q));
+	q->q = arena_strdup(r->arena, buf_str(&folded));
+	buf_free(&folded);
 	struct portal_ident ids[8];
 	size_t n = portal_norm_find(q->q, strlen(q->q), ids, 8);
 	if (n) {

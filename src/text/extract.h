@@ -29,6 +29,13 @@ int portal_extract_html(const char *data, size_t len, struct buf *out, char *err
 /* PDF through pdftotext; a PDF without a usable text layer (a scan) goes
  * to text recognition (portal_ocr_pdf). */
 int portal_extract_pdf(const char *path, struct buf *out, char *err, size_t errlen);
+/* pdftotext's UTF-8 text (n bytes, pages ended by form feeds) tidied into
+ * out: the private-use glyphs of Founder's fonts mapped (U+E010 to "．"),
+ * blanks between two ideographs dropped ("国 家 标 准" to "国家标准"), and
+ * chains of lines broken at every glyph ("ＧＢ １\n８\n４\n６\n６—２\n０"...)
+ * joined into one line when they hold two lines of at most two wide
+ * characters or more. Page breaks stay. */
+void portal_pdf_tidy(const char *text, size_t n, struct buf *out);
 
 /* A sentence saying why files of type mime are not read ("This file is a
  * program (application/x-pie-executable), not a document, ..."), for a

@@ -280,6 +280,30 @@ START_TEST(utf8_folds_only_what_is_asked)
 }
 END_TEST
 
+/* What the index holds and the query looks for: full-width digits and
+ * letters as ASCII, nothing else touched. */
+START_TEST(utf8_fold_alnum_for_search)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "ＧＢ１８４６６—２００５", "GB18466—2005" },
+		{ "ｈｔｔｐ：／／ｗｗｗ．ｃｅｓｐ．ｃｎ", "http：／／www．cesp．cn" },	/* punctuation stays */
+		{ "清洁生产，审核。", "清洁生产，审核。" },
+		{ "０９ＡＺａｚ", "09AZaz" },
+		{ "\xEF\xBC\x8F\xEF\xBC\x9A\xEF\xBC\xBB\xEF\xBD\x80\xEF\xBD\x9B", "\xEF\xBC\x8F\xEF\xBC\x9A\xEF\xBC\xBB\xEF\xBD\x80\xEF\xBD\x9B" },	/* ／：［｀｛ */
+		{ "\xEF\xBC", "\xEF\xBC" },	/* cut off: left alone */
+		{ "", "" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct buf b = BUF_INIT;
+		portal_utf8_fold_alnum(&b, cases[i].in, strlen(cases[i].in));
+		ck_assert_str_eq(buf_str(&b), cases[i].want);
+		buf_free(&b);
+	}
+}
+END_TEST
+
 START_TEST(html_escapes_every_special_character)
 {
 	struct buf b = BUF_INIT;
@@ -543,6 +567,7 @@ int main(void)
 	tcase_add_test(tc, utf8_text_cp_replaces_what_text_may_not_hold);
 	tcase_add_test(tc, utf8_counts_characters);
 	tcase_add_test(tc, utf8_folds_only_what_is_asked);
+	tcase_add_test(tc, utf8_fold_alnum_for_search);
 	tcase_add_test(tc, html_escapes_every_special_character);
 	tcase_add_test(tc, snippet_marks_words_and_bigram_runs);
 	tcase_add_test(tc, snippet_picks_the_cluster_of_terms);

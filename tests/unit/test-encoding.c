@@ -14,6 +14,7 @@
 #include "extract.h"
 #include "log.h"
 #include "sandbox.h"
+#include "utf8.h"
 
 #include <check.h>
 #include "corpus.h"
@@ -778,6 +779,90 @@ START_TEST(corpus_pdf_with_text_layer)
 }
 END_TEST
 
+/* ---- tidying pdftotext's output (portal_pdf_tidy) ------------------------ */
+
+static char *tidy(const char *in)
+{
+	struct buf out = BUF_INIT;
+	portal_pdf_tidy(in, strlen(in), &out);
+	char *s = strdup(buf_str(&out));
+	buf_free(&out);
+	return s;
+}
+
+#define ck_tidy(in, want) do { char *got_ = tidy(in); ck_assert_str_eq(got_, want); free(got_); } while (0)
+
+START_TEST(pdf_tidy_joins_glyph_per_line_runs)
+{
+	/* GB 18466-2005's cover as pdftotext reads it: a line per glyph. */
+	ck_tidy("ＧＢ １\n８\n４\n６\n６—２\n０\n０\n５\n", "ＧＢ １８４６６—２００５\n");
+	ck_tidy("Ｄｉ\nｓ\nｃ\nｈａ\nｒ\nｇ\nｅｓ\n", "Ｄｉｓｃｈａｒｇｅｓ\n");
+	/* the chain ends in a fragment: the next line stays its own */
+	ck_tidy("ＣＳ １\n３\n０\nＺ ６０\n", "ＣＳ １３０\nＺ ６０\n");
+	/* no join into or out of a line of ideographs */
+	ck_tidy("医疗机构水污染物排放标准\nＤｉ\nｓ\nｃ\n中国\n", "医疗机构水污染物排放标准\nＤｉｓｃ\n中国\n");
+}
+END_TEST
+
+START_TEST(pdf_tidy_leaves_ordinary_text)
+{
+	const char *plain[] = {
+		"第一章 总则\n第一条 为了加强标准化工作，\n",	/* blanks between words */
+		"序号\n１\n\n２\n\n３\n",	/* table cells, a blank line apart */
+		"——\n——\n——\n",	/* empty cells */
+		"正文结束。\n１\n",	/* a lone page number */
+		"GB 18466\n1\n2\n3\n",	/* ASCII is drawn right */
+		"",
+	};
+	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+		ck_tidy(plain[i], plain[i]);
+}
+END_TEST
+
+START_TEST(pdf_tidy_maps_glyphs_and_letter_spacing)
+{
+	ck_tidy("ＩＣＳ １３\xee\x80\x90０６０\n", "ＩＣＳ １３．０６０\n");	/* U+E010 */
+	ck_tidy("\xee\x80\x92\n\xee\x97\x85 ４４℃\n", "＊\n↓ ４４℃\n");	/* U+E012, U+E5C5 */
+	ck_tidy("中 华 人 民 共 和 国 国 家 标 准\n", "中华人民共和国国家标准\n");
+	ck_tidy("发 布\n广东省环境保 护局\n", "发布\n广东省环境保 护局\n");
+}
+END_TEST
+
+START_TEST(pdf_tidy_keeps_pages)
+{
+	/* never joined across a page end; form feeds stay */
+	ck_tidy("ＧＢ １\n８\n４\n\f６\n６\n\f", "ＧＢ １８４\n\f６６\n\f");
+}
+END_TEST
+
+/* GB 18466-2005 (Founder's fonts): its number reads whole, and no two
+ * one-character lines follow each other. */
+START_TEST(corpus_pdf_gb18466_reads)
+{
+	struct buf out = BUF_INIT;
+	char err[512] = "";
+	ck_assert_msg(corpus_extract("d0361_", "application/pdf", &out, err, sizeof err) == 0,
+		      "err: %s", err);
+	ck_assert(has(&out, "ＧＢ １８４６６—２００５"));
+	ck_assert(has(&out, "３．０６０．３０"));	/* ICS 13.060.30 */
+	ck_assert(has(&out, "中华人民共和国国家标准"));
+	ck_assert(!has(&out, "\xee\x80\x90"));
+	size_t adjacent = 0, prev_len = 0, start = 0;
+	const char *s = buf_str(&out);
+	for (size_t i = 0; i <= out.len; i++) {
+		if (i < out.len && s[i] != '\n')
+			continue;
+		size_t chars = portal_utf8_count(s + start, i - start);
+		adjacent += chars == 1 && prev_len == 1;
+		prev_len = chars;
+		start = i + 1;
+	}
+	ck_assert_msg(adjacent <= 8, "%zu one-character lines follow another", adjacent);
+	assert_clean(&out);
+	buf_free(&out);
+}
+END_TEST
+
 /* Scanned PDFs go through OCR: covered by test-extract.c. */
 
 START_TEST(corpus_gb18030_text)
@@ -898,6 +983,11 @@ int main(void)
 	suite_add_tcase(s, ext);
 
 	tcase_add_test(corpus, corpus_pdf_with_text_layer);
+	tcase_add_test(corpus, corpus_pdf_gb18466_reads);
+	tcase_add_test(ext, pdf_tidy_joins_glyph_per_line_runs);
+	tcase_add_test(ext, pdf_tidy_leaves_ordinary_text);
+	tcase_add_test(ext, pdf_tidy_maps_glyphs_and_letter_spacing);
+	tcase_add_test(ext, pdf_tidy_keeps_pages);
 	tcase_add_test(corpus, corpus_gb18030_text);
 	tcase_add_test(corpus, corpus_gbk_html);
 	tcase_add_test(corpus, corpus_all_text_and_html);
