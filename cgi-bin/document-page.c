@@ -1,7 +1,14 @@
 /* document-page.c: one document as search.fcgi shows it: its page
  * (GET /documents/ID) and its JSON record, original bytes and text under
  * /api/documents/ID, each behind the one read check, visible_doc(). The
- * page table stays in search.c. */
+ * page table stays in search.c.
+ *
+ * The page shows what the document is (its details), how it reads (the
+ * first pages of a PDF as images the indexer rendered, served by
+ * /api/documents/ID/preview/N under the same check as the file; other
+ * documents' text laid out in paragraphs and headings), where it belongs
+ * (its cases and roles, the ones the reader may open, by name), its
+ * versions and similar documents. */
 #include "arena.h"
 #include "audit.h"
 #include "db.h"
@@ -11,15 +18,21 @@
 #include "http-request.h"
 #include "http-response.h"
 #include "log.h"
+#include "preview.h"
+#include "previews.h"
 #include "search.h"
 #include "records.h"
 #include "records-link.h"
+#include "records-view.h"
+#include "utf8.h"
 #include "session.h"
 #include "settings.h"
 #include "ui-shared.h"
 #include "url.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -48,7 +61,8 @@ json_t *visible_doc(struct request *r, const char *action)
 		portal_error(r, 404, "not_found", "没有这份文档，或您无权查看。 There is no document with this id, or you may not see it.");
 	else if (strcmp(jstr(doc, "visibility"), "public") != 0) {
 		resp_private(r);
-		audit_log(r->db, r->user.id, action, arena_printf(r->arena, "document:%s", r->arg), NULL);
+		if (action)
+				audit_log(r->db, r->user.id, action, arena_printf(r->arena, "document:%s", r->arg), NULL);
 	}
 	return doc;
 }
@@ -104,6 +118,49 @@ void ui_api_file(struct request *r)
 	resp_header(r, "Content-Length", arena_printf(r->arena, "%lld", (long long)st.st_size));
 	resp_header(r, "Content-Security-Policy", "sandbox");
 	json_decref(doc);
+	resp_send_headers(r);
+	if (strcmp(r->method, "HEAD") != 0) {
+		char chunk[65536];
+		ssize_t n;
+		while ((n = read(fd, chunk, sizeof chunk)) > 0)
+			if (FCGX_PutStr(chunk, (int)n, r->fcgi->out) < 0)
+				break;
+	}
+	close(fd);
+}
+
+/* GET /api/documents/ID/preview/N: page N's image, under the file's read
+ * rule (a document the caller may not read is a 404 like a missing one).
+ * Not audited one by one: the page that shows them is. */
+void ui_api_preview(struct request *r)
+{
+	char *end;
+	long page = strtol(r->arg, &end, 10);
+	/* /api/documents/ID/preview/N: the id is the third segment */
+	const char *id = r->path + strlen("/api/documents/");
+	const char *slash = strchr(id, '/');
+	r->arg = arena_strndup(r->arena, id, slash ? (size_t)(slash - id) : strlen(id));
+	json_t *doc = visible_doc(r, NULL);
+	if (!doc)
+		return;
+	json_decref(doc);
+	char path[PATH_MAX];
+	int fd = -1;
+	struct stat st;
+	if (*end == '\0' && page >= 1 && page <= PREVIEW_PAGES) {
+		previews_path(r->arg, (int)page, path, sizeof path);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		if (fd >= 0)
+			close(fd);
+		portal_error(r, 404, "not_found", "这一页没有预览图。 There is no image of this page.");
+		return;
+	}
+	r->content_type_out = "image/png";
+	resp_header(r, "Content-Length", arena_printf(r->arena, "%lld", (long long)st.st_size));
+	resp_header(r, "Content-Security-Policy", "sandbox");
+	resp_header(r, "X-Content-Type-Options", "nosniff");
 	resp_send_headers(r);
 	if (strcmp(r->method, "HEAD") != 0) {
 		char chunk[65536];
@@ -244,6 +301,264 @@ static void metadata_rows(struct request *r, json_t *meta)
 	}
 }
 
+/* ---- how it reads: page images, or the text laid out ----------------------- */
+
+/* The pixel size of a PNG file from its header; 0 when unreadable. */
+static int png_size(const char *path, unsigned *w, unsigned *h)
+{
+	unsigned char head[24];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, head, sizeof head);
+	close(fd);
+	if (n != (ssize_t)sizeof head || memcmp(head, "\x89PNG\r\n\x1a\n", 8) != 0)
+		return 0;
+	*w = (unsigned)head[16] << 24 | (unsigned)head[17] << 16 | (unsigned)head[18] << 8 | head[19];
+	*h = (unsigned)head[20] << 24 | (unsigned)head[21] << 16 | (unsigned)head[22] << 8 | head[23];
+	return *w && *h;
+}
+
+static void preview_images(struct request *r, int pages)
+{
+	struct buf *b = &r->out;
+	html_raw(b, "<section class=\"preview\"><h2>");
+	html_txtf(b, "预览（前 %d 页）", pages);
+	html_raw(b, "</h2>");
+	for (int i = 1; i <= pages; i++) {
+		char path[PATH_MAX];
+		unsigned w = 0, h = 0;
+		previews_path(r->arg, i, path, sizeof path);
+		html_raw(b, "<figure><img src=\"/api/documents/");
+		html_attr(b, r->arg);
+		html_raw(b, arena_printf(r->arena, "/preview/%d\" alt=\"第 %d 页\"", i, i));
+		if (png_size(path, &w, &h))
+			html_raw(b, arena_printf(r->arena, " width=\"%u\" height=\"%u\"", w, h));
+		html_raw(b, i > 1 ? " loading=\"lazy\">" : ">");
+		html_raw(b, arena_printf(r->arena, "<figcaption>第 %d 页</figcaption></figure>", i));
+	}
+	html_raw(b, "</section>");
+}
+
+/* A line that reads as a heading: 2 for a chapter (第一章, 一、, 1 总则,
+ * 前言, 附录 A), 3 for a section (第一节, 1.1 范围), 0 for none. Headings
+ * are short and do not end like a sentence. */
+static int heading_level(const char *s, size_t n)
+{
+	size_t chars = portal_utf8_count(s, n);
+	if (chars < 2 || chars > 40)
+		return 0;
+	static const char *const stops[] = { "。", "；", "，", "：", ",", ";", ":", "、" };
+	for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++) {
+		size_t l = strlen(stops[i]);
+		if (n >= l && memcmp(s + n - l, stops[i], l) == 0)
+			return 0;
+	}
+	static const char *const words[] = { "前言", "引言", "目录", "目次", "附录", "附件", "参考文献" };
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strncmp(s, words[i], strlen(words[i])) == 0)
+			return 2;
+	static const char numerals[] = "一二三四五六七八九十百零";
+	size_t i = 0;
+	if (strncmp(s, "第", 3) == 0) {	/* 第 + numerals + 章/节/部分/篇 */
+		for (i = 3; i + 3 <= n && (memmem(numerals, sizeof numerals - 1, s + i, 3) ||
+					   (s[i] >= '0' && s[i] <= '9')); )
+			i += s[i] >= '0' && s[i] <= '9' ? 1 : 3;
+		if (i > 3 && i + 3 <= n) {
+			if (!strncmp(s + i, "章", 3) || !strncmp(s + i, "篇", 3) || !strncmp(s + i, "部分", 6))
+				return 2;
+			if (!strncmp(s + i, "节", 3))
+				return 3;
+		}
+		return 0;
+	}
+	while (i + 3 <= n && memmem(numerals, sizeof numerals - 1, s + i, 3))
+		i += 3;
+	if (i && i + 3 <= n && strncmp(s + i, "、", 3) == 0)	/* 一、 */
+		return 2;
+	/* 1 总则 / 1.1 范围 / ５ 技术要求: digits, dots between, then a blank */
+	int dots = 0;
+	i = 0;
+	for (;;) {
+		size_t d = i;
+		while (i < n && ((s[i] >= '0' && s[i] <= '9') ||
+				 (i + 3 <= n && (unsigned char)s[i] == 0xEF && (unsigned char)s[i + 1] == 0xBC &&
+				  (unsigned char)s[i + 2] >= 0x90 && (unsigned char)s[i + 2] <= 0x99)))
+			i += s[i] >= '0' && s[i] <= '9' ? 1 : 3;
+		if (i == d || (i - d > 2 && !(i - d == 3 || i - d == 6)))	/* 1-2 digits */
+			return 0;
+		if (i < n && s[i] == '.' && dots < 3) {
+			dots++;
+			i++;
+			continue;
+		}
+		break;
+	}
+	if (i < n && (s[i] == ' ' || strncmp(s + i, "\u3000", 3) == 0))
+		return dots ? 3 : 2;
+	return 0;
+}
+
+static int cjk_edge(uint32_t c)
+{
+	return c >= 0x2E80;
+}
+
+/* The first PREVIEW_BYTES of the text as paragraphs (lines between blank
+ * lines, joined; without a blank between CJK) and headings. */
+static void text_html(struct request *r, const char *text, size_t len)
+{
+	struct buf *b = &r->out;
+	size_t n = len;
+	if (n > PREVIEW_BYTES) {	/* cut at a character boundary */
+		n = PREVIEW_BYTES;
+		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+			n--;
+	}
+	int in_p = 0;
+	uint32_t last = 0;	/* the last character of the paragraph so far */
+	for (size_t at = 0; at < n;) {
+		const char *nl = memchr(text + at, '\n', n - at);
+		size_t end = nl ? (size_t)(nl - text) : n, s = at, e = end;
+		at = end + 1;
+		while (s < e && (text[s] == ' ' || text[s] == '\t' || text[s] == '\r'))
+			s++;
+		while (e > s && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r'))
+			e--;
+		if (s == e) {	/* a blank line ends the paragraph */
+			if (in_p)
+				html_raw(b, "</p>");
+			in_p = 0;
+			continue;
+		}
+		int level = heading_level(text + s, e - s);
+		if (level) {
+			if (in_p)
+				html_raw(b, "</p>");
+			in_p = 0;
+			html_raw(b, level == 2 ? "<h3>" : "<h4>");
+			html_txtn(b, text + s, e - s);
+			html_raw(b, level == 2 ? "</h3>" : "</h4>");
+			continue;
+		}
+		size_t i = s;
+		uint32_t first = portal_utf8_next(text, e, &i);
+		if (!in_p)
+			html_raw(b, "<p>");
+		else if (!(cjk_edge(last) && cjk_edge(first)))
+			html_raw(b, " ");
+		in_p = 1;
+		html_txtn(b, text + s, e - s);
+		for (i = s; i < e;)	/* the line's last character */
+			last = portal_utf8_next(text, e, &i);
+	}
+	if (in_p)
+		html_raw(b, "</p>");
+	if (n < len)
+		html_raw(b, "<p class=\"more\">…（以下略，全文请<a href=\"/api/documents/");
+	if (n < len) {
+		html_attr(b, r->arg);
+		html_raw(b, "/text\">查看纯文本</a>）</p>");
+	}
+}
+
+/* ---- where it belongs: cases, versions ----------------------------------- */
+
+/* The cases this document is filed in that the reader may open, by name,
+ * with the role it plays there. Cases the reader may not see are left
+ * out, named or counted nowhere. */
+static void document_cases(struct request *r)
+{
+	struct rctx c = { .db = r->db, .a = r->arena, .u = &r->user };
+	json_t *links = link_of_document(&c, r->arg);
+	struct buf *b = &r->out;
+	int shown = 0;
+	size_t i;
+	json_t *l;
+	json_array_foreach(links, i, l) {
+		const char *cas = jstr(l, "case"), *colon = strchr(cas, ':');
+		const struct rtype *t = colon ? rtype_by_kind(arena_strndup(r->arena, cas, (size_t)(colon - cas))) : NULL;
+		if (!t)
+			continue;
+		struct rctx v = c;
+		v.t = t;
+		json_t *row = rec_row(&v, colon + 1);	/* NULL: not the reader's to see */
+		if (!row)
+			continue;
+		json_decref(row);
+		sqlite3_stmt *st = portal_db_prepare(r->db, arena_printf(r->arena,
+			"SELECT %s FROM %s t WHERE t.id = ?", t->title_sql, t->name));
+		sqlite3_bind_text(st, 1, colon + 1, -1, SQLITE_TRANSIENT);
+		const char *title = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)
+			? arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 0)) : t->label;
+		sqlite3_finalize(st);
+		if (!shown++)
+			html_raw(b, "<section class=\"cases\"><h2>所属案卷</h2><ul>");
+		html_raw(b, "<li><a href=\"/");
+		html_attr(b, arena_printf(r->arena, "%s/%s", t->name, colon + 1));
+		html_raw(b, "\">");
+		html_txt(b, title);
+		html_raw(b, "</a> <span class=\"role\">");
+		const char *role = jstr(l, "role");	/* "": filed without a role */
+		html_txt(b, *role ? arena_printf(r->arena, "%s · %s", t->label, link_role_label(role)) : t->label);
+		html_raw(b, "</span></li>");
+	}
+	if (shown)
+		html_raw(b, "</ul></section>");
+	json_decref(links);
+}
+
+/* One version as a list item: a link when the reader may read it. */
+static void version_item(struct request *r, const char *label, const char *id)
+{
+	struct buf *b = &r->out;
+	html_raw(b, "<li>");
+	html_txt(b, label);
+	if (!docs_may_read(r->db, &r->user, id)) {
+		html_raw(b, "（您无权查看）</li>");
+		return;
+	}
+	sqlite3_stmt *st = portal_db_prepare(r->db, "SELECT coalesce(nullif(title, ''), filename), version,"
+					     " strftime('%Y-%m-%dT%H:%M:%SZ', uploaded_at, 'unixepoch') FROM documents WHERE id = ?");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		html_raw(b, "<a href=\"/documents/");
+		html_attr(b, id);
+		html_raw(b, "\">");
+		html_txt(b, (const char *)sqlite3_column_text(st, 0));
+		html_raw(b, "</a> ");
+		html_txtf(b, "（第 %lld 版，", (long long)sqlite3_column_int64(st, 1));
+		html_txt(b, ui_beijing(r, (const char *)sqlite3_column_text(st, 2)));
+		html_raw(b, " 上传）");
+	}
+	sqlite3_finalize(st);
+	html_raw(b, "</li>");
+}
+
+/* The versions around this one: the one that replaced it, and the ones
+ * it replaced. Nothing when it stands alone. */
+static void versions(struct request *r, json_t *doc)
+{
+	const char *newer = json_string_value(json_object_get(doc, "superseded_by"));
+	sqlite3_stmt *st = portal_db_prepare(r->db, "SELECT id FROM documents WHERE superseded_by = ?"
+					     " ORDER BY version DESC, uploaded_at DESC");
+	sqlite3_bind_text(st, 1, r->arg, -1, SQLITE_TRANSIENT);
+	const char *older[16];
+	size_t nolder = 0;
+	while (nolder < 16 && sqlite3_step(st) == SQLITE_ROW)
+		older[nolder++] = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (!newer && !nolder)
+		return;
+	struct buf *b = &r->out;
+	html_raw(b, "<section class=\"versions\"><h2>版本</h2><ul>");
+	if (newer)
+		version_item(r, "已被取代，新版本：", newer);
+	for (size_t i = 0; i < nolder; i++)
+		version_item(r, "取代了：", older[i]);
+	html_raw(b, "</ul></section>");
+}
+
 void ui_document(struct request *r)
 {
 	json_t *doc = visible_doc(r, "view");
@@ -300,20 +615,22 @@ void ui_document(struct request *r)
 	html_raw(b, "/file\">下载原文件</a> <a href=\"/api/documents/");
 	html_attr(b, r->arg);
 	html_raw(b, "/text\">纯文本</a></p>");
+	/* where it belongs before how it reads: the images are long */
+	document_cases(r);
+	versions(r, doc);
+	int pages = previews_count(r->arg, PREVIEW_PAGES);
+	if (pages > 0)
+		preview_images(r, pages);
 	size_t len;
 	const char *text = doc_text(r, &len);
-	if (text) {
-		html_raw(b, "<h2>正文</h2><pre class=\"text\">");
-		size_t n = len;
-		if (n > PREVIEW_BYTES) {	/* cut at a character boundary */
-			n = PREVIEW_BYTES;
-			while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-				n--;
-		}
-		html_txtn(b, text, n);
-		if (n < len)
-			html_raw(b, "\n…");
-		html_raw(b, "</pre>");
+	if (text && pages > 0) {
+		html_raw(b, "<details class=\"doc-text\"><summary>提取的文字</summary>");
+		text_html(r, text, len);
+		html_raw(b, "</details>");
+	} else if (text) {
+		html_raw(b, "<section class=\"doc-text\"><h2>正文</h2>");
+		text_html(r, text, len);
+		html_raw(b, "</section>");
 	}
 	suggested_cases(r);
 	struct search_result similar;

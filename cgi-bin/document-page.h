@@ -14,12 +14,13 @@ struct request;
  * docs_get_json(), the caller's to json_decref); otherwise answers 404
  * (never 403: a forbidden document must look like a missing one) and
  * returns NULL. A restricted document is marked private and its reading
- * audited as `action`. */
+ * audited as `action` (NULL: not audited). */
 json_t *visible_doc(struct request *r, const char *action);
 
 void ui_document(struct request *r);		/* GET /documents/ID */
 void ui_api_document(struct request *r);	/* GET /api/documents/ID */
 void ui_api_file(struct request *r);		/* GET /api/documents/ID/file */
 void ui_api_text(struct request *r);		/* GET /api/documents/ID/text */
+void ui_api_preview(struct request *r);	/* GET /api/documents/ID/preview/N */
 
 #endif

@@ -226,6 +226,7 @@ static const struct page pages[] = {
 	{ "GET", "/api/documents/*/file", ui_api_file, NULL },
 	{ "GET", "/api/documents/*/text", ui_api_text, NULL },
 	{ "GET", "/api/documents/*/similar", ui_api_similar, NULL },
+	{ "GET", "/api/documents/*/preview/*", ui_api_preview, NULL },
 };
 
 static void worker_init(void) { search_reader(); }

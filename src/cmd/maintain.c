@@ -8,6 +8,8 @@
 #include "db.h"
 #include "index-dir.h"
 #include "index.h"
+#include "jobs.h"
+#include "previews.h"
 #include "settings.h"
 #include "synonyms.h"
 #include "xap.h"
@@ -51,6 +53,26 @@ static int build(sqlite3 *db, const char *dir, long *count)
 	return rc;
 }
 
+/* PDFs indexed before page images existed (or whose images were lost)
+ * get a job: the indexer renders them (portal-indexer.c). The count. */
+static long queue_previews(sqlite3 *db)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT id FROM documents WHERE status = 'indexed'"
+					     " AND mime = 'application/pdf'");
+	long n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		if (previews_count(id, 1) >= 0)
+			continue;
+		if (jobs_enqueue(db, id, err, sizeof err) < 0)
+			fprintf(stderr, "portalctl: %s: %s\n", id, err);
+		else
+			n++;
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
 int portalctl_reindex(sqlite3 *db)
 {
 	int lock = index_dir_lock(err, sizeof err);
@@ -69,6 +91,9 @@ int portalctl_reindex(sqlite3 *db)
 	}
 	index_dir_unlock(lock);
 	printf("reindex: %ld documents in a new index, now in use\n", count);
+	long previews = queue_previews(db);
+	if (previews)
+		printf("reindex: %ld PDFs queued for their page images\n", previews);
 	return 0;
 }
 

@@ -9,7 +9,13 @@
  * failure of the database or the index as a whole stops the process, and
  * its master (supervise.h) starts it again. A job found 'running' at
  * start-up was cut short by a crash and is queued again. With --once it
- * drains the queue and exits, unsupervised. */
+ * drains the queue and exits, unsupervised.
+ *
+ * A PDF's first pages are also rendered as images for its page (preview.h),
+ * by the same sandboxed child in the same request: the reply is the framed
+ * images, then the text. The indexer writes them under index/preview/ID
+ * (previews.h). A PDF indexed before previews existed gets them when a job
+ * for it runs again (portalctl reindex queues one for each). */
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
@@ -21,6 +27,8 @@
 #include "jobs.h"
 #include "classify.h"
 #include "meta.h"
+#include "preview.h"
+#include "previews.h"
 #include <jansson.h>
 #include "index-dir.h"
 #include "log.h"
@@ -80,7 +88,15 @@ struct job {
  * start-up while the process is small. Process lifetime. */
 static struct sandbox_zygote *zygote;
 
-/* Runs in the sandboxed child. msg is "path\0mime". */
+/* Whether documents of this type get page images. */
+static int wants_preview(const char *mime)
+{
+	return mime && strcmp(mime, "application/pdf") == 0;
+}
+
+/* Runs in the sandboxed child. msg is "path\0mime", then "\0preview"
+ * when the reply starts with the first pages' images (preview.h), or
+ * "\0preview-only" when it is those images alone. */
 static int extract_child(const char *msg, size_t len, struct buf *out, char *err, size_t errlen)
 {
 	size_t plen = strlen(msg);
@@ -88,7 +104,42 @@ static int extract_child(const char *msg, size_t len, struct buf *out, char *err
 		snprintf(err, errlen, "The file could not be read.");
 		return -1;
 	}
-	return portal_extract_file(msg, msg + plen + 1, out, err, errlen);
+	const char *mime = msg + plen + 1;
+	size_t at = plen + 1 + strlen(mime) + 1;
+	const char *want = at < len ? msg + at : "";
+	if (*want)
+		portal_preview_pdf(msg, PREVIEW_PAGES, out);
+	if (strcmp(want, "preview-only") == 0)
+		return 0;
+	return portal_extract_file(msg, mime, out, err, errlen);
+}
+
+/* Take the images off the front of a reply (extract_child) and keep them
+ * for document id; out is left with the text after them. 0, or -1 when the
+ * reply is malformed (then nothing is kept). A failure to write them is
+ * logged: the document is indexed all the same. */
+static int keep_previews(const char *id, struct buf *out)
+{
+	struct portal_preview_page pages[PREVIEW_PAGES];
+	const char *png[PREVIEW_PAGES];
+	size_t lens[PREVIEW_PAGES], used;
+	char err[512];
+	int n = portal_preview_split(out->data ? out->data : "", out->len, pages, PREVIEW_PAGES, &used);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		png[i] = pages[i].png;
+		lens[i] = pages[i].len;
+		if (!portal_preview_is_png(png[i], lens[i]))
+			return -1;
+	}
+	if (previews_save(id, png, lens, n, err, sizeof err) < 0)
+		portal_log("%s: page images: %s", id, err);
+	memmove(out->data, out->data + used, out->len - used);
+	out->len -= used;
+	if (out->data)
+		out->data[out->len] = '\0';
+	return 0;
 }
 
 /* The first line of text with some letters in it, at most TITLE_MAX
@@ -436,6 +487,8 @@ static struct buf *extract_msg(struct buf *msg, const char *path, const char *mi
 	buf_reset(msg);
 	buf_append(msg, path, strlen(path) + 1);
 	buf_puts(msg, mime);
+	if (wants_preview(mime))
+		buf_append(msg, "\0preview", 9);
 	return msg;
 }
 
@@ -580,7 +633,30 @@ static int extract_job(const struct job *j, const char *path, char *mime, size_t
 		rc = portal_sandbox_zygote_run(zygote, msg.data, msg.len, &limits, text, why, whylen);
 		buf_free(&msg);
 	}
+	if (rc == 0 && wants_preview(mime) && keep_previews(j->doc_id, text) < 0) {
+		snprintf(why, whylen, "The file could not be read.");
+		return -1;
+	}
 	return rc < 0 ? -1 : 0;
+}
+
+/* Page images for a document indexed before they existed (its text is in
+ * SQLite already): rendered alone in the sandbox. An empty folder records
+ * that none could be made, so this runs once per document. */
+static void previews_for_indexed(const struct job *j, const char *path)
+{
+	if (!wants_preview(j->mime) || previews_count(j->doc_id, PREVIEW_PAGES) >= 0)
+		return;
+	drop_ahead();	/* the zygote runs one request alone */
+	struct buf msg = BUF_INIT, reply = BUF_INIT;
+	char why[512] = "the renderer's reply is malformed";
+	extract_msg(&msg, path, j->mime);
+	buf_puts(&msg, "-only");	/* "\0preview" -> "\0preview-only" */
+	if (portal_sandbox_zygote_run(zygote, msg.data, msg.len, &limits, &reply, why, sizeof why) < 0 ||
+	    keep_previews(j->doc_id, &reply) < 0)
+		portal_log("%s: no page images: %s", j->doc_id, why);
+	buf_free(&msg);
+	buf_free(&reply);
 }
 
 /* The jobs run since the last commit, and how each ended. */
@@ -689,6 +765,7 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j, struct batch *b)
 		goto out;
 	}
 	if (j->has_text) {	/* already extracted: only the index entry is rebuilt */
+		previews_for_indexed(j, path);
 		if (put_document(db, w, j->doc_id, why, sizeof why) < 0) {
 			give_up(w, b, j, NULL, why);
 			goto out;
