@@ -404,9 +404,12 @@ static int cjk_edge(uint32_t c)
 	return c >= 0x2E80;
 }
 
-/* The first PREVIEW_BYTES of the text as paragraphs (lines between blank
- * lines, joined; without a blank between CJK) and headings. */
-static void text_html(struct request *r, const char *text, size_t len)
+/* The first PREVIEW_BYTES of the text as paragraphs and headings. With
+ * wrapped (a PDF's text: a line per printed line), a paragraph is the
+ * lines between blank lines, joined (without a blank between CJK);
+ * otherwise (Office, HTML, plain text: a line per paragraph) each line is
+ * one. */
+static void text_html(struct request *r, const char *text, size_t len, int wrapped)
 {
 	struct buf *b = &r->out;
 	size_t n = len;
@@ -443,6 +446,10 @@ static void text_html(struct request *r, const char *text, size_t len)
 		}
 		size_t i = s;
 		uint32_t first = portal_utf8_next(text, e, &i);
+		if (in_p && !wrapped) {
+			html_raw(b, "</p>");
+			in_p = 0;
+		}
 		if (!in_p)
 			html_raw(b, "<p>");
 		else if (!(cjk_edge(last) && cjk_edge(first)))
@@ -623,13 +630,14 @@ void ui_document(struct request *r)
 		preview_images(r, pages);
 	size_t len;
 	const char *text = doc_text(r, &len);
+	int wrapped = strcmp(jstr(doc, "mime"), "application/pdf") == 0;
 	if (text && pages > 0) {
 		html_raw(b, "<details class=\"doc-text\"><summary>提取的文字</summary>");
-		text_html(r, text, len);
+		text_html(r, text, len, wrapped);
 		html_raw(b, "</details>");
 	} else if (text) {
 		html_raw(b, "<section class=\"doc-text\"><h2>正文</h2>");
-		text_html(r, text, len);
+		text_html(r, text, len, wrapped);
 		html_raw(b, "</section>");
 	}
 	suggested_cases(r);

@@ -86,6 +86,7 @@ as enta "$BASE/documents/$PDF"
 check "the page answers 200" [ "$CODE" = 200 ]
 check "the page shows the three page images" [ "$(grep -o "<img src=\"/api/documents/$PDF/preview/[0-9]\"" <<<"$BODY" | wc -l)" = 3 ]
 check "the images have their size and a Chinese alt text" grep -q "alt=\"第 1 页\" width=\"800\" height=\"[0-9]*\"" <<<"$BODY"
+check "the PDF's text is folded away below its images" grep -qF "<details class=\"doc-text\"><summary>提取的文字</summary>" <<<"$BODY"
 check "the download stays on the page" grep -qF "/api/documents/$PDF/file\">下载原文件" <<<"$BODY"
 check "the page names its audit and links it" grep -qF "<a href=\"/audits/$AUD\">北京朝阳预览医院 2024年审核</a>" <<<"$BODY"
 check "filed without a role, it says only the kind of case" grep -qF "<span class=\"role\">审核</span>" <<<"$BODY"
@@ -142,7 +143,7 @@ check "its version list gives versions and Beijing times" grep -qE "（第 1 版
 check "a text document has no page images" bash -c '! grep -q "/preview/" <<<"$1"' _ "$BODY"
 check "its text is laid out: a chapter heading" grep -qF "<h3>第一章 总则</h3>" <<<"$BODY"
 check "a section heading" grep -qF "<h4>1.1 审核范围</h4>" <<<"$BODY"
-check "lines of a paragraph joined into one" grep -qF "<p>全院供水、供热与污水处理系统，包括冷却塔与锅炉房。</p>" <<<"$BODY"
+check "each line of a text file is a paragraph" grep -qF "<p>全院供水、供热与污水处理系统，</p><p>包括冷却塔与锅炉房。</p>" <<<"$BODY"
 check "and no heading made of a sentence" bash -c '! grep -qF "<h3>本报告" <<<"$1"' _ "$BODY"
 
 as enta -X POST -H 'Content-Type: application/json' --data-binary "{\"case\":\"audit:$AUD\",\"role\":\"audit_report\"}" \
