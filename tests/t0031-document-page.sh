@@ -111,6 +111,9 @@ check "no three one-letter lines in a row (was hundreds): $RUNS" [ "$RUNS" = 0 ]
 check "the letter-spaced title reads as words" grep -qF "中华人民共和国国家标准" "$PORTAL_DATA/gb.txt"
 check "１８４６６ (full-width) finds it" has "$PDF" < <(search_ids "１８４６６" "${TOK[enta]}")
 check "ＧＢ１８４６６ finds it" has "$PDF" < <(search_ids "ＧＢ１８４６６" "${TOK[enta]}")
+# a word in full-width letters that is no identifier: found by the fold alone
+check "EMB (ＥＭＢ in its text) finds it" has "$PDF" < <(search_ids "EMB" "${TOK[enta]}")
+check "ＥＭＢ finds it" has "$PDF" < <(search_ids "ＥＭＢ" "${TOK[enta]}")
 check "18466 finds it" has "$PDF" < <(search_ids "18466" "${TOK[enta]}")
 check "医疗机构水污染物 finds it" has "$PDF" < <(search_ids "医疗机构水污染物" "${TOK[enta]}")
 
