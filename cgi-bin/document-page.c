@@ -380,12 +380,18 @@ static int heading_level(const char *s, size_t n)
 	int dots = 0;
 	i = 0;
 	for (;;) {
-		size_t d = i;
-		while (i < n && ((s[i] >= '0' && s[i] <= '9') ||
-				 (i + 3 <= n && (unsigned char)s[i] == 0xEF && (unsigned char)s[i + 1] == 0xBC &&
-				  (unsigned char)s[i + 2] >= 0x90 && (unsigned char)s[i + 2] <= 0x99)))
-			i += s[i] >= '0' && s[i] <= '9' ? 1 : 3;
-		if (i == d || (i - d > 2 && !(i - d == 3 || i - d == 6)))	/* 1-2 digits */
+		int digits = 0;	/* ASCII or full-width, one or two of them */
+		while (i < n && digits < 3) {
+			if (s[i] >= '0' && s[i] <= '9')
+				i++;
+			else if (i + 3 <= n && (unsigned char)s[i] == 0xEF && (unsigned char)s[i + 1] == 0xBC &&
+				 (unsigned char)s[i + 2] >= 0x90 && (unsigned char)s[i + 2] <= 0x99)
+				i += 3;
+			else
+				break;
+			digits++;
+		}
+		if (digits == 0 || digits > 2)
 			return 0;
 		if (i < n && s[i] == '.' && dots < 3) {
 			dots++;
@@ -485,7 +491,7 @@ static void document_cases(struct request *r)
 	json_array_foreach(links, i, l) {
 		const char *cas = jstr(l, "case"), *colon = strchr(cas, ':');
 		const struct rtype *t = colon ? rtype_by_kind(arena_strndup(r->arena, cas, (size_t)(colon - cas))) : NULL;
-		if (!t)
+		if (!t || !t->title_sql)
 			continue;
 		struct rctx v = c;
 		v.t = t;
