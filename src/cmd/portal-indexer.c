@@ -107,11 +107,27 @@ static int extract_child(const char *msg, size_t len, struct buf *out, char *err
 	const char *mime = msg + plen + 1;
 	size_t at = plen + 1 + strlen(mime) + 1;
 	const char *want = at < len ? msg + at : "";
-	if (*want)
-		portal_preview_pdf(msg, PREVIEW_PAGES, out);
-	if (strcmp(want, "preview-only") == 0)
+	if (strcmp(want, "preview-only") == 0) {
+		portal_preview_pdf(msg, PREVIEW_PAGES, PREVIEW_BUDGET, out);
 		return 0;
-	return portal_extract_file(msg, mime, out, err, errlen);
+	}
+	if (!*want)
+		return portal_extract_file(msg, mime, out, err, errlen);
+	/* The text first, so the images get the time that is left and a PDF
+	 * slow to draw loses its images, not its text (or its OCR's time). */
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct buf text = BUF_INIT;
+	if (portal_extract_file(msg, mime, &text, err, errlen) < 0) {
+		buf_free(&text);
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double left = limits.wall_seconds - 10 - (double)(t1.tv_sec - t0.tv_sec);
+	portal_preview_pdf(msg, PREVIEW_PAGES, left < PREVIEW_BUDGET ? left : PREVIEW_BUDGET, out);
+	buf_append(out, text.data ? text.data : "", text.len);
+	buf_free(&text);
+	return 0;
 }
 
 /* Take the images off the front of a reply (extract_child) and keep them

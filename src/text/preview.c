@@ -6,7 +6,10 @@
  * sandbox and a killed child leaves nothing behind. The width is fixed
  * (-scale-to-x, height by the page's proportions) and the crop box (-W,
  * -H) caps the bitmap, so a page 200000 points tall still makes an image
- * of at most PREVIEW_WIDTH x PREVIEW_MAX_HEIGHT. */
+ * of at most PREVIEW_WIDTH x PREVIEW_MAX_HEIGHT. Rendering has a time
+ * budget of its own: a page still drawing when it runs out is killed and
+ * the pages before it are kept, so a PDF that is slow to draw costs its
+ * images, never its text. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -17,10 +20,16 @@
 #include "preview.h"
 #include "extract.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 static void put_u32(struct buf *b, uint32_t v)
 {
@@ -39,11 +48,64 @@ int portal_preview_is_png(const char *data, size_t len)
 	return len >= 8 && memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0;
 }
 
-int portal_preview_pdf(const char *path, int max_pages, struct buf *out)
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Run pdftoppm (argv) into png until it ends or deadline (now_s()) passes,
+ * at most PREVIEW_MAX_BYTES. 0 when it ended well with an image. */
+static int render(char *const argv[], double deadline, struct buf *png)
+{
+	char err[256];
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return -1;
+	pid_t pid = portal_spawn(PDFTOPPM_PATH, argv, -1, fds[1], err, sizeof err);
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return -1;
+	}
+	int ok = 1;
+	for (;;) {
+		double left = deadline - now_s();
+		struct pollfd p = { .fd = fds[0], .events = POLLIN };
+		int rc = left > 0 ? poll(&p, 1, (int)(left * 1000) + 1) : 0;
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0) {	/* out of time */
+			ok = 0;
+			break;
+		}
+		char chunk[65536];
+		ssize_t n = read(fds[0], chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (png->len + (size_t)n > PREVIEW_MAX_BYTES) {
+			ok = 0;
+			break;
+		}
+		buf_append(png, chunk, (size_t)n);
+	}
+	close(fds[0]);
+	if (!ok)
+		kill(pid, SIGKILL);
+	int st = portal_wait(pid);
+	return ok && st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+	       portal_preview_is_png(png->data, png->len) ? 0 : -1;
+}
+
+int portal_preview_pdf(const char *path, int max_pages, double budget, struct buf *out)
 {
 	struct buf pages = BUF_INIT, png = BUF_INIT, arg = BUF_INIT;
-	char err[256], p[16], w[16], h[16];
+	char p[16], w[16], h[16];
 	int n = 0;
+	double deadline = now_s() + budget;
 
 	snprintf(w, sizeof w, "%d", PREVIEW_WIDTH);
 	snprintf(h, sizeof h, "%d", PREVIEW_MAX_HEIGHT);
@@ -54,10 +116,8 @@ int portal_preview_pdf(const char *path, int max_pages, struct buf *out)
 				 "-scale-to-x", w, "-scale-to-y", "-1",
 				 "-x", "0", "-y", "0", "-W", w, "-H", h, (char *)file, NULL };
 		buf_reset(&png);
-		int st = portal_run_capture(PDFTOPPM_PATH, argv, -1, PREVIEW_MAX_BYTES, &png, err, sizeof err);
-		/* past the last page (exit 99), damaged, or not an image: stop */
-		if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
-		    !portal_preview_is_png(png.data, png.len))
+		/* past the last page (exit 99), damaged, not an image, out of time: stop */
+		if (render(argv, deadline, &png) < 0)
 			break;
 		put_u32(&pages, (uint32_t)png.len);
 		buf_append(&pages, png.data, png.len);

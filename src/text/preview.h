@@ -14,14 +14,16 @@
 #define PREVIEW_WIDTH 800	/* pixels wide */
 #define PREVIEW_MAX_HEIGHT 2400	/* pixels high at most (a long page is cut) */
 #define PREVIEW_MAX_BYTES ((size_t)4 * 1024 * 1024)	/* one image at most */
+#define PREVIEW_BUDGET 30.0	/* seconds for all pages at most */
 
 /* Render the first max_pages pages of the PDF at path (pdftoppm, PNG,
  * PREVIEW_WIDTH wide) and append them to out framed: a 4-byte big-endian
  * count, then per page a 4-byte big-endian length and the PNG bytes. Pages
- * past the last end the list; a page pdftoppm cannot render ends it too
- * (the pages before it stay). Returns the count (0 when none could be
- * made); never fails: a document without previews is still a document. */
-int portal_preview_pdf(const char *path, int max_pages, struct buf *out);
+ * past the last end the list; a page pdftoppm cannot render, or one not
+ * done when budget seconds have passed (it is killed), ends it too (the
+ * pages before it stay). Returns the count (0 when none could be made);
+ * never fails: a document without previews is still a document. */
+int portal_preview_pdf(const char *path, int max_pages, double budget, struct buf *out);
 
 struct portal_preview_page {
 	const char *png;	/* into the framed data */

@@ -13,6 +13,7 @@
 #include "encoding.h"
 #include "extract.h"
 #include "log.h"
+#include "preview.h"
 #include "sandbox.h"
 #include "utf8.h"
 
@@ -863,6 +864,47 @@ START_TEST(corpus_pdf_gb18466_reads)
 }
 END_TEST
 
+/* A PDF's first pages as PNG images, framed for the sandbox's pipe
+ * (preview.c): three of GB 18466's 32 pages, 800 pixels wide; no time, no
+ * images; framing that is cut or lies about its lengths is refused. */
+START_TEST(preview_pdf_pages_and_framing)
+{
+	char path[2048];
+	struct buf out = BUF_INIT;
+	struct portal_preview_page pages[PREVIEW_PAGES];
+	size_t used;
+	corpus_file("d0361_", path, sizeof path);
+	ck_assert_int_eq(portal_preview_pdf(path, PREVIEW_PAGES, PREVIEW_BUDGET, &out), 3);
+	ck_assert_int_eq(portal_preview_split(out.data, out.len, pages, PREVIEW_PAGES, &used), 3);
+	ck_assert_uint_eq(used, out.len);
+	for (int i = 0; i < 3; i++) {
+		const unsigned char *h = (const unsigned char *)pages[i].png;
+		ck_assert(portal_preview_is_png(pages[i].png, pages[i].len));
+		ck_assert_uint_eq((unsigned)h[16] << 24 | h[17] << 16 | h[18] << 8 | h[19], PREVIEW_WIDTH);
+	}
+	/* one page asked, one given; the text after the framing is left alone */
+	buf_reset(&out);
+	ck_assert_int_eq(portal_preview_pdf(path, 1, PREVIEW_BUDGET, &out), 1);
+	size_t framing = out.len;
+	buf_puts(&out, "正文");
+	ck_assert_int_eq(portal_preview_split(out.data, out.len, pages, PREVIEW_PAGES, &used), 1);
+	ck_assert_uint_eq(used, framing);
+	/* cut anywhere inside, or a count beyond max: refused */
+	ck_assert_int_eq(portal_preview_split(out.data, framing - 1, pages, PREVIEW_PAGES, &used), -1);
+	ck_assert_int_eq(portal_preview_split(out.data, 3, pages, PREVIEW_PAGES, &used), -1);
+	ck_assert_int_eq(portal_preview_split("\0\0\0\x09", 4, pages, PREVIEW_PAGES, &used), -1);
+	ck_assert_int_eq(portal_preview_split("\0\0\0\x01\xff\xff\xff\xff", 8, pages, PREVIEW_PAGES, &used), -1);
+	/* no time: no images, an empty list */
+	buf_reset(&out);
+	ck_assert_int_eq(portal_preview_pdf(path, PREVIEW_PAGES, 0, &out), 0);
+	ck_assert_int_eq(portal_preview_split(out.data, out.len, pages, PREVIEW_PAGES, &used), 0);
+	/* not a PDF: none either */
+	buf_reset(&out);
+	ck_assert_int_eq(portal_preview_pdf("/etc/hostname", PREVIEW_PAGES, PREVIEW_BUDGET, &out), 0);
+	buf_free(&out);
+}
+END_TEST
+
 /* Scanned PDFs go through OCR: covered by test-extract.c. */
 
 START_TEST(corpus_gb18030_text)
@@ -984,6 +1026,7 @@ int main(void)
 
 	tcase_add_test(corpus, corpus_pdf_with_text_layer);
 	tcase_add_test(corpus, corpus_pdf_gb18466_reads);
+	tcase_add_test(corpus, preview_pdf_pages_and_framing);
 	tcase_add_test(ext, pdf_tidy_joins_glyph_per_line_runs);
 	tcase_add_test(ext, pdf_tidy_leaves_ordinary_text);
 	tcase_add_test(ext, pdf_tidy_maps_glyphs_and_letter_spacing);
