@@ -3,7 +3,7 @@
  * credit code, sector and industry), and nothing from nothing. */
 #include "meta.h"
 
-#include <check.h>
+#include "check-run.h"
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,9 +154,5 @@ int main(void)
 	tcase_add_test(tc, meta_of_a_standard);
 	tcase_add_test(tc, meta_finds_nothing_in_nothing);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }
