@@ -196,17 +196,12 @@ static void api_lookup(struct request *r)
 	for (size_t k = 0; k < 3; k++) {
 		if (strcmp(which, sql[k][0]) != 0)
 			continue;
-		sqlite3_stmt *st = portal_db_prepare(r->db, sql[k][1]);
-		json_t *a = json_array();
-		while (sqlite3_step(st) == SQLITE_ROW)
-			json_array_append_new(a, json_pack("{s:o,s:o}", "id", rec_column(st, 0),
-				sqlite3_column_name(st, 1), rec_column(st, 1)));
-		sqlite3_finalize(st);
+		json_t *a = rec_rows(r->db, sql[k][1], NULL);
 		resp_json(r, 200, json_pack("{s:I,s:i,s:I,s:o}", "total", (json_int_t)json_array_size(a),
 			"page", 1, "per_page", (json_int_t)json_array_size(a), "results", a));
 		return;
 	}
-	portal_error(r, 404, "not_found", "There is no page at this address.");
+	portal_error(r, 404, "not_found", "此地址没有页面。 There is no page at this address.");
 }
 
 /* ---- JSON API: document links ---------------------------------------------- */

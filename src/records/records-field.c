@@ -313,3 +313,19 @@ json_t *rec_column(sqlite3_stmt *st, int i)
 	default: return json_null();
 	}
 }
+
+json_t *rec_rows(sqlite3 *db, const char *sql, const char *arg)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, sql);
+	if (arg)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+	json_t *a = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *o = json_object();
+		for (int i = 0; i < sqlite3_column_count(st); i++)
+			json_object_set_new(o, sqlite3_column_name(st, i), rec_column(st, i));
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	return a;
+}

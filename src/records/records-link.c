@@ -274,14 +274,8 @@ json_t *link_of_document(struct rctx *c, const char *doc_id)
 {
 	if (doc_visible(c, doc_id))
 		return NULL;
-	sqlite3_stmt *st = portal_db_prepare(c->db,
-		"SELECT case_id, role FROM document_cases WHERE doc_id = ? ORDER BY case_id");
-	sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_TRANSIENT);
-	json_t *a = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:o,s:o}", "case", rec_column(st, 0), "role", rec_column(st, 1)));
-	sqlite3_finalize(st);
-	return a;
+	return rec_rows(c->db,
+		"SELECT case_id AS \"case\", role FROM document_cases WHERE doc_id = ? ORDER BY case_id", doc_id);
 }
 
 /* ---- suggestions ---------------------------------------------------------- */
