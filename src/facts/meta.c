@@ -214,93 +214,114 @@ static int cn_small(const char *s, size_t *len)
 	return v;
 }
 
+/* 二〇一四年五月十九日 (or without the day) at s[i]. 1 when found. */
+static int date_cn(const char *s, size_t i, struct date *dt)
+{
+	int y = 0, m, d;
+	size_t l;
+	for (size_t k = 0; k < 4; k++) {
+		int v = cn_digit(s + i + 3 * k);
+		if (v < 0)
+			return 0;
+		y = y * 10 + v;
+	}
+	size_t j = i + 12;
+	if (strncmp(s + j, "年", 3) != 0)
+		return 0;
+	j += 3;
+	if ((m = cn_small(s + j, &l)) < 1 || strncmp(s + j + l, "月", 3) != 0)
+		return 0;
+	j += l + 3;
+	d = cn_small(s + j, &l);
+	if (d >= 1 && strncmp(s + j + l, "日", 3) == 0)
+		j += l + 3;
+	else
+		d = 0;
+	if (!valid_ymd(y, m, d))
+		return 0;
+	*dt = (struct date){ y, m, d, j };
+	return 1;
+}
+
+/* 年 at s[j] after the year y: 2014年5月19日 or 2014年5月. 1 when found. */
+static int date_nian(const char *s, size_t j, int y, struct date *dt)
+{
+	int m, d = 0;
+	size_t k;
+	j = skip_sp(s, j + 3);
+	if (!(k = digits(s, j, 2, &m)))
+		return 0;
+	j = skip_sp(s, j + k);
+	if (strncmp(s + j, "月", 3) != 0)
+		return 0;
+	j += 3;
+	size_t e = j;
+	j = skip_sp(s, j);
+	if ((k = digits(s, j, 2, &d)) && strncmp(s + skip_sp(s, j + k), "日", 3) == 0)
+		e = skip_sp(s, j + k) + 3;
+	else
+		d = 0;
+	if (!valid_ymd(y, m, d))
+		return 0;
+	*dt = (struct date){ y, m, d, e };
+	return 1;
+}
+
+/* The separator sep at s[at] after the year y: 2014-05-19, 2014.5.19,
+ * 2014/5/19, "2022 - 06 - 01" on some covers. 1 when found. */
+static int date_sep(const char *s, size_t at, char sep, int y, struct date *dt)
+{
+	int m, d;
+	size_t k, j = skip_sp(s, at + 1);
+	if (!(k = digits(s, j, 2, &m)))
+		return 0;
+	j = skip_sp(s, j + k);
+	if (s[j] != sep)
+		return 0;
+	j = skip_sp(s, j + 1);
+	if (!(k = digits(s, j, 2, &d)) || d == 0 || is_digit((unsigned char)s[j + k]))
+		return 0;
+	if (!valid_ymd(y, m, d))
+		return 0;
+	*dt = (struct date){ y, m, d, j + k };
+	return 1;
+}
+
+/* "2005 07 27" followed by 发布 or 实施, as on a standard's cover, with the
+ * month at s[j]. 1 when found. */
+static int date_spaced(const char *s, size_t j, int y, struct date *dt)
+{
+	int m, d;
+	if (digits(s, j, 2, &m) != 2 || s[j + 2] != ' ' || digits(s, j + 3, 2, &d) != 2)
+		return 0;
+	size_t e = skip_sp(s, j + 5);
+	if (strncmp(s + e, "发布", 6) != 0 && strncmp(s + e, "实施", 6) != 0)
+		return 0;
+	if (!valid_ymd(y, m, d) || d == 0)
+		return 0;
+	*dt = (struct date){ y, m, d, j + 5 };
+	return 1;
+}
+
 /* A date starting at s[i]: 2014年5月19日, 2014年5月, 2014-05-19, 2014.5.19,
  * 2014/5/19, "2005 07 27" before 发布/实施, or 二〇一四年五月十九日. 1 when found. */
 static int date_at(const char *s, size_t i, struct date *dt)
 {
-	int y, m, d;
-	size_t k;
-
+	int y;
 	memset(dt, 0, sizeof *dt);
 	if (i > 0 && is_digit((unsigned char)s[i - 1]))
 		return 0;
-	if (cn_digit(s + i) >= 0) {	/* 二〇一四年五月十九日 */
-		y = 0;
-		for (k = 0; k < 4; k++) {
-			int v = cn_digit(s + i + 3 * k);
-			if (v < 0)
-				return 0;
-			y = y * 10 + v;
-		}
-		size_t j = i + 12, l;
-		if (strncmp(s + j, "年", 3) != 0)
-			return 0;
-		j += 3;
-		if ((m = cn_small(s + j, &l)) < 1 || strncmp(s + j + l, "月", 3) != 0)
-			return 0;
-		j += l + 3;
-		d = cn_small(s + j, &l);
-		if (d >= 1 && strncmp(s + j + l, "日", 3) == 0)
-			j += l + 3;
-		else
-			d = 0;
-		if (!valid_ymd(y, m, d))
-			return 0;
-		*dt = (struct date){ y, m, d, j };
-		return 1;
-	}
+	if (cn_digit(s + i) >= 0)
+		return date_cn(s, i, dt);
 	if (digits(s, i, 4, &y) != 4 || is_digit((unsigned char)s[i + 4]) || y < 1949 || y > 2099)
 		return 0;
 	size_t j = skip_sp(s, i + 4);
-	if (strncmp(s + j, "年", 3) == 0) {
-		j = skip_sp(s, j + 3);
-		if (!(k = digits(s, j, 2, &m)))
-			return 0;
-		j = skip_sp(s, j + k);
-		if (strncmp(s + j, "月", 3) != 0)
-			return 0;
-		j += 3;
-		size_t e = j;
-		j = skip_sp(s, j);
-		d = 0;
-		if ((k = digits(s, j, 2, &d)) && strncmp(s + skip_sp(s, j + k), "日", 3) == 0)
-			e = skip_sp(s, j + k) + 3;
-		else
-			d = 0;
-		if (!valid_ymd(y, m, d))
-			return 0;
-		*dt = (struct date){ y, m, d, e };
-		return 1;
-	}
-	size_t at_sep = skip_sp(s, i + 4);	/* "2022 - 06 - 01" on some covers */
-	char sep = s[at_sep];
-	if (sep == '-' || sep == '.' || sep == '/') {
-		j = skip_sp(s, at_sep + 1);
-		if (!(k = digits(s, j, 2, &m)))
-			return 0;
-		j = skip_sp(s, j + k);
-		if (s[j] != sep)
-			return 0;
-		j = skip_sp(s, j + 1);
-		if (!(k = digits(s, j, 2, &d)) || d == 0 || is_digit((unsigned char)s[j + k]))
-			return 0;
-		if (!valid_ymd(y, m, d))
-			return 0;
-		*dt = (struct date){ y, m, d, j + k };
-		return 1;
-	}
-	if (s[i + 4] == ' ') {	/* "2005 07 27发布" on a standard's cover */
-		j = i + 5;
-		if (digits(s, j, 2, &m) != 2 || s[j + 2] != ' ' || digits(s, j + 3, 2, &d) != 2)
-			return 0;
-		size_t e = skip_sp(s, j + 5);
-		if (strncmp(s + e, "发布", 6) != 0 && strncmp(s + e, "实施", 6) != 0)
-			return 0;
-		if (!valid_ymd(y, m, d) || d == 0)
-			return 0;
-		*dt = (struct date){ y, m, d, j + 5 };
-		return 1;
-	}
+	if (strncmp(s + j, "年", 3) == 0)
+		return date_nian(s, j, y, dt);
+	if (s[j] == '-' || s[j] == '.' || s[j] == '/')
+		return date_sep(s, j, s[j], y, dt);
+	if (s[i + 4] == ' ')
+		return date_spaced(s, i + 5, y, dt);
 	return 0;
 }
 
