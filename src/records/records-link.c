@@ -307,6 +307,14 @@ static int on_code(const struct portal_ident *id, void *arg)
 	return json_array_size(k->list) >= 50;
 }
 
+/* Why a document and a case go together: the text holds the enterprise's
+ * credit code (by_code) or names it. */
+static const char *match_reason(struct arena *a, int by_code, const char *name, const char *code)
+{
+	return by_code ? arena_printf(a, "文中有统一社会信用代码 %s。 The text holds the credit code %s.", code, code)
+		       : arena_printf(a, "文中提到企业名称“%s”。 The text names the enterprise %s.", name, name);
+}
+
 json_t *link_suggest(struct rctx *c, const char *doc_id)
 {
 	if (doc_visible(c, doc_id))
@@ -355,11 +363,8 @@ json_t *link_suggest(struct rctx *c, const char *doc_id)
 			continue;
 		json_decref(row);
 		int by_code = strcmp((const char *)sqlite3_column_text(st, 4), "credit_code") == 0;
-		const char *reason = by_code
-			? arena_printf(c->a, "文中有统一社会信用代码 %s。 The text holds the credit code %s.",
-				       sqlite3_column_text(st, 6), sqlite3_column_text(st, 6))
-			: arena_printf(c->a, "文中提到企业名称“%s”。 The text names the enterprise %s.",
-				       sqlite3_column_text(st, 5), sqlite3_column_text(st, 5));
+		const char *reason = match_reason(c->a, by_code, (const char *)sqlite3_column_text(st, 5),
+						  (const char *)sqlite3_column_text(st, 6));
 		json_array_append_new(out, json_pack("{s:o,s:o,s:s?,s:s}", "case", rec_column(st, 2),
 			"title", rec_column(st, 3), "role", role_for(doc_type, kind), "reason", reason));
 	}
@@ -387,9 +392,9 @@ json_t *link_suggest_documents(struct rctx *c, const char *case_id)
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		if (!docs_may_read(c->db, c->u, id))
 			continue;
-		const char *reason = sqlite3_column_int(st, 2)
-			? arena_printf(c->a, "文中有统一社会信用代码 %s", sqlite3_column_text(st, 4))
-			: arena_printf(c->a, "文中提到企业名称“%s”", sqlite3_column_text(st, 3));
+		const char *reason = match_reason(c->a, sqlite3_column_int(st, 2),
+						  (const char *)sqlite3_column_text(st, 3),
+						  (const char *)sqlite3_column_text(st, 4));
 		json_array_append_new(out, json_pack("{s:o,s:o,s:s}", "id", rec_column(st, 0),
 			"title", rec_column(st, 1), "reason", reason));
 	}
