@@ -60,6 +60,7 @@ static int usage(void)
 		"       portalctl compact\n"
 		"       portalctl backup DIR\n"
 		"       portalctl restore DIR   (with the portal down)\n"
+		"       portalctl load-year FILE.csv [--reason TEXT]\n"
 		"       portalctl stats\n");
 	return 2;
 }
@@ -337,7 +338,9 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "demo") == 0)
 		rc = cmd_demo();
 	else if (strcmp(cmd, "load-year") == 0)
-		rc = argc == 3 ? records_load_year(db, argv[2]) : usage();
+		rc = argc == 3 ? records_load_year(db, argv[2], NULL)
+		     : argc == 5 && strcmp(argv[3], "--reason") == 0 ? records_load_year(db, argv[2], argv[4])
+								      : usage();
 	else
 		rc = usage();
 	portal_db_close_cached(db);

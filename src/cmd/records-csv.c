@@ -62,7 +62,7 @@ static const char *find_id(sqlite3 *db, struct arena *a, const char *sql, const 
 	return id;
 }
 
-static int row(sqlite3 *db, struct arena *a, char **f, const char **why)
+static int row(sqlite3 *db, struct arena *a, char **f, const char *reason, const char **why)
 {
 	static const struct portal_user system = { 0, "portalctl", "admin", NULL, NULL };
 	struct rctx c = { .db = db, .a = a, .u = &system };
@@ -97,8 +97,8 @@ static int row(sqlite3 *db, struct arena *a, char **f, const char **why)
 		in = json_pack("{s:s,s:s,s:s?}", "enterprise_id", ent, "year", f[1], "agency_id", agency);
 	} else if (strcmp(f[0], "project") == 0) {
 		c.t = &rt_projects;
-		in = json_pack("{s:s,s:s,s:s,s:s}", "enterprise_id", ent, "year", f[1], "name", f[8],
-			       "round", *f[9] ? f[9] : "spring");
+		in = json_pack("{s:s,s:s,s:s,s:s,s:s*}", "enterprise_id", ent, "year", f[1], "name", f[8],
+			       "round", *f[9] ? f[9] : "spring", "reason", reason);
 	} else {
 		*why = "kind 应为 audit 或 project。 kind must be audit or project.";
 		return -1;
@@ -110,7 +110,7 @@ static int row(sqlite3 *db, struct arena *a, char **f, const char **why)
 	return rc ? -1 : 0;
 }
 
-int records_load_year(sqlite3 *db, const char *path)
+int records_load_year(sqlite3 *db, const char *path, const char *reason)
 {
 	FILE *fp = fopen(path, "r");
 	if (!fp) {
@@ -149,7 +149,7 @@ int records_load_year(sqlite3 *db, const char *path)
 		if (n != NCOLS) {
 			fprintf(stderr, "%s:%d: %d columns, not %d\n", path, lineno, n, NCOLS);
 			bad++;
-		} else if (row(db, a, f, &why) < 0) {
+		} else if (row(db, a, f, reason, &why) < 0) {
 			fprintf(stderr, "%s:%d: %s\n", path, lineno, why ? why : "refused");
 			bad++;
 		} else

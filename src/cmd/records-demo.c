@@ -325,8 +325,13 @@ static int add_project(struct demo *d, size_t k)
 	const struct demo_project *p = &projects[k];
 	char buf[512];
 
-	const char *id = create(c, &rt_projects, json_pack("{s:s,s:i,s:s,s:s,s:I}", "enterprise_id", d->ent[p->ent],
-		"year", y, "name", p->name, "round", p->round, "investment_fen", (json_int_t)p->investment_yuan * 100));
+	/* A project whose enterprise has no evaluated audit yet is listed by
+	 * staff with a reason, as the commission would. */
+	const char *reason = strcmp(ents[p->ent].stage, "evaluated") == 0 ? NULL
+		: "区发改委推荐：审核报告已提交，评估前先列入推荐名单（示例）";
+	const char *id = create(c, &rt_projects, json_pack("{s:s,s:i,s:s,s:s,s:I,s:s*}", "enterprise_id", d->ent[p->ent],
+		"year", y, "name", p->name, "round", p->round, "investment_fen", (json_int_t)p->investment_yuan * 100,
+		"reason", reason));
 	if (!id)
 		return -1;
 	const char *case_id = arena_printf(a, "project:%s", id);

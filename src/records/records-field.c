@@ -68,6 +68,25 @@ void rec_date_add_months(const char *date, int months, char *out)
 	out[10] = '\0';
 }
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (the civil-days
+ * formula of Howard Hinnant's date algorithms). */
+static long civil_days(int y, int m, int d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+long rec_days_between(const char *a, const char *b)
+{
+	if (!rec_date_valid(a) || !rec_date_valid(b))
+		return 0;
+	return civil_days(atoi(b), atoi(b + 5), atoi(b + 8)) - civil_days(atoi(a), atoi(a + 5), atoi(a + 8));
+}
+
 void rec_today(char *out)
 {
 	time_t now = time(NULL);

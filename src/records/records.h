@@ -173,6 +173,8 @@ int rec_date_valid(const char *s);
 void rec_date_add_months(const char *date, int months, char *out);
 /* Today (local time) as YYYY-MM-DD into out[11]. */
 void rec_today(char *out);
+/* Days from date a to date b (valid YYYY-MM-DD dates; 0 otherwise): b - a. */
+long rec_days_between(const char *a, const char *b);
 
 /* Rules several record types share (records-rules.c). Each answers 0 or
  * the status it set on c. */
