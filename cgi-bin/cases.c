@@ -282,6 +282,30 @@ static void api_doc_suggest(struct request *r)
 		resp_json(r, 200, json_pack("{s:s,s:o}", "document", r->arg, "suggestions", a));
 }
 
+/* ---- JSON API: the documents each move needs -------------------------------- */
+
+static void api_gates(struct request *r)
+{
+	struct rctx c;
+	rh_ctx(r, &c, NULL);
+	resp_json(r, 200, json_pack("{s:o}", "gates", link_gates(&c)));
+}
+
+static void api_gates_set(struct request *r)
+{
+	struct rctx c;
+	json_t *in = req_json_read(r, BODY_MAX);
+	if (!in)
+		return;
+	rh_ctx(r, &c, NULL);
+	int rc = link_gates_set(&c, in);
+	json_decref(in);
+	if (rc)
+		rh_fail(r, &c);
+	else
+		resp_json(r, 200, json_pack("{s:o}", "gates", link_gates(&c)));
+}
+
 /* ---- JSON API: deadlines, overdue, reports --------------------------------- */
 
 static long year_param(struct request *r)
@@ -389,6 +413,8 @@ static const struct page pages[] = {
 	{ "GET", "/api/typical-units", api_typical, year_params },
 	{ "GET", "/api/deadlines", api_deadlines, year_params, PAGE_USER },
 	{ "PATCH", "/api/deadlines/*", api_deadlines_set, NULL, PAGE_STAFF },
+	{ "GET", "/api/gates", api_gates, NULL, PAGE_USER },
+	{ "PATCH", "/api/gates", api_gates_set, NULL, PAGE_STAFF },
 	{ "GET", "/api/overdue", api_overdue, overdue_params, PAGE_USER },
 	{ "GET", "/api/sectors", api_lookup, NULL },
 	{ "GET", "/api/industries", api_lookup, NULL },

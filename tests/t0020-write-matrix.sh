@@ -27,6 +27,7 @@
 # uploaded by another tenant.
 . "$(dirname "$0")/lib.sh"
 start_instance
+gates_off
 
 DB=$PORTAL_DATA/index/portal.db
 ctl() { "$TOP/portal" ctl "$@"; }

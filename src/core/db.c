@@ -200,6 +200,12 @@ static const char *const migrations[] = {
 	"  older TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
 	"  newer TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
 	"  PRIMARY KEY (older, newer));",
+	/* 7: which documents a move needs, where staff changed the default
+	 * (every role of the checklist is required on entering its state). */
+	"CREATE TABLE move_gates ("
+	"  kind TEXT NOT NULL, state TEXT NOT NULL, role TEXT NOT NULL,"
+	"  required INTEGER NOT NULL CHECK (required IN (0, 1)),"
+	"  PRIMARY KEY (kind, state, role));",
 };
 
 long long portal_now(void) { return (long long)time(NULL); }
