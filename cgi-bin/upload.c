@@ -95,6 +95,10 @@ static const char *limit_text(struct arena *a)
 	unsigned long long max = portal_settings()->max_upload;
 	if (max >= 1048576 && max % 1048576 == 0)
 		return arena_printf(a, "%llu MB", max / 1048576);
+	if (max >= 1048576)
+		return arena_printf(a, "%.1f MB", max / 1048576.0);
+	if (max >= 1024)
+		return arena_printf(a, "%llu KB", max / 1024);
 	return arena_printf(a, "%llu 字节", max);
 }
 

@@ -112,7 +112,7 @@ before=$(ndocs)
 call -b "$JAR" -F "csrf=$CSRF" -F "file=@$D/big.txt" -F "file=@$D/empty.txt" -F "file=@$D/d.txt" "$BASE/upload"
 check "a post with a too-large and an empty file besides a good one: 200 page" [ "$CODE" = 200 ]
 check "the too-large file is refused inline in Chinese" \
-	grep -qF '<span class="name">big.txt</span><span class="state">失败：文件过大：超过上传上限 200000 字节。</span>' <<<"$BODY"
+	grep -qF '<span class="name">big.txt</span><span class="state">失败：文件过大：超过上传上限 195 KB。</span>' <<<"$BODY"
 check "the empty file is refused inline in Chinese" \
 	grep -qF '<span class="name">empty.txt</span><span class="state">失败：文件是空的（0 字节）。</span>' <<<"$BODY"
 check "the good file of the same post is stored, with its link" \
