@@ -393,6 +393,40 @@ static int in_list(const char *list, const char *id)
 	return 0;
 }
 
+/* Why the indexer could not read a document (its "error", an English
+ * sentence from src/text), in Chinese: the kind of reason, found by its
+ * words; the sentence itself stays on the document's page. htdocs/upload.js
+ * holds the same table. */
+static const struct { const char *needle, *zh; } failures[] = {
+	{ "encrypted", "文件已加密（有密码保护），无法读取其中的文字。" },
+	{ "Archives", "不支持压缩包，请逐个上传其中的文档。" },
+	{ "Images of type", "不支持这种格式的图片；文字识别只读 PNG、JPEG 和 TIFF。" },
+	{ "Sound and video", "音频和视频文件没有可索引的文字。" },
+	{ "is a program", "这是程序文件，不是文档，未读取。" },
+	{ "no text layer", "PDF 没有文字层（可能是扫描件），未能识别出文字。" },
+	{ "No text was recognised", "图片中没有识别出文字。" },
+	{ "holds no text", "文件中没有可索引的文字。" },
+	{ "not supported", "不支持这种类型的文件。" },
+	{ "matches no known document type", "不支持这种类型的文件。" },
+	{ "could not be determined", "无法确定文件类型，未读取。" },
+	{ "took longer than", "读取文件超时，已停止。" },
+	{ "processor time", "读取文件超时，已停止。" },
+	{ "more text than", "文件中的文字过多，无法全部读取。" },
+	{ "larger than", "文件过大，未读取。" },
+	{ "The file is empty", "文件是空的。" },
+	{ "character set", "文件的字符集无法识别。" },
+	{ "was refused", "文件结构可疑，已拒绝读取。" },
+	{ "damaged", "文件已损坏，无法读取其中的文字。" },
+};
+
+static const char *failure_zh(const char *err)
+{
+	for (size_t i = 0; err && i < sizeof failures / sizeof failures[0]; i++)
+		if (strcasestr(err, failures[i].needle))
+			return failures[i].zh;
+	return "无法读取文件中的文字。";
+}
+
 /* One line of the results: the file's name, its state in words and the
  * document's link. doc: its record (GET /api/documents/ID), or NULL when
  * refused (zh says why). */
@@ -416,7 +450,7 @@ static void result_row(struct view *v, struct buf *b, const char *name, const ch
 	} else if (status && strcmp(status, "failed") == 0) {
 		const char *why = json_string_value(json_object_get(doc, "error"));
 		html_raw(b, "失败：");
-		html_txt(b, why && *why ? why : "无法读取此文件。");
+		html_txt(b, failure_zh(why));
 	} else {
 		html_raw(b, "等待索引");
 		v->pending = 1;
@@ -497,6 +531,16 @@ static void upload_page(struct request *r, struct view *v)
 	if (v->error) {
 		html_raw(b, "<p class=\"form-error\" role=\"alert\">");
 		html_txt(b, v->error);
+		html_raw(b, "</p>");
+	}
+	if (v->u) {	/* some files were refused: say so before the form */
+		size_t refused = 0;
+		for (size_t i = 0; i < v->u->nfiles; i++)
+			refused += v->u->files[i].status != 0;
+		html_raw(b, "<p class=\"form-error\" role=\"alert\">");
+		html_txtf(b, "%zu 个文件未能上传，原因见", refused);
+		html_raw(b, "<a href=\"#upload-results\">上传结果</a>");
+		html_txt(b, refused < v->u->nfiles ? "；其余文件已保存。" : "。");
 		html_raw(b, "</p>");
 	}
 

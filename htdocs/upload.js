@@ -45,6 +45,38 @@
 		503: '服务器繁忙，请稍后重试。', 507: '服务器存储空间已满，文件未能保存。'
 	};
 
+	// Why the indexer could not read a document, in Chinese: the kind of
+	// its English reason, by its words (the same table as upload.c's
+	// failures[]; the reason itself is on the document's page).
+	var FAILURES = [
+		['encrypted', '文件已加密（有密码保护），无法读取其中的文字。'],
+		['archives', '不支持压缩包，请逐个上传其中的文档。'],
+		['images of type', '不支持这种格式的图片；文字识别只读 PNG、JPEG 和 TIFF。'],
+		['sound and video', '音频和视频文件没有可索引的文字。'],
+		['is a program', '这是程序文件，不是文档，未读取。'],
+		['no text layer', 'PDF 没有文字层（可能是扫描件），未能识别出文字。'],
+		['no text was recognised', '图片中没有识别出文字。'],
+		['holds no text', '文件中没有可索引的文字。'],
+		['not supported', '不支持这种类型的文件。'],
+		['matches no known document type', '不支持这种类型的文件。'],
+		['could not be determined', '无法确定文件类型，未读取。'],
+		['took longer than', '读取文件超时，已停止。'],
+		['processor time', '读取文件超时，已停止。'],
+		['more text than', '文件中的文字过多，无法全部读取。'],
+		['larger than', '文件过大，未读取。'],
+		['the file is empty', '文件是空的。'],
+		['character set', '文件的字符集无法识别。'],
+		['was refused', '文件结构可疑，已拒绝读取。'],
+		['damaged', '文件已损坏，无法读取其中的文字。']
+	];
+	function failure(err) {
+		var e = String(err || '').toLowerCase();
+		for (var i = 0; i < FAILURES.length; i++)
+			if (e.indexOf(FAILURES[i][0]) >= 0)
+				return FAILURES[i][1];
+		return '无法读取文件中的文字。';
+	}
+
 	function why(xhr) {
 		var e = null;
 		try { e = JSON.parse(xhr.responseText).error; } catch (x) { /* not JSON */ }
@@ -199,7 +231,7 @@
 				else if (d.status === 'indexed')
 					set(item, 'indexed', '已索引');
 				else
-					set(item, 'failed', '失败：' + (d.error || '无法读取此文件。'));
+					set(item, 'failed', '失败：' + failure(d.error));
 				link(item, id, d.title || undefined);
 			};
 			xhr.onerror = again;

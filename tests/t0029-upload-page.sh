@@ -104,6 +104,17 @@ call -b "$JAR" "$BASE${DONE%%#*}"
 check "the duplicate shows 已在门户中 with the existing document's link" \
 	grep -qE "<li class=\"file duplicate\"><span class=\"name\">a.txt</span><span class=\"state\">已在门户中</span><a class=\"doc\" href=\"/documents/$A\">" <<<"$BODY"
 
+# ---- a file the indexer cannot read: 失败 with the reason, in Chinese ------------------------
+printf '上传页测试己 upf%s\n' $RANDOM | gzip -c >"$D/f.gz"
+call -b "$JAR" -D "$H" -F "csrf=$CSRF" -F "file=@$D/f.gz" "$BASE/upload"
+DONE=$(location)
+F=${DONE#*done=}
+F=${F%%#*}
+check "an archive is stored, then fails to index" [ "$(wait_indexed "$F")" = failed ]
+call -b "$JAR" -D "$H" "$BASE${DONE%%#*}"
+check "the results page says 失败 with the reason in Chinese, and stops refreshing" \
+	bash -c 'grep -qF "<span class=\"state\">失败：不支持压缩包，请逐个上传其中的文档。</span>" <<<"$1" && ! grep -qi "^Refresh:" "$2"' _ "$BODY" "$H"
+
 # ---- refusals inline, one file at a time ----------------------------------------------
 head -c 210000 /dev/zero | tr '\0' 'x' >"$D/big.txt"	# over 200000, under the request's limit
 : >"$D/empty.txt"
@@ -118,6 +129,8 @@ check "the empty file is refused inline in Chinese" \
 check "the good file of the same post is stored, with its link" \
 	grep -qE '<li class="file (pending|indexed)"><span class="name">d.txt</span>.*href="/documents/[a-z0-9]+"' <<<"$BODY"
 check "exactly one document was added" [ "$(ndocs)" = $((before + 1)) ]
+check "the page says at the top that two files were not uploaded" \
+	grep -qF '<p class="form-error" role="alert">2 个文件未能上传，原因见<a href="#upload-results">上传结果</a>；其余文件已保存。</p>' <<<"$BODY"
 check "the form is shown again below the errors, its fields kept" grep -qF 'class="upload-form"' <<<"$BODY"
 call -b "$JAR" -F "csrf=$CSRF" -F "file=@$D/big.txt" "$BASE/upload"
 both "a post whose only file is too large answers 413 with the page" \

@@ -4,7 +4,8 @@
 # An enterprise user signs in and opens /upload?case=audit:ID for its own
 # audit: the audit is preselected; two PDFs dropped on the drop zone each get
 # a progress bar and reach 已索引 with their link; a file over the limit is
-# refused inline in Chinese; a PDF sent again shows 已在门户中 with the link
+# refused inline in Chinese; a gzip archive ends 失败 with the reason in
+# Chinese; a PDF sent again shows 已在门户中 with the link
 # of the document it already is; at 390 px two PDFs chosen through the
 # input reach 已索引 and the page does not scroll sideways; axe-core finds
 # no serious or critical violation at either width. Screenshots go to
@@ -31,6 +32,8 @@ PDFS=$(printf '%s\n' "$CORPUS"/programme/*.pdf | head -n 2; corpus_file d0006_; 
 [ "$(grep -c . <<<"$PDFS")" = 4 ] || bail "four PDFs wanted under $CORPUS: $PDFS"
 BIG=$PORTAL_DATA/过大的报告.txt
 head -c 2100000 /dev/zero | tr '\0' 'z' >"$BIG"
+GZ=$PORTAL_DATA/资料.gz
+echo '压缩包里的资料' | gzip -c >"$GZ"
 
 WANT=$(grep -c '^await check(' "$BROWSER_DIR/upload.mjs")
 [ "$WANT" -gt 0 ] || bail "no checks found in $BROWSER_DIR/upload.mjs"
@@ -45,7 +48,7 @@ while IFS= read -r line; do
 	esac
 done < <(
 	BASE=$BASE OUT=$PORTAL_DATA CHROMIUM=$CHROMIUM USER=browser-ent PASSWORD='browser a long password' \
-		CASE="audit:$A" CASE_TITLE="北京浏览器上传医院 2024年审核" PDFS="$PDFS" BIG="$BIG" \
+		CASE="audit:$A" CASE_TITLE="北京浏览器上传医院 2024年审核" PDFS="$PDFS" BIG="$BIG" GZ="$GZ" \
 		AXE="$BROWSER_DIR/node_modules/axe-core/axe.min.js" \
 		timeout 300 node "$BROWSER_DIR/upload.mjs" 2>&1
 	echo "EXIT $?"

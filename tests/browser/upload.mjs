@@ -7,7 +7,8 @@
 // PDFs on the drop zone (a real drop event carrying a DataTransfer), watches
 // each line's progress bar and state until both say 已索引 with a link,
 // drops a file over the limit (an inline Chinese error, the other lines
-// untouched) and one of the PDFs again (已在门户中, linking the document it
+// untouched), a gzip archive (stored, then 失败 with the reason in Chinese)
+// and one of the PDFs again (已在门户中, linking the document it
 // already is). At 390 px it chooses two other PDFs through the drop zone's
 // file input and watches them reach 已索引; the page must not scroll
 // sideways. At both widths: a screenshot, and axe-core finds no serious or
@@ -19,6 +20,7 @@
 //   CASE, CASE_TITLE     its audit ("audit:ID") and the audit's name
 //   PDFS                 four PDF paths, separated by newlines
 //   BIG                  a file over the upload limit
+//   GZ                   a gzip archive (stored, then refused by the indexer)
 //   AXE                  axe-core's axe.min.js
 //
 // Output: "PASS description" / "FAIL description: why" per check, "#"
@@ -29,13 +31,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const env = process.env;
-for (const v of ['BASE', 'OUT', 'USER', 'PASSWORD', 'CASE', 'CASE_TITLE', 'PDFS', 'BIG', 'AXE']) {
+for (const v of ['BASE', 'OUT', 'USER', 'PASSWORD', 'CASE', 'CASE_TITLE', 'PDFS', 'BIG', 'GZ', 'AXE']) {
 	if (!env[v]) {
 		console.log(`FAIL the environment gives ${v}`);
 		process.exit(2);
 	}
 }
-const { BASE, OUT, USER, PASSWORD, CASE, CASE_TITLE, BIG, AXE } = env;
+const { BASE, OUT, USER, PASSWORD, CASE, CASE_TITLE, BIG, GZ, AXE } = env;
 const PDFS = env.PDFS.split('\n').filter(Boolean);
 const WAIT = { timeout: 90000 };	// indexing a PDF: a generous bound, never asserted on
 
@@ -122,7 +124,7 @@ async function drop(files) {
 			const bin = atob(it.b64), bytes = new Uint8Array(bin.length);
 			for (let i = 0; i < bin.length; i++)
 				bytes[i] = bin.charCodeAt(i);
-			dt.items.add(new File([bytes], it.name, { type: it.name.endsWith('.pdf') ? 'application/pdf' : 'text/plain' }));
+			dt.items.add(new File([bytes], it.name));
 		}
 		const zone = document.querySelector('.dropzone');
 		for (const type of ['dragenter', 'dragover', 'drop'])
@@ -204,6 +206,12 @@ await check('a file over the limit is refused inline in Chinese, the other lines
 	const s = (await li.locator('span.state').innerText()).trim();
 	const others = await list.locator('li.file.indexed').count();
 	return /^失败：文件过大：超过上传上限 .+。$/.test(s) && others === 2 || `"${s}", ${others} indexed lines`;
+});
+await check('a file the portal cannot read (a gzip archive) ends 失败 with the reason in Chinese', async () => {
+	await drop([GZ]);
+	const li = line(path.basename(GZ));
+	await li.locator('span.state', { hasText: /^失败/ }).waitFor(WAIT);
+	return expect('state', (await li.locator('span.state').innerText()).trim(), '失败：不支持压缩包，请逐个上传其中的文档。');
 });
 await check('the same PDF again shows 已在门户中 linking the document it already is', async () => {
 	await drop([PDFS[0]]);
