@@ -377,6 +377,7 @@ struct view {
 	const char *dup;		/* ?dup= ids, comma-separated */
 	const char *error;		/* the whole post's refusal, Chinese */
 	const char *doc_type, *case_id, *visibility;
+	const char *follow;		/* a post's ?done= address, to follow its files */
 	int pending;			/* set while rendering: a document awaits indexing */
 };
 
@@ -566,9 +567,9 @@ static void upload_page(struct request *r, struct view *v)
 		html_raw(&form, "</select></label>");
 	}
 	html_raw(&form, "<div class=\"dropzone\"><label for=\"upload-files\"><strong>拖放文件到这里，或点击选择文件</strong>"
-			"<small>可一次选择多个文件；每个文件不超过 ");
+			"<small>可一次选择多个文件，每个不超过 ");
 	html_txt(&form, limit_text(r->arena));
-	html_raw(&form, "；支持 PDF、Word、Excel、文本、网页和图片</small></label>"
+	html_raw(&form, "</small><small>支持 PDF、Word、Excel、文本、网页和图片</small></label>"
 			"<input id=\"upload-files\" type=\"file\" name=\"file\" multiple required></div>"
 			"<button type=\"submit\">上传</button></form>");
 
@@ -595,7 +596,13 @@ static void upload_page(struct request *r, struct view *v)
 	} else {
 		html_raw(b, "<h2 id=\"upload-results\" hidden>上传结果</h2><ul class=\"upload-list\" hidden></ul>");
 	}
-	if (v->pending) {
+	if (v->pending && v->follow) {
+		/* The answer to a post: reloading it would lose the refusals
+		 * it shows, so the following is a link away. */
+		html_raw(b, "<p class=\"upload-note\">正在等待索引：<a href=\"");
+		html_attr(b, v->follow);
+		html_raw(b, "\">查看索引进度</a></p>");
+	} else if (v->pending) {
 		/* No JavaScript: the page asks again until every document is
 		 * indexed (Refresh, as <meta http-equiv="refresh"> would). */
 		resp_header(r, "Refresh", "3");
@@ -626,13 +633,14 @@ static void answer_form(struct upload *u)
 		if (f->duplicate)
 			buf_printf(&dup, "%s%s", dup.len ? "," : "", f->id);
 	}
+	const char *follow = arena_printf(r->arena, "/upload?done=%s%s%s#upload-results",
+					  buf_str(&done), dup.len ? "&dup=" : "", buf_str(&dup));
 	if (!refused) {
 		r->status = 303;
-		resp_header(r, "Location", arena_printf(r->arena, "/upload?done=%s%s%s#upload-results",
-							buf_str(&done), dup.len ? "&dup=" : "", buf_str(&dup)));
+		resp_header(r, "Location", follow);
 	} else {
 		struct view v = { .u = u, .doc_type = buf_str(&u->doc_type), .case_id = buf_str(&u->case_id),
-				  .visibility = buf_str(&u->visibility) };
+				  .visibility = buf_str(&u->visibility), .follow = follow };
 		upload_page(r, &v);
 		if (!stored)
 			for (size_t i = 0; i < u->nfiles; i++)

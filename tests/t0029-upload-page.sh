@@ -120,7 +120,9 @@ head -c 210000 /dev/zero | tr '\0' 'x' >"$D/big.txt"	# over 200000, under the re
 : >"$D/empty.txt"
 printf '上传页测试丁：好文件 upd%s。\n' $RANDOM >"$D/d.txt"
 before=$(ndocs)
-call -b "$JAR" -F "csrf=$CSRF" -F "file=@$D/big.txt" -F "file=@$D/empty.txt" -F "file=@$D/d.txt" "$BASE/upload"
+kill -STOP "$(indexer_pid)"	# d.txt stays pending
+call -b "$JAR" -D "$H" -F "csrf=$CSRF" -F "file=@$D/big.txt" -F "file=@$D/empty.txt" -F "file=@$D/d.txt" "$BASE/upload"
+kill -CONT "$(indexer_pid)"
 check "a post with a too-large and an empty file besides a good one: 200 page" [ "$CODE" = 200 ]
 check "the too-large file is refused inline in Chinese" \
 	grep -qF '<span class="name">big.txt</span><span class="state">失败：文件过大：超过上传上限 195 KB。</span>' <<<"$BODY"
@@ -132,6 +134,9 @@ check "exactly one document was added" [ "$(ndocs)" = $((before + 1)) ]
 check "the page says at the top that two files were not uploaded" \
 	grep -qF '<p class="form-error" role="alert">2 个文件未能上传，原因见<a href="#upload-results">上传结果</a>；其余文件已保存。</p>' <<<"$BODY"
 check "the form is shown again below the errors, its fields kept" grep -qF 'class="upload-form"' <<<"$BODY"
+check "the answer to the post does not reload itself (it would lose the errors)" bash -c '! grep -qi "^Refresh:" "$1"' _ "$H"
+check "... it links to the stored file's progress instead" \
+	grep -qE '<a href="/upload\?done=[a-z0-9]+#upload-results">查看索引进度</a>' <<<"$BODY"
 call -b "$JAR" -F "csrf=$CSRF" -F "file=@$D/big.txt" "$BASE/upload"
 both "a post whose only file is too large answers 413 with the page" \
 	'[ "$CODE" = 413 ] && grep -qF 文件过大 <<<"$BODY"' 
