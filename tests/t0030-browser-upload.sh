@@ -6,8 +6,9 @@
 # a progress bar and reach 已索引 with their link; a file over the limit is
 # refused inline in Chinese; a gzip archive ends 失败 with the reason in
 # Chinese; a PDF sent again shows 已在门户中 with the link
-# of the document it already is; at 390 px two PDFs chosen through the
-# input reach 已索引 and the page does not scroll sideways; axe-core finds
+# of the document it already is; at 390 px an upload cut off on the way
+# shows an inline error and its 重试 button sends it again, two PDFs chosen
+# through the input reach 已索引 and the page does not scroll sideways; axe-core finds
 # no serious or critical violation at either width. Screenshots go to
 # $PORTAL_DATA (removed at the end): set PORTAL_SCREENSHOTS=DIR to keep them.
 # Covers htdocs/upload.js, cgi-bin/upload.c (GET /upload, POST

@@ -11,8 +11,9 @@
 // and one of the PDFs again (已在门户中, linking the document it
 // already is). At 390 px it chooses two other PDFs through the drop zone's
 // file input and watches them reach 已索引; the page must not scroll
-// sideways. At both widths: a screenshot, and axe-core finds no serious or
-// critical violation.
+// sideways; an upload cut off on the way shows an inline error and its
+// 重试 button sends it again. At both widths: a screenshot, and axe-core
+// finds no serious or critical violation.
 //
 // Input from the environment:
 //   BASE, OUT, CHROMIUM  as in search.mjs
@@ -229,10 +230,29 @@ await check('at 390 px the page opens again with the audit preselected', async (
 	await page.goto(`${BASE}/upload?case=${CASE}`);
 	return expect('case', await page.locator('select[name=case]').inputValue(), CASE);
 }, true);
-await check('choosing two PDFs through the drop zone\'s input sends both to 已索引', async () => {
-	await page.locator('.dropzone input[type=file]').setInputFiles(PDFS.slice(2, 4));
-	await indexed(PDFS.slice(2, 4));
+let cut = 0;	// uploads this script cuts off on purpose
+await check('an upload cut off on the way shows an inline Chinese error and a 重试 button', async () => {
+	await page.route('**/api/documents', (route) => {
+		cut++;
+		return route.abort('connectionreset');
+	});
+	await page.locator('.dropzone input[type=file]').setInputFiles([PDFS[2]]);
+	const li = line(path.basename(PDFS[2]));
+	await li.locator('span.state', { hasText: /^失败/ }).waitFor();
+	await page.unroute('**/api/documents');
+	const s = (await li.locator('span.state').innerText()).trim();
+	return s === '失败：网络中断，上传没有完成，请重试。' && await li.locator('button.retry').isVisible() ||
+		`"${s}"`;
+});
+await check('重试 sends it again, and it reaches 已索引', async () => {
+	await line(path.basename(PDFS[2])).locator('button.retry').click();
+	await indexed([PDFS[2]]);
 	return true;
+});
+await check('another PDF chosen through the drop zone\'s input reaches 已索引, the others kept', async () => {
+	await page.locator('.dropzone input[type=file]').setInputFiles([PDFS[3]]);
+	await indexed(PDFS.slice(2, 4));
+	return expect('lines', await list.locator('li.file').count(), 2);
 });
 await check('at 390 px the page does not scroll sideways', async () => {
 	const w = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -242,9 +262,14 @@ await screenshot('upload-390.png');
 await check('axe-core at 390 px: no serious or critical violation', axe);
 
 stopped = null;
-await check('no console errors', async () =>
-	consoleErrors.length === 0 || consoleErrors.slice(0, 3).join('; '));
-await check('no failed requests', async () =>
-	failedRequests.length === 0 || failedRequests.slice(0, 3).join('; '));
+await check('no console errors (but the uploads cut off on purpose)', async () => {
+	let n = cut;
+	const left = consoleErrors.filter((e) => !(/ERR_CONNECTION_RESET \(.*\/api\/documents\)$/.test(e) && n-- > 0));
+	return left.length === 0 || left.slice(0, 3).join('; ');
+});
+await check('no failed requests (but the uploads cut off on purpose)', async () => {
+	const left = failedRequests.filter((f) => !(/\/api\/documents: /.test(f) && cut-- > 0));
+	return left.length === 0 || left.slice(0, 3).join('; ');
+});
 
 await context.close();
