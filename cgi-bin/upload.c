@@ -1,10 +1,18 @@
-/* upload.c: upload.fcgi, the write path for documents (POST /api/documents).
+/* upload.c: upload.fcgi, the write path for documents (POST /api/documents)
+ * and the upload page (GET/POST /upload).
  *
  * The multipart body streams from nginx (request buffering is off) through
  * the parser into a temp file while it is hashed; nothing but one part's
  * small fields is held in memory. The bytes become durable under their
  * SHA-256 (store.h) and then the row and its indexing job are committed in
- * one SQLite transaction (docs.h); only then does the caller get 202. */
+ * one SQLite transaction (docs.h); only then does the caller get 202.
+ *
+ * The API takes one file a request. The page's form, posted without
+ * JavaScript, takes several, each in its own temp file, and refuses each on
+ * its own (too large, empty, storage) while the others are stored; then
+ * /upload?done=IDS shows their states and reloads itself until they are
+ * indexed. With JavaScript (htdocs/upload.js) the page sends each file to
+ * the API itself and follows it there. */
 #include "arena.h"
 #include "auth.h"
 #include "buf.h"
