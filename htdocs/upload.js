@@ -1,9 +1,9 @@
 /* upload.js: the upload page with JavaScript (GET /upload, upload.c).
  *
  * Without it the page is a plain form that posts every chosen file at once.
- * With it, files dropped on the drop zone or chosen through it are sent at
- * once, one request each (POST /api/documents, the session's CSRF token in
- * X-CSRF-Token and the form field), with the batch's type, case and
+ * With it, files dropped on the page or chosen through its drop zone are
+ * sent at once, one request each (POST /api/documents, the session's CSRF
+ * token in X-CSRF-Token and the form field), with the batch's type, case and
  * visibility as they are set when the file is added. Each file gets a line:
  * its progress, then its state, asked for (GET /api/documents/ID) until it
  * is indexed or has failed. A refused file says why in Chinese and can be
@@ -259,19 +259,21 @@
 			addAll(input.files);
 		input.value = '';
 	});
+	// Files may be dropped anywhere on the page (a drop outside a target
+	// would otherwise open the file in the browser); the zone lights up.
 	['dragenter', 'dragover'].forEach(function (t) {
-		zone.addEventListener(t, function (e) {
+		document.addEventListener(t, function (e) {
 			e.preventDefault();
 			zone.classList.add('over');
 		});
 	});
-	['dragleave', 'drop'].forEach(function (t) {
-		zone.addEventListener(t, function (e) {
-			e.preventDefault();
+	document.addEventListener('dragleave', function (e) {
+		if (!e.relatedTarget)	// left the window
 			zone.classList.remove('over');
-		});
 	});
-	zone.addEventListener('drop', function (e) {
+	document.addEventListener('drop', function (e) {
+		e.preventDefault();
+		zone.classList.remove('over');
 		if (e.dataTransfer && e.dataTransfer.files)
 			addAll(e.dataTransfer.files);
 	});
