@@ -1,6 +1,7 @@
 /* meta-eval.c: the metadata found in each labelled document's text,
  * compared with its labels (meta-eval.h). */
 #include "meta-eval.h"
+#include "industry.h"
 #include "log.h"
 #include "meta.h"
 #include "normalize.h"
@@ -117,8 +118,10 @@ void meta_eval(const struct corpus_set *set)
 		if (d->corpus == PROG) {
 			tally_one(&year, d->year, json_string_value(json_object_get(m, "year")), d, &notes);
 			tally_one(&sector, d->sector, sec, d, &notes);
+			/* the labels write the industry as documents do (医疗卫生):
+			 * compared by canonical name, as the index keeps it */
 			if (!strstr(d->industry, "、"))
-				tally_one(&industry, d->industry, json_string_value(json_object_get(m, "industry")),
+				tally_one(&industry, portal_industry_fold(d->industry), json_string_value(json_object_get(m, "industry")),
 					  d, &notes);
 			if (*d->credit_code) {
 				json_t *c = json_object_get(m, "credit_code");

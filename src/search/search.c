@@ -9,6 +9,7 @@
 #include "http-request.h"
 #include "http-response.h"
 #include "index.h"
+#include "industry.h"
 #include "log.h"
 #include "normalize.h"
 #include "settings.h"
@@ -104,7 +105,7 @@ int search_params_read(struct request *r, struct search_params *p)
 	if ((v = req_param(r, "industry")) && *v) {
 		if (!short_text(v))
 			return bad(r, "'industry' must be an industry name such as 医疗机构.");
-		p->industry = v;
+		p->industry = portal_industry_fold(v);	/* 医疗卫生 finds 医疗机构 */
 	}
 	if ((v = req_param(r, "grade")) && *v) {
 		if (strcmp(v, "优秀") && strcmp(v, "良好") && strcmp(v, "合格") && strcmp(v, "不合格"))
