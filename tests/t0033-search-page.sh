@@ -5,8 +5,8 @@
 # 医疗卫生 / 医疗机构, 化学原料和化学制品制造 / 化工), uploaded a second
 # apart so that their upload times differ.
 # Checks: the industry facet has one value per industry (the canonical
-# one), and a filter given in an alias finds the documents of the
-# canonical value; sort=date lists newest first (API and page); the page
+# one), and a filter given in an alias (the industry parameter or the
+# industry: query field) finds the documents of the canonical value; sort=date lists newest first (API and page); the page
 # has exactly one <h1>, naming the query; the count is in Chinese; the sort
 # control marks the current order and links the other; each active filter
 # is a chip whose × link is the same search without that filter (and the
@@ -53,6 +53,9 @@ check "industry=医疗机构 finds both hospitals" [ "$(ids_of industry=医疗�
 check "industry=化学原料和化学制品制造 (an alias) finds both chemical firms" \
 	[ "$(ids_of industry=化学原料和化学制品制造)" = "$want_cd" ]
 check "industry=化工行业 folds too" [ "$(ids_of industry=化工行业)" = "$want_cd" ]
+q_ids() { curl -s -G "$BASE/api/search" --data-urlencode "q=$1" | jq -r '.results[].id' | sort | tr '\n' ' '; }
+check "the query field industry:医疗卫生 folds too" [ "$(q_ids "节水改造 industry:医疗卫生")" = "$want_ab" ]
+check "(industry:化学原料和化学制品制造) folds too" [ "$(q_ids "节水改造 (industry:化学原料和化学制品制造)")" = "$want_cd" ]
 call -G "$BASE/api/documents/${ID[a]}" -H "Authorization: Bearer $ADMIN"
 check "the document's own metadata says 医疗机构" [ "$(jq -r .metadata.industry <<<"$BODY")" = 医疗机构 ]
 
