@@ -299,9 +299,22 @@ static void render_facets(struct request *r, const struct search_params *p, cons
 	html_raw(b, "</aside>");
 }
 
-/* A case id as people read it: 审核案卷 12, 项目案卷 7. */
+/* A case id as people read it: its title (北京某医院 2015年审核) when the
+ * caller may see the case, else 审核案卷 12, 项目案卷 7 (the filter
+ * itself shows nothing the caller may not see). */
 static const char *case_label(struct request *r, const char *id)
 {
+	const char *colon = strchr(id, ':');
+	const struct rtype *t = colon ? rtype_by_kind(arena_strndup(r->arena, id, (size_t)(colon - id))) : NULL;
+	if (t && t->is_case && r->user.id) {
+		struct rctx c = { .db = r->db, .a = r->arena, .u = &r->user, .t = t };
+		json_t *row = rec_row(&c, colon + 1);
+		const char *title = json_string_value(json_object_get(row, "title"));
+		title = title ? arena_strdup(r->arena, title) : NULL;
+		json_decref(row);
+		if (title)
+			return title;
+	}
 	if (strncmp(id, "audit:", 6) == 0)
 		return arena_printf(r->arena, "审核案卷 %s", id + 6);
 	if (strncmp(id, "project:", 8) == 0)

@@ -115,3 +115,26 @@ page --data-urlencode "q=没有这个词语的文档"
 check "no hits: 没有找到文档, one <h1>" bash -c 'grep -q ">没有找到文档</p>" <<<"$1" && [ "$(grep -o "<h1[ >]" <<<"$1" | wc -l)" = 1 ]' _ "$BODY"
 page
 check "no query: the <h1> is 全部文档" grep -q '<h1 id="results-h">全部文档</h1>' <<<"$BODY"
+
+# ---- a case filter's chip names the case, for those who may see it -----------------
+call -X POST -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' --data-binary \
+	'{"name":"北京甲医院","credit_code":"91110105MA01A00012","sector":"services","industry":"医疗机构","district":"朝阳区"}' \
+	"$BASE/api/enterprises"
+E=$(jq -r .id <<<"$BODY")
+call -X POST -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' --data-binary \
+	"{\"enterprise_id\":\"$E\",\"year\":2015}" "$BASE/api/audits"
+AUD=$(jq -r .id <<<"$BODY")
+[ -n "$AUD" ] && [ "$AUD" != null ] || bail "audit not created: $BODY"
+call -X POST -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' --data-binary \
+	"{\"case\":\"audit:$AUD\",\"role\":\"audit_report\"}" "$BASE/api/documents/${ID[a]}/cases"
+[ "$CODE" = 200 ] || [ "$CODE" = 201 ] || bail "link: $CODE $BODY"
+for _ in $(seq 100); do	# the link reaches the index with the document's next job
+	[ "$(search_ids "" "$ADMIN" "case=audit:$AUD")" = "${ID[a]}" ] && break
+	sleep 0.1
+done
+call -H "Authorization: Bearer $ADMIN" -G "$BASE/search" --data-urlencode "case=audit:$AUD"
+check "staff: the case chip names the case" grep -q '<span>案卷：北京甲医院 2015年审核</span>' <<<"$BODY"
+check "staff: the case filter finds the linked document" [ "$(hit_ids)" = "${ID[a]} " ]
+page --data-urlencode "case=audit:$AUD"
+check "anonymous: the case chip gives no name, only the kind and number" \
+	grep -q "<span>案卷：审核案卷 $AUD</span>" <<<"$BODY"
