@@ -11,7 +11,9 @@
 # control marks the current order and links the other; each active filter
 # is a chip whose × link is the same search without that filter (and the
 # other filters kept); the facets come after the results in the page, one
-# <details> per group; the frame's skip link and <main id="main">.
+# <details> per group; a case filter's chip names the case for staff, and
+# only its kind and number for anonymous visitors; the frame's skip link
+# and <main id="main">.
 # Covers: cgi-bin/search.c (ui_search and its parts), src/search/search.c
 # (filter folding), src/search/index.c, src/facts/meta.c, industry.c,
 # src/web/ui-shared.c (frame).
