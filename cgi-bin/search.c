@@ -411,7 +411,7 @@ static void ui_search(struct request *r)
 	html_raw(b, "<div class=\"results-layout\"><section class=\"results\" aria-labelledby=\"results-h\">"
 		    "<h1 id=\"results-h\">");
 	html_txt(b, heading);
-	html_raw(b, "</h1><div class=\"results-bar\"><p class=\"total\" role=\"status\">");
+	html_raw(b, "</h1><div class=\"results-bar\"><p class=\"total\">");
 	if (res.total == 0)
 		html_raw(b, "没有找到文档");
 	else

@@ -24,7 +24,7 @@ void ui_page_begin_q(struct request *r, const char *title, const char *q)
 		    "</head><body><a class=\"skip\" href=\"#main\">跳到正文</a>"
 		    "<header class=\"site\"><a class=\"brand\" href=\"/\">清洁生产文档门户"
 		    "<small>Qingjie Portal</small></a>"
-		    "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">"
+		    "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\" aria-label=\"全站搜索\">"
 		    "<label for=\"site-q\" class=\"visually-hidden\">搜索文档</label>"
 		    "<input type=\"search\" name=\"q\" id=\"site-q\" placeholder=\"搜索标准、指南、审核报告…\" value=\"");
 	html_attr(b, q ? q : "");
