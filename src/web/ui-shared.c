@@ -28,7 +28,7 @@ void ui_page_begin_q(struct request *r, const char *title, const char *q)
 		    "<label for=\"site-q\" class=\"visually-hidden\">搜索文档</label>"
 		    "<input type=\"search\" name=\"q\" id=\"site-q\" placeholder=\"搜索标准、指南、审核报告…\" value=\"");
 	html_attr(b, q ? q : "");
-	html_raw(b, "\"><button type=\"submit\">搜索</button></form><nav class=\"user\">");
+	html_raw(b, "\"><button type=\"submit\">搜索</button></form><nav class=\"user\" aria-label=\"账户\">");
 	if (r->user.id)
 		html_raw(b, "<a href=\"/upload\">上传</a>");
 	if (r->user.id && r->session_id) {
