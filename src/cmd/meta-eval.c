@@ -1,6 +1,7 @@
 /* meta-eval.c: the metadata found in each labelled document's text,
  * compared with its labels (meta-eval.h). */
 #include "meta-eval.h"
+#include "industry.h"
 #include "log.h"
 #include "meta.h"
 #include "normalize.h"
@@ -107,9 +108,11 @@ static void tally_programme(struct meta_tallies *k, const struct doc *d, json_t 
 {
 	tally_one(&k->year, d->year, json_string_value(json_object_get(m, "year")), d, &k->notes);
 	tally_one(&k->sector, d->sector, json_string_value(json_object_get(m, "sector")), d, &k->notes);
+	/* the labels write the industry as documents do (医疗卫生): compared
+	 * by canonical name, as the index keeps it */
 	if (!strstr(d->industry, "、"))
-		tally_one(&k->industry, d->industry, json_string_value(json_object_get(m, "industry")), d,
-			  &k->notes);
+		tally_one(&k->industry, portal_industry_fold(d->industry),
+			  json_string_value(json_object_get(m, "industry")), d, &k->notes);
 	if (*d->credit_code) {
 		json_t *c = json_object_get(m, "credit_code");
 		k->credit.n++;

@@ -12,6 +12,7 @@
  * signed and dated. */
 #include "meta.h"
 #include "buf.h"
+#include "industry.h"
 #include "log.h"
 #include "normalize.h"
 #include "utf8.h"
@@ -695,37 +696,37 @@ static const char *const sector_names[] = { NULL, "industry", "services", "agric
 
 struct trade {
 	const char *word;	/* in the text */
-	const char *industry;	/* the programme's name for it */
+	const char *industry;	/* its canonical name (industry.h) */
 	enum sector sector;
 };
 
 /* Words naming an industry, most specific first. */
 static const struct trade trades[] = {
 	{ "数据中心", "数据中心", SERVICES },
-	{ "医疗", "医疗卫生", SERVICES },
-	{ "医院", "医疗卫生", SERVICES },
-	{ "卫生院", "医疗卫生", SERVICES },
+	{ "医疗", "医疗机构", SERVICES },
+	{ "医院", "医疗机构", SERVICES },
+	{ "卫生院", "医疗机构", SERVICES },
 	{ "餐饮", "餐饮", SERVICES },
 	{ "饮食业", "餐饮", SERVICES },
-	{ "宾馆", "住宿（宾馆饭店）", SERVICES },
-	{ "饭店", "住宿（宾馆饭店）", SERVICES },
-	{ "酒店", "住宿（宾馆饭店）", SERVICES },
-	{ "购物中心", "商业零售（商场）", SERVICES },
-	{ "商场", "商业零售（商场）", SERVICES },
-	{ "超市", "商业零售（商场）", SERVICES },
-	{ "洗涤", "洗染服务（洗衣）", SERVICES },
-	{ "洗衣", "洗染服务（洗衣）", SERVICES },
+	{ "宾馆", "宾馆饭店", SERVICES },
+	{ "饭店", "宾馆饭店", SERVICES },
+	{ "酒店", "宾馆饭店", SERVICES },
+	{ "购物中心", "商场超市", SERVICES },
+	{ "商场", "商场超市", SERVICES },
+	{ "超市", "商场超市", SERVICES },
+	{ "洗涤", "洗染", SERVICES },
+	{ "洗衣", "洗染", SERVICES },
 	{ "学校", "教育", SERVICES },
 	{ "学院", "教育", SERVICES },
 	{ "大学", "教育", SERVICES },
-	{ "道路运输", "道路运输", SERVICES },
-	{ "公交", "道路运输", SERVICES },
-	{ "客运", "道路运输", SERVICES },
-	{ "出租汽车", "道路运输", SERVICES },
-	{ "物流", "道路运输", SERVICES },
+	{ "道路运输", "交通运输", SERVICES },
+	{ "公交", "交通运输", SERVICES },
+	{ "客运", "交通运输", SERVICES },
+	{ "出租汽车", "交通运输", SERVICES },
+	{ "物流", "交通运输", SERVICES },
 	{ "印刷", "印刷", INDUSTRY },
-	{ "汽车零部件", "汽车零部件制造", INDUSTRY },
-	{ "汽车配件", "汽车零部件制造", INDUSTRY },
+	{ "汽车零部件", "汽车制造", INDUSTRY },
+	{ "汽车配件", "汽车制造", INDUSTRY },
 	{ "电路板", "电子元器件制造", INDUSTRY },
 	{ "电路", "电子元器件制造", INDUSTRY },
 	{ "电子", "电子元器件制造", INDUSTRY },
@@ -733,11 +734,11 @@ static const struct trade trades[] = {
 	{ "医药", "医药制造", INDUSTRY },
 	{ "乳制品", "食品加工", INDUSTRY },
 	{ "食品", "食品加工", INDUSTRY },
-	{ "水泥", "水泥制造", INDUSTRY },
-	{ "化工", "化学原料和化学制品制造", INDUSTRY },
-	{ "化学工业", "化学原料和化学制品制造", INDUSTRY },
-	{ "化学原料", "化学原料和化学制品制造", INDUSTRY },
-	{ "化学制品", "化学原料和化学制品制造", INDUSTRY },
+	{ "水泥", "建材", INDUSTRY },
+	{ "化工", "化工", INDUSTRY },
+	{ "化学工业", "化工", INDUSTRY },
+	{ "化学原料", "化工", INDUSTRY },
+	{ "化学制品", "化工", INDUSTRY },
 	{ "电镀", "电镀", INDUSTRY },
 	{ "表面处理", "电镀", INDUSTRY },
 	{ "奶牛", "奶牛养殖", AGRICULTURE },
@@ -745,8 +746,8 @@ static const struct trade trades[] = {
 	{ "养猪", "生猪养殖", AGRICULTURE },
 	{ "母猪", "生猪养殖", AGRICULTURE },
 	{ "猪场", "生猪养殖", AGRICULTURE },
-	{ "蔬菜", "设施蔬菜种植", AGRICULTURE },
-	{ "温室", "设施蔬菜种植", AGRICULTURE },
+	{ "蔬菜", "设施种植", AGRICULTURE },
+	{ "温室", "设施种植", AGRICULTURE },
 	{ "水产", "水产养殖", AGRICULTURE },
 	{ "渔业", "水产养殖", AGRICULTURE },
 	{ "养鱼", "水产养殖", AGRICULTURE },
@@ -815,9 +816,10 @@ static int industry_field(const char *s, struct buf *out)
  * by its own words (…制造 is industry, …养殖/…种植 agriculture). */
 static enum sector sector_of_industry(const char *name)
 {
-	for (size_t i = 0; i < sizeof trades / sizeof *trades; i++)
-		if (strcmp(trades[i].industry, name) == 0)
-			return trades[i].sector;
+	const char *known = portal_industry_sector(name);
+	for (int i = 1; known && i < 4; i++)
+		if (strcmp(sector_names[i], known) == 0)
+			return (enum sector)i;
 	const struct trade *t = trade_in(name);
 	if (t)
 		return t->sector;
@@ -1081,8 +1083,8 @@ static void add_industry(json_t *o, const struct lines *ls, const char *title,
 		if (sw)
 			sector = sw->sector;
 	}
-	if (industry)
-		json_object_set_new(o, "industry", json_string(industry));
+	if (industry)	/* one name per industry, whoever wrote it how */
+		json_object_set_new(o, "industry", json_string(portal_industry_fold(industry)));
 	if (sector != NO_SECTOR)
 		json_object_set_new(o, "sector", json_string(sector_names[sector]));
 }

@@ -1,7 +1,11 @@
 /* test-meta.c: unit tests for meta.c: the metadata read from texts written
  * here (title, document and standard numbers, dates, year, enterprise and
- * credit code, sector and industry), and nothing from nothing. */
+ * credit code, sector and industry), and nothing from nothing; and for
+ * industry.c: every spelling of an industry folds into its one canonical
+ * name, which is the records' id for it. */
 #include "meta.h"
+#include "db.h"
+#include "industry.h"
 
 #include "check-run.h"
 #include <jansson.h>
@@ -88,7 +92,7 @@ START_TEST(meta_of_an_audit_report)
 	m = portal_meta_extract(" GB 18466—2005 医疗机构水污染物排放标准\n", "", 0);
 	ck_assert_str_eq(jstr(m, "title"), "GB 18466—2005 医疗机构水污染物排放标准");
 	ck_assert_str_eq(jat(m, "standard_no", 0), "GB 18466-2005");
-	ck_assert_str_eq(jstr(m, "industry"), "医疗卫生");
+	ck_assert_str_eq(jstr(m, "industry"), "医疗机构");
 	ck_assert_str_eq(jstr(m, "sector"), "services");
 	json_decref(m);
 }
@@ -144,6 +148,90 @@ START_TEST(meta_finds_nothing_in_nothing)
 }
 END_TEST
 
+/* ---- industry -------------------------------------------------------------- */
+
+START_TEST(industry_aliases_fold)
+{
+	static const char *const pairs[][2] = {
+		{ "医疗卫生", "医疗机构" }, { "医疗机构", "医疗机构" }, { "医院", "医疗机构" },
+		{ "化学原料和化学制品制造", "化工" }, { "化学原料和化学制品制造业", "化工" },
+		{ "化工", "化工" }, { "化工行业", "化工" },
+		{ "住宿（宾馆饭店）", "宾馆饭店" }, { "住宿(宾馆饭店)", "宾馆饭店" },
+		{ "商业零售（商场）", "商场超市" }, { "洗染服务（洗衣）", "洗染" },
+		{ "道路运输", "交通运输" }, { "汽车零部件制造", "汽车制造" }, { "水泥制造", "建材" },
+		{ "设施蔬菜种植", "设施种植" }, { "餐饮业", "餐饮" }, { "电镀行业", "电镀" },
+		{ "医药制造业", "医药制造" }, { "电子元器件制造", "电子元器件制造" },
+	};
+	for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++)
+		ck_assert_msg(strcmp(portal_industry_fold(pairs[i][0]), pairs[i][1]) == 0,
+			      "%s folds into %s, not %s", pairs[i][0], portal_industry_fold(pairs[i][0]),
+			      pairs[i][1]);
+	/* unknown names stay as written; nothing from nothing */
+	ck_assert_str_eq(portal_industry_fold("纺织"), "纺织");
+	ck_assert_str_eq(portal_industry_fold("业"), "业");
+	ck_assert_str_eq(portal_industry_fold(""), "");
+	ck_assert_ptr_null(portal_industry_fold(NULL));
+	ck_assert_str_eq(portal_industry_sector("医疗卫生"), "services");
+	ck_assert_str_eq(portal_industry_sector("化学原料和化学制品制造"), "industry");
+	ck_assert_str_eq(portal_industry_sector("设施蔬菜种植"), "agriculture");
+	ck_assert_ptr_null(portal_industry_sector("纺织"));
+	/* canonical names are their own fold, and have a sector */
+	for (size_t i = 0; portal_industries[i]; i++) {
+		ck_assert_str_eq(portal_industry_fold(portal_industries[i]), portal_industries[i]);
+		ck_assert_ptr_nonnull(portal_industry_sector(portal_industries[i]));
+	}
+}
+END_TEST
+
+/* The text's industry comes out canonical, whatever the 所属行业 field or
+ * the trade word said. */
+START_TEST(industry_of_texts_is_canonical)
+{
+	static const char *const texts[][2] = {
+		{ "某医院清洁生产审核报告\n所属行业：医疗卫生\n", "医疗机构" },
+		{ "某公司清洁生产审核报告\n所属行业：化学原料和化学制品制造\n", "化工" },
+		{ "北京某化工有限公司清洁生产审核报告\n", "化工" },
+		{ "某酒店清洁生产审核报告\n行业类别：住宿（宾馆饭店）\n", "宾馆饭店" },
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		json_t *m = portal_meta_extract(NULL, texts[i][0], strlen(texts[i][0]));
+		const char *got = jstr(m, "industry");
+		ck_assert_msg(got && strcmp(got, texts[i][1]) == 0, "text %zu: industry %s, not %s", i,
+			      got ? got : "(none)", texts[i][1]);
+		json_decref(m);
+	}
+}
+END_TEST
+
+/* Every industry of the records (the industries table) is a canonical
+ * name, with the sector the records give it. */
+START_TEST(industry_table_matches_records)
+{
+	char path[] = "/tmp/test-meta-XXXXXX", err[256], db_path[64];
+	ck_assert_ptr_nonnull(mkdtemp(path));
+	snprintf(db_path, sizeof db_path, "%s/portal.db", path);
+	sqlite3 *db = portal_db_open(db_path, err, sizeof err);
+	ck_assert_msg(db != NULL, "portal_db_open: %s", err);
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT id, sector FROM industries");
+	int n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		const char *sector = (const char *)sqlite3_column_text(st, 1);
+		ck_assert_msg(strcmp(portal_industry_fold(id), id) == 0, "records industry %s is not canonical", id);
+		const char *ours = portal_industry_sector(id);
+		ck_assert_msg(ours && strcmp(ours, sector) == 0, "%s: sector %s, records say %s", id,
+			      ours ? ours : "(none)", sector);
+		n++;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	ck_assert_int_gt(n, 10);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("meta");
@@ -153,6 +241,9 @@ int main(void)
 	tcase_add_test(tc, meta_of_an_audit_report);
 	tcase_add_test(tc, meta_of_a_standard);
 	tcase_add_test(tc, meta_finds_nothing_in_nothing);
+	tcase_add_test(tc, industry_aliases_fold);
+	tcase_add_test(tc, industry_of_texts_is_canonical);
+	tcase_add_test(tc, industry_table_matches_records);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
