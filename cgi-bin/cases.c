@@ -356,6 +356,34 @@ static void api_overdue(struct request *r)
 		resp_json(r, 200, o);
 }
 
+static void api_targets(struct request *r)
+{
+	long year = year_param(r);
+	if (year >= 0)
+		resp_json(r, 200, report_targets_json(r->db, (int)year));
+}
+
+static void api_targets_set(struct request *r)
+{
+	struct rctx c;
+	char *end;
+	long year = strtol(r->arg, &end, 10);
+	if (*end || year < 2000 || year > 2100) {
+		portal_error(r, 404, "not_found", "年度应为 2000 到 2100 之间的整数。 The year must be from 2000 to 2100.");
+		return;
+	}
+	json_t *in = req_json_read(r, BODY_MAX);
+	if (!in)
+		return;
+	rh_ctx(r, &c, NULL);
+	int rc = report_targets_set(&c, (int)year, in);
+	json_decref(in);
+	if (rc)
+		rh_fail(r, &c);
+	else
+		resp_json(r, 200, report_targets_json(r->db, (int)year));
+}
+
 static void api_quarterly(struct request *r)
 {
 	struct rctx c;
@@ -414,6 +442,8 @@ static const struct page pages[] = {
 	{ "GET", "/api/deadlines", api_deadlines, year_params, PAGE_USER },
 	{ "PATCH", "/api/deadlines/*", api_deadlines_set, NULL, PAGE_STAFF },
 	{ "GET", "/api/gates", api_gates, NULL, PAGE_USER },
+	{ "GET", "/api/targets", api_targets, year_params, PAGE_STAFF },
+	{ "PATCH", "/api/targets/*", api_targets_set, NULL, PAGE_STAFF },
 	{ "PATCH", "/api/gates", api_gates_set, NULL, PAGE_STAFF },
 	{ "GET", "/api/overdue", api_overdue, overdue_params, PAGE_USER },
 	{ "GET", "/api/sectors", api_lookup, NULL },

@@ -22,4 +22,9 @@ int records_demo(sqlite3 *db);
  * 0 when every row loaded, 1 otherwise. */
 int records_load_year(sqlite3 *db, const char *path, const char *reason);
 
+/* portalctl load-plan FILE.csv: a year's targets per sector, from
+ *   year,sector,audits,projects,funds_yuan
+ * (an empty cell: not planned). 0 when every row loaded, 1 otherwise. */
+int records_load_plan(sqlite3 *db, const char *path);
+
 #endif

@@ -401,7 +401,16 @@ static int build(sqlite3 *db, struct arena *a, int y)
 	for (size_t k = 0; k < sizeof projects / sizeof projects[0]; k++)
 		if (add_project(&d, k))
 			return -1;
-	return add_trainings(&d);
+	if (add_trainings(&d))
+		return -1;
+	/* the year's plan, to compare the records against */
+	json_t *plan = json_pack("{s:{s:i,s:i,s:I},s:{s:i,s:i,s:I},s:{s:i,s:i,s:I}}",
+		"services", "audits", 5, "projects", 3, "funds_fen", (json_int_t)150000000,
+		"industry", "audits", 3, "projects", 2, "funds_fen", (json_int_t)250000000,
+		"agriculture", "audits", 2, "projects", 1, "funds_fen", (json_int_t)50000000);
+	int rc = report_targets_set(&d.c, y, plan);
+	json_decref(plan);
+	return rc ? failed(&d.c, "targets") : 0;
 }
 
 int records_demo(sqlite3 *db)

@@ -141,6 +141,109 @@ int report_deadlines_set(struct rctx *c, int year, json_t *in)
 	return 0;
 }
 
+/* ---- targets ------------------------------------------------------------------ */
+
+static const char *const target_measures[] = { "audits", "projects", "funds_fen", NULL };
+
+static int measure_index(const char *m)
+{
+	for (int i = 0; target_measures[i]; i++)
+		if (strcmp(m, target_measures[i]) == 0)
+			return i;
+	return -1;
+}
+
+json_t *report_targets_json(sqlite3 *db, int year)
+{
+	json_t *sectors = json_object(), *total = json_object();
+	sqlite3_stmt *ss = portal_db_prepare(db, "SELECT id FROM sectors ORDER BY rowid");
+	while (sqlite3_step(ss) == SQLITE_ROW) {
+		json_t *o = json_object();
+		for (int i = 0; target_measures[i]; i++)
+			json_object_set_new(o, target_measures[i], json_null());
+		json_object_set_new(sectors, (const char *)sqlite3_column_text(ss, 0), o);
+	}
+	sqlite3_finalize(ss);
+	for (int i = 0; target_measures[i]; i++)
+		json_object_set_new(total, target_measures[i], json_null());
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT sector, measure, value FROM targets WHERE year = ?");
+	sqlite3_bind_int(st, 1, year);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *m = (const char *)sqlite3_column_text(st, 1);
+		long long v = sqlite3_column_int64(st, 2);
+		json_t *o = json_object_get(sectors, (const char *)sqlite3_column_text(st, 0));
+		if (o)
+			json_object_set_new(o, m, json_integer(v));
+		json_object_set_new(total, m, json_integer(json_integer_value(json_object_get(total, m)) + v));
+	}
+	sqlite3_finalize(st);
+	return json_pack("{s:i,s:o,s:o}", "year", year, "sectors", sectors, "total", total);
+}
+
+/* The body of a targets write is {SECTOR: {MEASURE: n | null}}: 0 or 422. */
+static int targets_valid(struct rctx *c, json_t *in)
+{
+	const char *sector, *m;
+	json_t *o, *v;
+	if (!json_is_object(in) || !json_object_size(in))
+		return rctx_fail(c, 422, "invalid", NULL, "请求内容应为非空的 JSON 对象。 The body must be a non-empty JSON object.");
+	json_object_foreach(in, sector, o) {
+		sqlite3_stmt *st = portal_db_prepare(c->db, "SELECT 1 FROM sectors WHERE id = ?");
+		sqlite3_bind_text(st, 1, sector, -1, SQLITE_TRANSIENT);
+		int known = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (!known || !json_is_object(o))
+			return rctx_fail(c, 422, "unknown_field", sector, arena_printf(c->a,
+				"没有“%s”这个行业大类。 '%s' is not a sector.", sector, sector));
+		json_object_foreach(o, m, v) {
+			if (measure_index(m) < 0)
+				return rctx_fail(c, 422, "unknown_field", m, arena_printf(c->a,
+					"没有“%s”这项目标（应为 audits、projects 或 funds_fen）。"
+					" '%s' is not a target (audits, projects or funds_fen).", m, m));
+			if (!json_is_null(v) && (!json_is_integer(v) || json_integer_value(v) < 0))
+				return rctx_fail(c, 422, "invalid", m, arena_printf(c->a,
+					"%s：目标应为不小于 0 的整数。 %s: a target is a whole number, 0 or more.", m, m));
+		}
+	}
+	return 0;
+}
+
+int report_targets_set(struct rctx *c, int year, json_t *in)
+{
+	char err[256];
+	const char *sector, *m;
+	json_t *o, *v;
+	int rc;
+	if (!records_may_write(c->u))
+		return rctx_fail(c, 403, "forbidden", NULL, "只有市级工作人员可以设置年度目标。 Only staff may set a year's targets.");
+	if ((rc = targets_valid(c, in)))
+		return rc;
+	if (portal_db_exec(c->db, "BEGIN IMMEDIATE", err, sizeof err) < 0)
+		return rctx_fail(c, 503, "busy", NULL, "数据库繁忙，请稍后再试。 The database is busy; try again.");
+	json_object_foreach(in, sector, o) {
+		json_object_foreach(o, m, v) {
+			sqlite3_stmt *st = portal_db_prepare(c->db, json_is_null(v)
+				? "DELETE FROM targets WHERE year = ?1 AND sector = ?2 AND measure = ?3"
+				: "INSERT OR REPLACE INTO targets (year, sector, measure, value) VALUES (?1, ?2, ?3, ?4)");
+			sqlite3_bind_int(st, 1, year);
+			sqlite3_bind_text(st, 2, sector, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 3, m, -1, SQLITE_TRANSIENT);
+			if (!json_is_null(v))
+				sqlite3_bind_int64(st, 4, json_integer_value(v));
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+	}
+	char *detail = json_dumps(in, JSON_COMPACT);
+	audit_log(c->db, c->u->id, "update", arena_printf(c->a, "targets:%d", year), detail);
+	free(detail);
+	if (portal_db_exec(c->db, "COMMIT", err, sizeof err) < 0) {
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return rctx_fail(c, 500, "database", NULL, "保存失败。 The targets could not be saved.");
+	}
+	return 0;
+}
+
 /* ---- overdue ---------------------------------------------------------------- */
 
 static void bump(json_t *o, const char *key)
@@ -350,6 +453,13 @@ json_t *report_quarterly(struct rctx *c, int year, int quarter)
 		json_array_append_new(sectors, b);
 	}
 	sqlite3_finalize(ss);
+	json_t *targets = report_targets_json(c->db, year), *b;
+	size_t i;
+	json_array_foreach(sectors, i, b)
+		json_object_set(b, "target", json_object_get(json_object_get(targets, "sectors"),
+			json_string_value(json_object_get(b, "sector"))));
+	json_object_set(total, "target", json_object_get(targets, "total"));
+	json_decref(targets);
 	return json_pack("{s:i,s:i,s:s,s:o,s:o}", "year", year, "quarter", quarter, "period_end", end,
 			 "sectors", sectors, "total", total);
 }
@@ -389,6 +499,9 @@ void report_quarterly_csv(struct request *r, json_t *rep)
 			csv_row(b, sector, "project_stage", key, json_integer_value(v));
 		csv_row(b, sector, "funds", "approved_fen", json_integer_value(json_object_get(f, "approved_fen")));
 		csv_row(b, sector, "funds", "paid_fen", json_integer_value(json_object_get(f, "paid_fen")));
+		json_object_foreach(json_object_get(s, "target"), key, v)
+			if (json_is_integer(v))
+				csv_row(b, sector, "target", key, json_integer_value(v));
 	}
 	json_decref(all);
 }
