@@ -11,6 +11,7 @@
  * under the title. The tail is the last TAIL_LINES, where a notice is
  * signed and dated. */
 #include "meta.h"
+#include "results.h"
 #include "buf.h"
 #include "industry.h"
 #include "log.h"
@@ -1113,6 +1114,11 @@ json_t *portal_meta_extract(const char *title, const char *text, size_t len)
 		json_object_set_new(o, "credit_code", strs_json(&ids.credit));
 	size_t labelled = add_units(o, &ls, &units, &b);
 	add_industry(o, &ls, buf_str(&t), &units, labelled, &b);
+	json_t *results = portal_results_extract(text, len);
+	if (json_array_size(results))
+		json_object_set_new(o, "results", results);
+	else
+		json_decref(results);
 
 	strs_free(&ids.std);
 	strs_free(&ids.docno);

@@ -39,6 +39,9 @@
  *                  医疗机构); a field naming an industry the table does not
  *                  know stays as written
  *
+ *   "results"      [{"measure", "value", "unit", "text"}]: what the report
+ *                  states it achieved (results.h), from its concluding sentence
+ *
  * title may be NULL or "". Only the first META_MAX_BYTES of text are read.
  * Returns a new reference the caller owns (json_decref); never NULL (an
  * allocation failure is fatal, as everywhere in the portal). Keeps no

@@ -6,6 +6,7 @@
 #include "meta.h"
 #include "db.h"
 #include "industry.h"
+#include "results.h"
 
 #include "check-run.h"
 #include <jansson.h>
@@ -232,6 +233,91 @@ START_TEST(industry_table_matches_records)
 }
 END_TEST
 
+/* The value of measure m in results a, or -1. */
+static double result_of(json_t *a, const char *m)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(a, i, o)
+		if (strcmp(json_string_value(json_object_get(o, "measure")), m) == 0)
+			return json_real_value(json_object_get(o, "value"));
+	return -1;
+}
+
+static json_t *results_of(const char *text) { return portal_results_extract(text, strlen(text)); }
+
+START_TEST(results_come_from_the_concluding_sentence)
+{
+	/* option lines first, then the conclusion broken over two lines */
+	json_t *a = results_of("方案F1：投资1.2万元，年节能约8.7tce，年节水约500m³。\n"
+			       "经核算，项目实现年节能量 145.3tce，年节水量 28,057m³，COD 削减 6.37t/a、NOx\n"
+			       "削减 0.261t/a、SO2削减0.106t/a，年经济效益约40.72万元，基本达到预期目标。\n"
+			       "方案F2：年节能约16.1tce。");
+	ck_assert_double_eq_tol(result_of(a, "energy_tce"), 145.3, 1e-9);
+	ck_assert_double_eq_tol(result_of(a, "water_m3"), 28057, 1e-9);
+	ck_assert_double_eq_tol(result_of(a, "cod_t"), 6.37, 1e-9);
+	ck_assert_double_eq_tol(result_of(a, "nox_t"), 0.261, 1e-9);
+	ck_assert_double_eq_tol(result_of(a, "so2_t"), 0.106, 1e-9);
+	ck_assert_double_eq_tol(result_of(a, "benefit_wan"), 40.72, 1e-9);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(a, 0), "text")), "节能量145.3tce");
+	json_decref(a);
+}
+END_TEST
+
+START_TEST(results_normalise_units_and_digits)
+{
+	json_t *a = results_of("合计年节约标准煤３２０吨标准煤，年节电5.6万千瓦时，节水1.2万立方米，"
+			       "VOCs削减850kg/a。");
+	ck_assert_double_eq_tol(result_of(a, "energy_tce"), 320, 1e-9);
+	ck_assert_double_eq_tol(result_of(a, "electricity_kwh"), 56000, 1e-6);
+	ck_assert_double_eq_tol(result_of(a, "water_m3"), 12000, 1e-6);
+	ck_assert_double_eq_tol(result_of(a, "vocs_t"), 0.85, 1e-9);
+	ck_assert_str_eq(portal_results_unit("energy_tce"), "tce");
+	ck_assert_str_eq(portal_results_label("water_m3"), "节水量");
+	ck_assert_ptr_null(portal_results_label("nonsense"));
+	json_decref(a);
+}
+END_TEST
+
+START_TEST(results_are_not_any_figure)
+{
+	/* single options and baselines are not the report's results */
+	json_t *a = results_of("该方案投资0.5万元，年节能约2.1tce。COD：2012年排放量约13.19t/a。");
+	ck_assert_int_eq(json_array_size(a), 0);
+	json_decref(a);
+	a = results_of("");
+	ck_assert_int_eq(json_array_size(a), 0);
+	json_decref(a);
+}
+END_TEST
+
+START_TEST(results_of_the_programme_acceptance_reports)
+{
+	/* the programme's own samples, stated as their conclusions state them */
+	static const struct { const char *file; const char *m; double v; } want[] = {
+		{ "p032_隧道式洗衣龙及中水回用项目清洁生产绩效验收报告.txt", "energy_tce", 145.3 },
+		{ "p032_隧道式洗衣龙及中水回用项目清洁生产绩效验收报告.txt", "water_m3", 28057 },
+		{ "p032_隧道式洗衣龙及中水回用项目清洁生产绩效验收报告.txt", "cod_t", 6.37 },
+	};
+	const char *dir = getenv("PORTAL_CORPUS"), *src = getenv("PORTAL_SRCDIR");
+	char path[1024];
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		if (dir)
+			snprintf(path, sizeof path, "%s/programme/%s", dir, want[i].file);
+		else
+			snprintf(path, sizeof path, "%s/../shared/corpus/programme/%s", src ? src : ".", want[i].file);
+		FILE *f = fopen(path, "rb");
+		ck_assert_msg(f != NULL, "%s: cannot open", path);
+		static char text[1 << 20];
+		size_t n = fread(text, 1, sizeof text - 1, f);
+		fclose(f);
+		json_t *a = portal_results_extract(text, n);
+		ck_assert_double_eq_tol(result_of(a, want[i].m), want[i].v, 1e-9);
+		json_decref(a);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("meta");
@@ -245,5 +331,9 @@ int main(void)
 	tcase_add_test(tc, industry_of_texts_is_canonical);
 	tcase_add_test(tc, industry_table_matches_records);
 	suite_add_tcase(s, tc);
+	tcase_add_test(tc, results_come_from_the_concluding_sentence);
+	tcase_add_test(tc, results_normalise_units_and_digits);
+	tcase_add_test(tc, results_are_not_any_figure);
+	tcase_add_test(tc, results_of_the_programme_acceptance_reports);
 	return run_suite(s);
 }
