@@ -81,115 +81,107 @@ static void answer_record(struct request *r, struct rctx *c, int status, const c
 	resp_json(r, status, o);
 }
 
-static void api_create(struct request *r)
+/* One write through the JSON API: the action reads the body in and names
+ * the record to answer with (a record of type t); the runner reads the
+ * body, makes the context, runs the action and answers the record with
+ * status, or the action's error. */
+typedef int (*json_write_fn)(struct request *r, struct rctx *c, json_t *in, const char **id);
+
+static void json_write(struct request *r, const struct rtype *t, int status, json_write_fn act)
 {
-	const struct rtype *t = rh_type(r, 1);
 	struct rctx c;
-	if (!t)
-		return;
+	const char *id = NULL;
 	json_t *in = req_json_read(r, BODY_MAX);
 	if (!in)
 		return;
 	rh_ctx(r, &c, t);
-	const char *id;
-	int rc = rec_create(&c, in, &id);
+	int rc = act(r, &c, in, &id);
 	json_decref(in);
 	if (rc)
 		rh_fail(r, &c);
 	else
-		answer_record(r, &c, 201, id);
+		answer_record(r, &c, status, id);
+}
+
+static int do_create(struct request *r, struct rctx *c, json_t *in, const char **id)
+{
+	(void)r;
+	return rec_create(c, in, id);
+}
+
+static int do_patch(struct request *r, struct rctx *c, json_t *in, const char **id)
+{
+	*id = rh_seg(r, 2);
+	return rec_patch(c, *id, in);
+}
+
+static int do_transition(struct request *r, struct rctx *c, json_t *in, const char **id)
+{
+	*id = rh_seg(r, 2);
+	return workflow_move(c, *id, in);
+}
+
+static int do_assign(struct request *r, struct rctx *c, json_t *in, const char **id)
+{
+	*id = r->arg;
+	return expert_assign(c, r->arg, in);
+}
+
+static int do_change_request(struct request *r, struct rctx *c, json_t *in, const char **id)
+{
+	long long change_id = 0;
+	*id = r->arg;
+	return project_change_request(c, r->arg, in, &change_id);
+}
+
+static int do_change_decide(struct request *r, struct rctx *c, json_t *in, const char **id)
+{
+	*id = rh_seg(r, 2);
+	return project_change_decide(c, *id, strtoll(r->arg, NULL, 10), in);
+}
+
+static void api_create(struct request *r)
+{
+	const struct rtype *t = rh_type(r, 1);
+	if (t)
+		json_write(r, t, 201, do_create);
 }
 
 static void api_patch(struct request *r)
 {
 	const struct rtype *t = rh_type(r, 1);
-	struct rctx c;
-	if (!t)
-		return;
-	json_t *in = req_json_read(r, BODY_MAX);
-	if (!in)
-		return;
-	rh_ctx(r, &c, t);
-	int rc = rec_patch(&c, rh_seg(r, 2), in);
-	json_decref(in);
-	if (rc)
-		rh_fail(r, &c);
-	else
-		answer_record(r, &c, 200, rh_seg(r, 2));
+	if (t)
+		json_write(r, t, 200, do_patch);
 }
 
 static void api_transition(struct request *r)
 {
 	const struct rtype *t = rh_type(r, 1);
-	struct rctx c;
 	if (!t)
 		return;
 	if (!t->flow) {
 		portal_error(r, 404, "not_found", "这类记录没有状态流转。 This kind of record has no states.");
 		return;
 	}
-	json_t *in = req_json_read(r, BODY_MAX);
-	if (!in)
-		return;
-	rh_ctx(r, &c, t);
-	int rc = workflow_move(&c, rh_seg(r, 2), in);
-	json_decref(in);
-	if (rc)
-		rh_fail(r, &c);
-	else
-		answer_record(r, &c, 200, rh_seg(r, 2));
+	json_write(r, t, 200, do_transition);
 }
 
-static void api_assign(struct request *r)
-{
-	struct rctx c;
-	json_t *in = req_json_read(r, BODY_MAX);
-	if (!in)
-		return;
-	rh_ctx(r, &c, &rt_experts);
-	int rc = expert_assign(&c, r->arg, in);
-	json_decref(in);
-	if (rc)
-		rh_fail(r, &c);
-	else
-		answer_record(r, &c, 200, r->arg);
-}
+static void api_assign(struct request *r) { json_write(r, &rt_experts, 200, do_assign); }
 
 static void api_change_request(struct request *r)
 {
-	struct rctx c;
-	long long id = 0;
-	json_t *in = req_json_read(r, BODY_MAX);
-	if (!in)
-		return;
-	rh_ctx(r, &c, &rt_projects);
-	int rc = project_change_request(&c, r->arg, in, &id);
-	json_decref(in);
-	if (rc)
-		rh_fail(r, &c);
-	else
-		answer_record(r, &c, 201, r->arg);
+	json_write(r, &rt_projects, 201, do_change_request);
 }
 
 static void api_change_decide(struct request *r)
 {
-	struct rctx c;
 	char *end;
 	long long cid = strtoll(r->arg, &end, 10);
 	if (*end || cid <= 0) {
 		portal_error(r, 404, "not_found", "没有这项变更申请。 There is no such change request.");
 		return;
 	}
-	json_t *in = req_json_read(r, BODY_MAX);
-	if (!in)
-		return;
-	rh_ctx(r, &c, &rt_projects);
-	int rc = project_change_decide(&c, rh_seg(r, 2), cid, in);
-	json_decref(in);
-	if (rc)
-		rh_fail(r, &c);
-	else
-		answer_record(r, &c, 200, rh_seg(r, 2));
+	json_write(r, &rt_projects, 200, do_change_decide);
 }
 
 /* Lookup tables: sectors, industries, districts. */
@@ -204,17 +196,12 @@ static void api_lookup(struct request *r)
 	for (size_t k = 0; k < 3; k++) {
 		if (strcmp(which, sql[k][0]) != 0)
 			continue;
-		sqlite3_stmt *st = portal_db_prepare(r->db, sql[k][1]);
-		json_t *a = json_array();
-		while (sqlite3_step(st) == SQLITE_ROW)
-			json_array_append_new(a, json_pack("{s:o,s:o}", "id", rec_column(st, 0),
-				sqlite3_column_name(st, 1), rec_column(st, 1)));
-		sqlite3_finalize(st);
+		json_t *a = rec_rows(r->db, sql[k][1], NULL);
 		resp_json(r, 200, json_pack("{s:I,s:i,s:I,s:o}", "total", (json_int_t)json_array_size(a),
 			"page", 1, "per_page", (json_int_t)json_array_size(a), "results", a));
 		return;
 	}
-	portal_error(r, 404, "not_found", "There is no page at this address.");
+	portal_error(r, 404, "not_found", "此地址没有页面。 There is no page at this address.");
 }
 
 /* ---- JSON API: document links ---------------------------------------------- */
@@ -295,6 +282,30 @@ static void api_doc_suggest(struct request *r)
 		resp_json(r, 200, json_pack("{s:s,s:o}", "document", r->arg, "suggestions", a));
 }
 
+/* ---- JSON API: the documents each move needs -------------------------------- */
+
+static void api_gates(struct request *r)
+{
+	struct rctx c;
+	rh_ctx(r, &c, NULL);
+	resp_json(r, 200, json_pack("{s:o}", "gates", link_gates(&c)));
+}
+
+static void api_gates_set(struct request *r)
+{
+	struct rctx c;
+	json_t *in = req_json_read(r, BODY_MAX);
+	if (!in)
+		return;
+	rh_ctx(r, &c, NULL);
+	int rc = link_gates_set(&c, in);
+	json_decref(in);
+	if (rc)
+		rh_fail(r, &c);
+	else
+		resp_json(r, 200, json_pack("{s:o}", "gates", link_gates(&c)));
+}
+
 /* ---- JSON API: deadlines, overdue, reports --------------------------------- */
 
 static long year_param(struct request *r)
@@ -343,6 +354,34 @@ static void api_overdue(struct request *r)
 		rh_fail(r, &c);
 	else
 		resp_json(r, 200, o);
+}
+
+static void api_targets(struct request *r)
+{
+	long year = year_param(r);
+	if (year >= 0)
+		resp_json(r, 200, report_targets_json(r->db, (int)year));
+}
+
+static void api_targets_set(struct request *r)
+{
+	struct rctx c;
+	char *end;
+	long year = strtol(r->arg, &end, 10);
+	if (*end || year < 2000 || year > 2100) {
+		portal_error(r, 404, "not_found", "年度应为 2000 到 2100 之间的整数。 The year must be from 2000 to 2100.");
+		return;
+	}
+	json_t *in = req_json_read(r, BODY_MAX);
+	if (!in)
+		return;
+	rh_ctx(r, &c, NULL);
+	int rc = report_targets_set(&c, (int)year, in);
+	json_decref(in);
+	if (rc)
+		rh_fail(r, &c);
+	else
+		resp_json(r, 200, report_targets_json(r->db, (int)year));
 }
 
 static void api_quarterly(struct request *r)
@@ -402,6 +441,10 @@ static const struct page pages[] = {
 	{ "GET", "/api/typical-units", api_typical, year_params },
 	{ "GET", "/api/deadlines", api_deadlines, year_params, PAGE_USER },
 	{ "PATCH", "/api/deadlines/*", api_deadlines_set, NULL, PAGE_STAFF },
+	{ "GET", "/api/gates", api_gates, NULL, PAGE_USER },
+	{ "GET", "/api/targets", api_targets, year_params, PAGE_STAFF },
+	{ "PATCH", "/api/targets/*", api_targets_set, NULL, PAGE_STAFF },
+	{ "PATCH", "/api/gates", api_gates_set, NULL, PAGE_STAFF },
 	{ "GET", "/api/overdue", api_overdue, overdue_params, PAGE_USER },
 	{ "GET", "/api/sectors", api_lookup, NULL },
 	{ "GET", "/api/industries", api_lookup, NULL },

@@ -138,28 +138,120 @@ static const char *facet_label(int facet, const char *name)
 	return name;
 }
 
+static const char *const facet_titles[SEARCH_NFACETS] = { "文档类型", "领域", "年份", "行业", "审核评级" };
+
+/* The facets after the results in the page (on wide screens the stylesheet
+ * puts them beside, on narrow ones they follow the results), one <details>
+ * per group: collapsed unless it holds the active filter; search.js opens
+ * them all on wide screens. */
 static void render_facets(struct request *r, const struct search_params *p, const struct search_result *res)
 {
-	static const char *const titles[SEARCH_NFACETS] = { "文档类型", "领域", "年份", "行业", "审核评级" };
+	const char *active[SEARCH_NFACETS] = { p->type, p->sector, p->year, p->industry, p->grade };
 	struct buf *b = &r->out;
-	html_raw(b, "<aside class=\"facets\">");
+	int any = 0;
+	for (int f = 0; f < SEARCH_NFACETS; f++)
+		any |= res->nfacets[f] > 0;
+	if (!any)
+		return;
+	html_raw(b, "<aside class=\"facets\" aria-labelledby=\"facets-h\"><h2 id=\"facets-h\">筛选</h2>");
 	for (int f = 0; f < SEARCH_NFACETS; f++) {
 		if (!res->nfacets[f])
 			continue;
-		html_raw(b, "<h2>");
-		html_txt(b, titles[f]);
-		html_raw(b, "</h2><ul>");
+		html_raw(b, active[f] ? "<details open>" : "<details>");
+		html_raw(b, "<summary>");
+		html_txt(b, facet_titles[f]);
+		html_raw(b, "</summary><ul>");
 		for (size_t i = 0; i < res->nfacets[f]; i++) {
+			const char *name = res->facets[f][i].name;
+			int on = active[f] && strcmp(active[f], name) == 0;
 			html_raw(b, "<li><a href=\"");
-			search_link(r, p, search_facet_params[f], res->facets[f][i].name, 1);
-			html_raw(b, "\">");
-			html_txt(b, facet_label(f, res->facets[f][i].name));
-			html_txtf(b, res->exact ? " (%zu)" : " (约 %zu)", res->facets[f][i].count);
-			html_raw(b, "</a></li>");
+			search_link(r, p, search_facet_params[f], name, 1);
+			html_raw(b, on ? "\" aria-current=\"true\">" : "\">");
+			html_txt(b, facet_label(f, name));
+			html_raw(b, " <span class=\"count\">");
+			html_txtf(b, res->exact ? "%zu 篇" : "约 %zu 篇", res->facets[f][i].count);
+			html_raw(b, "</span></a></li>");
 		}
-		html_raw(b, "</ul>");
+		html_raw(b, "</ul></details>");
 	}
 	html_raw(b, "</aside>");
+}
+
+/* A case id as people read it: its title (北京某医院 2015年审核) when the
+ * caller may see the case, else 审核案卷 12, 项目案卷 7 (the filter
+ * itself shows nothing the caller may not see). */
+static const char *case_label(struct request *r, const char *id)
+{
+	const char *colon = strchr(id, ':');
+	const struct rtype *t = colon ? rtype_by_kind(arena_strndup(r->arena, id, (size_t)(colon - id))) : NULL;
+	if (t && t->is_case && r->user.id) {
+		struct rctx c = { .db = r->db, .a = r->arena, .u = &r->user, .t = t };
+		json_t *row = rec_row(&c, colon + 1);
+		const char *title = json_string_value(json_object_get(row, "title"));
+		title = title ? arena_strdup(r->arena, title) : NULL;
+		json_decref(row);
+		if (title)
+			return title;
+	}
+	if (strncmp(id, "audit:", 6) == 0)
+		return arena_printf(r->arena, "审核案卷 %s", id + 6);
+	if (strncmp(id, "project:", 8) == 0)
+		return arena_printf(r->arena, "项目案卷 %s", id + 8);
+	return id;
+}
+
+/* The active filters as chips, each with a × link to the same search
+ * without it. */
+static void render_chips(struct request *r, const struct search_params *p)
+{
+	struct {
+		const char *param, *title, *value, *label;
+	} f[] = {
+		{ "type", "文档类型", p->type, p->type ? docs_type_label(p->type) : NULL },
+		{ "sector", "领域", p->sector, p->sector ? facet_label(1, p->sector) : NULL },
+		{ "year", "年份", p->year, p->year },
+		{ "industry", "行业", p->industry, p->industry },
+		{ "grade", "审核评级", p->grade, p->grade },
+		{ "case", "案卷", p->case_id, p->case_id ? case_label(r, p->case_id) : NULL },
+	};
+	struct buf *b = &r->out;
+	int n = 0;
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		if (!f[i].value)
+			continue;
+		html_raw(b, n++ ? "" : "<ul class=\"chips\" aria-label=\"已选条件\">");
+		html_raw(b, "<li class=\"chip\"><span>");
+		html_txt(b, f[i].title);
+		html_raw(b, "：");
+		html_txt(b, f[i].label);
+		html_raw(b, "</span><a class=\"remove\" href=\"");
+		search_link(r, p, f[i].param, "", 1);
+		html_raw(b, "\" aria-label=\"");
+		html_attr(b, arena_printf(r->arena, "取消条件 %s：%s", f[i].title, f[i].label));
+		html_raw(b, "\" title=\"取消此条件\">×</a></li>");
+	}
+	if (n > 1) {
+		html_raw(b, "<li class=\"chip clear\"><a href=\"/search");
+		if (*p->q) {
+			html_raw(b, "?q=");
+			html_attr(b, url_encode(r->arena, p->q));
+		}
+		html_raw(b, "\">清除全部条件</a></li>");
+	}
+	if (n)
+		html_raw(b, "</ul>");
+}
+
+/* Relevance or newest first: links, the current one marked. */
+static void render_sort(struct request *r, const struct search_params *p)
+{
+	struct buf *b = &r->out;
+	html_raw(b, "<nav class=\"sort\" aria-label=\"排序方式\"><span>排序：</span>");
+	html_raw(b, p->sort_by_date ? "<a href=\"" : "<a aria-current=\"true\" href=\"");
+	search_link(r, p, "sort", "", 1);
+	html_raw(b, p->sort_by_date ? "\">相关度</a><a aria-current=\"true\" href=\"" : "\">相关度</a><a href=\"");
+	search_link(r, p, "sort", "date", 1);
+	html_raw(b, "\">最新</a></nav>");
 }
 
 static void render_pager(struct request *r, const struct search_params *p, size_t total)
@@ -168,7 +260,7 @@ static void render_pager(struct request *r, const struct search_params *p, size_
 	long pages = (long)((total + (size_t)p->per_page - 1) / (size_t)p->per_page);
 	if (pages <= 1)
 		return;
-	html_raw(b, "<nav class=\"pager\">");
+	html_raw(b, "<nav class=\"pager\" aria-label=\"分页\">");
 	if (p->page > 1) {
 		html_raw(b, "<a rel=\"prev\" href=\"");
 		search_link(r, p, NULL, NULL, p->page - 1);
@@ -183,6 +275,8 @@ static void render_pager(struct request *r, const struct search_params *p, size_
 	html_raw(b, "</nav>");
 }
 
+/* GET /search: one <h1>, the count and the order, the active filters as
+ * chips, the hits, the pager, then the facets (doc/api.md). */
 static void ui_search(struct request *r)
 {
 	struct search_params p;
@@ -190,12 +284,22 @@ static void ui_search(struct request *r)
 	if (search_params_read(r, &p) < 0 || portal_search(r, &p, &res) < 0)
 		return;
 	struct buf *b = &r->out;
+	const char *heading = *p.q ? arena_printf(r->arena, "“%s”的搜索结果", p.q) : "全部文档";
 	ui_page_begin_q(r, *p.q ? p.q : "全部文档", p.q);
-	html_raw(b, "<div class=\"results-layout\">");
-	render_facets(r, &p, &res);
-	html_raw(b, "<section class=\"results\"><p class=\"total\">");
-	html_txtf(b, res.exact ? "共 %zu 条结果" : "约 %zu 条结果", res.total);
-	html_raw(b, "</p><ol class=\"hits\">");
+	html_raw(b, "<div class=\"results-layout\"><section class=\"results\" aria-labelledby=\"results-h\">"
+		    "<h1 id=\"results-h\">");
+	html_txt(b, heading);
+	html_raw(b, "</h1><div class=\"results-bar\"><p class=\"total\">");
+	if (res.total == 0)
+		html_raw(b, "没有找到文档");
+	else
+		html_txtf(b, res.exact ? "共 %zu 篇文档" : "约 %zu 篇文档", res.total);
+	html_raw(b, "</p>");
+	if (res.total > 1)
+		render_sort(r, &p);
+	html_raw(b, "</div>");
+	render_chips(r, &p);
+	html_raw(b, "<ol class=\"hits\">");
 	for (size_t i = 0; i < res.nhits; i++) {
 		const struct search_hit *h = &res.hits[i];
 		html_raw(b, "<li class=\"hit\"><a class=\"title\" href=\"/documents/");
@@ -211,9 +315,11 @@ static void ui_search(struct request *r)
 	}
 	html_raw(b, "</ol>");
 	if (res.total == 0)
-		html_raw(b, "<p class=\"empty\">没有找到匹配的文档。请换一个词试试。</p>");
+		html_raw(b, "<p class=\"empty\">没有找到匹配的文档。请换一个词，或取消上面的筛选条件。</p>");
 	render_pager(r, &p, res.total);
-	html_raw(b, "</section></div>");
+	html_raw(b, "</section>");
+	render_facets(r, &p, &res);
+	html_raw(b, "</div><script src=\"/static/search.js\" defer></script>");
 	ui_page_end(r);
 }
 

@@ -32,8 +32,8 @@ printf '本院污水处理站提标改造，消毒工艺由液氯改为二氧化
 call -b "$JAR" -F "file=@$PORTAL_DATA/own.txt" "$BASE/upload"
 check "an upload form without the CSRF token is refused (403)" [ "$CODE" = 403 ]
 call -b "$JAR" -D "$PORTAL_DATA/h" -F "csrf=$CSRF" -F "file=@$PORTAL_DATA/own.txt" "$BASE/upload"
-OWN=$(sed -n 's#^Location: /documents/\([a-z0-9]*\).*#\1#p' "$PORTAL_DATA/h" | tr -d '\r')
-check "the upload form with the token stores it and goes to its page" [ "$CODE" = 303 -a -n "$OWN" ]
+OWN=$(sed -n 's#^Location: /upload?done=\([a-z0-9]*\).*#\1#p' "$PORTAL_DATA/h" | tr -d '\r')
+check "the upload form with the token stores it and goes to its results" [ "$CODE" = 303 -a -n "$OWN" ]
 wait_indexed "$OWN" >/dev/null
 call -b "$JAR" -G --data-urlencode q=二氧化氯 "$BASE/api/search"
 check "the session finds its own restricted document" [ "$(jq .total <<<"$BODY")" = 1 ]

@@ -27,6 +27,7 @@
 # uploaded by another tenant.
 . "$(dirname "$0")/lib.sh"
 start_instance
+gates_off
 
 DB=$PORTAL_DATA/index/portal.db
 ctl() { "$TOP/portal" ctl "$@"; }
@@ -224,9 +225,9 @@ as admin api POST audits "{\"enterprise_id\":\"$EA\",\"year\":2024,\"agency_id\"
 AUD_A=$(id)
 as admin api POST audits "{\"enterprise_id\":\"$EB\",\"year\":2024,\"agency_id\":\"$H\"}"
 AUD_B=$(id)
-as admin api POST projects "{\"enterprise_id\":\"$EA\",\"year\":2024,\"name\":\"甲余热回收\",\"round\":\"spring\",\"investment_fen\":500000000}"
+as admin api POST projects "{\"enterprise_id\":\"$EA\",\"year\":2024,\"name\":\"甲余热回收\",\"round\":\"spring\",\"investment_fen\":500000000,\"reason\":\"矩阵测试\"}"
 PRJ_A=$(id)
-as admin api POST projects "{\"enterprise_id\":\"$EB\",\"year\":2024,\"name\":\"乙废水回用\",\"round\":\"spring\",\"investment_fen\":500000000}"
+as admin api POST projects "{\"enterprise_id\":\"$EB\",\"year\":2024,\"name\":\"乙废水回用\",\"round\":\"spring\",\"investment_fen\":500000000,\"reason\":\"矩阵测试\"}"
 PRJ_B=$(id)
 as admin api POST trainings '{"title":"矩阵培训","audience":"医疗机构","date":"2024-03-15","attendees":30}'
 TRN=$(id)
@@ -502,7 +503,7 @@ declare -A NEW=(
 	[agencies]='{"name":"矩阵新咨询","year":2024}'
 	[experts]='{"name":"矩阵新专家"}'
 	[audits]="{\"enterprise_id\":\"$EA\",\"year\":2025}"
-	[projects]="{\"enterprise_id\":\"$EA\",\"year\":2024,\"name\":\"矩阵新项目\",\"round\":\"spring\"}"
+	[projects]="{\"enterprise_id\":\"$EA\",\"year\":2024,\"name\":\"矩阵新项目\",\"round\":\"spring\",\"reason\":\"矩阵测试\"}"
 	[trainings]='{"title":"矩阵新培训","audience":"餐饮","date":"2024-04-01","attendees":12}')
 TYPES="enterprises agencies experts audits projects trainings"
 for t in $TYPES; do
@@ -514,11 +515,11 @@ done
 declare -A NEW_STAFF=(
 	[enterprises]='{"name":"昌平丙餐饮","credit_code":"91110114MA01D0004K","sector":"services","industry":"餐饮","district":"昌平区"}'
 	[audits]="{\"enterprise_id\":\"$EA\",\"year\":2023}"
-	[projects]="{\"enterprise_id\":\"$EA\",\"year\":2024,\"name\":\"工作人员项目\",\"round\":\"autumn\"}")
+	[projects]="{\"enterprise_id\":\"$EA\",\"year\":2024,\"name\":\"工作人员项目\",\"round\":\"autumn\",\"reason\":\"矩阵测试\"}")
 declare -A NEW_ADMIN=(
 	[enterprises]='{"name":"通州丁养殖","credit_code":"93110112MA01C0003M","sector":"agriculture","industry":"奶牛养殖","district":"通州区"}'
 	[audits]="{\"enterprise_id\":\"$EB\",\"year\":2023}"
-	[projects]="{\"enterprise_id\":\"$EB\",\"year\":2024,\"name\":\"管理员项目\",\"round\":\"autumn\"}"
+	[projects]="{\"enterprise_id\":\"$EB\",\"year\":2024,\"name\":\"管理员项目\",\"round\":\"autumn\",\"reason\":\"矩阵测试\"}"
 	[agencies]='{"name":"管理员新咨询","year":2024}' [experts]='{"name":"管理员新专家"}'
 	[trainings]='{"title":"管理员培训","audience":"化工","date":"2024-05-01","attendees":20}')
 for t in $TYPES; do

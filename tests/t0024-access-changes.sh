@@ -15,6 +15,7 @@
 # (docs_access_groups, docs_queue_reindex), the indexer's job handling.
 . "$(dirname "$0")/lib.sh"
 start_instance
+gates_off
 
 ctl() { "$TOP/portal" ctl "$@"; }
 api() { # METHOD PATH [JSON [TOKEN]]: sets CODE and BODY

@@ -9,6 +9,7 @@
 # records*.c, workflow.c, cgi-bin/cases.c.
 . "$(dirname "$0")/lib.sh"
 start_instance
+gates_off
 
 # api METHOD PATH [JSON] [TOKEN]: sets CODE and BODY.
 api() {
@@ -189,8 +190,14 @@ check "an agency user may not move audits (403)" [ "$CODE" = 403 ]
 
 # ---- projects: every transition and the money rules -------------------------
 api POST projects "{\"enterprise_id\":\"$E2\",\"year\":2024,\"name\":\"余热回收改造\",\"round\":\"spring\",\"investment_fen\":500000000}"
+refused 409 "合格及以上" "a project without an audit graded 合格 or better is refused"
+api POST projects "{\"enterprise_id\":\"$E2\",\"year\":2024,\"name\":\"余热回收改造\",\"round\":\"spring\",\"investment_fen\":500000000,\"reason\":\"\"}"
+refused 422 "reason" "an empty override reason is refused"
+api POST projects "{\"enterprise_id\":\"$E2\",\"year\":2024,\"name\":\"余热回收改造\",\"round\":\"spring\",\"investment_fen\":500000000,\"reason\":\"市重点节能项目\"}"
 P1=$(id)
 check "project starts recommended" [ "$(jq -r .state <<<"$BODY")" = recommended ]
+check "staff's override reason is kept in the record's history" \
+	[ "$(jq -r '.history[0].changes.reason' <<<"$BODY")" = 市重点节能项目 ]
 api POST projects "{\"enterprise_id\":\"$E2\",\"year\":2024,\"name\":\"x\",\"round\":\"winter\"}"
 refused 422 "round" "unknown round refused"
 api POST projects "{\"enterprise_id\":\"$E2\",\"year\":2024,\"name\":\"x\",\"round\":\"spring\",\"investment_fen\":-5}"
@@ -253,7 +260,7 @@ refused 409 "不得超过批准补助" "disbursements above the subsidy refused"
 mv '{"to":"completed","final_paid_fen":30000000,"final_paid_date":"2024-12-10"}'
 check "accepted -> completed (30%)" [ "$(jq -r .state <<<"$BODY")" = completed ]
 
-api POST projects "{\"enterprise_id\":\"$E3\",\"year\":2024,\"name\":\"油烟净化\",\"round\":\"autumn\"}"
+api POST projects "{\"enterprise_id\":\"$E3\",\"year\":2024,\"name\":\"油烟净化\",\"round\":\"autumn\",\"reason\":\"区发改委推荐\"}"
 P2=$(id)
 api POST "projects/$P2/transitions" '{"to":"rejected","rejected_date":"2024-09-01"}'
 refused 409 "批准前" "a recommended project cannot be rejected"

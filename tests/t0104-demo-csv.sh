@@ -58,5 +58,15 @@ check "the refused row is named by its line and the rule" grep -q 'list.csv:4: .
 check "a row with a suspended agency is refused" grep -q 'list.csv:5: .*暂停' "$PORTAL_DATA/err"
 api "audits?year=2030"
 check "the good audit row is loaded with its new agency" [ "$(jq -c '[.total, (.results[0].agency_id != null)]' <<<"$BODY")" = '[1,true]' ]
+check "a project row without an audit graded 合格 or better is refused" grep -q 'list.csv:3: .*合格及以上' "$PORTAL_DATA/err"
+api "projects?year=2030"
+check "the refused project row is not loaded" [ "$(jq .total <<<"$BODY")" = 0 ]
+printf '%s\n' "kind,year,enterprise,credit_code,sector,industry,district,agency,project,round" \
+	"project,2030,北京新源数据中心有限公司,91110105MA01A00012,services,数据中心,朝阳区,,液冷改造,autumn" \
+	>"$PORTAL_DATA/projects.csv"
+"$TOP/portal" ctl load-year "$PORTAL_DATA/projects.csv" --reason "市级重点项目" >"$PORTAL_DATA/out" 2>"$PORTAL_DATA/err"
+check "load-year --reason admits it (exit 0)" [ $? = 0 ]
 api "projects?year=2030"
 check "the project row is loaded" [ "$(jq -r '.results[0].name + " " + .results[0].round' <<<"$BODY")" = "液冷改造 autumn" ]
+api "projects/$(jq -r '.results[0].id' <<<"$BODY")"
+check "with the reason in its history" [ "$(jq -r '.history[0].changes.reason' <<<"$BODY")" = 市级重点项目 ]

@@ -60,6 +60,8 @@ static int usage(void)
 		"       portalctl compact\n"
 		"       portalctl backup DIR\n"
 		"       portalctl restore DIR   (with the portal down)\n"
+		"       portalctl load-year FILE.csv [--reason TEXT]\n"
+		"       portalctl load-plan FILE.csv   (year,sector,audits,projects,funds_yuan)\n"
 		"       portalctl stats\n");
 	return 2;
 }
@@ -336,8 +338,12 @@ int main(int argc, char **argv)
 		rc = portalctl_backup(db, argv[2]);
 	else if (strcmp(cmd, "demo") == 0)
 		rc = cmd_demo();
+	else if (strcmp(cmd, "load-plan") == 0)
+		rc = argc == 3 ? records_load_plan(db, argv[2]) : usage();
 	else if (strcmp(cmd, "load-year") == 0)
-		rc = argc == 3 ? records_load_year(db, argv[2]) : usage();
+		rc = argc == 3 ? records_load_year(db, argv[2], NULL)
+		     : argc == 5 && strcmp(argv[3], "--reason") == 0 ? records_load_year(db, argv[2], argv[4])
+								      : usage();
 	else
 		rc = usage();
 	portal_db_close_cached(db);

@@ -16,7 +16,15 @@ int records_demo(sqlite3 *db);
  * kind is "audit" or "project"; enterprises are found by credit code or
  * created; agencies found by name or created for that year. Every row is
  * validated like an API request; refused rows are reported with their line
- * number. 0 when every row loaded, 1 otherwise. */
-int records_load_year(sqlite3 *db, const char *path);
+ * number. A project row needs an audit of its enterprise graded 合格 or
+ * better, unless reason (not NULL) gives the commission's reason for
+ * listing it anyway; the reason is logged with each project it admits.
+ * 0 when every row loaded, 1 otherwise. */
+int records_load_year(sqlite3 *db, const char *path, const char *reason);
+
+/* portalctl load-plan FILE.csv: a year's targets per sector, from
+ *   year,sector,audits,projects,funds_yuan
+ * (an empty cell: not planned). 0 when every row loaded, 1 otherwise. */
+int records_load_plan(sqlite3 *db, const char *path);
 
 #endif

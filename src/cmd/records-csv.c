@@ -3,6 +3,7 @@
  * exactly like the API and every record lands in the audit trail. */
 #include "records-cmd.h"
 #include "records.h"
+#include "report.h"
 #include "arena.h"
 #include "auth.h"
 #include "db.h"
@@ -62,7 +63,7 @@ static const char *find_id(sqlite3 *db, struct arena *a, const char *sql, const 
 	return id;
 }
 
-static int row(sqlite3 *db, struct arena *a, char **f, const char **why)
+static int row(sqlite3 *db, struct arena *a, char **f, const char *reason, const char **why)
 {
 	static const struct portal_user system = { 0, "portalctl", "admin", NULL, NULL };
 	struct rctx c = { .db = db, .a = a, .u = &system };
@@ -97,8 +98,8 @@ static int row(sqlite3 *db, struct arena *a, char **f, const char **why)
 		in = json_pack("{s:s,s:s,s:s?}", "enterprise_id", ent, "year", f[1], "agency_id", agency);
 	} else if (strcmp(f[0], "project") == 0) {
 		c.t = &rt_projects;
-		in = json_pack("{s:s,s:s,s:s,s:s}", "enterprise_id", ent, "year", f[1], "name", f[8],
-			       "round", *f[9] ? f[9] : "spring");
+		in = json_pack("{s:s,s:s,s:s,s:s,s:s*}", "enterprise_id", ent, "year", f[1], "name", f[8],
+			       "round", *f[9] ? f[9] : "spring", "reason", reason);
 	} else {
 		*why = "kind 应为 audit 或 project。 kind must be audit or project.";
 		return -1;
@@ -110,7 +111,7 @@ static int row(sqlite3 *db, struct arena *a, char **f, const char **why)
 	return rc ? -1 : 0;
 }
 
-int records_load_year(sqlite3 *db, const char *path)
+int records_load_year(sqlite3 *db, const char *path, const char *reason)
 {
 	FILE *fp = fopen(path, "r");
 	if (!fp) {
@@ -149,7 +150,7 @@ int records_load_year(sqlite3 *db, const char *path)
 		if (n != NCOLS) {
 			fprintf(stderr, "%s:%d: %d columns, not %d\n", path, lineno, n, NCOLS);
 			bad++;
-		} else if (row(db, a, f, &why) < 0) {
+		} else if (row(db, a, f, reason, &why) < 0) {
 			fprintf(stderr, "%s:%d: %s\n", path, lineno, why ? why : "refused");
 			bad++;
 		} else
@@ -159,5 +160,66 @@ int records_load_year(sqlite3 *db, const char *path)
 	free(line);
 	fclose(fp);
 	printf("load-year: %d rows loaded, %d refused\n", loaded, bad);
+	return bad ? 1 : 0;
+}
+
+int records_load_plan(sqlite3 *db, const char *path)
+{
+	static const struct portal_user system = { 0, "portalctl", "admin", NULL, NULL };
+	FILE *fp = fopen(path, "r");
+	if (!fp) {
+		perror(path);
+		return 1;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int lineno = 0, bad = 0, loaded = 0;
+	while ((len = getline(&line, &cap, fp)) > 0) {
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		char *p = line, *f[5];
+		if (lineno == 1 && strncmp(p, "\xef\xbb\xbf", 3) == 0)
+			p += 3;
+		if (!*p)
+			continue;
+		int n = split(p, f, 5);
+		if (lineno == 1) {
+			if (n != 5 || strcmp(f[0], "year") || strcmp(f[1], "sector") || strcmp(f[2], "audits") ||
+			    strcmp(f[3], "projects") || strcmp(f[4], "funds_yuan")) {
+				fprintf(stderr, "%s:1: the header must be year,sector,audits,projects,funds_yuan\n", path);
+				bad++;
+				break;
+			}
+			continue;
+		}
+		struct arena *a = arena_new();
+		struct rctx c = { .db = db, .a = a, .u = &system };
+		json_t *m = json_object();
+		const char *names[] = { "audits", "projects", "funds_fen" };
+		for (int i = 0; n == 5 && i < 3; i++) {
+			char *end;
+			long long v = strtoll(f[2 + i], &end, 10);
+			if (*f[2 + i] && !*end)
+				json_object_set_new(m, names[i], json_integer(i == 2 ? v * 100 : v));
+			else if (*f[2 + i])
+				json_object_set_new(m, names[i], json_string(f[2 + i]));	/* refused below */
+		}
+		json_t *in = json_pack("{s:o}", n == 5 ? f[1] : "", m);
+		if (n != 5) {
+			fprintf(stderr, "%s:%d: %d columns, not 5\n", path, lineno, n);
+			bad++;
+		} else if (report_targets_set(&c, atoi(f[0]), in)) {
+			fprintf(stderr, "%s:%d: %s\n", path, lineno, c.msg ? c.msg : "refused");
+			bad++;
+		} else
+			loaded++;
+		json_decref(in);
+		arena_destroy(a);
+	}
+	free(line);
+	fclose(fp);
+	printf("load-plan: %d rows loaded, %d refused\n", loaded, bad);
 	return bad ? 1 : 0;
 }

@@ -200,6 +200,20 @@ static const char *const migrations[] = {
 	"  older TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
 	"  newer TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
 	"  PRIMARY KEY (older, newer));",
+	/* 7: which documents a move needs, where staff changed the default
+	 * (every role of the checklist is required on entering its state). */
+	"CREATE TABLE move_gates ("
+	"  kind TEXT NOT NULL, state TEXT NOT NULL, role TEXT NOT NULL,"
+	"  required INTEGER NOT NULL CHECK (required IN (0, 1)),"
+	"  PRIMARY KEY (kind, state, role));",
+	/* 8: a year's plan: how many audits and projects, and how much money,
+	 * per sector (the 2014 plan: 249 audits, services 141, industry 79,
+	 * agriculture 29; about 60 projects). */
+	"CREATE TABLE targets ("
+	"  year INTEGER NOT NULL, sector TEXT NOT NULL REFERENCES sectors(id),"
+	"  measure TEXT NOT NULL CHECK (measure IN ('audits', 'projects', 'funds_fen')),"
+	"  value INTEGER NOT NULL CHECK (value >= 0),"
+	"  PRIMARY KEY (year, sector, measure));",
 };
 
 long long portal_now(void) { return (long long)time(NULL); }

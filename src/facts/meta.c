@@ -11,7 +11,9 @@
  * under the title. The tail is the last TAIL_LINES, where a notice is
  * signed and dated. */
 #include "meta.h"
+#include "results.h"
 #include "buf.h"
+#include "industry.h"
 #include "log.h"
 #include "normalize.h"
 #include "utf8.h"
@@ -214,93 +216,114 @@ static int cn_small(const char *s, size_t *len)
 	return v;
 }
 
+/* 二〇一四年五月十九日 (or without the day) at s[i]. 1 when found. */
+static int date_cn(const char *s, size_t i, struct date *dt)
+{
+	int y = 0, m, d;
+	size_t l;
+	for (size_t k = 0; k < 4; k++) {
+		int v = cn_digit(s + i + 3 * k);
+		if (v < 0)
+			return 0;
+		y = y * 10 + v;
+	}
+	size_t j = i + 12;
+	if (strncmp(s + j, "年", 3) != 0)
+		return 0;
+	j += 3;
+	if ((m = cn_small(s + j, &l)) < 1 || strncmp(s + j + l, "月", 3) != 0)
+		return 0;
+	j += l + 3;
+	d = cn_small(s + j, &l);
+	if (d >= 1 && strncmp(s + j + l, "日", 3) == 0)
+		j += l + 3;
+	else
+		d = 0;
+	if (!valid_ymd(y, m, d))
+		return 0;
+	*dt = (struct date){ y, m, d, j };
+	return 1;
+}
+
+/* 年 at s[j] after the year y: 2014年5月19日 or 2014年5月. 1 when found. */
+static int date_nian(const char *s, size_t j, int y, struct date *dt)
+{
+	int m, d = 0;
+	size_t k;
+	j = skip_sp(s, j + 3);
+	if (!(k = digits(s, j, 2, &m)))
+		return 0;
+	j = skip_sp(s, j + k);
+	if (strncmp(s + j, "月", 3) != 0)
+		return 0;
+	j += 3;
+	size_t e = j;
+	j = skip_sp(s, j);
+	if ((k = digits(s, j, 2, &d)) && strncmp(s + skip_sp(s, j + k), "日", 3) == 0)
+		e = skip_sp(s, j + k) + 3;
+	else
+		d = 0;
+	if (!valid_ymd(y, m, d))
+		return 0;
+	*dt = (struct date){ y, m, d, e };
+	return 1;
+}
+
+/* The separator sep at s[at] after the year y: 2014-05-19, 2014.5.19,
+ * 2014/5/19, "2022 - 06 - 01" on some covers. 1 when found. */
+static int date_sep(const char *s, size_t at, char sep, int y, struct date *dt)
+{
+	int m, d;
+	size_t k, j = skip_sp(s, at + 1);
+	if (!(k = digits(s, j, 2, &m)))
+		return 0;
+	j = skip_sp(s, j + k);
+	if (s[j] != sep)
+		return 0;
+	j = skip_sp(s, j + 1);
+	if (!(k = digits(s, j, 2, &d)) || d == 0 || is_digit((unsigned char)s[j + k]))
+		return 0;
+	if (!valid_ymd(y, m, d))
+		return 0;
+	*dt = (struct date){ y, m, d, j + k };
+	return 1;
+}
+
+/* "2005 07 27" followed by 发布 or 实施, as on a standard's cover, with the
+ * month at s[j]. 1 when found. */
+static int date_spaced(const char *s, size_t j, int y, struct date *dt)
+{
+	int m, d;
+	if (digits(s, j, 2, &m) != 2 || s[j + 2] != ' ' || digits(s, j + 3, 2, &d) != 2)
+		return 0;
+	size_t e = skip_sp(s, j + 5);
+	if (strncmp(s + e, "发布", 6) != 0 && strncmp(s + e, "实施", 6) != 0)
+		return 0;
+	if (!valid_ymd(y, m, d) || d == 0)
+		return 0;
+	*dt = (struct date){ y, m, d, j + 5 };
+	return 1;
+}
+
 /* A date starting at s[i]: 2014年5月19日, 2014年5月, 2014-05-19, 2014.5.19,
  * 2014/5/19, "2005 07 27" before 发布/实施, or 二〇一四年五月十九日. 1 when found. */
 static int date_at(const char *s, size_t i, struct date *dt)
 {
-	int y, m, d;
-	size_t k;
-
+	int y;
 	memset(dt, 0, sizeof *dt);
 	if (i > 0 && is_digit((unsigned char)s[i - 1]))
 		return 0;
-	if (cn_digit(s + i) >= 0) {	/* 二〇一四年五月十九日 */
-		y = 0;
-		for (k = 0; k < 4; k++) {
-			int v = cn_digit(s + i + 3 * k);
-			if (v < 0)
-				return 0;
-			y = y * 10 + v;
-		}
-		size_t j = i + 12, l;
-		if (strncmp(s + j, "年", 3) != 0)
-			return 0;
-		j += 3;
-		if ((m = cn_small(s + j, &l)) < 1 || strncmp(s + j + l, "月", 3) != 0)
-			return 0;
-		j += l + 3;
-		d = cn_small(s + j, &l);
-		if (d >= 1 && strncmp(s + j + l, "日", 3) == 0)
-			j += l + 3;
-		else
-			d = 0;
-		if (!valid_ymd(y, m, d))
-			return 0;
-		*dt = (struct date){ y, m, d, j };
-		return 1;
-	}
+	if (cn_digit(s + i) >= 0)
+		return date_cn(s, i, dt);
 	if (digits(s, i, 4, &y) != 4 || is_digit((unsigned char)s[i + 4]) || y < 1949 || y > 2099)
 		return 0;
 	size_t j = skip_sp(s, i + 4);
-	if (strncmp(s + j, "年", 3) == 0) {
-		j = skip_sp(s, j + 3);
-		if (!(k = digits(s, j, 2, &m)))
-			return 0;
-		j = skip_sp(s, j + k);
-		if (strncmp(s + j, "月", 3) != 0)
-			return 0;
-		j += 3;
-		size_t e = j;
-		j = skip_sp(s, j);
-		d = 0;
-		if ((k = digits(s, j, 2, &d)) && strncmp(s + skip_sp(s, j + k), "日", 3) == 0)
-			e = skip_sp(s, j + k) + 3;
-		else
-			d = 0;
-		if (!valid_ymd(y, m, d))
-			return 0;
-		*dt = (struct date){ y, m, d, e };
-		return 1;
-	}
-	size_t at_sep = skip_sp(s, i + 4);	/* "2022 - 06 - 01" on some covers */
-	char sep = s[at_sep];
-	if (sep == '-' || sep == '.' || sep == '/') {
-		j = skip_sp(s, at_sep + 1);
-		if (!(k = digits(s, j, 2, &m)))
-			return 0;
-		j = skip_sp(s, j + k);
-		if (s[j] != sep)
-			return 0;
-		j = skip_sp(s, j + 1);
-		if (!(k = digits(s, j, 2, &d)) || d == 0 || is_digit((unsigned char)s[j + k]))
-			return 0;
-		if (!valid_ymd(y, m, d))
-			return 0;
-		*dt = (struct date){ y, m, d, j + k };
-		return 1;
-	}
-	if (s[i + 4] == ' ') {	/* "2005 07 27发布" on a standard's cover */
-		j = i + 5;
-		if (digits(s, j, 2, &m) != 2 || s[j + 2] != ' ' || digits(s, j + 3, 2, &d) != 2)
-			return 0;
-		size_t e = skip_sp(s, j + 5);
-		if (strncmp(s + e, "发布", 6) != 0 && strncmp(s + e, "实施", 6) != 0)
-			return 0;
-		if (!valid_ymd(y, m, d) || d == 0)
-			return 0;
-		*dt = (struct date){ y, m, d, j + 5 };
-		return 1;
-	}
+	if (strncmp(s + j, "年", 3) == 0)
+		return date_nian(s, j, y, dt);
+	if (s[j] == '-' || s[j] == '.' || s[j] == '/')
+		return date_sep(s, j, s[j], y, dt);
+	if (s[i + 4] == ' ')
+		return date_spaced(s, i + 5, y, dt);
 	return 0;
 }
 
@@ -674,37 +697,37 @@ static const char *const sector_names[] = { NULL, "industry", "services", "agric
 
 struct trade {
 	const char *word;	/* in the text */
-	const char *industry;	/* the programme's name for it */
+	const char *industry;	/* its canonical name (industry.h) */
 	enum sector sector;
 };
 
 /* Words naming an industry, most specific first. */
 static const struct trade trades[] = {
 	{ "数据中心", "数据中心", SERVICES },
-	{ "医疗", "医疗卫生", SERVICES },
-	{ "医院", "医疗卫生", SERVICES },
-	{ "卫生院", "医疗卫生", SERVICES },
+	{ "医疗", "医疗机构", SERVICES },
+	{ "医院", "医疗机构", SERVICES },
+	{ "卫生院", "医疗机构", SERVICES },
 	{ "餐饮", "餐饮", SERVICES },
 	{ "饮食业", "餐饮", SERVICES },
-	{ "宾馆", "住宿（宾馆饭店）", SERVICES },
-	{ "饭店", "住宿（宾馆饭店）", SERVICES },
-	{ "酒店", "住宿（宾馆饭店）", SERVICES },
-	{ "购物中心", "商业零售（商场）", SERVICES },
-	{ "商场", "商业零售（商场）", SERVICES },
-	{ "超市", "商业零售（商场）", SERVICES },
-	{ "洗涤", "洗染服务（洗衣）", SERVICES },
-	{ "洗衣", "洗染服务（洗衣）", SERVICES },
+	{ "宾馆", "宾馆饭店", SERVICES },
+	{ "饭店", "宾馆饭店", SERVICES },
+	{ "酒店", "宾馆饭店", SERVICES },
+	{ "购物中心", "商场超市", SERVICES },
+	{ "商场", "商场超市", SERVICES },
+	{ "超市", "商场超市", SERVICES },
+	{ "洗涤", "洗染", SERVICES },
+	{ "洗衣", "洗染", SERVICES },
 	{ "学校", "教育", SERVICES },
 	{ "学院", "教育", SERVICES },
 	{ "大学", "教育", SERVICES },
-	{ "道路运输", "道路运输", SERVICES },
-	{ "公交", "道路运输", SERVICES },
-	{ "客运", "道路运输", SERVICES },
-	{ "出租汽车", "道路运输", SERVICES },
-	{ "物流", "道路运输", SERVICES },
+	{ "道路运输", "交通运输", SERVICES },
+	{ "公交", "交通运输", SERVICES },
+	{ "客运", "交通运输", SERVICES },
+	{ "出租汽车", "交通运输", SERVICES },
+	{ "物流", "交通运输", SERVICES },
 	{ "印刷", "印刷", INDUSTRY },
-	{ "汽车零部件", "汽车零部件制造", INDUSTRY },
-	{ "汽车配件", "汽车零部件制造", INDUSTRY },
+	{ "汽车零部件", "汽车制造", INDUSTRY },
+	{ "汽车配件", "汽车制造", INDUSTRY },
 	{ "电路板", "电子元器件制造", INDUSTRY },
 	{ "电路", "电子元器件制造", INDUSTRY },
 	{ "电子", "电子元器件制造", INDUSTRY },
@@ -712,11 +735,11 @@ static const struct trade trades[] = {
 	{ "医药", "医药制造", INDUSTRY },
 	{ "乳制品", "食品加工", INDUSTRY },
 	{ "食品", "食品加工", INDUSTRY },
-	{ "水泥", "水泥制造", INDUSTRY },
-	{ "化工", "化学原料和化学制品制造", INDUSTRY },
-	{ "化学工业", "化学原料和化学制品制造", INDUSTRY },
-	{ "化学原料", "化学原料和化学制品制造", INDUSTRY },
-	{ "化学制品", "化学原料和化学制品制造", INDUSTRY },
+	{ "水泥", "建材", INDUSTRY },
+	{ "化工", "化工", INDUSTRY },
+	{ "化学工业", "化工", INDUSTRY },
+	{ "化学原料", "化工", INDUSTRY },
+	{ "化学制品", "化工", INDUSTRY },
 	{ "电镀", "电镀", INDUSTRY },
 	{ "表面处理", "电镀", INDUSTRY },
 	{ "奶牛", "奶牛养殖", AGRICULTURE },
@@ -724,8 +747,8 @@ static const struct trade trades[] = {
 	{ "养猪", "生猪养殖", AGRICULTURE },
 	{ "母猪", "生猪养殖", AGRICULTURE },
 	{ "猪场", "生猪养殖", AGRICULTURE },
-	{ "蔬菜", "设施蔬菜种植", AGRICULTURE },
-	{ "温室", "设施蔬菜种植", AGRICULTURE },
+	{ "蔬菜", "设施种植", AGRICULTURE },
+	{ "温室", "设施种植", AGRICULTURE },
 	{ "水产", "水产养殖", AGRICULTURE },
 	{ "渔业", "水产养殖", AGRICULTURE },
 	{ "养鱼", "水产养殖", AGRICULTURE },
@@ -794,9 +817,10 @@ static int industry_field(const char *s, struct buf *out)
  * by its own words (…制造 is industry, …养殖/…种植 agriculture). */
 static enum sector sector_of_industry(const char *name)
 {
-	for (size_t i = 0; i < sizeof trades / sizeof *trades; i++)
-		if (strcmp(trades[i].industry, name) == 0)
-			return trades[i].sector;
+	const char *known = portal_industry_sector(name);
+	for (int i = 1; known && i < 4; i++)
+		if (strcmp(sector_names[i], known) == 0)
+			return (enum sector)i;
 	const struct trade *t = trade_in(name);
 	if (t)
 		return t->sector;
@@ -1060,8 +1084,8 @@ static void add_industry(json_t *o, const struct lines *ls, const char *title,
 		if (sw)
 			sector = sw->sector;
 	}
-	if (industry)
-		json_object_set_new(o, "industry", json_string(industry));
+	if (industry)	/* one name per industry, whoever wrote it how */
+		json_object_set_new(o, "industry", json_string(portal_industry_fold(industry)));
 	if (sector != NO_SECTOR)
 		json_object_set_new(o, "sector", json_string(sector_names[sector]));
 }
@@ -1090,6 +1114,11 @@ json_t *portal_meta_extract(const char *title, const char *text, size_t len)
 		json_object_set_new(o, "credit_code", strs_json(&ids.credit));
 	size_t labelled = add_units(o, &ls, &units, &b);
 	add_industry(o, &ls, buf_str(&t), &units, labelled, &b);
+	json_t *results = portal_results_extract(text, len);
+	if (json_array_size(results))
+		json_object_set_new(o, "results", results);
+	else
+		json_decref(results);
 
 	strs_free(&ids.std);
 	strs_free(&ids.docno);

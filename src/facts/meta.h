@@ -33,9 +33,14 @@
  *                  so: the industry named (所属行业 field, the title, the unit's
  *                  name, for a unit's document its first lines) or words such
  *                  as 工业, 农业, 服务业 in the title
- *   "industry"     the industry in Chinese ("奶牛养殖", "医疗卫生", "电镀", ...):
- *                  the 所属行业 field as written, else the programme's name for
- *                  the industry a keyword points to
+ *   "industry"     the industry in Chinese ("奶牛养殖", "医疗机构", "电镀", ...):
+ *                  the 所属行业 field, else the industry a keyword points to,
+ *                  by its canonical name (industry.h: 医疗卫生 and 医院 are
+ *                  医疗机构); a field naming an industry the table does not
+ *                  know stays as written
+ *
+ *   "results"      [{"measure", "value", "unit", "text"}]: what the report
+ *                  states it achieved (results.h), from its concluding sentence
  *
  * title may be NULL or "". Only the first META_MAX_BYTES of text are read.
  * Returns a new reference the caller owns (json_decref); never NULL (an

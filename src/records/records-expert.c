@@ -132,14 +132,8 @@ int expert_assign(struct rctx *c, const char *expert_id, json_t *in)
 /* The expert's assignments. */
 static void extra(struct rctx *c, const char *id, json_t *o)
 {
-	sqlite3_stmt *st = portal_db_prepare(c->db,
-		"SELECT case_id, role FROM assignments WHERE expert_id = ? ORDER BY case_id");
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	json_t *a = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:o,s:o}", "case", rec_column(st, 0), "role", rec_column(st, 1)));
-	sqlite3_finalize(st);
-	json_object_set_new(o, "assignments", a);
+	json_object_set_new(o, "assignments", rec_rows(c->db,
+		"SELECT case_id AS \"case\", role FROM assignments WHERE expert_id = ? ORDER BY case_id", id));
 }
 
 const struct rtype rt_experts = {

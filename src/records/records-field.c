@@ -68,6 +68,25 @@ void rec_date_add_months(const char *date, int months, char *out)
 	out[10] = '\0';
 }
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (the civil-days
+ * formula of Howard Hinnant's date algorithms). */
+static long civil_days(int y, int m, int d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+long rec_days_between(const char *a, const char *b)
+{
+	if (!rec_date_valid(a) || !rec_date_valid(b))
+		return 0;
+	return civil_days(atoi(b), atoi(b + 5), atoi(b + 8)) - civil_days(atoi(a), atoi(a + 5), atoi(a + 8));
+}
+
 void rec_today(char *out)
 {
 	time_t now = time(NULL);
@@ -312,4 +331,20 @@ json_t *rec_column(sqlite3_stmt *st, int i)
 	case SQLITE_TEXT: return json_string((const char *)sqlite3_column_text(st, i));
 	default: return json_null();
 	}
+}
+
+json_t *rec_rows(sqlite3 *db, const char *sql, const char *arg)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, sql);
+	if (arg)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+	json_t *a = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *o = json_object();
+		for (int i = 0; i < sqlite3_column_count(st); i++)
+			json_object_set_new(o, sqlite3_column_name(st, i), rec_column(st, i));
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	return a;
 }

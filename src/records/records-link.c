@@ -91,6 +91,104 @@ json_t *link_checklist(struct arena *a, const char *kind, const char *state, jso
 	return json_pack("{s:o,s:o}", "required", req, "missing", missing);
 }
 
+/* ---- gates: the documents a move needs ----------------------------------- */
+
+/* 1 when the gate of needs[i] is on (the default). */
+static int gate_on(sqlite3 *db, const struct need *n)
+{
+	sqlite3_stmt *st = portal_db_prepare(db,
+		"SELECT required FROM move_gates WHERE kind = ? AND state = ? AND role = ?");
+	sqlite3_bind_text(st, 1, n->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, n->from_state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, n->role, -1, SQLITE_STATIC);
+	int on = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 1;
+	sqlite3_finalize(st);
+	return on;
+}
+
+static const char *gate_name(struct arena *a, const struct need *n)
+{
+	return arena_printf(a, "%s:%s:%s", n->kind, n->from_state, n->role);
+}
+
+json_t *link_gates(struct rctx *c)
+{
+	json_t *out = json_array();
+	for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++) {
+		const struct need *n = &needs[i];
+		json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "gate", gate_name(c->a, n),
+			"kind", n->kind, "state", n->from_state,
+			"state_label", workflow_label(rtype_by_kind(n->kind)->flow, n->from_state),
+			"role", n->role, "label", link_role_label(n->role), "required", gate_on(c->db, n)));
+	}
+	return out;
+}
+
+int link_gates_set(struct rctx *c, json_t *in)
+{
+	char err[256];
+	const char *key;
+	json_t *v;
+	if (!records_may_write(c->u))
+		return rctx_fail(c, 403, "forbidden", NULL, "只有市级工作人员可以设置文件要求。 Only staff may set the documents a move needs.");
+	if (!json_is_object(in) || !json_object_size(in))
+		return rctx_fail(c, 422, "invalid", NULL, "请求内容应为非空的 JSON 对象。 The body must be a non-empty JSON object.");
+	json_object_foreach(in, key, v) {
+		size_t i = 0;
+		while (i < sizeof needs / sizeof needs[0] && strcmp(gate_name(c->a, &needs[i]), key) != 0)
+			i++;
+		if (i == sizeof needs / sizeof needs[0])
+			return rctx_fail(c, 422, "unknown_field", key, arena_printf(c->a,
+				"没有“%s”这项文件要求。 '%s' is not a gate (kind:state:role).", key, key));
+		if (!json_is_boolean(v))
+			return rctx_fail(c, 422, "invalid", key, arena_printf(c->a,
+				"%s：应为 true 或 false。 %s: must be true or false.", key, key));
+	}
+	if (portal_db_exec(c->db, "BEGIN IMMEDIATE", err, sizeof err) < 0)
+		return rctx_fail(c, 503, "busy", NULL, "数据库繁忙，请稍后再试。 The database is busy; try again.");
+	json_object_foreach(in, key, v) {
+		char kind[16], state[32], role[32];
+		if (sscanf(key, "%15[^:]:%31[^:]:%31s", kind, state, role) != 3)
+			continue;
+		sqlite3_stmt *st = portal_db_prepare(c->db,
+			"INSERT OR REPLACE INTO move_gates (kind, state, role, required) VALUES (?, ?, ?, ?)");
+		sqlite3_bind_text(st, 1, kind, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, state, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, role, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 4, json_is_true(v));
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	char *detail = json_dumps(in, JSON_COMPACT);
+	audit_log(c->db, c->u->id, "update", "gates", detail);
+	free(detail);
+	if (portal_db_exec(c->db, "COMMIT", err, sizeof err) < 0) {
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return rctx_fail(c, 500, "database", NULL, "保存失败。 The gates could not be saved.");
+	}
+	return 0;
+}
+
+json_t *link_gate_missing(struct rctx *c, const char *kind, const char *id, const char *to)
+{
+	json_t *out = json_array();
+	const char *case_id = arena_printf(c->a, "%s:%s", kind, id);
+	for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++) {
+		const struct need *n = &needs[i];
+		if (strcmp(n->kind, kind) != 0 || strcmp(n->from_state, to) != 0 || !gate_on(c->db, n))
+			continue;
+		sqlite3_stmt *st = portal_db_prepare(c->db,
+			"SELECT 1 FROM document_cases WHERE case_id = ? AND role = ?");
+		sqlite3_bind_text(st, 1, case_id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, n->role, -1, SQLITE_STATIC);
+		int present = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (!present)
+			json_array_append_new(out, json_pack("{s:s,s:s}", "role", n->role, "label", link_role_label(n->role)));
+	}
+	return out;
+}
+
 json_t *link_documents(struct rctx *c, const char *case_id)
 {
 	sqlite3_stmt *st = portal_db_prepare(c->db,
@@ -274,14 +372,8 @@ json_t *link_of_document(struct rctx *c, const char *doc_id)
 {
 	if (doc_visible(c, doc_id))
 		return NULL;
-	sqlite3_stmt *st = portal_db_prepare(c->db,
-		"SELECT case_id, role FROM document_cases WHERE doc_id = ? ORDER BY case_id");
-	sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_TRANSIENT);
-	json_t *a = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:o,s:o}", "case", rec_column(st, 0), "role", rec_column(st, 1)));
-	sqlite3_finalize(st);
-	return a;
+	return rec_rows(c->db,
+		"SELECT case_id AS \"case\", role FROM document_cases WHERE doc_id = ? ORDER BY case_id", doc_id);
 }
 
 /* ---- suggestions ---------------------------------------------------------- */
@@ -311,6 +403,14 @@ static int on_code(const struct portal_ident *id, void *arg)
 	struct codes *k = arg;
 	json_array_append_new(k->list, json_string(id->canon));
 	return json_array_size(k->list) >= 50;
+}
+
+/* Why a document and a case go together: the text holds the enterprise's
+ * credit code (by_code) or names it. */
+static const char *match_reason(struct arena *a, int by_code, const char *name, const char *code)
+{
+	return by_code ? arena_printf(a, "文中有统一社会信用代码 %s。 The text holds the credit code %s.", code, code)
+		       : arena_printf(a, "文中提到企业名称“%s”。 The text names the enterprise %s.", name, name);
 }
 
 json_t *link_suggest(struct rctx *c, const char *doc_id)
@@ -361,11 +461,8 @@ json_t *link_suggest(struct rctx *c, const char *doc_id)
 			continue;
 		json_decref(row);
 		int by_code = strcmp((const char *)sqlite3_column_text(st, 4), "credit_code") == 0;
-		const char *reason = by_code
-			? arena_printf(c->a, "文中有统一社会信用代码 %s。 The text holds the credit code %s.",
-				       sqlite3_column_text(st, 6), sqlite3_column_text(st, 6))
-			: arena_printf(c->a, "文中提到企业名称“%s”。 The text names the enterprise %s.",
-				       sqlite3_column_text(st, 5), sqlite3_column_text(st, 5));
+		const char *reason = match_reason(c->a, by_code, (const char *)sqlite3_column_text(st, 5),
+						  (const char *)sqlite3_column_text(st, 6));
 		json_array_append_new(out, json_pack("{s:o,s:o,s:s?,s:s}", "case", rec_column(st, 2),
 			"title", rec_column(st, 3), "role", role_for(doc_type, kind), "reason", reason));
 	}
@@ -393,9 +490,9 @@ json_t *link_suggest_documents(struct rctx *c, const char *case_id)
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		if (!docs_may_read(c->db, c->u, id))
 			continue;
-		const char *reason = sqlite3_column_int(st, 2)
-			? arena_printf(c->a, "文中有统一社会信用代码 %s", sqlite3_column_text(st, 4))
-			: arena_printf(c->a, "文中提到企业名称“%s”", sqlite3_column_text(st, 3));
+		const char *reason = match_reason(c->a, sqlite3_column_int(st, 2),
+						  (const char *)sqlite3_column_text(st, 3),
+						  (const char *)sqlite3_column_text(st, 4));
 		json_array_append_new(out, json_pack("{s:o,s:o,s:s}", "id", rec_column(st, 0),
 			"title", rec_column(st, 1), "reason", reason));
 	}

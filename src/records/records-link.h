@@ -26,6 +26,20 @@ json_t *link_documents(struct rctx *c, const char *case_id);
  * "missing": [roles]}. */
 json_t *link_checklist(struct arena *a, const char *kind, const char *state, json_t *docs);
 
+/* Gates: a move of a case into a state needs the documents the checklist
+ * requires from that state on (contract and registration form to file an
+ * audit, its report to submit it, ...), unless staff turned that gate off
+ * (table move_gates). */
+/* Every gate: [{"gate": "kind:state:role", "kind", "state", "state_label",
+ * "role", "label", "required"}]. */
+json_t *link_gates(struct rctx *c);
+/* Turn gates on or off from {"kind:state:role": true|false, ...}; staff
+ * only, logged. 0 or a status on c. */
+int link_gates_set(struct rctx *c, json_t *in);
+/* The roles case kind:id lacks to enter state to, by the gates on:
+ * [{"role", "label"}] (empty when nothing is missing). */
+json_t *link_gate_missing(struct rctx *c, const char *kind, const char *id, const char *to);
+
 /* The one rule for attaching a document to a case, used by every path
  * that does it (upload with case=, the link API and form, unlink):
  * case_id names an audit or project c->u may see (422 bad_case otherwise,

@@ -2,6 +2,7 @@
  * (records-move.h), by its type's workflow table (workflow.h). */
 #include "records-move.h"
 #include "records.h"
+#include "records-link.h"
 #include "arena.h"
 #include "audit.h"
 #include "auth.h"
@@ -47,6 +48,37 @@ static const struct transition *find(struct rctx *c, const char *state, const ch
 	return NULL;
 }
 
+/* The documents a case's move to `to` needs (records-link.h, gates): 0
+ * when none is missing, or when staff give a reason (which the move's log
+ * keeps); otherwise 409 naming the missing documents. */
+static int gate(struct rctx *c, const char *id, const char *to, json_t *reason)
+{
+	if (reason && (!json_is_string(reason) || !*json_string_value(reason) ||
+		       strlen(json_string_value(reason)) > 1000))
+		return rctx_fail(c, 422, "invalid", "reason",
+			"理由（reason）应为 1 到 1000 字节的文字。 reason must be a text of 1 to 1000 bytes.");
+	if (!c->t->is_case)
+		return 0;
+	json_t *missing = link_gate_missing(c, c->t->kind, id, to), *m;
+	size_t i;
+	int rc = 0;
+	if (json_array_size(missing) && !reason) {
+		struct buf zh = BUF_INIT, en = BUF_INIT;
+		json_array_foreach(missing, i, m) {
+			buf_printf(&zh, "%s%s", i ? "、" : "", json_string_value(json_object_get(m, "label")));
+			buf_printf(&en, "%s%s", i ? ", " : "", json_string_value(json_object_get(m, "role")));
+		}
+		rc = rctx_fail(c, 409, "missing_documents", "to", arena_printf(c->a,
+			"进入“%s”前须先关联：%s；如确需先行变更，请由工作人员填写理由（reason）。"
+			" Moving to %s needs these documents linked first: %s; staff may still move it with a reason.",
+			workflow_label(c->t->flow, to), buf_str(&zh), to, buf_str(&en)));
+		buf_free(&zh);
+		buf_free(&en);
+	}
+	json_decref(missing);
+	return rc;
+}
+
 int workflow_move(struct rctx *c, const char *id, json_t *in)
 {
 	const struct workflow *w = c->t->flow;
@@ -67,12 +99,13 @@ int workflow_move(struct rctx *c, const char *id, json_t *in)
 		rc = rec_not_found(c);
 	else if (!(tr = find(c, json_string_value(json_object_get(row, w->column)), to)))
 		rc = c->status;
-	/* Only the fields this move takes. */
+	/* Only the fields this move takes, and a staff reason. */
 	const char *key;
 	json_t *v;
 	if (!rc)
 		json_object_foreach(in, key, v) {
-			if (strcmp(key, "to") != 0 && !in_list(tr->sets, key) && !in_list(tr->optional, key)) {
+			if (strcmp(key, "to") != 0 && strcmp(key, "reason") != 0 && !in_list(tr->sets, key) &&
+			    !in_list(tr->optional, key)) {
 				rc = rctx_fail(c, 422, "unknown_field", key, arena_printf(c->a,
 					"进入“%s”时不能设置“%s”。 Moving to %s does not set '%s'.",
 					workflow_label(w, to), key, to, key));
@@ -94,6 +127,8 @@ int workflow_move(struct rctx *c, const char *id, json_t *in)
 			json_object_set_new(row, *list, nv);
 		}
 	}
+	if (!rc)
+		rc = gate(c, id, to, json_object_get(in, "reason"));
 	if (!rc) {
 		json_object_set_new(diff, w->column, json_pack("{s:O,s:s}", "from",
 			json_object_get(row, w->column), "to", to));
@@ -106,6 +141,8 @@ int workflow_move(struct rctx *c, const char *id, json_t *in)
 	if (!rc)
 		rc = rec_update_row(c, id, diff);
 	if (!rc) {
+		if (json_object_get(in, "reason"))
+			json_object_set(diff, "reason", json_object_get(in, "reason"));
 		char *detail = json_dumps(diff, JSON_COMPACT);
 		audit_log(c->db, c->u->id, "transition", arena_printf(c->a, "%s:%s", c->t->kind, id), detail);
 		rec_reindex_documents(c, id);

@@ -195,6 +195,27 @@ static int date_rules(struct rctx *c, json_t *n)
 	return 0;
 }
 
+/* A project comes from the recommended list: its enterprise has an audit
+ * of its year or before, evaluated 合格 or better. Without one, staff may
+ * still create it with a reason (logged with the record's creation). */
+static int rule_eligible_audit(struct rctx *c, json_t *row)
+{
+	sqlite3_stmt *st = portal_db_prepare(c->db,
+		"SELECT 1 FROM audits WHERE enterprise_id = ? AND year <= ? AND state = 'evaluated'"
+		" AND grade IN ('优秀', '良好', '合格')");
+	sqlite3_bind_text(st, 1, json_string_value(json_object_get(row, "enterprise_id")), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, json_integer_value(json_object_get(row, "year")));
+	int eligible = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (eligible || (c->reason && *c->reason))
+		return 0;
+	return rctx_fail(c, 409, "no_eligible_audit", "enterprise_id",
+		"该企业没有本年度或以前年度评估为合格及以上的清洁生产审核，不能列入项目推荐名单；"
+		"如确需列入，请由工作人员填写理由（reason）。"
+		" The enterprise has no audit of this year or before graded 合格 or better; "
+		"staff may still add the project with a reason.");
+}
+
 /* The project's invariants after any write (records.h, struct rtype). */
 static int check(struct rctx *c, json_t *row, json_t *old)
 {
@@ -202,6 +223,9 @@ static int check(struct rctx *c, json_t *row, json_t *old)
 	const char *id = json_string_value(json_object_get(row, "id"));
 	int rc = rule_fixed_once_started(c, row, old, fixed);
 	if (rc || (rc = money_rules(c, row)) || (rc = date_rules(c, row)))
+		return rc;
+	if ((!old || rule_changed(row, old, "enterprise_id") || rule_changed(row, old, "year")) &&
+	    (rc = rule_eligible_audit(c, row)))
 		return rc;
 	if (id && rule_changed(row, old, "enterprise_id"))
 		return rule_no_conflict(c, arena_printf(c->a, "project:%s", id),

@@ -2,6 +2,7 @@
 #include "records-view.h"
 #include "records.h"
 #include "records-link.h"
+#include "timeline.h"
 #include "arena.h"
 #include "db.h"
 #include "workflow.h"
@@ -19,6 +20,7 @@ json_t *rec_get(struct rctx *c, const char *id)
 		json_t *docs = link_documents(c, object);
 		json_object_set_new(o, "checklist", link_checklist(c->a, c->t->kind, state, docs));
 		json_object_set_new(o, "documents", docs);
+		json_object_set_new(o, "timeline", timeline_of(c->db, c->t->kind, o, NULL));
 	}
 	if (c->t->flow) {
 		const char *state = json_string_value(json_object_get(o, c->t->flow->column));

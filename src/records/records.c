@@ -287,13 +287,37 @@ static int constraint(struct rctx *c)
 		c->t->label, c->t->kind));
 }
 
+/* The "reason" of a staff correction or override out of a body into
+ * c->reason; the body without it into *fields (a new reference). 0 or 422. */
+static int take_reason(struct rctx *c, json_t *in, json_t **fields)
+{
+	json_t *reason = json_object_get(in, "reason");
+	*fields = json_copy(in);
+	c->reason = NULL;
+	if (!reason)
+		return 0;
+	if (!json_is_string(reason) || !*json_string_value(reason) || strlen(json_string_value(reason)) > 1000) {
+		json_decref(*fields);
+		*fields = NULL;
+		return rctx_fail(c, 422, "invalid", "reason",
+			"理由（reason）应为 1 到 1000 字节的文字。 reason must be a text of 1 to 1000 bytes.");
+	}
+	c->reason = arena_strdup(c->a, json_string_value(reason));
+	json_object_del(*fields, "reason");
+	return 0;
+}
+
 int rec_create(struct rctx *c, json_t *in, const char **idp)
 {
 	int rc = writer(c);
-	if (rc || (rc = body_object(c, in)) || (rc = begin(c)))
+	json_t *fields = NULL;
+	if (rc || (rc = body_object(c, in)) || (rc = take_reason(c, in, &fields)) || (rc = begin(c))) {
+		json_decref(fields);
 		return rc;
+	}
 	json_t *row = json_object(), *diff = json_object();
-	rc = take_fields(c, in, row, diff, 1);
+	rc = take_fields(c, fields, row, diff, 1);
+	json_decref(fields);
 	const char *id = rec_new_id(c->a, c->t->id_prefix);
 	if (!rc) {
 		struct buf sql = BUF_INIT, qs = BUF_INIT;
@@ -326,6 +350,8 @@ int rec_create(struct rctx *c, json_t *in, const char **idp)
 			rc = rctx_fail(c, 500, "database", NULL, "保存失败。 The record could not be saved.");
 	}
 	if (!rc) {
+		if (c->reason)
+			json_object_set_new(diff, "reason", json_string(c->reason));
 		char *detail = json_dumps(diff, JSON_COMPACT);
 		audit_log(c->db, c->u->id, "create", arena_printf(c->a, "%s:%s", c->t->kind, id), detail);
 		free(detail);
@@ -387,25 +413,6 @@ int rec_update_row(struct rctx *c, const char *id, json_t *diff)
 		return constraint(c);
 	if (src != SQLITE_DONE)
 		return rctx_fail(c, 500, "database", NULL, "保存失败。 The record could not be saved.");
-	return 0;
-}
-
-/* A correction's "reason" out of a PATCH body into c->reason; the body
- * without it into *fields (a new reference). 0 or 422. */
-static int take_reason(struct rctx *c, json_t *in, json_t **fields)
-{
-	json_t *reason = json_object_get(in, "reason");
-	*fields = json_copy(in);
-	if (!reason)
-		return 0;
-	if (!json_is_string(reason) || !*json_string_value(reason) || strlen(json_string_value(reason)) > 1000) {
-		json_decref(*fields);
-		*fields = NULL;
-		return rctx_fail(c, 422, "invalid", "reason",
-			"更正理由应为 1 到 1000 字节的文字。 reason must be a text of 1 to 1000 bytes.");
-	}
-	c->reason = arena_strdup(c->a, json_string_value(reason));
-	json_object_del(*fields, "reason");
 	return 0;
 }
 

@@ -153,6 +153,9 @@ int rec_value(struct rctx *c, const struct rfield *f, json_t *v, json_t **out);
 void rec_bind(sqlite3_stmt *st, int idx, json_t *v);
 /* A column as JSON. */
 json_t *rec_column(sqlite3_stmt *st, int i);
+/* The rows of sql (with arg, when not NULL, bound to its one parameter) as
+ * an array of objects keyed by the column names (a new reference). */
+json_t *rec_rows(sqlite3 *db, const char *sql, const char *arg);
 /* The case's enterprise id and agency id (NULL when none), for conflict
  * checks; -1 when the case does not exist. */
 int rec_case_parties(sqlite3 *db, struct arena *a, const char *case_id, const char **ent,
@@ -170,6 +173,8 @@ int rec_date_valid(const char *s);
 void rec_date_add_months(const char *date, int months, char *out);
 /* Today (local time) as YYYY-MM-DD into out[11]. */
 void rec_today(char *out);
+/* Days from date a to date b (valid YYYY-MM-DD dates; 0 otherwise): b - a. */
+long rec_days_between(const char *a, const char *b);
 
 /* Rules several record types share (records-rules.c). Each answers 0 or
  * the status it set on c. */

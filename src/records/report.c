@@ -141,6 +141,109 @@ int report_deadlines_set(struct rctx *c, int year, json_t *in)
 	return 0;
 }
 
+/* ---- targets ------------------------------------------------------------------ */
+
+static const char *const target_measures[] = { "audits", "projects", "funds_fen", NULL };
+
+static int measure_index(const char *m)
+{
+	for (int i = 0; target_measures[i]; i++)
+		if (strcmp(m, target_measures[i]) == 0)
+			return i;
+	return -1;
+}
+
+json_t *report_targets_json(sqlite3 *db, int year)
+{
+	json_t *sectors = json_object(), *total = json_object();
+	sqlite3_stmt *ss = portal_db_prepare(db, "SELECT id FROM sectors ORDER BY rowid");
+	while (sqlite3_step(ss) == SQLITE_ROW) {
+		json_t *o = json_object();
+		for (int i = 0; target_measures[i]; i++)
+			json_object_set_new(o, target_measures[i], json_null());
+		json_object_set_new(sectors, (const char *)sqlite3_column_text(ss, 0), o);
+	}
+	sqlite3_finalize(ss);
+	for (int i = 0; target_measures[i]; i++)
+		json_object_set_new(total, target_measures[i], json_null());
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT sector, measure, value FROM targets WHERE year = ?");
+	sqlite3_bind_int(st, 1, year);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *m = (const char *)sqlite3_column_text(st, 1);
+		long long v = sqlite3_column_int64(st, 2);
+		json_t *o = json_object_get(sectors, (const char *)sqlite3_column_text(st, 0));
+		if (o)
+			json_object_set_new(o, m, json_integer(v));
+		json_object_set_new(total, m, json_integer(json_integer_value(json_object_get(total, m)) + v));
+	}
+	sqlite3_finalize(st);
+	return json_pack("{s:i,s:o,s:o}", "year", year, "sectors", sectors, "total", total);
+}
+
+/* The body of a targets write is {SECTOR: {MEASURE: n | null}}: 0 or 422. */
+static int targets_valid(struct rctx *c, json_t *in)
+{
+	const char *sector, *m;
+	json_t *o, *v;
+	if (!json_is_object(in) || !json_object_size(in))
+		return rctx_fail(c, 422, "invalid", NULL, "请求内容应为非空的 JSON 对象。 The body must be a non-empty JSON object.");
+	json_object_foreach(in, sector, o) {
+		sqlite3_stmt *st = portal_db_prepare(c->db, "SELECT 1 FROM sectors WHERE id = ?");
+		sqlite3_bind_text(st, 1, sector, -1, SQLITE_TRANSIENT);
+		int known = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (!known || !json_is_object(o))
+			return rctx_fail(c, 422, "unknown_field", sector, arena_printf(c->a,
+				"没有“%s”这个行业大类。 '%s' is not a sector.", sector, sector));
+		json_object_foreach(o, m, v) {
+			if (measure_index(m) < 0)
+				return rctx_fail(c, 422, "unknown_field", m, arena_printf(c->a,
+					"没有“%s”这项目标（应为 audits、projects 或 funds_fen）。"
+					" '%s' is not a target (audits, projects or funds_fen).", m, m));
+			if (!json_is_null(v) && (!json_is_integer(v) || json_integer_value(v) < 0))
+				return rctx_fail(c, 422, "invalid", m, arena_printf(c->a,
+					"%s：目标应为不小于 0 的整数。 %s: a target is a whole number, 0 or more.", m, m));
+		}
+	}
+	return 0;
+}
+
+int report_targets_set(struct rctx *c, int year, json_t *in)
+{
+	char err[256];
+	const char *sector, *m;
+	json_t *o, *v;
+	int rc;
+	if (!records_may_write(c->u))
+		return rctx_fail(c, 403, "forbidden", NULL, "只有市级工作人员可以设置年度目标。 Only staff may set a year's targets.");
+	if ((rc = targets_valid(c, in)))
+		return rc;
+	if (portal_db_exec(c->db, "BEGIN IMMEDIATE", err, sizeof err) < 0)
+		return rctx_fail(c, 503, "busy", NULL, "数据库繁忙，请稍后再试。 The database is busy; try again.");
+	json_object_foreach(in, sector, o) {
+		json_object_foreach(o, m, v) {
+			sqlite3_stmt *st = portal_db_prepare(c->db, json_is_null(v)
+				? "DELETE FROM targets WHERE year = ?1 AND sector = ?2 AND measure = ?3"
+				: "INSERT OR REPLACE INTO targets (year, sector, measure, value) VALUES (?1, ?2, ?3, ?4)");
+			sqlite3_bind_int(st, 1, year);
+			sqlite3_bind_text(st, 2, sector, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 3, m, -1, SQLITE_TRANSIENT);
+			if (!json_is_null(v))
+				sqlite3_bind_int64(st, 4, json_integer_value(v));
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+	}
+	char *detail = json_dumps(in, JSON_COMPACT);
+	audit_log(c->db, c->u->id, "update", arena_printf(c->a, "targets:%d", year), detail);
+	free(detail);
+	if (portal_db_exec(c->db, "COMMIT", err, sizeof err) < 0) {
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return rctx_fail(c, 500, "database", NULL, "保存失败。 The targets could not be saved.");
+	}
+	return 0;
+}
+
 /* ---- overdue ---------------------------------------------------------------- */
 
 static void bump(json_t *o, const char *key)
@@ -165,27 +268,33 @@ json_t *report_overdue(struct rctx *c, int year, const char *as_of, const char *
 	}
 	for (int i = 0; i < 5; i++)
 		report_deadline(c->db, year, report_deadline_items[i], d[i]);
-	/* One row per overdue case: its earliest missed step. */
+	/* One row per overdue case: its earliest step not done by as_of whose
+	 * deadline had passed then. Done means the date its move recorded is
+	 * on or before as_of, so the state of every case on as_of is
+	 * reconstructed from its dated moves, whatever it is today. */
 	c->t = &rt_audits;
 	const char *audit_scope = records_scope_sql(c);
 	c->t = &rt_projects;
 	const char *project_scope = records_scope_sql(c);
+#define NOT_BY(col) "coalesce(t." col ", '9999-12-31') > :as"
 	sqlite3_stmt *st = portal_db_prepare(c->db, arena_printf(c->a,
 		"SELECT 'audit:' || t.id, e.name || ' ' || t.year || '年审核',"
-		"  CASE WHEN t.state = 'listed' AND :as > :d0 THEN 'audit_filing'"
-		"       WHEN t.state IN ('listed','filed') AND :as > :d1 THEN 'audit_report'"
-		"       WHEN t.state IN ('listed','filed','submitted') AND :as > :d2 THEN 'audit_evaluation' END AS item,"
-		"  e.sector, g.name, e.district FROM audits t JOIN enterprises e ON e.id = t.enterprise_id"
+		"  CASE WHEN :as > :d0 AND (" NOT_BY("contract_date") " OR " NOT_BY("registration_date") ")"
+		"         THEN 'audit_filing'"
+		"       WHEN :as > :d1 AND " NOT_BY("report_date") " THEN 'audit_report'"
+		"       WHEN :as > :d2 AND " NOT_BY("evaluated_date") " THEN 'audit_evaluation' END AS item,"
+		"  e.sector, g.name, e.district, NULL FROM audits t JOIN enterprises e ON e.id = t.enterprise_id"
 		"  LEFT JOIN agencies g ON g.id = t.agency_id WHERE t.year = :y AND item IS NOT NULL AND (%s)"
 		" UNION ALL "
 		"SELECT 'project:' || t.id, t.name,"
-		"  CASE WHEN t.state = 'recommended' AND t.round = 'spring' AND :as > :d3 THEN 'application_spring'"
-		"       WHEN t.state = 'recommended' AND t.round = 'autumn' AND :as > :d4 THEN 'application_autumn'"
-		"       WHEN t.state IN ('implementing','first_paid','evaluated') AND :as > t.planned_end_date"
-		"         THEN 'implementation_end' END AS item,"
-		"  e.sector, NULL, e.district FROM projects t JOIN enterprises e ON e.id = t.enterprise_id"
+		"  CASE WHEN t.round = 'spring' AND :as > :d3 AND " NOT_BY("application_date") " THEN 'application_spring'"
+		"       WHEN t.round = 'autumn' AND :as > :d4 AND " NOT_BY("application_date") " THEN 'application_autumn'"
+		"       WHEN t.start_date <= :as AND :as > t.planned_end_date AND " NOT_BY("accepted_date")
+		"         AND " NOT_BY("rejected_date") " THEN 'implementation_end' END AS item,"
+		"  e.sector, NULL, e.district, t.planned_end_date FROM projects t JOIN enterprises e ON e.id = t.enterprise_id"
 		"  WHERE t.year = :y AND item IS NOT NULL AND (%s)"
 		" ORDER BY 1", audit_scope, project_scope));
+#undef NOT_BY
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":as"), as_of, -1, SQLITE_TRANSIENT);
 	static const char *const names[] = { ":d0", ":d1", ":d2", ":d3", ":d4" };
 	for (int i = 0; i < 5; i++)
@@ -197,15 +306,14 @@ json_t *report_overdue(struct rctx *c, int year, const char *as_of, const char *
 		const char *item = (const char *)sqlite3_column_text(st, 2);
 		char due[11];
 		if (strcmp(item, "implementation_end") == 0)
-			due[0] = 0;
+			snprintf(due, sizeof due, "%s", (const char *)sqlite3_column_text(st, 6));
 		else
 			report_deadline(c->db, year, item, due);
-		json_t *o = json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o}", "case", rec_column(st, 0),
+		json_t *o = json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:s,s:I}", "case", rec_column(st, 0),
 			"title", rec_column(st, 1), "item", item, "label",
 			strcmp(item, "implementation_end") == 0 ? "项目按期完工验收" : report_deadline_label(item),
-			"sector", rec_column(st, 3), "agency", rec_column(st, 4), "district", rec_column(st, 5));
-		if (due[0])
-			json_object_set_new(o, "due", json_string(due));
+			"sector", rec_column(st, 3), "agency", rec_column(st, 4), "district", rec_column(st, 5),
+			"due", due, "days_overdue", (json_int_t)rec_days_between(due, as_of));
 		json_array_append_new(items, o);
 		bump(g_sector, (const char *)sqlite3_column_text(st, 3));
 		bump(g_agency, sqlite3_column_text(st, 4) ? (const char *)sqlite3_column_text(st, 4) : "（无咨询机构）");
@@ -345,6 +453,13 @@ json_t *report_quarterly(struct rctx *c, int year, int quarter)
 		json_array_append_new(sectors, b);
 	}
 	sqlite3_finalize(ss);
+	json_t *targets = report_targets_json(c->db, year), *b;
+	size_t i;
+	json_array_foreach(sectors, i, b)
+		json_object_set(b, "target", json_object_get(json_object_get(targets, "sectors"),
+			json_string_value(json_object_get(b, "sector"))));
+	json_object_set(total, "target", json_object_get(targets, "total"));
+	json_decref(targets);
 	return json_pack("{s:i,s:i,s:s,s:o,s:o}", "year", year, "quarter", quarter, "period_end", end,
 			 "sectors", sectors, "total", total);
 }
@@ -384,6 +499,9 @@ void report_quarterly_csv(struct request *r, json_t *rep)
 			csv_row(b, sector, "project_stage", key, json_integer_value(v));
 		csv_row(b, sector, "funds", "approved_fen", json_integer_value(json_object_get(f, "approved_fen")));
 		csv_row(b, sector, "funds", "paid_fen", json_integer_value(json_object_get(f, "paid_fen")));
+		json_object_foreach(json_object_get(s, "target"), key, v)
+			if (json_is_integer(v))
+				csv_row(b, sector, "target", key, json_integer_value(v));
 	}
 	json_decref(all);
 }
@@ -394,25 +512,40 @@ json_t *report_scoreboard(struct rctx *c, int year)
 {
 	if (!report_may_read(c))
 		return NULL;
+	char d0[11], d1[11], today[11];
+	report_deadline(c->db, year, "audit_filing", d0);
+	report_deadline(c->db, year, "audit_report", d1);
+	rec_today(today);
+	/* Late: done after the deadline, or not done and the deadline passed.
+	 * Among agencies of the same mean score, fewer late reports rank first. */
+#define LATE(col, due) "sum(a.id IS NOT NULL AND coalesce(" col ", CASE WHEN :today > " due \
+	" THEN :today END) > " due ")"
 	sqlite3_stmt *st = portal_db_prepare(c->db,
 		"SELECT g.id, g.name, g.status, g.score, count(a.id),"
 		" sum(a.state = 'evaluated'), sum(a.grade = '优秀'), sum(a.grade = '良好'),"
 		" sum(a.grade = '合格'), sum(a.grade = '不合格'),"
-		" round(avg(CASE WHEN a.state = 'evaluated' THEN a.score END), 1) AS mean"
-		" FROM agencies g LEFT JOIN audits a ON a.agency_id = g.id AND a.year = ?"
-		" GROUP BY g.id ORDER BY mean IS NULL, mean DESC, g.name");
-	sqlite3_bind_int(st, 1, year);
+		" round(avg(CASE WHEN a.state = 'evaluated' THEN a.score END), 1) AS mean,"
+		" " LATE("max(a.contract_date, a.registration_date)", ":d0") ","
+		" " LATE("a.report_date", ":d1") " AS late_reports"
+		" FROM agencies g LEFT JOIN audits a ON a.agency_id = g.id AND a.year = :y"
+		" GROUP BY g.id ORDER BY mean IS NULL, mean DESC, late_reports, g.name");
+#undef LATE
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":y"), year);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":d0"), d0, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":d1"), d1, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":today"), today, -1, SQLITE_TRANSIENT);
 	json_t *a = json_array();
 	int rank = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		json_t *grades = json_object();
 		for (int i = 0; i < 4; i++)
 			json_object_set_new(grades, audit_grades[i], json_integer(sqlite3_column_int64(st, 6 + i)));
-		json_array_append_new(a, json_pack("{s:i,s:o,s:o,s:o,s:o,s:I,s:I,s:o,s:o}", "rank", ++rank,
+		json_array_append_new(a, json_pack("{s:i,s:o,s:o,s:o,s:o,s:I,s:I,s:o,s:o,s:I,s:I}", "rank", ++rank,
 			"agency_id", rec_column(st, 0), "name", rec_column(st, 1), "status", rec_column(st, 2),
 			"yearly_score", rec_column(st, 3), "audits", (json_int_t)sqlite3_column_int64(st, 4),
 			"evaluated", (json_int_t)sqlite3_column_int64(st, 5), "grades", grades,
-			"mean_score", rec_column(st, 10)));
+			"mean_score", rec_column(st, 10), "late_filings", (json_int_t)sqlite3_column_int64(st, 11),
+			"late_reports", (json_int_t)sqlite3_column_int64(st, 12)));
 	}
 	sqlite3_finalize(st);
 	return json_pack("{s:i,s:o}", "year", year, "results", a);

@@ -29,6 +29,14 @@ json_t *report_deadlines_json(sqlite3 *db, int year);
 /* Set deadlines from {"item": "YYYY-MM-DD", ...} (staff). 0 or a status. */
 int report_deadlines_set(struct rctx *c, int year, json_t *in);
 
+/* A year's targets (its plan): {"year", "sectors": {SECTOR: {"audits",
+ * "projects", "funds_fen"}}, "total": {...}}; a measure not planned is
+ * null (and left out of the total). */
+json_t *report_targets_json(sqlite3 *db, int year);
+/* Set targets from {SECTOR: {MEASURE: n >= 0 | null}, ...} (staff; null
+ * removes one); logged. 0 or a status on c. */
+int report_targets_set(struct rctx *c, int year, json_t *in);
+
 /* Items overdue on as_of (NULL: today): {"year","as_of","items":[...],
  * "by": {"sector": {...}, "agency": {...}, "district": {...}}}; by (NULL or
  * one of sector, agency, district) keeps only that grouping. NULL with a

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "db.h"
 #include "docs.h"
+#include "industry.h"
 #include "normalize.h"
 #include "utf8.h"
 
@@ -197,6 +198,8 @@ int portal_index_document(sqlite3 *db, pxap_writer *w, const char *id, char *err
 	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
 		add_term(a, &d, PORTAL_TERM_SUPERSEDED);
 	from_cases(db, a, id, &d);
+	/* metadata stored before industry.h existed may hold another name */
+	d.industry = portal_industry_fold(d.industry);
 	rc = pxap_writer_put(w, &d, err, errlen);
 	json_decref(meta);
 out:

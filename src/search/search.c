@@ -9,6 +9,7 @@
 #include "http-request.h"
 #include "http-response.h"
 #include "index.h"
+#include "industry.h"
 #include "log.h"
 #include "normalize.h"
 #include "settings.h"
@@ -104,7 +105,7 @@ int search_params_read(struct request *r, struct search_params *p)
 	if ((v = req_param(r, "industry")) && *v) {
 		if (!short_text(v))
 			return bad(r, "'industry' must be an industry name such as 医疗机构.");
-		p->industry = v;
+		p->industry = portal_industry_fold(v);	/* 医疗卫生 finds 医疗机构 */
 	}
 	if ((v = req_param(r, "grade")) && *v) {
 		if (strcmp(v, "优秀") && strcmp(v, "良好") && strcmp(v, "合格") && strcmp(v, "不合格"))
@@ -152,12 +153,42 @@ const char *search_any_word(struct arena *a, const char *q)
 
 /* Identifiers in the query (standard numbers, ...) become exact terms:
  * filled in by the normalisation layer. */
+/* industry:VALUE in the query text with VALUE folded to its canonical
+ * name (industry.h), as the industry parameter is. */
+static const char *fold_industry_fields(struct arena *a, const char *q)
+{
+	static const char field[] = "industry:";
+	const char *p = q, *f;
+	struct buf out = BUF_INIT;
+	while ((f = strstr(p, field))) {
+		f += sizeof field - 1;
+		if (f - (sizeof field - 1) != q && !strchr(" (+-", f[-(int)sizeof field])) {
+			buf_append(&out, p, (size_t)(f - p));	/* not a field: xindustry: */
+			p = f;
+			continue;
+		}
+		const char *e = f;
+		while (*e && *e != ' ' && *e != ')')
+			e++;
+		buf_append(&out, p, (size_t)(f - p));
+		buf_puts(&out, portal_industry_fold(arena_strndup(a, f, (size_t)(e - f))));
+		p = e;
+	}
+	if (p == q)
+		return q;
+	buf_puts(&out, p);
+	const char *folded = arena_strdup(a, buf_str(&out));
+	buf_free(&out);
+	return folded;
+}
+
 static void search_rewrite(struct request *r, struct pxap_query *q)
 {
 	struct buf folded = BUF_INIT;	/* as the index holds it (index.c) */
 	portal_utf8_fold_alnum(&folded, q->q, strlen(q->q));
 	q->q = arena_strdup(r->arena, buf_str(&folded));
 	buf_free(&folded);
+	q->q = fold_industry_fields(r->arena, q->q);
 	struct portal_ident ids[8];
 	size_t n = portal_norm_find(q->q, strlen(q->q), ids, 8);
 	if (n) {

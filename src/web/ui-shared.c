@@ -21,12 +21,14 @@ void ui_page_begin_q(struct request *r, const char *title, const char *q)
 		    "<title>");
 	html_txt(b, title);
 	html_raw(b, " · 清洁生产文档门户</title><link rel=\"stylesheet\" href=\"/static/portal.css\">"
-		    "</head><body><header class=\"site\"><a class=\"brand\" href=\"/\">清洁生产文档门户"
+		    "</head><body><a class=\"skip\" href=\"#main\">跳到正文</a>"
+		    "<header class=\"site\"><a class=\"brand\" href=\"/\">清洁生产文档门户"
 		    "<small>Qingjie Portal</small></a>"
-		    "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">"
-		    "<input type=\"search\" name=\"q\" aria-label=\"搜索\" placeholder=\"搜索标准、指南、审核报告…\" value=\"");
+		    "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\" aria-label=\"全站搜索\">"
+		    "<label for=\"site-q\" class=\"visually-hidden\">搜索文档</label>"
+		    "<input type=\"search\" name=\"q\" id=\"site-q\" placeholder=\"搜索标准、指南、审核报告…\" value=\"");
 	html_attr(b, q ? q : "");
-	html_raw(b, "\"><button type=\"submit\">搜索</button></form><nav class=\"user\">");
+	html_raw(b, "\"><button type=\"submit\">搜索</button></form><nav class=\"user\" aria-label=\"账户\">");
 	if (r->user.id)
 		html_raw(b, "<a href=\"/upload\">上传</a>");
 	if (r->user.id && r->session_id) {
@@ -38,7 +40,7 @@ void ui_page_begin_q(struct request *r, const char *title, const char *q)
 	} else if (!r->user.id) {
 		html_raw(b, "<a href=\"/login\">登录</a>");
 	}
-	html_raw(b, "</nav></header><main>");
+	html_raw(b, "</nav></header><main id=\"main\">");
 }
 
 void ui_page_begin(struct request *r, const char *title) { ui_page_begin_q(r, title, NULL); }

@@ -10,7 +10,7 @@
 #include "classify.h"
 #include "train.h"
 
-#include <check.h>
+#include "check-run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,9 +269,5 @@ int main(void)
 	tcase_add_test(tc, the_corpus_model_classifies_new_documents);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

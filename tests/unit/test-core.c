@@ -11,7 +11,7 @@
 #include "url.h"
 #include "utf8.h"
 
-#include <check.h>
+#include "check-run.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -577,9 +577,5 @@ int main(void)
 	tcase_add_test(tc, jobs_queued_after_lists_without_claiming);
 	tcase_add_test(tc, jobs_recover_queues_running_jobs_again);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

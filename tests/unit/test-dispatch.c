@@ -9,7 +9,7 @@
 #include "http-request.h"
 #include "request.h"
 
-#include <check.h>
+#include "check-run.h"
 #include <fcgiapp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,11 +141,4 @@ static Suite *dispatch_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(dispatch_suite());
-	srunner_run_all(sr, CK_ENV);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+int main(void) { return run_suite(dispatch_suite()); }

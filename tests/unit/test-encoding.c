@@ -17,7 +17,7 @@
 #include "sandbox.h"
 #include "utf8.h"
 
-#include <check.h>
+#include "check-run.h"
 #include "corpus.h"
 #include <dirent.h>
 #include <errno.h>
@@ -1036,9 +1036,5 @@ int main(void)
 	tcase_add_test(corpus, corpus_all_text_and_html);
 	suite_add_tcase(s, corpus);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

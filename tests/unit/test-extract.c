@@ -30,7 +30,7 @@
 #include "extract-zip.h"
 #include "sandbox.h"
 
-#include <check.h>
+#include "check-run.h"
 #include "corpus.h"
 #include <dirent.h>
 #include <fcntl.h>
@@ -1637,9 +1637,5 @@ int main(void)
 	tcase_add_test(hostile, hostile_text_and_empty);
 	tcase_add_test(hostile, hostile_legacy_garbage);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

@@ -1,9 +1,14 @@
 /* test-meta.c: unit tests for meta.c: the metadata read from texts written
  * here (title, document and standard numbers, dates, year, enterprise and
- * credit code, sector and industry), and nothing from nothing. */
+ * credit code, sector and industry), and nothing from nothing; and for
+ * industry.c: every spelling of an industry folds into its one canonical
+ * name, which is the records' id for it. */
 #include "meta.h"
+#include "db.h"
+#include "industry.h"
+#include "results.h"
 
-#include <check.h>
+#include "check-run.h"
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,7 +93,7 @@ START_TEST(meta_of_an_audit_report)
 	m = portal_meta_extract(" GB 18466—2005 医疗机构水污染物排放标准\n", "", 0);
 	ck_assert_str_eq(jstr(m, "title"), "GB 18466—2005 医疗机构水污染物排放标准");
 	ck_assert_str_eq(jat(m, "standard_no", 0), "GB 18466-2005");
-	ck_assert_str_eq(jstr(m, "industry"), "医疗卫生");
+	ck_assert_str_eq(jstr(m, "industry"), "医疗机构");
 	ck_assert_str_eq(jstr(m, "sector"), "services");
 	json_decref(m);
 }
@@ -144,6 +149,175 @@ START_TEST(meta_finds_nothing_in_nothing)
 }
 END_TEST
 
+/* ---- industry -------------------------------------------------------------- */
+
+START_TEST(industry_aliases_fold)
+{
+	static const char *const pairs[][2] = {
+		{ "医疗卫生", "医疗机构" }, { "医疗机构", "医疗机构" }, { "医院", "医疗机构" },
+		{ "化学原料和化学制品制造", "化工" }, { "化学原料和化学制品制造业", "化工" },
+		{ "化工", "化工" }, { "化工行业", "化工" },
+		{ "住宿（宾馆饭店）", "宾馆饭店" }, { "住宿(宾馆饭店)", "宾馆饭店" },
+		{ "商业零售（商场）", "商场超市" }, { "洗染服务（洗衣）", "洗染" },
+		{ "道路运输", "交通运输" }, { "汽车零部件制造", "汽车制造" }, { "水泥制造", "建材" },
+		{ "设施蔬菜种植", "设施种植" }, { "餐饮业", "餐饮" }, { "电镀行业", "电镀" },
+		{ "医药制造业", "医药制造" }, { "电子元器件制造", "电子元器件制造" },
+	};
+	for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++)
+		ck_assert_msg(strcmp(portal_industry_fold(pairs[i][0]), pairs[i][1]) == 0,
+			      "%s folds into %s, not %s", pairs[i][0], portal_industry_fold(pairs[i][0]),
+			      pairs[i][1]);
+	/* unknown names stay as written; nothing from nothing */
+	ck_assert_str_eq(portal_industry_fold("纺织"), "纺织");
+	ck_assert_str_eq(portal_industry_fold("业"), "业");
+	ck_assert_str_eq(portal_industry_fold(""), "");
+	ck_assert_ptr_null(portal_industry_fold(NULL));
+	ck_assert_str_eq(portal_industry_sector("医疗卫生"), "services");
+	ck_assert_str_eq(portal_industry_sector("化学原料和化学制品制造"), "industry");
+	ck_assert_str_eq(portal_industry_sector("设施蔬菜种植"), "agriculture");
+	ck_assert_ptr_null(portal_industry_sector("纺织"));
+	/* canonical names are their own fold, and have a sector */
+	for (size_t i = 0; portal_industries[i]; i++) {
+		ck_assert_str_eq(portal_industry_fold(portal_industries[i]), portal_industries[i]);
+		ck_assert_ptr_nonnull(portal_industry_sector(portal_industries[i]));
+	}
+}
+END_TEST
+
+/* The text's industry comes out canonical, whatever the 所属行业 field or
+ * the trade word said. */
+START_TEST(industry_of_texts_is_canonical)
+{
+	static const char *const texts[][2] = {
+		{ "某医院清洁生产审核报告\n所属行业：医疗卫生\n", "医疗机构" },
+		{ "某公司清洁生产审核报告\n所属行业：化学原料和化学制品制造\n", "化工" },
+		{ "北京某化工有限公司清洁生产审核报告\n", "化工" },
+		{ "某酒店清洁生产审核报告\n行业类别：住宿（宾馆饭店）\n", "宾馆饭店" },
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		json_t *m = portal_meta_extract(NULL, texts[i][0], strlen(texts[i][0]));
+		const char *got = jstr(m, "industry");
+		ck_assert_msg(got && strcmp(got, texts[i][1]) == 0, "text %zu: industry %s, not %s", i,
+			      got ? got : "(none)", texts[i][1]);
+		json_decref(m);
+	}
+}
+END_TEST
+
+/* Every industry of the records (the industries table) is a canonical
+ * name, with the sector the records give it. */
+START_TEST(industry_table_matches_records)
+{
+	char path[] = "/tmp/test-meta-XXXXXX", err[256], db_path[64];
+	ck_assert_ptr_nonnull(mkdtemp(path));
+	snprintf(db_path, sizeof db_path, "%s/portal.db", path);
+	sqlite3 *db = portal_db_open(db_path, err, sizeof err);
+	ck_assert_msg(db != NULL, "portal_db_open: %s", err);
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT id, sector FROM industries");
+	int n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		const char *sector = (const char *)sqlite3_column_text(st, 1);
+		ck_assert_msg(strcmp(portal_industry_fold(id), id) == 0, "records industry %s is not canonical", id);
+		const char *ours = portal_industry_sector(id);
+		ck_assert_msg(ours && strcmp(ours, sector) == 0, "%s: sector %s, records say %s", id,
+			      ours ? ours : "(none)", sector);
+		n++;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	ck_assert_int_gt(n, 10);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* The value of measure m in results a, or -1. */
+static double result_of(json_t *a, const char *m)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(a, i, o)
+		if (strcmp(json_string_value(json_object_get(o, "measure")), m) == 0)
+			return json_real_value(json_object_get(o, "value"));
+	return -1;
+}
+
+static json_t *results_of(const char *text) { return portal_results_extract(text, strlen(text)); }
+
+START_TEST(results_come_from_the_concluding_sentence)
+{
+	/* option lines first, then the conclusion broken over two lines */
+	json_t *a = results_of("方案F1：投资1.2万元，年节能约8.7tce，年节水约500m³。\n"
+			       "经核算，项目实现年节能量 145.3tce，年节水量 28,057m³，COD 削减 6.37t/a、NOx\n"
+			       "削减 0.261t/a、SO2削减0.106t/a，年经济效益约40.72万元，基本达到预期目标。\n"
+			       "方案F2：年节能约16.1tce。");
+	ck_assert_double_eq_tol(result_of(a, "energy_tce"), 145.3, 1e-9);
+	ck_assert_double_eq_tol(result_of(a, "water_m3"), 28057, 1e-9);
+	ck_assert_double_eq_tol(result_of(a, "cod_t"), 6.37, 1e-9);
+	ck_assert_double_eq_tol(result_of(a, "nox_t"), 0.261, 1e-9);
+	ck_assert_double_eq_tol(result_of(a, "so2_t"), 0.106, 1e-9);
+	ck_assert_double_eq_tol(result_of(a, "benefit_wan"), 40.72, 1e-9);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(a, 0), "text")), "节能量145.3tce");
+	json_decref(a);
+}
+END_TEST
+
+START_TEST(results_normalise_units_and_digits)
+{
+	json_t *a = results_of("合计年节约标准煤３２０吨标准煤，年节电5.6万千瓦时，节水1.2万立方米，"
+			       "VOCs削减850kg/a。");
+	ck_assert_double_eq_tol(result_of(a, "energy_tce"), 320, 1e-9);
+	ck_assert_double_eq_tol(result_of(a, "electricity_kwh"), 56000, 1e-6);
+	ck_assert_double_eq_tol(result_of(a, "water_m3"), 12000, 1e-6);
+	ck_assert_double_eq_tol(result_of(a, "vocs_t"), 0.85, 1e-9);
+	ck_assert_str_eq(portal_results_unit("energy_tce"), "tce");
+	ck_assert_str_eq(portal_results_label("water_m3"), "节水量");
+	ck_assert_ptr_null(portal_results_label("nonsense"));
+	json_decref(a);
+}
+END_TEST
+
+START_TEST(results_are_not_any_figure)
+{
+	/* single options and baselines are not the report's results */
+	json_t *a = results_of("该方案投资0.5万元，年节能约2.1tce。COD：2012年排放量约13.19t/a。");
+	ck_assert_int_eq(json_array_size(a), 0);
+	json_decref(a);
+	a = results_of("");
+	ck_assert_int_eq(json_array_size(a), 0);
+	json_decref(a);
+}
+END_TEST
+
+START_TEST(results_of_the_programme_acceptance_reports)
+{
+	/* the programme's own samples, stated as their conclusions state them */
+	static const struct { const char *file; const char *m; double v; } want[] = {
+		{ "p032_隧道式洗衣龙及中水回用项目清洁生产绩效验收报告.txt", "energy_tce", 145.3 },
+		{ "p032_隧道式洗衣龙及中水回用项目清洁生产绩效验收报告.txt", "water_m3", 28057 },
+		{ "p032_隧道式洗衣龙及中水回用项目清洁生产绩效验收报告.txt", "cod_t", 6.37 },
+	};
+	const char *dir = getenv("PORTAL_CORPUS"), *src = getenv("PORTAL_SRCDIR");
+	char path[1024];
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		if (dir)
+			snprintf(path, sizeof path, "%s/programme/%s", dir, want[i].file);
+		else
+			snprintf(path, sizeof path, "%s/../shared/corpus/programme/%s", src ? src : ".", want[i].file);
+		FILE *f = fopen(path, "rb");
+		ck_assert_msg(f != NULL, "%s: cannot open", path);
+		static char text[1 << 20];
+		size_t n = fread(text, 1, sizeof text - 1, f);
+		fclose(f);
+		json_t *a = portal_results_extract(text, n);
+		ck_assert_double_eq_tol(result_of(a, want[i].m), want[i].v, 1e-9);
+		json_decref(a);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("meta");
@@ -153,10 +327,13 @@ int main(void)
 	tcase_add_test(tc, meta_of_an_audit_report);
 	tcase_add_test(tc, meta_of_a_standard);
 	tcase_add_test(tc, meta_finds_nothing_in_nothing);
+	tcase_add_test(tc, industry_aliases_fold);
+	tcase_add_test(tc, industry_of_texts_is_canonical);
+	tcase_add_test(tc, industry_table_matches_records);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	tcase_add_test(tc, results_come_from_the_concluding_sentence);
+	tcase_add_test(tc, results_normalise_units_and_digits);
+	tcase_add_test(tc, results_are_not_any_figure);
+	tcase_add_test(tc, results_of_the_programme_acceptance_reports);
+	return run_suite(s);
 }

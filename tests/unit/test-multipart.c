@@ -13,7 +13,7 @@
 #include "buf.h"
 #include "log.h"
 
-#include <check.h>
+#include "check-run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -754,13 +754,4 @@ static Suite *multipart_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(multipart_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+int main(void) { return run_suite(multipart_suite()); }

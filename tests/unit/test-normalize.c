@@ -3,7 +3,7 @@
  * or a text. */
 #include "normalize.h"
 
-#include <check.h>
+#include "check-run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,9 +264,5 @@ int main(void)
 	tcase_add_test(tc, identifiers_are_found_with_their_spans);
 	tcase_add_test(tc, a_text_is_scanned_in_order);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

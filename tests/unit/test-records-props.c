@@ -24,7 +24,7 @@
 #include "records-move.h"
 #include "workflow.h"
 
-#include <check.h>
+#include "check-run.h"
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -1442,9 +1442,5 @@ int main(void)
 	tcase_add_test(tc, random_writes_keep_every_invariant_and_refusals_change_nothing);
 	tcase_add_test(tc, enterprise_year_round_are_fixed_once_started_except_by_a_correction);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

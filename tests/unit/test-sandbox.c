@@ -10,7 +10,7 @@
 #include "log.h"
 #include "sandbox.h"
 
-#include <check.h>
+#include "check-run.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -379,9 +379,5 @@ int main(void)
 	tcase_add_test(box, zygote_lost_with_a_queue_is_replaced);
 	suite_add_tcase(s, box);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

@@ -17,7 +17,7 @@
 #include "snippet.h"
 #include "xap.h"
 
-#include <check.h>
+#include "check-run.h"
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1178,11 +1178,4 @@ static Suite *xap_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(xap_suite());
-	srunner_run_all(sr, CK_ENV);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+int main(void) { return run_suite(xap_suite()); }
