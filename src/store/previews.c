@@ -2,7 +2,9 @@
  * by the indexer, one document at a time; each file appears whole (written
  * under a temporary name, then renamed), so a reader sees the old image or
  * the new one. No fsync: the images are made again from the stored bytes
- * when lost (portalctl reindex queues every PDF without them). */
+ * when lost (portalctl reindex queues every PDF without them). Modes as
+ * the stored bytes' (store.c): not readable by nginx's workers, which
+ * never serve them; search.fcgi does, after the document's read check. */
 #include "previews.h"
 #include "settings.h"
 
@@ -65,15 +67,15 @@ int previews_save(const char *id, const char *const *png, const size_t *len, int
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 8];
 	snprintf(path, sizeof path, "%s/preview", portal_settings()->index_dir);
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+	if (mkdir(path, 0750) < 0 && errno != EEXIST)
 		return fail("cannot make", path, err, errlen);
 	previews_path(id, 0, path, sizeof path);
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+	if (mkdir(path, 0750) < 0 && errno != EEXIST)
 		return fail("cannot make", path, err, errlen);
 	for (int i = 0; i < n; i++) {
 		previews_path(id, i + 1, path, sizeof path);
 		snprintf(tmp, sizeof tmp, "%s.tmp", path);
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 		if (fd < 0)
 			return fail("cannot write", tmp, err, errlen);
 		if (write_all(fd, png[i], len[i]) < 0) {
