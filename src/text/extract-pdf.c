@@ -15,8 +15,9 @@
  * draw ASCII as full-width glyphs whose boxes are twice their advance, so
  * each glyph overlaps the next; poppler then starts a new line at every
  * overlap and "ＧＢ１８４６６" comes out one or two characters a line.
- * Such fonts also use private-use code points for a few marks. The text is
- * therefore tidied (portal_pdf_tidy()): known private-use glyphs mapped,
+ * Such fonts, and the Symbol font, also leave private-use code points for
+ * a few marks. The text is therefore tidied (portal_pdf_tidy()): known
+ * private-use glyphs mapped,
  * the blank between two ideographs of a letter-spaced title removed, and
  * runs of one- and two-character lines of wide characters joined again. */
 #ifdef HAVE_CONFIG_H
@@ -73,17 +74,33 @@ static int usable_text(const char *s, size_t n)
 
 /* ---- tidying poppler's text ---------------------------------------------- */
 
-/* What a private-use glyph of Founder's fonts stands for, or 0. (Seen in
- * GB 18466-2005: the dot of "13.060.30" and of web addresses, the asterisk
- * above the imprint, the arrows of a flow chart.) */
+/* What a private-use glyph stands for, or 0. Founder's fonts (seen in
+ * GB 18466-2005 and GB 12348-2008): the dot of "13.060.30" and of web
+ * addresses, the hyphen of "A-weighted", the asterisk above the imprint,
+ * the arrows of a flow chart. The Symbol font, which poppler leaves at
+ * U+F000 + its code (seen in formulas and limits across the standards):
+ * the signs and Greek letters found there, and its bar, which these
+ * documents set twice for a dash (——). */
 static uint32_t pua_map(uint32_t cp)
 {
-	switch (cp) {
-	case 0xE010: return 0xFF0E;	/* ． */
-	case 0xE012: return 0xFF0A;	/* ＊ */
-	case 0xE5C5: return 0x2193;	/* ↓ */
-	default: return 0;
-	}
+	static const struct {
+		uint16_t from, to;
+	} map[] = {
+		{ 0xE010, 0xFF0E }, { 0xE011, 0xFF0D }, { 0xE012, 0xFF0A }, { 0xE5C5, 0x2193 },
+		{ 0xF02B, '+' }, { 0xF02D, 0x2212 }, { 0xF03C, '<' }, { 0xF03D, '=' }, { 0xF03E, '>' },
+		{ 0xF061, 0x03B1 }, { 0xF062, 0x03B2 }, { 0xF064, 0x03B4 }, { 0xF067, 0x03B3 },
+		{ 0xF06D, 0x03BC }, { 0xF070, 0x03C0 }, { 0xF072, 0x03C1 }, { 0xF073, 0x03C3 },
+		{ 0xF0A3, 0x2264 }, { 0xF0A5, 0x221E }, { 0xF0B0, 0x00B0 }, { 0xF0B1, 0x00B1 },
+		{ 0xF0B3, 0x2265 }, { 0xF0B4, 0x00D7 }, { 0xF0B8, 0x00F7 }, { 0xF0B9, 0x2260 },
+		{ 0xF0BB, 0x2248 }, { 0xF0BE, 0x2014 }, { 0xF0D6, 0x221A }, { 0xF0E5, 0x2211 },
+		{ 0xF8E7, 0x2014 },
+	};
+	if (cp < 0xE000 || cp > 0xF8FF)
+		return 0;
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (map[i].from == cp)
+			return map[i].to;
+	return 0;
 }
 
 static int ideograph(uint32_t c)

@@ -825,6 +825,9 @@ START_TEST(pdf_tidy_maps_glyphs_and_letter_spacing)
 	ck_tidy("ＩＣＳ １３\xee\x80\x90０６０\n", "ＩＣＳ １３．０６０\n");	/* U+E010 */
 	ck_tidy("\xee\x80\x92\n\xee\x97\x85 ４４℃\n", "＊\n↓ ４４℃\n");	/* U+E012, U+E5C5 */
 	ck_tidy("中 华 人 民 共 和 国 国 家 标 准\n", "中华人民共和国国家标准\n");
+	/* the Symbol font's codes: limits and a doubled bar for a dash */
+	ck_tidy("年产量\xef\x82\xb3" "30 万吨\n\xef\x82\xbe\xef\x82\xbe规范\n", "年产量≥30 万吨\n——规范\n");
+	ck_tidy("\xef\x80\xa0\n", "\xef\x80\xa0\n");	/* U+F020: unknown, left */
 	ck_tidy("发 布\n广东省环境保 护局\n", "发布\n广东省环境保 护局\n");
 }
 END_TEST
