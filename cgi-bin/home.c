@@ -34,6 +34,7 @@
 #include "url.h"
 #include "workflow.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -526,11 +527,21 @@ static void case_checklist(struct request *r, json_t *now, json_t *next, const c
 	html_raw(b, "</ul>");
 }
 
+/* One case on a party's page, with its next step (when ahead). */
+struct card {
+	const struct rtype *t;
+	json_t *row;		/* borrowed from the list it came in */
+	int ahead;
+	struct report_step step;
+};
+
 /* One case as its parties (and experts) see it. */
-static void case_card(struct request *r, const struct rtype *t, json_t *row, const char *today, const char *week)
+static void case_card(struct request *r, const struct card *k, const char *today, const char *week)
 {
 	struct buf *b = &r->out;
 	struct rctx c;
+	const struct rtype *t = k->t;
+	json_t *row = k->row;
 	const char *id = jstr(row, "id"), *state = jstr(row, "state");
 	const char *case_id = arena_printf(r->arena, "%s:%s", t->kind, id);
 	rh_ctx(r, &c, t);
@@ -552,24 +563,22 @@ static void case_card(struct request *r, const struct rtype *t, json_t *row, con
 		html_raw(b, "</li>");
 		return;
 	}
-	struct report_step step;
-	int ahead = report_case_next(r->db, t->kind, row, &step);
-	if (ahead) {
+	if (k->ahead) {
 		html_raw(b, "<p class=\"next\">下一步：");
-		html_txt(b, step.label);
-		if (*step.due) {
-			html_txtf(b, "，截止 %s", step.due);
-			if (strcmp(step.due, today) < 0)
+		html_txt(b, k->step.label);
+		if (*k->step.due) {
+			html_txtf(b, "，截止 %s", k->step.due);
+			if (strcmp(k->step.due, today) < 0)
 				html_raw(b, " <strong class=\"late\">已逾期</strong>");
-			else if (strcmp(step.due, week) < 0)
+			else if (strcmp(k->step.due, week) < 0)
 				html_raw(b, " <strong class=\"soon\">本周到期</strong>");
 		}
 		html_raw(b, "</p>");
 	}
 	json_t *now = link_checklist(r->arena, t->kind, state, docs);
-	json_t *next = ahead ? link_checklist(r->arena, t->kind, step.state, docs) : NULL;
+	json_t *next = k->ahead ? link_checklist(r->arena, t->kind, k->step.state, docs) : NULL;
 	html_raw(b, "<p class=\"label\">材料清单</p>");
-	case_checklist(r, now, next, ahead ? step.due : NULL);
+	case_checklist(r, now, next, k->ahead ? k->step.due : NULL);
 	json_decref(now);
 	json_decref(next);
 	json_decref(docs);
@@ -584,42 +593,64 @@ static void case_card(struct request *r, const struct rtype *t, json_t *row, con
 	html_raw(b, "</li>");
 }
 
-/* The cases of type t the caller may see, newest first, as cards. Returns
- * how many there were. */
-static long long case_cards(struct request *r, const struct rtype *t, const char *today, const char *week)
+/* What needs doing first: cases with a step ahead, the earliest date
+ * first (undated steps after dated ones), then the finished ones. */
+static int by_urgency(const void *x, const void *y)
 {
-	struct rctx c;
-	struct rquery q = { .page = 1, .per_page = CASES_MAX };
-	json_t *res, *row;
-	size_t i;
-	rh_ctx(r, &c, t);
-	if (rec_list(&c, &q, &res))
-		return 0;
-	json_array_foreach(json_object_get(res, "results"), i, row)
-		case_card(r, t, row, today, week);
-	long long total = json_integer_value(json_object_get(res, "total"));
-	json_decref(res);
-	return total;
+	const struct card *a = x, *b = y;
+	if (a->ahead != b->ahead)
+		return b->ahead - a->ahead;
+	if (a->ahead && (*a->step.due != 0) != (*b->step.due != 0))
+		return *a->step.due ? -1 : 1;
+	if (a->ahead && *a->step.due && strcmp(a->step.due, b->step.due))
+		return strcmp(a->step.due, b->step.due);
+	return strcmp(jstr(a->row, "title"), jstr(b->row, "title"));
 }
 
 static void cases_section(struct request *r, const char *title, int audits, int projects)
 {
 	struct buf *b = &r->out;
 	char today[11], week[11];
+	const struct rtype *types[2] = { audits ? &rt_audits : NULL, projects ? &rt_projects : NULL };
+	json_t *lists[2] = { NULL, NULL }, *row;
+	struct card *cards = arena_alloc(r->arena, 2 * CASES_MAX * sizeof *cards);
+	size_t n = 0, late = 0, i;
 	rec_today(today);
 	add_days(today, 7, week);
+	for (int k = 0; k < 2; k++) {
+		struct rctx c;
+		struct rquery q = { .page = 1, .per_page = CASES_MAX };
+		if (!types[k])
+			continue;
+		rh_ctx(r, &c, types[k]);
+		if (rec_list(&c, &q, &lists[k]))
+			continue;
+		json_array_foreach(json_object_get(lists[k], "results"), i, row) {
+			struct card *card = &cards[n++];
+			card->t = types[k];
+			card->row = row;
+			card->ahead = report_case_next(r->db, types[k]->kind, row, &card->step);
+			late += card->ahead && *card->step.due && strcmp(card->step.due, today) < 0;
+		}
+	}
+	qsort(cards, n, sizeof *cards, by_urgency);
 	html_raw(b, "<section class=\"home-cases\" aria-labelledby=\"cases-h\">");
 	heading(b, "cases-h", title);
-	html_raw(b, "<ul class=\"cases\">");
-	long long n = 0;
-	if (audits)
-		n += case_cards(r, &rt_audits, today, week);
-	if (projects)
-		n += case_cards(r, &rt_projects, today, week);
-	html_raw(b, "</ul>");
-	if (!n)
+	if (n) {
+		html_raw(b, "<p class=\"summary\">");
+		html_txtf(b, "共 %zu 个案卷", n);
+		if (late)
+			html_txtf(b, "，其中 %zu 个已逾期", late);
+		html_raw(b, "；需要办理的排在前面。</p><ul class=\"cases\">");
+		for (i = 0; i < n; i++)
+			case_card(r, &cards[i], today, week);
+		html_raw(b, "</ul>");
+	} else {
 		html_raw(b, "<p class=\"empty\">暂无案卷。</p>");
+	}
 	html_raw(b, "</section>");
+	json_decref(lists[0]);
+	json_decref(lists[1]);
 }
 
 /* The year's deadlines (the plan's, or as staff set them). */
