@@ -3,7 +3,8 @@
 # (tests/browser/home.mjs drives Debian's chromium through playwright-core):
 # staff sign in, find the overdue audits on the home page and open one
 # (breadcrumbs 首页 › 审核 › its name); a consulting agency sees its
-# clients' audits with their deadlines and checklists; the header menu is
+# clients' audits with their deadlines and checklists; staff's queue keeps
+# a failed document's 重试 button in sight; the header menu is
 # open at 1280 px and folds behind 菜单 at 390 px, opening without script;
 # at both widths no page overflows sideways and axe-core reports no serious
 # or critical violation. Screenshots go to $PORTAL_SCREENSHOTS when set,
@@ -25,6 +26,10 @@ CLIENT=$(sqlite3 "$DB" "SELECT e.name FROM audits a JOIN enterprises e ON e.id =
 "$TOP/portal" ctl user add 职员乙 --role staff >/dev/null
 "$TOP/portal" ctl user add 绿源咨询 --role agency --agency "$LVYUAN" >/dev/null
 for u in 职员乙 绿源咨询; do echo 'a long password' | "$TOP/portal" ctl user passwd "$u" >/dev/null; done
+# A failed document, so staff's queue has a row with its 重试 button.
+printf '%%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\nno PDF at all\n' >"$PORTAL_DATA/broken.pdf"
+upload "$ADMIN" "$PORTAL_DATA/broken.pdf" -F "title=损坏的文件"
+check "a broken PDF ends failed" [ "$(wait_indexed "$(jq -r .id <<<"$BODY")")" = failed ]
 OUT=${PORTAL_SCREENSHOTS:-$PORTAL_DATA}
 mkdir -p "$OUT"
 

@@ -2,6 +2,8 @@
 // chromium (headless, through playwright-core), at 1280 and at 390 px:
 //   - staff sign in, find the overdue audits on the home page and open
 //     one: its page has the breadcrumbs 首页 › 审核 › its name;
+//   - staff's indexing queue shows a failed document with its reason and
+//     its 重试 button in sight;
 //   - an agency signs in and sees its clients' audits with their
 //     deadlines and checklists;
 //   - the header menu is open at 1280 px and folds behind 菜单 at 390 px,
@@ -38,7 +40,7 @@ for (const v of ['BASE', 'PASSWORD', 'STAFF', 'AGENCY', 'CLIENT', 'OUT', 'AXE'])
 const { BASE, PASSWORD, STAFF, AGENCY, CLIENT, OUT, AXE } = env;
 const WIDTHS = [1280, 390];
 // Checks per run; the plan is their sum over the widths, plus the last ones.
-const STAFF_CHECKS = 11, AGENCY_CHECKS = 7, MENU_CHECKS = 2, FINAL_CHECKS = 2;
+const STAFF_CHECKS = 12, AGENCY_CHECKS = 7, MENU_CHECKS = 2, FINAL_CHECKS = 2;
 console.log(`PLAN ${WIDTHS.length * (STAFF_CHECKS + AGENCY_CHECKS + MENU_CHECKS) + FINAL_CHECKS}`);
 
 let stopped = null;	// why the rest of this run is not run
@@ -148,6 +150,11 @@ for (const w of WIDTHS) {
 		await overdue.count() > 0 || `${await overdue.count()} overdue audit links`, true);
 	await check(`${w} px: the overdue audits are visible without scrolling sideways`, async () =>
 		await overdue.first().isVisible());
+	await check(`${w} px: the indexing queue shows the failed document with its 重试 button`, async () => {
+		const row = page.locator('section.home-queue tr', { hasText: '损坏的文件' });
+		return await row.locator('button', { hasText: '重试' }).isVisible() &&
+			(await row.innerText()).includes('PDF') || `the row says ${JSON.stringify(await row.innerText())}`;
+	});
 	await check(`${w} px: no horizontal overflow on staff's home page`, () => noOverflow(page));
 	await screenshot(page, `home-staff-${w}.png`);
 	await check(`${w} px: axe finds nothing serious on staff's home page`, () => axeSerious(page));
