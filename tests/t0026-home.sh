@@ -177,6 +177,21 @@ check "staff: links to every record area and report" bash -c \
 	'for h in /audits /projects /enterprises /agencies /experts /trainings /reports/quarterly /reports/scoreboard /overdue /deadlines /typical-units /upload; do
 		grep -qF "href=\"$h\"" <<<"$1" || exit 1; done' _ "$H"
 
+# Due this week: the report's deadline moved to three days from now makes
+# the filed audits due this week instead of overdue.
+YEAR=$(sql "SELECT max(year) FROM audits")
+A_FILED=$(sql "SELECT a.id FROM audits a JOIN enterprises e ON e.id = a.enterprise_id
+	WHERE a.state = 'filed' AND e.sector = 'services' LIMIT 1")
+call -H "Authorization: Bearer $ADMIN" -X PATCH -H 'Content-Type: application/json' \
+	-d "{\"audit_report\":\"$(date +%F -d '+3 days')\",\"audit_evaluation\":\"$(date +%F -d '+30 days')\"}" \
+	"$BASE/api/deadlines/$YEAR"
+check "staff move the $YEAR report deadline to three days from now ($CODE)" [ "$CODE" = 200 ]
+as staff "$BASE/"
+check "staff: a filed audit is now due this week, not overdue" bash -c \
+	'grep -o "<ul class=\"items soon\">.*" <<<"$1" | grep -qF "/audits/$2\"" &&
+	 ! sed "s|</ul>|</ul>\n|g" <<<"$1" | grep -o "<ul class=\"items late\">.*" | grep -qF "/audits/$2\""' _ "$BODY" "$A_FILED"
+check "staff: the summary counts it" grep -qE '本周（至 [0-9-]+ 前）到期 [1-9][0-9]* 项' <<<"$BODY"
+
 # ---- breadcrumbs ---------------------------------------------------------------
 as enterprise "$BASE/audits/$A_OWN"
 check "a record page has breadcrumbs 首页 › 审核 › its name" grep -qF \
