@@ -104,6 +104,17 @@ for role in anonymous staff enterprise agency expert; do
 	check "$role: every menu link answers 2xx to $role${bad:+ (not:$bad)}" [ -z "$bad" ]
 	check "$role: 首页 is marked as the current page" grep -qF '<a href="/" aria-current="page">首页</a>' <<<"${HOME[$role]}"
 done
+# Every link of every home page leads somewhere its reader may go.
+for role in anonymous staff enterprise agency expert; do
+	bad=
+	n=0
+	for href in $(grep -o 'href="/[^"]*"' <<<"${HOME[$role]}" | sed 's/^href="//; s/"$//; s/&amp;/\&/g' | sort -u); do
+		as "$role" -o /dev/null "$BASE$href"
+		n=$((n + 1))
+		case $CODE in 2??) ;; *) bad+=" $href:$CODE" ;; esac
+	done
+	check "$role: all $n links of the home page answer 2xx${bad:+ (not:$bad)}" [ -z "$bad" ]
+done
 as staff "$BASE/audits"
 check "the menu marks the area of a list page" grep -qF '<a href="/audits" aria-current="page">审核</a>' <<<"$BODY"
 
