@@ -81,7 +81,7 @@ static const char *case_href(struct request *r, const char *case_id)
 	return arena_printf(r->arena, "/%.*ss/%s", (int)(colon - case_id), case_id, colon + 1);
 }
 
-static void link(struct buf *b, const char *href, const char *text)
+static void href_link(struct buf *b, const char *href, const char *text)
 {
 	html_raw(b, "<a href=\"");
 	html_attr(b, href);
@@ -141,7 +141,7 @@ static void newest_public(struct request *r, const char *sector, int limit)
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		html_raw(b, "<li>");
-		link(b, arena_printf(r->arena, "/documents/%s", id), (const char *)sqlite3_column_text(st, 1));
+		href_link(b, arena_printf(r->arena, "/documents/%s", id), (const char *)sqlite3_column_text(st, 1));
 		html_raw(b, " <span class=\"type\">");
 		html_txt(b, docs_type_label((const char *)sqlite3_column_text(st, 2)));
 		html_raw(b, "</span></li>");
@@ -159,7 +159,7 @@ static void search_filter_link(struct request *r, const char *type, const char *
 {
 	struct buf *b = &r->out;
 	html_raw(b, "<li>");
-	link(b, arena_printf(r->arena, "/search?type=%s&%s=%s", type, key, url_encode(r->arena, value)), text);
+	href_link(b, arena_printf(r->arena, "/search?type=%s&%s=%s", type, key, url_encode(r->arena, value)), text);
 	html_raw(b, "</li>");
 }
 
@@ -214,7 +214,7 @@ static void item_list(struct request *r, json_t *items, const char *sector, cons
 			continue;
 		}
 		html_raw(b, "<li>");
-		link(b, case_href(r, jstr(x, "case")), jstr(x, "title"));
+		href_link(b, case_href(r, jstr(x, "case")), jstr(x, "title"));
 		html_raw(b, " <span class=\"item\">");
 		html_txt(b, jstr(x, "label"));
 		html_raw(b, "</span>");
@@ -228,7 +228,7 @@ static void item_list(struct request *r, json_t *items, const char *sector, cons
 	}
 	if (more) {
 		html_raw(b, "<li class=\"more\">");
-		link(b, arena_printf(r->arena, "/overdue?year=%d", year), arena_printf(r->arena, "另有 %zu 项，查看全部", more));
+		href_link(b, arena_printf(r->arena, "/overdue?year=%d", year), arena_printf(r->arena, "另有 %zu 项，查看全部", more));
 		html_raw(b, "</li>");
 	}
 	html_raw(b, "</ul>");
@@ -293,9 +293,9 @@ static void due_section(struct request *r)
 		html_raw(b, "</section>");
 	}
 	html_raw(b, "</div><p class=\"more\">");
-	link(b, arena_printf(r->arena, "/overdue?year=%d", year), "全部逾期事项");
+	href_link(b, arena_printf(r->arena, "/overdue?year=%d", year), "全部逾期事项");
 	html_raw(b, " · ");
-	link(b, arena_printf(r->arena, "/deadlines?year=%d", year), "年度截止日期");
+	href_link(b, arena_printf(r->arena, "/deadlines?year=%d", year), "年度截止日期");
 	html_raw(b, "</p></section>");
 	json_decref(soon);
 	json_decref(over);
@@ -341,7 +341,7 @@ static void queue_section(struct request *r)
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		html_raw(b, "<tr><td>");
-		link(b, arena_printf(r->arena, "/documents/%s", id), (const char *)sqlite3_column_text(st, 1));
+		href_link(b, arena_printf(r->arena, "/documents/%s", id), (const char *)sqlite3_column_text(st, 1));
 		html_raw(b, "</td>");
 		html_cell(b, (const char *)sqlite3_column_text(st, 2));
 		html_cell(b, when(r, sqlite3_column_int64(st, 3)));
@@ -384,7 +384,7 @@ static void recent_section(struct request *r)
 	int n = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		html_raw(b, "<tr><td>");
-		link(b, arena_printf(r->arena, "/documents/%s", (const char *)sqlite3_column_text(st, 0)),
+		href_link(b, arena_printf(r->arena, "/documents/%s", (const char *)sqlite3_column_text(st, 0)),
 		     (const char *)sqlite3_column_text(st, 1));
 		html_raw(b, "</td>");
 		html_cell(b, sqlite3_column_text(st, 2) ? docs_type_label((const char *)sqlite3_column_text(st, 2)) : "");
@@ -426,7 +426,7 @@ static void areas_section(struct request *r)
 			if (!end)
 				end = p + strlen(p);
 			html_raw(b, "<li>");
-			link(b, arena_strndup(r->arena, p, (size_t)(sp - p)),
+			href_link(b, arena_strndup(r->arena, p, (size_t)(sp - p)),
 			     arena_strndup(r->arena, sp + 1, (size_t)(end - sp - 1)));
 			html_raw(b, "</li>");
 			p = *end ? end + 1 : end;
@@ -478,7 +478,7 @@ static void case_documents(struct request *r, json_t *docs)
 	html_raw(b, "<ul class=\"docs\">");
 	json_array_foreach(docs, i, d) {
 		html_raw(b, "<li>");
-		link(b, arena_printf(r->arena, "/documents/%s", jstr(d, "id")),
+		href_link(b, arena_printf(r->arena, "/documents/%s", jstr(d, "id")),
 		     *jstr(d, "title") ? jstr(d, "title") : jstr(d, "filename"));
 		html_raw(b, " <span class=\"type\">");
 		html_txt(b, link_role_label(json_string_value(json_object_get(d, "role"))));
@@ -547,7 +547,7 @@ static void case_card(struct request *r, const struct card *k, const char *today
 	rh_ctx(r, &c, t);
 	json_t *docs = link_documents(&c, case_id);
 	html_raw(b, "<li class=\"case\"><h3>");
-	link(b, arena_printf(r->arena, "/%s/%s", t->name, id), jstr(row, "title"));
+	href_link(b, arena_printf(r->arena, "/%s/%s", t->name, id), jstr(row, "title"));
 	html_raw(b, "</h3><p class=\"state\">");
 	html_txt(b, t->label);
 	html_raw(b, " · 状态：<strong>");
@@ -671,7 +671,7 @@ static void deadlines_section(struct request *r)
 		html_raw(b, "</time></li>");
 	}
 	html_raw(b, "</ul><p class=\"more\">");
-	link(b, arena_printf(r->arena, "/overdue?year=%d", year), "我的逾期事项");
+	href_link(b, arena_printf(r->arena, "/overdue?year=%d", year), "我的逾期事项");
 	html_raw(b, "</p></section>");
 	json_decref(rep);
 }
@@ -692,7 +692,7 @@ static void enterprise_section(struct request *r)
 		html_raw(b, "<section class=\"home-standards\" aria-labelledby=\"std-h\">");
 		heading(b, "std-h", "本行业的标准和指南");
 		html_raw(b, "<p>本单位：");
-		link(b, arena_printf(r->arena, "/enterprises/%s", jstr(e, "id")), jstr(e, "name"));
+		href_link(b, arena_printf(r->arena, "/enterprises/%s", jstr(e, "id")), jstr(e, "name"));
 		html_raw(b, " · ");
 		html_txt(b, sector_name(sector));
 		html_raw(b, " · ");
