@@ -1,13 +1,15 @@
 /* cases.c: cases.fcgi, the programme's records: the JSON API for every
  * record type (list, get, create, update, transition), document links and
- * suggestions, deadlines, overdue items, reports; and the HTML pages that
- * mirror them (records-ui.c draws them). The tables at the bottom say
+ * suggestions, retrying a failed document, deadlines, overdue items,
+ * reports; the HTML pages that mirror them (records-ui.c draws them) and
+ * the home page of each role (home.c). The tables at the bottom say
  * which address runs which page. The record engine is records.h. */
 #include "arena.h"
 #include "auth.h"
 #include "db.h"
 #include "docs.h"
 #include "fcgi-master.h"
+#include "home.h"
 #include "http-request.h"
 #include "http-response.h"
 #include "records.h"
@@ -256,6 +258,37 @@ static void api_doc_restore(struct request *r)
 	resp_json(r, 200, docs_get_json(r->db, r->arg));
 }
 
+/* Index a failed document again (staff): 202 with the document, now
+ * pending again. */
+static void api_doc_retry(struct request *r)
+{
+	char msg[256];
+	int status;
+	if (docs_retry(r->db, &r->user, r->arg, &status, msg, sizeof msg) < 0) {
+		portal_error(r, status, status == 403 ? "forbidden" : status == 404 ? "not_found" :
+			     status == 409 ? "not_failed" : status == 503 ? "busy" : "database",
+			     arena_strdup(r->arena, msg));
+		return;
+	}
+	resp_header(r, "Location", arena_printf(r->arena, "/api/documents/%s", r->arg));
+	resp_json(r, 202, docs_get_json(r->db, r->arg));
+}
+
+/* The home page's 重试 button: back to the home page's queue. */
+static void ui_doc_retry(struct request *r)
+{
+	char msg[256];
+	int status;
+	if (req_form_read(r, 4096) < 0)
+		return;
+	if (docs_retry(r->db, &r->user, r->arg, &status, msg, sizeof msg) < 0) {
+		portal_error(r, status, "retry", arena_strdup(r->arena, msg));
+		return;
+	}
+	r->status = 303;
+	resp_header(r, "Location", "/#queue");
+}
+
 /* The document page's 恢复为当前版本 button. */
 static void ui_doc_restore(struct request *r)
 {
@@ -456,6 +489,8 @@ static const struct page pages[] = {
 	{ "GET", "/api/documents/*/suggested-cases", api_doc_suggest, NULL, PAGE_USER },
 	{ "POST", "/api/documents/*/restore", api_doc_restore, NULL, PAGE_USER },
 	{ "POST", "/documents/*/restore", ui_doc_restore, NULL, PAGE_USER },
+	{ "POST", "/api/documents/*/retry", api_doc_retry, NULL, PAGE_STAFF },
+	{ "POST", "/documents/*/retry", ui_doc_retry, NULL, PAGE_STAFF },
 	/* operations beyond create/update/transition */
 	{ "POST", "/api/experts/*/assignments", api_assign, NULL, PAGE_USER },
 	{ "POST", "/api/projects/*/changes", api_change_request, NULL, PAGE_USER },
@@ -467,6 +502,7 @@ static const struct page pages[] = {
 	{ "PATCH", "/api/*/*", api_patch, NULL, PAGE_USER },
 	{ "POST", "/api/*/*/transitions", api_transition, NULL, PAGE_USER },
 	/* HTML pages */
+	{ "GET", "/", ui_home, NULL },
 	{ "GET", "/reports/quarterly", ui_quarterly, quarterly_params, PAGE_STAFF },
 	{ "GET", "/reports/scoreboard", ui_scoreboard, year_params, PAGE_STAFF },
 	{ "GET", "/typical-units", ui_typical, year_params },

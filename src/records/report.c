@@ -244,6 +244,46 @@ int report_targets_set(struct rctx *c, int year, json_t *in)
 	return 0;
 }
 
+int report_case_next(sqlite3 *db, const char *kind, json_t *row, struct report_step *s)
+{
+	static const struct {
+		const char *kind, *from, *to, *item;
+	} steps[] = {
+		{ "audit", "listed", "filed", "audit_filing" },
+		{ "audit", "filed", "submitted", "audit_report" },
+		{ "audit", "submitted", "evaluated", "audit_evaluation" },
+		{ "project", "recommended", "applied", "application" },
+		{ "project", "implementing", "accepted", NULL },
+		{ "project", "first_paid", "accepted", NULL },
+		{ "project", "evaluated", "accepted", NULL },
+		{ "project", "acceptance_failed", "accepted", NULL },
+	};
+	const char *state = json_string_value(json_object_get(row, "state"));
+	int year = (int)json_integer_value(json_object_get(row, "year"));
+	for (size_t i = 0; state && i < sizeof steps / sizeof steps[0]; i++) {
+		if (strcmp(steps[i].kind, kind) || strcmp(steps[i].from, state))
+			continue;
+		const char *item = steps[i].item;
+		s->state = steps[i].to;
+		s->due[0] = '\0';
+		if (item && strcmp(item, "application") == 0) {
+			const char *round = json_string_value(json_object_get(row, "round"));
+			item = round && strcmp(round, "autumn") == 0 ? "application_autumn" : "application_spring";
+		}
+		if (item) {
+			s->label = report_deadline_label(item);
+			report_deadline(db, year, item, s->due);
+		} else {
+			const char *end = json_string_value(json_object_get(row, "planned_end_date"));
+			s->label = "项目按期完工验收";
+			if (end && rec_date_valid(end))
+				snprintf(s->due, sizeof s->due, "%s", end);
+		}
+		return 1;
+	}
+	return 0;
+}
+
 /* ---- overdue ---------------------------------------------------------------- */
 
 static void bump(json_t *o, const char *key)
