@@ -136,6 +136,12 @@ static int do_change_request(struct request *r, struct rctx *c, json_t *in, cons
 	return project_change_request(c, r->arg, in, &change_id);
 }
 
+static int do_results(struct request *r, struct rctx *c, json_t *in, const char **id)
+{
+	*id = r->arg;
+	return project_results_confirm(c, r->arg, in);
+}
+
 static int do_change_decide(struct request *r, struct rctx *c, json_t *in, const char **id)
 {
 	*id = rh_seg(r, 2);
@@ -174,6 +180,8 @@ static void api_change_request(struct request *r)
 {
 	json_write(r, &rt_projects, 201, do_change_request);
 }
+
+static void api_results(struct request *r) { json_write(r, &rt_projects, 200, do_results); }
 
 static void api_change_decide(struct request *r)
 {
@@ -494,6 +502,7 @@ static const struct page pages[] = {
 	/* operations beyond create/update/transition */
 	{ "POST", "/api/experts/*/assignments", api_assign, NULL, PAGE_USER },
 	{ "POST", "/api/projects/*/changes", api_change_request, NULL, PAGE_USER },
+	{ "POST", "/api/projects/*/results", api_results, NULL, PAGE_USER },
 	{ "POST", "/api/projects/*/changes/*", api_change_decide, NULL, PAGE_USER },
 	/* every record type */
 	{ "GET", "/api/*", api_list, list_params, PAGE_USER },
