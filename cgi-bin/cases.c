@@ -1,13 +1,15 @@
 /* cases.c: cases.fcgi, the programme's records: the JSON API for every
  * record type (list, get, create, update, transition), document links and
- * suggestions, deadlines, overdue items, reports; and the HTML pages that
- * mirror them (records-ui.c draws them). The tables at the bottom say
+ * suggestions, retrying a failed document, deadlines, overdue items,
+ * reports; the HTML pages that mirror them (records-ui.c draws them) and
+ * the home page of each role (home.c). The tables at the bottom say
  * which address runs which page. The record engine is records.h. */
 #include "arena.h"
 #include "auth.h"
 #include "db.h"
 #include "docs.h"
 #include "fcgi-master.h"
+#include "home.h"
 #include "http-request.h"
 #include "http-response.h"
 #include "records.h"
@@ -134,6 +136,12 @@ static int do_change_request(struct request *r, struct rctx *c, json_t *in, cons
 	return project_change_request(c, r->arg, in, &change_id);
 }
 
+static int do_results(struct request *r, struct rctx *c, json_t *in, const char **id)
+{
+	*id = r->arg;
+	return project_results_confirm(c, r->arg, in);
+}
+
 static int do_change_decide(struct request *r, struct rctx *c, json_t *in, const char **id)
 {
 	*id = rh_seg(r, 2);
@@ -172,6 +180,8 @@ static void api_change_request(struct request *r)
 {
 	json_write(r, &rt_projects, 201, do_change_request);
 }
+
+static void api_results(struct request *r) { json_write(r, &rt_projects, 200, do_results); }
 
 static void api_change_decide(struct request *r)
 {
@@ -254,6 +264,37 @@ static void api_doc_restore(struct request *r)
 		return;
 	}
 	resp_json(r, 200, docs_get_json(r->db, r->arg));
+}
+
+/* Index a failed document again (staff): 202 with the document, now
+ * pending again. */
+static void api_doc_retry(struct request *r)
+{
+	char msg[256];
+	int status;
+	if (docs_retry(r->db, &r->user, r->arg, &status, msg, sizeof msg) < 0) {
+		portal_error(r, status, status == 403 ? "forbidden" : status == 404 ? "not_found" :
+			     status == 409 ? "not_failed" : status == 503 ? "busy" : "database",
+			     arena_strdup(r->arena, msg));
+		return;
+	}
+	resp_header(r, "Location", arena_printf(r->arena, "/api/documents/%s", r->arg));
+	resp_json(r, 202, docs_get_json(r->db, r->arg));
+}
+
+/* The home page's 重试 button: back to the home page's queue. */
+static void ui_doc_retry(struct request *r)
+{
+	char msg[256];
+	int status;
+	if (req_form_read(r, 4096) < 0)
+		return;
+	if (docs_retry(r->db, &r->user, r->arg, &status, msg, sizeof msg) < 0) {
+		portal_error(r, status, "retry", arena_strdup(r->arena, msg));
+		return;
+	}
+	r->status = 303;
+	resp_header(r, "Location", "/#queue");
 }
 
 /* The document page's 恢复为当前版本 button. */
@@ -456,9 +497,12 @@ static const struct page pages[] = {
 	{ "GET", "/api/documents/*/suggested-cases", api_doc_suggest, NULL, PAGE_USER },
 	{ "POST", "/api/documents/*/restore", api_doc_restore, NULL, PAGE_USER },
 	{ "POST", "/documents/*/restore", ui_doc_restore, NULL, PAGE_USER },
+	{ "POST", "/api/documents/*/retry", api_doc_retry, NULL, PAGE_STAFF },
+	{ "POST", "/documents/*/retry", ui_doc_retry, NULL, PAGE_STAFF },
 	/* operations beyond create/update/transition */
 	{ "POST", "/api/experts/*/assignments", api_assign, NULL, PAGE_USER },
 	{ "POST", "/api/projects/*/changes", api_change_request, NULL, PAGE_USER },
+	{ "POST", "/api/projects/*/results", api_results, NULL, PAGE_USER },
 	{ "POST", "/api/projects/*/changes/*", api_change_decide, NULL, PAGE_USER },
 	/* every record type */
 	{ "GET", "/api/*", api_list, list_params, PAGE_USER },
@@ -467,6 +511,7 @@ static const struct page pages[] = {
 	{ "PATCH", "/api/*/*", api_patch, NULL, PAGE_USER },
 	{ "POST", "/api/*/*/transitions", api_transition, NULL, PAGE_USER },
 	/* HTML pages */
+	{ "GET", "/", ui_home, NULL },
 	{ "GET", "/reports/quarterly", ui_quarterly, quarterly_params, PAGE_STAFF },
 	{ "GET", "/reports/scoreboard", ui_scoreboard, year_params, PAGE_STAFF },
 	{ "GET", "/typical-units", ui_typical, year_params },

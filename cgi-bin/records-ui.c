@@ -619,6 +619,20 @@ static void history(struct request *r, const struct rtype *t, json_t *o)
 	html_raw(b, "</tbody></table>");
 }
 
+/* Where a record page stands: 首页 › 审核 › its name (the last one is
+ * this page). */
+static void breadcrumbs(struct request *r, const struct rtype *t, const char *title)
+{
+	struct buf *b = &r->out;
+	html_raw(b, "<nav class=\"crumbs\" aria-label=\"当前位置\"><ol><li><a href=\"/\">首页</a></li><li><a href=\"/");
+	html_attr(b, t->name);
+	html_raw(b, "\">");
+	html_txt(b, t->label);
+	html_raw(b, "</a></li><li aria-current=\"page\">");
+	html_txt(b, title);
+	html_raw(b, "</li></ol></nav>");
+}
+
 /* The record page, with err (may be NULL) on top and r->status kept. */
 static void record_page(struct request *r, const struct rtype *t, const char *id, const char *err)
 {
@@ -634,11 +648,8 @@ static void record_page(struct request *r, const struct rtype *t, const char *id
 			link_suggest_documents(&c, arena_printf(r->arena, "%s:%s", t->kind, id)));
 	struct buf *b = &r->out;
 	ui_page_begin(r, value_text(r, NULL, json_object_get(o, "title")));
-	html_raw(b, "<p><a href=\"/");
-	html_attr(b, t->name);
-	html_raw(b, "\">← ");
-	html_txt(b, t->label);
-	html_raw(b, "列表</a></p><h1>");
+	breadcrumbs(r, t, value_text(r, NULL, json_object_get(o, "title")));
+	html_raw(b, "<h1>");
 	html_txt(b, value_text(r, NULL, json_object_get(o, "title")));
 	html_raw(b, "</h1>");
 	error_box(r, err);

@@ -1,7 +1,7 @@
 /* search.c: search.fcgi, the read side: search (JSON and HTML) and similar
  * documents; one document's page, record, bytes and text are in
- * document-page.c. Page functions are ui_*; the table at the bottom says
- * which address runs which. */
+ * document-page.c (the home page is cases.fcgi's: home.c). Page functions
+ * are ui_*; the table at the bottom says which address runs which. */
 #include "arena.h"
 #include "audit.h"
 #include "db.h"
@@ -83,18 +83,6 @@ static void ui_api_similar(struct request *r)
 }
 
 /* ---- HTML pages --------------------------------------------------------- */
-
-static void ui_home(struct request *r)
-{
-	struct buf *b = &r->out;
-	ui_page_begin(r, "首页");
-	html_raw(b, "<section class=\"hero\"><h1>清洁生产文档门户</h1>"
-		    "<p>检索清洁生产审核报告、标准、指南、政策通知与项目文件。</p>"
-		    "<form action=\"/search\" method=\"get\" role=\"search\" class=\"big-search\">"
-		    "<input type=\"search\" name=\"q\" id=\"q\" autofocus placeholder=\"例如：医院 节水、GB 18466、清洁生产审核\">"
-		    "<button type=\"submit\">搜索</button></form></section>");
-	ui_page_end(r);
-}
 
 /* A link to /search with the current parameters and one of them changed. */
 static void search_link(struct request *r, const struct search_params *p, const char *key,
@@ -324,7 +312,6 @@ static void ui_search(struct request *r)
 }
 
 static const struct page pages[] = {
-	{ "GET", "/", ui_home, NULL },
 	{ "GET", "/search", ui_search, search_params },
 	{ "GET", "/documents/*", ui_document, NULL },
 	{ "GET", "/api/search", ui_api_search, search_params },

@@ -120,9 +120,9 @@ start_instance() {
 	ADMIN=$("$TOP/portal" ctl token create admin) || bail "no admin token"
 }
 
-corpus_file() { # NAME-PREFIX: the corpus document whose name starts so
+corpus_file() { # NAME-PREFIX [docs|programme]: the corpus document whose name starts so
 	local f
-	f=$(ls "$CORPUS/docs/$1"* 2>/dev/null | head -n 1)
+	f=$(ls "$CORPUS/${2:-docs}/$1"* 2>/dev/null | head -n 1)
 	[ -n "$f" ] || bail "corpus file $1* not found under $CORPUS (set PORTAL_CORPUS)"
 	echo "$f"
 }

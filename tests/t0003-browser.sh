@@ -8,7 +8,7 @@
 # loaded and applied. Screenshots of the results and document pages go to
 # $PORTAL_DATA, which is removed at the end: set PORTAL_SCREENSHOTS=DIR to
 # keep copies there.
-# Covers search.c (ui_home, ui_search, ui_document), ui-shared.c, html.c,
+# Covers home.c (ui_home), search.c (ui_search, ui_document), ui-shared.c, html.c,
 # nginx.conf.in (static files), portal.css.
 . "$(dirname "$0")/lib.sh"
 

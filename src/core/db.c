@@ -214,6 +214,13 @@ static const char *const migrations[] = {
 	"  measure TEXT NOT NULL CHECK (measure IN ('audits', 'projects', 'funds_fen')),"
 	"  value INTEGER NOT NULL CHECK (value >= 0),"
 	"  PRIMARY KEY (year, sector, measure));",
+	/* 9: a project's results as staff confirmed them (proposed from its
+	 * reports' text, results.h), summed by the reports. */
+	"CREATE TABLE project_results ("
+	"  project_id TEXT NOT NULL REFERENCES projects(id), measure TEXT NOT NULL,"
+	"  value REAL NOT NULL CHECK (value >= 0), source_doc TEXT,"
+	"  confirmed_by INTEGER, confirmed_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (project_id, measure));",
 };
 
 long long portal_now(void) { return (long long)time(NULL); }

@@ -295,6 +295,7 @@ static void extra(struct rctx *c, const char *id, json_t *o)
 			"state", rec_column(st, 3), "requested", rec_column(st, 4)));
 	sqlite3_finalize(st);
 	json_object_set_new(o, "changes", a);
+	project_results_view(c, id, o);
 }
 
 const struct rtype rt_projects = {

@@ -205,6 +205,16 @@ int project_change_request(struct rctx *c, const char *project_id, json_t *in, l
 /* Decide a pending change request: {"decision": "approved"|"rejected"}. */
 int project_change_decide(struct rctx *c, const char *project_id, long long change_id, json_t *in);
 
+/* A project's results (records-results.c): adds "results" (confirmed:
+ * {MEASURE: {"value", "unit", "label", "source"}}) and "proposed_results"
+ * (read from the text of its acceptance, evaluation and progress reports
+ * that c->u may read: [{"measure", "value", "unit", "label", "text",
+ * "document", "title"}]) to o. */
+void project_results_view(struct rctx *c, const char *project_id, json_t *o);
+/* Staff confirm results: {"MEASURE": value >= 0 | null, ..., "source":
+ * DOC-ID?}; null removes one. Logged. 0 or a status on c. */
+int project_results_confirm(struct rctx *c, const char *project_id, json_t *in);
+
 /* The grades of an evaluated audit, best first, NULL-terminated. */
 extern const char *const audit_grades[];
 /* Adds "experts" (assigned to the case c->t:id) to o. */

@@ -244,6 +244,46 @@ int report_targets_set(struct rctx *c, int year, json_t *in)
 	return 0;
 }
 
+int report_case_next(sqlite3 *db, const char *kind, json_t *row, struct report_step *s)
+{
+	static const struct {
+		const char *kind, *from, *to, *item;
+	} steps[] = {
+		{ "audit", "listed", "filed", "audit_filing" },
+		{ "audit", "filed", "submitted", "audit_report" },
+		{ "audit", "submitted", "evaluated", "audit_evaluation" },
+		{ "project", "recommended", "applied", "application" },
+		{ "project", "implementing", "accepted", NULL },
+		{ "project", "first_paid", "accepted", NULL },
+		{ "project", "evaluated", "accepted", NULL },
+		{ "project", "acceptance_failed", "accepted", NULL },
+	};
+	const char *state = json_string_value(json_object_get(row, "state"));
+	int year = (int)json_integer_value(json_object_get(row, "year"));
+	for (size_t i = 0; state && i < sizeof steps / sizeof steps[0]; i++) {
+		if (strcmp(steps[i].kind, kind) || strcmp(steps[i].from, state))
+			continue;
+		const char *item = steps[i].item;
+		s->state = steps[i].to;
+		s->due[0] = '\0';
+		if (item && strcmp(item, "application") == 0) {
+			const char *round = json_string_value(json_object_get(row, "round"));
+			item = round && strcmp(round, "autumn") == 0 ? "application_autumn" : "application_spring";
+		}
+		if (item) {
+			s->label = report_deadline_label(item);
+			report_deadline(db, year, item, s->due);
+		} else {
+			const char *end = json_string_value(json_object_get(row, "planned_end_date"));
+			s->label = "项目按期完工验收";
+			if (end && rec_date_valid(end))
+				snprintf(s->due, sizeof s->due, "%s", end);
+		}
+		return 1;
+	}
+	return 0;
+}
+
 /* ---- overdue ---------------------------------------------------------------- */
 
 static void bump(json_t *o, const char *key)
@@ -358,6 +398,11 @@ static const char *stage_on(sqlite3_stmt *st, const char *end, const char *state
 	return best;
 }
 
+static void add_real(json_t *o, const char *key, double v)
+{
+	json_object_set_new(o, key, json_real(json_real_value(json_object_get(o, key)) + v));
+}
+
 static json_t *sector_block(void)
 {
 	json_t *grades = json_object();
@@ -389,6 +434,40 @@ int report_may_read(struct rctx *c)
 	rctx_fail(c, 403, "forbidden", NULL,
 		"报表仅供市级工作人员查看。 Reports are for the commission's staff.");
 	return 0;
+}
+
+/* The confirmed results of the projects of year accepted by end, summed
+ * into each sector's block ("results": {MEASURE: sum}) and the total;
+ * returns the same per industry: {INDUSTRY: {MEASURE: sum}}. */
+static json_t *results_by(struct rctx *c, int year, const char *end, json_t *sectors, json_t *total)
+{
+	json_t *by_industry = json_object(), *b;
+	size_t i;
+	json_array_foreach(sectors, i, b)
+		json_object_set_new(b, "results", json_object());
+	json_object_set_new(total, "results", json_object());
+	sqlite3_stmt *st = portal_db_prepare(c->db,
+		"SELECT e.sector, e.industry, r.measure, sum(r.value) FROM project_results r"
+		" JOIN projects p ON p.id = r.project_id JOIN enterprises e ON e.id = p.enterprise_id"
+		" WHERE p.year = ? AND p.accepted_date <= ? AND p.state IN ('accepted', 'completed')"
+		" GROUP BY e.sector, e.industry, r.measure");
+	sqlite3_bind_int(st, 1, year);
+	sqlite3_bind_text(st, 2, end, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *sector = (const char *)sqlite3_column_text(st, 0);
+		const char *industry = (const char *)sqlite3_column_text(st, 1);
+		const char *m = (const char *)sqlite3_column_text(st, 2);
+		double v = sqlite3_column_double(st, 3);
+		json_array_foreach(sectors, i, b)
+			if (strcmp(json_string_value(json_object_get(b, "sector")), sector) == 0)
+				add_real(json_object_get(b, "results"), m, v);
+		add_real(json_object_get(total, "results"), m, v);
+		if (!json_object_get(by_industry, industry))
+			json_object_set_new(by_industry, industry, json_object());
+		add_real(json_object_get(by_industry, industry), m, v);
+	}
+	sqlite3_finalize(st);
+	return by_industry;
 }
 
 json_t *report_quarterly(struct rctx *c, int year, int quarter)
@@ -453,6 +532,7 @@ json_t *report_quarterly(struct rctx *c, int year, int quarter)
 		json_array_append_new(sectors, b);
 	}
 	sqlite3_finalize(ss);
+	json_t *by_industry = results_by(c, year, end, sectors, total);
 	json_t *targets = report_targets_json(c->db, year), *b;
 	size_t i;
 	json_array_foreach(sectors, i, b)
@@ -460,8 +540,8 @@ json_t *report_quarterly(struct rctx *c, int year, int quarter)
 			json_string_value(json_object_get(b, "sector"))));
 	json_object_set(total, "target", json_object_get(targets, "total"));
 	json_decref(targets);
-	return json_pack("{s:i,s:i,s:s,s:o,s:o}", "year", year, "quarter", quarter, "period_end", end,
-			 "sectors", sectors, "total", total);
+	return json_pack("{s:i,s:i,s:s,s:o,s:o,s:o}", "year", year, "quarter", quarter, "period_end", end,
+			 "sectors", sectors, "total", total, "results_by_industry", by_industry);
 }
 
 static void csv_row(struct buf *b, const char *sector, const char *measure, const char *key, long long v)
@@ -502,6 +582,8 @@ void report_quarterly_csv(struct request *r, json_t *rep)
 		json_object_foreach(json_object_get(s, "target"), key, v)
 			if (json_is_integer(v))
 				csv_row(b, sector, "target", key, json_integer_value(v));
+		json_object_foreach(json_object_get(s, "results"), key, v)
+			buf_printf(b, "%s,result,%s,%.3f\r\n", sector, key, json_real_value(v));
 	}
 	json_decref(all);
 }

@@ -37,6 +37,20 @@ json_t *report_targets_json(sqlite3 *db, int year);
  * removes one); logged. 0 or a status on c. */
 int report_targets_set(struct rctx *c, int year, json_t *in);
 
+/* A case's next step and its date, as the overdue report counts them:
+ * kind "audit" or "project", row the case's fields (state, year, round,
+ * planned_end_date). Fills *s and returns 1; 0 when the case has no step
+ * of its own ahead (finished, rejected, or waiting on the commission).
+ * s->state is the state the step leads to (its checklist is what the step
+ * needs), s->label the step in Chinese, s->due its date ("" when it has
+ * none). */
+struct report_step {
+	const char *state;
+	const char *label;
+	char due[11];
+};
+int report_case_next(sqlite3 *db, const char *kind, json_t *row, struct report_step *s);
+
 /* Items overdue on as_of (NULL: today): {"year","as_of","items":[...],
  * "by": {"sector": {...}, "agency": {...}, "district": {...}}}; by (NULL or
  * one of sector, agency, district) keeps only that grouping. NULL with a

@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -387,6 +388,48 @@ int docs_restore(sqlite3 *db, const struct portal_user *u, const char *id, int *
 		audit_log(db, u->id, "restore", object, detail);
 	}
 	if (!ok || portal_db_exec(db, "COMMIT", err, sizeof err) < 0) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return refuse(status, msg, msglen, 500, "保存失败。 The change could not be saved.");
+	}
+	return 0;
+}
+
+int docs_retry(sqlite3 *db, const struct portal_user *u, const char *id, int *status,
+	       char *msg, size_t msglen)
+{
+	char err[256];
+	if (!docs_id_valid(id) || !docs_may_read(db, u, id))
+		return refuse(status, msg, msglen, 404,
+			"没有这份文档，或您无权查看。 There is no document with this id, or you may not see it.");
+	if (!portal_user_sees_all(u))
+		return refuse(status, msg, msglen, 403,
+			"只有工作人员可以重试索引。 Only staff may retry indexing a document.");
+	if (portal_db_exec(db, "BEGIN IMMEDIATE", err, sizeof err) < 0)
+		return refuse(status, msg, msglen, 503, "数据库繁忙，请稍后再试。 The database is busy; try again.");
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT error FROM documents WHERE id = ?");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	char *was = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)
+		? sqlite3_mprintf("%s", sqlite3_column_text(st, 0)) : NULL;
+	sqlite3_finalize(st);
+	int rc = jobs_requeue(db, id, err, sizeof err);
+	if (rc == 0) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_free(was);
+		return refuse(status, msg, msglen, 409,
+			"这份文档没有处理失败，无需重试。 The document has not failed; there is nothing to retry.");
+	}
+	if (rc > 0) {
+		json_t *d = json_pack("{s:{s:s,s:s},s:{s:s?,s:n}}", "status", "from", "failed", "to", "pending",
+				      "error", "from", was, "to");
+		char *detail = d ? json_dumps(d, JSON_COMPACT) : NULL;
+		char object[DOC_ID_LEN + 16];
+		snprintf(object, sizeof object, "document:%s", id);
+		audit_log(db, u->id, "retry", object, detail);
+		free(detail);
+		json_decref(d);
+	}
+	sqlite3_free(was);
+	if (rc < 0 || portal_db_exec(db, "COMMIT", err, sizeof err) < 0) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return refuse(status, msg, msglen, 500, "保存失败。 The change could not be saved.");
 	}

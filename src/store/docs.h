@@ -74,6 +74,13 @@ size_t docs_supersede_older(sqlite3 *db, struct arena *a, const char *id, const 
 int docs_restore(sqlite3 *db, const struct portal_user *u, const char *id, int *status,
 		 char *msg, size_t msglen);
 
+/* Index a failed document again (jobs_requeue()): staff and admin only;
+ * logged as "retry" with the error it had. 0; -1 with a status (403, 404
+ * when u may not read it, 409 when it has not failed) and a sentence
+ * (Chinese, then English) in msg. */
+int docs_retry(sqlite3 *db, const struct portal_user *u, const char *id, int *status,
+	       char *msg, size_t msglen);
+
 /* Queue document id for the indexer again, e.g. after its cases or their
  * access changed: the indexer rebuilds its index entry from SQLite (the
  * text already extracted is kept), so search reflects the change within a

@@ -20,6 +20,20 @@ int jobs_enqueue(sqlite3 *db, const char *doc_id, char *err, size_t errlen)
 	return rc;
 }
 
+int jobs_requeue(sqlite3 *db, const char *doc_id, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = portal_db_prepare(db,
+		"UPDATE documents SET status = 'pending', error = NULL WHERE id = ? AND status = 'failed'");
+	sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	if (rc < 0)
+		snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	if (rc < 0 || sqlite3_changes(db) == 0)
+		return rc;
+	return jobs_enqueue(db, doc_id, err, errlen) < 0 ? -1 : 1;
+}
+
 int jobs_claim(sqlite3 *db, struct portal_job *j)
 {
 	sqlite3_stmt *st = portal_db_cached(db,

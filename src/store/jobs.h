@@ -34,6 +34,14 @@ struct portal_job {
  * upload inserts the document and its job in one). 0, or -1 with err. */
 int jobs_enqueue(sqlite3 *db, const char *doc_id, char *err, size_t errlen);
 
+/* Try a failed document again (staff's 重试): its status goes back to
+ * 'pending' with its error cleared, and it gets a fresh job (attempts 0,
+ * so a document given up after crashes gets its full tries again); its
+ * failed job stays as the record of what happened. Inside the caller's
+ * transaction. 1 when requeued, 0 when the document is not failed (or does
+ * not exist), -1 with err. */
+int jobs_requeue(sqlite3 *db, const char *doc_id, char *err, size_t errlen);
+
 /* The indexer's side. These statements are prepared once per connection
  * (portal_db_cached()): call portal_db_close_cached(db) before closing it. */
 

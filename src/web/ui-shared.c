@@ -7,9 +7,78 @@
 #include "request.h"
 #include "http-response.h"
 #include "session.h"
+#include "auth.h"
 
 #include <string.h>
 #include <time.h>
+
+/* The header menu: the areas the caller's role may open, each answering
+ * 2xx to that role (tests/t0026-home.sh asks each one as each role).
+ * Record lists are scoped by the engine, so a role is offered only the
+ * lists that hold its own records. A <details> that is open on wide
+ * screens (portal.css) and collapses on narrow ones, without script. */
+enum { M_ANON = 1, M_STAFF = 2, M_ENT = 4, M_AG = 8, M_EXP = 16, M_USERS = 30, M_ALL = 31 };
+static const struct {
+	const char *href, *label;
+	unsigned roles;
+} menu_items[] = {
+	{ "/", "首页", M_ALL },
+	{ "/search", "文档检索", M_ANON },
+	{ "/audits", "审核", M_STAFF | M_ENT | M_AG | M_EXP },
+	{ "/projects", "项目", M_STAFF | M_ENT | M_EXP },
+	{ "/enterprises", "企业", M_STAFF },
+	{ "/enterprises", "本单位", M_ENT },
+	{ "/enterprises", "客户企业", M_AG },
+	{ "/agencies", "咨询机构", M_STAFF },
+	{ "/agencies", "本机构", M_AG },
+	{ "/experts", "专家", M_STAFF },
+	{ "/experts", "本人信息", M_EXP },
+	{ "/reports", "报表", M_STAFF },
+	{ "/overdue", "逾期", M_STAFF | M_ENT | M_AG },
+	{ "/deadlines", "截止日期", M_STAFF | M_ENT | M_AG },
+	{ "/typical-units", "典型单位", M_ALL },
+	{ "/upload", "上传", M_USERS },
+};
+
+static unsigned menu_role(const struct request *r)
+{
+	const char *role = r->user.role ? r->user.role : "";
+	if (!r->user.id)
+		return M_ANON;
+	if (portal_user_sees_all(&r->user))
+		return M_STAFF;
+	if (strcmp(role, "enterprise") == 0)
+		return M_ENT;
+	if (strcmp(role, "agency") == 0)
+		return M_AG;
+	return strcmp(role, "expert") == 0 ? M_EXP : 0;
+}
+
+/* 1 when path is within the area href ("/audits" holds "/audits/a1"). */
+static int in_area(const char *path, const char *href)
+{
+	size_t n = strlen(href);
+	if (strcmp(href, "/") == 0)
+		return strcmp(path, "/") == 0;
+	return strncmp(path, href, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static void menu(struct request *r, struct buf *b)
+{
+	unsigned role = menu_role(r);
+	const char *path = r->path ? r->path : "";
+	html_raw(b, "<nav class=\"menu\" aria-label=\"主菜单\"><details><summary>菜单</summary><ul>");
+	for (size_t i = 0; i < sizeof menu_items / sizeof menu_items[0]; i++) {
+		if (!(menu_items[i].roles & role))
+			continue;
+		html_raw(b, "<li><a href=\"");
+		html_attr(b, menu_items[i].href);
+		html_raw(b, in_area(path, menu_items[i].href) ? "\" aria-current=\"page\">" : "\">");
+		html_txt(b, menu_items[i].label);
+		html_raw(b, "</a></li>");
+	}
+	html_raw(b, "</ul></details></nav>");
+}
 
 void ui_page_begin_q(struct request *r, const char *title, const char *q)
 {
@@ -29,8 +98,6 @@ void ui_page_begin_q(struct request *r, const char *title, const char *q)
 		    "<input type=\"search\" name=\"q\" id=\"site-q\" placeholder=\"搜索标准、指南、审核报告…\" value=\"");
 	html_attr(b, q ? q : "");
 	html_raw(b, "\"><button type=\"submit\">搜索</button></form><nav class=\"user\" aria-label=\"账户\">");
-	if (r->user.id)
-		html_raw(b, "<a href=\"/upload\">上传</a>");
 	if (r->user.id && r->session_id) {
 		html_raw(b, "<a href=\"/account\">");
 		html_txt(b, r->user.name);
@@ -40,7 +107,9 @@ void ui_page_begin_q(struct request *r, const char *title, const char *q)
 	} else if (!r->user.id) {
 		html_raw(b, "<a href=\"/login\">登录</a>");
 	}
-	html_raw(b, "</nav></header><main id=\"main\">");
+	html_raw(b, "</nav>");
+	menu(r, b);
+	html_raw(b, "</header><main id=\"main\">");
 }
 
 void ui_page_begin(struct request *r, const char *title) { ui_page_begin_q(r, title, NULL); }
