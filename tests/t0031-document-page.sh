@@ -10,7 +10,8 @@
 # document's page lays the text out in headings and paragraphs. GB 18466's
 # text reads: its number whole, no runs of one-letter lines, no private-use
 # glyphs; its number in full-width digits finds it. Images lost (or never
-# made) come back after `portalctl reindex`, and fsck stays clean.
+# made) come back after `portalctl reindex`, and fsck stays clean; it names
+# a folder of images that belongs to no document.
 . "$(dirname "$0")/lib.sh"
 start_instance
 
@@ -165,3 +166,9 @@ for _ in $(seq 300); do [ -f "$PORTAL_DATA/index/preview/$PDF/3.png" ] && break;
 as enta "$BASE/api/documents/$PDF/preview/1"
 check "after reindex the image is back (200)" [ "$CODE" = 200 ]
 check "fsck is clean" fsck_clean
+mkdir "$PORTAL_DATA/index/preview/d0000000000"
+OUT=$(ctl fsck 2>&1)
+check "fsck names a folder of images that belongs to no document" \
+	grep -q "previews: .*/d0000000000 belongs to no document" <<<"$OUT"
+rmdir "$PORTAL_DATA/index/preview/d0000000000"
+check "fsck is clean again without it" fsck_clean

@@ -14,6 +14,7 @@
 #include "synonyms.h"
 #include "xap.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -71,6 +72,31 @@ static long queue_previews(sqlite3 *db)
 	}
 	sqlite3_finalize(st);
 	return n;
+}
+
+int portalctl_fsck_previews(sqlite3 *db)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s/preview", portal_settings()->index_dir);
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;	/* no images made yet */
+	int problems = 0;
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT 1 FROM documents WHERE id = ?");
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		sqlite3_bind_text(st, 1, e->d_name, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			printf("previews: %s/%s belongs to no document\n", dir, e->d_name);
+			problems++;
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	closedir(d);
+	return problems;
 }
 
 int portalctl_reindex(sqlite3 *db)

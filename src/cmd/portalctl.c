@@ -283,6 +283,7 @@ static int cmd_fsck(void)
 		printf("index: holds %ld documents, the database says %ld are indexed\n", count, indexed);
 		problems++;
 	}
+	problems += portalctl_fsck_previews(db);
 	printf("fsck: %s (%d problem%s)\n", problems ? "DISAGREEMENT" : "clean", problems, problems == 1 ? "" : "s");
 	return problems ? 1 : 0;
 }

@@ -11,6 +11,10 @@ int portalctl_import(sqlite3 *db, int argc, char **argv);
 /* portalctl reindex: rebuild the index from SQLite into a new generation
  * while searches go on, then switch to it (maintain.c). */
 int portalctl_reindex(sqlite3 *db);
+/* fsck's look at the page images (maintain.c): every folder under
+ * index/preview/ names a document; each one that does not is printed. The
+ * count of such folders. */
+int portalctl_fsck_previews(sqlite3 *db);
 
 /* portalctl compact: replace the index with a compacted copy of it, while
  * searches go on (maintain.c). */
