@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "db.h"
 #include "records.h"
+#include "records-link.h"
 #include "records-move.h"
 #include "workflow.h"
 
@@ -1020,6 +1021,8 @@ static int op_create(struct rctx *c, struct outcome *o)
 			       "name", "新增清洁生产项目", "round", chance(50) ? "spring" : "autumn");
 		if (chance(80))
 			json_object_set_new(in, "investment_fen", an_amount(0));
+		if (chance(50))	/* else refused unless an audit of it is graded 合格 or better */
+			json_object_set_new(in, "reason", json_string("性质测试"));
 		c->t = o->t = &rt_projects;
 	} else
 		return -1;	/* nothing to do */
@@ -1152,8 +1155,25 @@ static int choose_op(void)
 	return 0;
 }
 
+/* The document gates of case moves off: the writes here link no
+ * documents (t0106-gates.sh tests the gates). */
+static void gates_off(void)
+{
+	struct rctx c;
+	ctx(&c, NULL);
+	json_t *gates = link_gates(&c), *g, *off = json_object();
+	size_t i;
+	json_array_foreach(gates, i, g)
+		json_object_set_new(off, json_string_value(json_object_get(g, "gate")), json_false());
+	if (link_gates_set(&c, off))
+		FAIL("fixture: gates off: %s", c.msg);
+	json_decref(off);
+	json_decref(gates);
+}
+
 static void make_cases(void)
 {
+	gates_off();
 	/* audits: each enterprise for the last two years, agencies mixed */
 	for (int e = 0; e < 3; e++)
 		for (int y = 1; y <= 2; y++) {
@@ -1167,6 +1187,8 @@ static void make_cases(void)
 				       year_now - 1 - i % 2, "name", "清洁生产技术改造", "round", i % 2 ? "autumn" : "spring");
 		if (i % 4)
 			json_object_set_new(in, "investment_fen", json_integer(100000000LL * (1 + i)));
+		/* no audit is evaluated yet: staff list the projects with a reason */
+		json_object_set_new(in, "reason", json_string("性质测试"));
 		projects[nprojects++] = must_create(&rt_projects, in);
 	}
 	/* the agency to suspend takes no new filings from here on */
