@@ -131,7 +131,7 @@ static const char *input_text(struct request *r, const struct rfield *f, json_t 
 	if (f && f->type == FT_MONEY && json_is_integer(v))
 		return rec_yuan(r->arena, json_integer_value(v));
 	if (f && f->codes && f->type != FT_ENUM && json_is_string(v))
-		return coded_list(r, f->codes, json_string_value(v), ",");
+		return coded_list(r, f->codes, json_string_value(v), "、");
 	return value_text(r, f, v);
 }
 
@@ -141,6 +141,16 @@ static const char *code_label(const struct rtype *t, const struct rfield *f, con
 	if ((f->flags & F_STATE) && t && t->flow)
 		return workflow_label(t->flow, code);
 	return f->codes ? label_of(f->codes, code) : code;
+}
+
+/* A field's label where its value is shown: money is shown with its unit,
+ * so "总投资（元）" reads "总投资" there. */
+static const char *shown_label(struct request *r, const struct rfield *f)
+{
+	size_t n = strlen(f->label), u = strlen("（元）");
+	if (f->type == FT_MONEY && n > u && strcmp(f->label + n - u, "（元）") == 0)
+		return arena_strndup(r->arena, f->label, n - u);
+	return f->label;
 }
 
 /* A field's value in a cell or a row of a record: references by name,
@@ -285,7 +295,9 @@ static void input(struct request *r, const struct rtype *t, const struct rfield 
 	if (list) {
 		html_raw(b, " list=\"");
 		html_attr(b, list);
-		html_raw(b, "\" autocomplete=\"off\"");
+		html_raw(b, "\" autocomplete=\"off\" placeholder=\"");
+		html_raw(b, f->type == FT_REFS ? "输入名称，多个以“、”分隔" : "输入名称，从列表中选择");
+		html_raw(b, "\"");
 	}
 	html_raw(b, " value=\"");
 	html_attr(b, input_text(r, f, v));
@@ -320,6 +332,8 @@ static void filter_input(struct request *r, const struct rtype *t, const struct 
  * records fails (422 on c) and leaves in as typed, for the form again. */
 static int resolve_form(struct request *r, struct rctx *c, const struct rtype *t, json_t *in)
 {
+	if (!records_may_write(&r->user))	/* the engine refuses the write (403) */
+		return 0;
 	for (const struct rfield *f = t->fields; f->name; f++) {
 		json_t *v = json_object_get(in, f->name);
 		const char *s = json_string_value(v), *code;
@@ -484,7 +498,7 @@ void ui_list(struct request *r)
 	for (const struct rfield *f = t->fields; f->name; f++)
 		if ((f->flags & F_LIST) && strcmp(f->name, "name")) {
 			html_raw(b, "<th>");
-			html_txt(b, f->label);
+			html_txt(b, shown_label(r, f));
 			html_raw(b, "</th>");
 		}
 	html_raw(b, "</tr></thead><tbody>");
@@ -583,7 +597,7 @@ static void fields_table(struct request *r, const struct rtype *t, json_t *o)
 		if (!v || json_is_null(v))
 			continue;
 		html_raw(b, "<tr><th>");
-		html_txt(b, f->label);
+		html_txt(b, shown_label(r, f));
 		html_raw(b, "</th><td>");
 		field_html(r, t, f, v);
 		html_raw(b, "</td></tr>");
@@ -660,6 +674,11 @@ static void transitions(struct request *r, const struct rtype *t, const char *id
 	const struct workflow *w = t->flow;
 	const char *state = json_string_value(json_object_get(o, w->column));
 	section(r, "办理");
+	int any = 0;
+	for (size_t i = 0; i < w->n; i++)
+		any |= strcmp(w->t[i].from, state) == 0;
+	if (!any)
+		html_raw(&r->out, "<p>当前状态没有后续办理事项。</p>");
 	for (size_t i = 0; i < w->n; i++) {
 		const struct transition *tr = &w->t[i];
 		if (strcmp(tr->from, state))
@@ -673,6 +692,47 @@ static void transitions(struct request *r, const struct rtype *t, const char *id
 				input(r, t, rtype_field(t, *f), NULL, !pass);
 		form_close(r, arena_printf(r->arena, "转为：%s", workflow_label(w, tr->to)));
 	}
+}
+
+/* An enterprise's audits and projects that the viewer may open (the
+ * record's "audits" and "projects", records-enterprise.c). */
+static void cases_of(struct request *r, json_t *o)
+{
+	struct buf *b = &r->out;
+	json_t *audits = json_object_get(o, "audits"), *projects = json_object_get(o, "projects"), *x;
+	size_t i;
+	if (!json_is_array(audits) && !json_is_array(projects))
+		return;
+	section(r, "审核与项目");
+	if (!json_array_size(audits) && !json_array_size(projects)) {
+		html_raw(b, "<p>暂无数据</p>");
+		return;
+	}
+	html_raw(b, "<ul>");
+	json_array_foreach(audits, i, x) {
+		html_raw(b, "<li><a href=\"");
+		html_attr(b, arena_printf(r->arena, "/audits/%s", json_string_value(json_object_get(x, "id"))));
+		html_raw(b, "\">");
+		html_txtf(b, "%lld 年清洁生产审核", (long long)json_integer_value(json_object_get(x, "year")));
+		html_raw(b, "</a> · ");
+		html_txt(b, label_of(L_AUDIT_STATE, json_string_value(json_object_get(x, "state"))));
+		if (json_is_string(json_object_get(x, "grade"))) {
+			html_raw(b, " · ");
+			html_txt(b, json_string_value(json_object_get(x, "grade")));
+		}
+		html_raw(b, "</li>");
+	}
+	json_array_foreach(projects, i, x) {
+		html_raw(b, "<li><a href=\"");
+		html_attr(b, arena_printf(r->arena, "/projects/%s", json_string_value(json_object_get(x, "id"))));
+		html_raw(b, "\">");
+		html_txtf(b, "%lld 年项目：", (long long)json_integer_value(json_object_get(x, "year")));
+		html_txt(b, json_string_value(json_object_get(x, "name")));
+		html_raw(b, "</a> · ");
+		html_txt(b, label_of(L_PROJECT_STATE, json_string_value(json_object_get(x, "state"))));
+		html_raw(b, "</li>");
+	}
+	html_raw(b, "</ul>");
 }
 
 static void people_and_changes(struct request *r, const struct rtype *t, const char *id, json_t *o)
@@ -696,7 +756,7 @@ static void people_and_changes(struct request *r, const struct rtype *t, const c
 			/* After a refused assignment, what was typed stays. */
 			const char *typed = strcmp(rh_seg(r, 2), "assignments") == 0 ? req_form(r, "expert") : NULL;
 			html_raw(b, "<label>专家<input type=\"text\" name=\"expert\" list=\"names-expert\""
-				    " autocomplete=\"off\" required placeholder=\"输入姓名，从列表中选择\" value=\"");
+				    " autocomplete=\"off\" required placeholder=\"输入姓名\" value=\"");
 			html_attr(b, typed ? typed : "");
 			html_raw(b, "\">");
 			names_datalist(r, &rt_experts, "names-expert");
@@ -787,7 +847,7 @@ static void change_sentence(struct request *r, const struct rtype *t, const char
 		return;
 	json_object_foreach(changes, key, v) {
 		const struct rfield *f = rtype_field(t, key);
-		const char *label = f ? f->label : key;
+		const char *label = f ? shown_label(r, f) : key;
 		for (size_t i = 0; !f && i < sizeof names / sizeof names[0]; i++)
 			if (strcmp(names[i][0], key) == 0)
 				label = names[i][1];
@@ -828,7 +888,8 @@ static void history(struct request *r, const struct rtype *t, json_t *o)
 		html_raw(b, "<tr><td>");
 		html_txt(b, ui_beijing(r, value_text(r, NULL, json_object_get(h, "at"))));
 		html_raw(b, "</td><td>");
-		html_txt(b, value_text(r, NULL, json_object_get(h, "user")));
+		const char *who = value_text(r, NULL, json_object_get(h, "user"));
+		html_txt(b, *who ? who : "系统");
 		html_raw(b, "</td><td>");
 		html_txt(b, label_of(L_ACTION, json_string_value(json_object_get(h, "action"))));
 		html_raw(b, "</td><td>");
@@ -880,6 +941,8 @@ static void record_page(struct request *r, const struct rtype *t, const char *id
 		checklist(r, o);
 		documents(r, t, id, o);
 	}
+	if (t == &rt_enterprises)
+		cases_of(r, o);
 	people_and_changes(r, t, id, o);
 	if (records_may_write(&r->user)) {
 		if (t->flow)
@@ -973,8 +1036,13 @@ static int op_assign(struct request *r, struct rctx *c, const char *id)
 	struct rctx xc;
 	const char *typed = req_form(r, "expert"), *expert;
 	rh_ctx(r, &xc, &rt_experts);
-	if (!typed || !*typed)
-		return rctx_fail(c, 422, "invalid", "expert", "请选择要指派的专家。 Choose an expert.");
+	if (!records_may_write(&r->user) || !typed || !*typed) {	/* the engine's 403 or 422 */
+		json_t *in = json_pack("{s:s}", "case", arena_printf(r->arena, "%s:%s", c->t->kind, id));
+		int rc = expert_assign(c, typed ? typed : "", in);
+		json_decref(in);
+		c->t = rtype_find(rh_seg(r, 0));
+		return rc;
+	}
 	if (rec_resolve(&xc, typed, &expert))
 		return rctx_fail(c, xc.status, xc.code, "expert", arena_printf(r->arena, "专家：%s", xc.msg));
 	json_t *in = json_pack("{s:s,s:s?}", "case", arena_printf(r->arena, "%s:%s", c->t->kind, id),
