@@ -187,7 +187,7 @@ static void error_box(struct request *r, const char *msg)
 	if (!msg)
 		return;
 	html_raw(&r->out, "<p class=\"form-error\" role=\"alert\">");
-	html_txt(&r->out, msg);
+	html_txt(&r->out, rh_zh(r, msg));
 	html_raw(&r->out, "</p>");
 }
 

@@ -314,7 +314,7 @@ static void deadlines_page(struct request *r, long year, const char *err)
 	year_form(r, year, NULL);
 	if (err) {
 		html_raw(b, "<p class=\"form-error\" role=\"alert\">");
-		html_txt(b, err);
+		html_txt(b, rh_zh(r, err));
 		html_raw(b, "</p>");
 	}
 	html_raw(b, "<form method=\"post\" class=\"record\" action=\"");

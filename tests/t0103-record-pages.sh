@@ -63,8 +63,8 @@ check "an audit is created with the enterprise chosen by name (303)" [ "$CODE" =
 A2=$(sed -n 's|^Location: /audits/\([^[:space:]]*\).*|\1|ip' "$PORTAL_DATA/h")
 check "and refers to that enterprise" [ "$(curl -s "${H[@]}" "$BASE/api/audits/$A2" | jq -r .enterprise_id)" = "$E" ]
 call "${H[@]}" -X POST --data-urlencode enterprise_id=不存在的单位 --data-urlencode year=2025 "$BASE/audits"
-check "an unknown name is refused (422) in Chinese, the typed name kept" bash -c '[ "$1" = 422 ] &&
-	grep -qF "找不到名为“不存在的单位”的企业" <<<"$2" && grep -qF "value=\"不存在的单位\"" <<<"$2"' _ "$CODE" "$BODY"
+check "an unknown name is refused (422) in Chinese only, the typed name kept" bash -c '[ "$1" = 422 ] &&
+	grep -qF "找不到名为“不存在的单位”的企业，请从列表中选择。</p>" <<<"$2" && grep -qF "value=\"不存在的单位\"" <<<"$2"' _ "$CODE" "$BODY"
 call "${H[@]}" -X POST --data-urlencode name=某医院 --data-urlencode credit_code=91110105MA01A00025 \
 	--data-urlencode sector=services --data-urlencode industry=医疗机构 --data-urlencode district=朝阳区 "$BASE/enterprises"
 call "${H[@]}" -X POST --data-urlencode enterprise_id=某医院 --data-urlencode year=2026 "$BASE/audits"
