@@ -474,7 +474,7 @@ void ui_list(struct request *r)
 	}
 	struct buf *b = &r->out;
 	ui_page_begin(r, arena_printf(r->arena, "%s列表", t->label));
-	html_raw(b, "<nav class=\"records\"><a href=\"/enterprises\">企业</a><a href=\"/audits\">审核</a>"
+	html_raw(b, "<nav class=\"records\" aria-label=\"项目记录\"><a href=\"/enterprises\">企业</a><a href=\"/audits\">审核</a>"
 		    "<a href=\"/projects\">项目</a><a href=\"/agencies\">咨询机构</a><a href=\"/experts\">专家</a>"
 		    "<a href=\"/trainings\">培训</a><a href=\"/reports\">报表</a></nav><h1>");
 	html_txt(b, t->label);
@@ -655,7 +655,7 @@ static void documents(struct request *r, const struct rtype *t, const char *id, 
 			html_txt(b, value_text(r, NULL, json_object_get(d, "title")));
 			html_raw(b, "</a>（");
 			html_txt(b, json_string_value(json_object_get(d, "reason")));
-			html_raw(b, "）<select name=\"role\">");
+			html_raw(b, "）<select name=\"role\" aria-label=\"文档在本案件中的角色\">");
 			for (const char *const *role = link_roles; *role; role++) {
 				html_raw(b, "<option value=\"");
 				html_attr(b, *role);
