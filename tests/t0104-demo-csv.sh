@@ -44,6 +44,9 @@ call "$BASE/typical-units?year=2001"
 check "typical units of a year without any say so" grep -qF "暂无数据" <<<"$BODY"
 api "overdue?year=$Y&as_of=$Y-12-31"
 check "the demo has overdue items" [ "$(jq .total <<<"$BODY")" -gt 0 ]
+api "overdue?year=$Y&as_of=$((Y + 1))-12-31"
+check "a project past its planned end is overdue on that date (its due date)" \
+	[ "$(jq -r '[.items[] | select(.item == "implementation_end") | .due | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")] | (length > 0 and all)' <<<"$BODY")" = true ]
 
 cat >"$PORTAL_DATA/list.csv" <<CSV
 kind,year,enterprise,credit_code,sector,industry,district,agency,project,round
