@@ -66,10 +66,10 @@ static const struct label {
 	{ L_ACTION, "restore", "恢复版本" },
 
 	{ L_USER_ROLE, "anonymous", "访客" },
-	{ L_USER_ROLE, "enterprise", "企业用户" },
-	{ L_USER_ROLE, "agency", "咨询机构用户" },
+	{ L_USER_ROLE, "enterprise", "企业" },
+	{ L_USER_ROLE, "agency", "咨询机构" },
 	{ L_USER_ROLE, "expert", "专家" },
-	{ L_USER_ROLE, "staff", "市级工作人员" },
+	{ L_USER_ROLE, "staff", "工作人员" },
 	{ L_USER_ROLE, "admin", "管理员" },
 
 	{ L_DEADLINE, "audit_filing", "咨询合同和备案登记表" },
