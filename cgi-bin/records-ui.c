@@ -296,7 +296,7 @@ static void input(struct request *r, const struct rtype *t, const struct rfield 
 		html_raw(b, " list=\"");
 		html_attr(b, list);
 		html_raw(b, "\" autocomplete=\"off\" placeholder=\"");
-		html_raw(b, f->type == FT_REFS ? "输入名称，多个以“、”分隔" : "输入名称，从列表中选择");
+		html_raw(b, f->type == FT_REFS ? "名称，多个以“、”分隔" : "输入或选择名称");
 		html_raw(b, "\"");
 	}
 	html_raw(b, " value=\"");
