@@ -12,6 +12,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "db.h"
+#include "labels.h"
 #include "fcgi-master.h"
 #include "html.h"
 #include "http-request.h"
@@ -107,16 +108,33 @@ static void ui_account(struct request *r)
 	html_raw(b, "<section class=\"account\"><h1>");
 	html_txt(b, r->user.name);
 	html_raw(b, "</h1><table class=\"meta\"><tr><th>角色</th><td>");
-	html_txt(b, r->user.role);
+	html_txt(b, label_of(L_USER_ROLE, r->user.role));
 	html_raw(b, "</td></tr>");
-	if (r->user.enterprise_id) {
-		html_raw(b, "<tr><th>企业</th><td>");
-		html_txt(b, r->user.enterprise_id);
-		html_raw(b, "</td></tr>");
-	}
-	if (r->user.agency_id) {
-		html_raw(b, "<tr><th>咨询机构</th><td>");
-		html_txt(b, r->user.agency_id);
+	/* The unit the account acts for, by name and linked (an enterprise
+	 * user may be tied by credit code as well as by id). */
+	static const struct {
+		const char *label, *table;
+	} units[] = { { "企业", "enterprises" }, { "咨询机构", "agencies" } };
+	for (int k = 0; k < 2; k++) {
+		const char *key = k ? r->user.agency_id : r->user.enterprise_id;
+		if (!key)
+			continue;
+		sqlite3_stmt *st = portal_db_prepare(r->db, arena_printf(r->arena,
+			"SELECT id, name FROM %s WHERE id = ?1 OR credit_code = ?1", units[k].table));
+		portal_db_bind_text(st, 1, key);
+		html_raw(b, "<tr><th>");
+		html_txt(b, units[k].label);
+		html_raw(b, "</th><td>");
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			html_raw(b, "<a href=\"");
+			html_attr(b, arena_printf(r->arena, "/%s/%s", units[k].table, (const char *)sqlite3_column_text(st, 0)));
+			html_raw(b, "\">");
+			html_txt(b, (const char *)sqlite3_column_text(st, 1));
+			html_raw(b, "</a>");
+		} else {
+			html_raw(b, "（尚未登记）");
+		}
+		sqlite3_finalize(st);
 		html_raw(b, "</td></tr>");
 	}
 	html_raw(b, "</table></section>");
@@ -133,18 +151,6 @@ static const char *iso_time(struct arena *a, long long t)
 	gmtime_r(&tt, &tm);
 	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return arena_strdup(a, s);
-}
-
-static const char *role_label(const char *role)
-{
-	static const char *const labels[][2] = {
-		{ "admin", "管理员" }, { "staff", "工作人员" }, { "expert", "专家" },
-		{ "agency", "咨询机构" }, { "enterprise", "企业" },
-	};
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-		if (strcmp(role, labels[i][0]) == 0)
-			return labels[i][1];
-	return role;
 }
 
 /* One user as the page and the API see them. */
@@ -250,7 +256,7 @@ static void ui_tokens(struct request *r)
 		if (u[i].disabled)
 			html_raw(b, "（已停用）");
 		html_raw(b, "</td><td>");
-		html_txt(b, role_label(u[i].role));
+		html_txt(b, label_of(L_USER_ROLE, u[i].role));
 		html_raw(b, "</td><td>");
 		html_txtf(b, "%d", u[i].sessions);
 		html_raw(b, "</td><td>");

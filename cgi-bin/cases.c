@@ -36,6 +36,7 @@ static const char *const list_params[] = {
 static const char *const year_params[] = { "year", NULL };
 static const char *const overdue_params[] = { "year", "as_of", "by", NULL };
 static const char *const quarterly_params[] = { "year", "quarter", "format", NULL };
+static const char *const suggest_params[] = { "kind", "q", NULL };
 
 /* ---- JSON API: records ------------------------------------------------------ */
 
@@ -473,6 +474,48 @@ static void api_typical(struct request *r)
 	resp_json(r, 200, report_typical_units(&c, (int)year));
 }
 
+/* ---- names to choose from ------------------------------------------------------ */
+
+/* GET /api/suggest?kind=enterprise|agency|expert|case&q=: what a picker
+ * offers as one types: [{"id", "name"}] of the records of that kind the
+ * caller may see whose name contains q, by name, at most 20. A case's id
+ * is "audit:ID" or "project:ID", as documents link to it. */
+static void api_suggest(struct request *r)
+{
+	static const struct {
+		const char *kind;
+		const struct rtype *t[2];
+	} kinds[] = {
+		{ "enterprise", { &rt_enterprises } }, { "agency", { &rt_agencies } },
+		{ "expert", { &rt_experts } }, { "case", { &rt_audits, &rt_projects } },
+	};
+	const char *kind = req_param(r, "kind"), *q = req_param(r, "q");
+	size_t k = 0;
+	while (kind && k < sizeof kinds / sizeof kinds[0] && strcmp(kinds[k].kind, kind))
+		k++;
+	if (!kind || k == sizeof kinds / sizeof kinds[0]) {
+		portal_error(r, 400, "bad_parameter", "kind 应为 enterprise、agency、expert 或 case。"
+			     " kind must be enterprise, agency, expert or case.");
+		return;
+	}
+	json_t *out = json_array();
+	for (int i = 0; i < 2 && kinds[k].t[i]; i++) {
+		struct rctx c;
+		rh_ctx(r, &c, kinds[k].t[i]);
+		json_t *names = rec_names(&c, q, 20 - (int)json_array_size(out)), *x;
+		size_t j;
+		json_array_foreach(names, j, x) {
+			if (kinds[k].t[1]) {	/* a case: kind:id */
+				const char *id = json_string_value(json_object_get(x, "id"));
+				json_object_set_new(x, "id", json_string(arena_printf(r->arena, "%s:%s", c.t->kind, id)));
+			}
+			json_array_append(out, x);
+		}
+		json_decref(names);
+	}
+	resp_json(r, 200, out);
+}
+
 /* ---- the page table ----------------------------------------------------------- */
 
 static const struct page pages[] = {
@@ -487,6 +530,7 @@ static const struct page pages[] = {
 	{ "PATCH", "/api/targets/*", api_targets_set, NULL, PAGE_STAFF },
 	{ "PATCH", "/api/gates", api_gates_set, NULL, PAGE_STAFF },
 	{ "GET", "/api/overdue", api_overdue, overdue_params, PAGE_USER },
+	{ "GET", "/api/suggest", api_suggest, suggest_params, PAGE_USER },
 	{ "GET", "/api/sectors", api_lookup, NULL },
 	{ "GET", "/api/industries", api_lookup, NULL },
 	{ "GET", "/api/districts", api_lookup, NULL },

@@ -83,3 +83,13 @@ int rh_list_query(struct request *r, struct rquery *q)
 	q->nfilters = n;
 	return 0;
 }
+
+const char *rh_zh(struct request *r, const char *msg)
+{
+	if (!msg)
+		return NULL;
+	for (const char *p = msg; (p = strstr(p, "。 ")); p += strlen("。 "))
+		if ((p[4] >= 'A' && p[4] <= 'Z') || (p[4] >= 'a' && p[4] <= 'z') || p[4] == '\'')
+			return arena_strndup(r->arena, msg, (size_t)(p - msg) + strlen("。"));
+	return msg;
+}

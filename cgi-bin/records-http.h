@@ -23,5 +23,8 @@ const struct rtype *rh_type(struct request *r, int i);
 long rh_num(struct request *r, const char *name, long def, long lo, long hi);
 /* page, per_page, q and filters from the query. -1 after answering 400. */
 int rh_list_query(struct request *r, struct rquery *q);
+/* The Chinese sentence of an engine message ("中文。 English."), for a
+ * page: the message up to the English that follows it, in r's arena. */
+const char *rh_zh(struct request *r, const char *msg);
 
 #endif

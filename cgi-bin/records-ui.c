@@ -21,6 +21,7 @@
 #include "url.h"
 #include "records-move.h"
 #include "workflow.h"
+#include "labels.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,56 +30,127 @@
 
 /* ---- pieces ------------------------------------------------------------------ */
 
+/* What the record engine stores in a lookup table named by a field's ref
+ * (sectors, industries, districts), as the SQL listing its rows (id and
+ * how it reads), or NULL when ref names a record type. */
+static const char *lookup_sql(const char *ref)
+{
+	if (strcmp(ref, "sectors") == 0)
+		return "SELECT id, name FROM sectors ORDER BY rowid";
+	if (strcmp(ref, "industries") == 0)
+		return "SELECT i.id, i.id FROM industries i JOIN sectors s ON s.id = i.sector ORDER BY s.rowid, i.rowid";
+	if (strcmp(ref, "districts") == 0)
+		return "SELECT id, id FROM districts ORDER BY code";
+	return NULL;
+}
+
+/* A referenced record's name, whoever may see it, else what is stored. */
+static const char *ref_name(struct request *r, const struct rfield *f, const char *id)
+{
+	if (strcmp(f->ref, "sectors") == 0)
+		return label_of(L_SECTOR, id);
+	const struct rtype *t = rtype_find(f->ref);
+	const char *name = t ? rec_title(r->db, r->arena, t, id) : NULL;
+	return name ? name : id;
+}
+
+/* The length of the item at p of a list separated by ",", "，" or "、",
+ * and in *sep the length of the separator after it (0 at the end). */
+static size_t item_len(const char *p, size_t *sep)
+{
+	size_t n = 0;
+	for (; p[n]; n++) {
+		if (p[n] == ',') {
+			*sep = 1;
+			return n;
+		}
+		if (strncmp(p + n, "，", 3) == 0 || strncmp(p + n, "、", 3) == 0) {
+			*sep = 3;
+			return n;
+		}
+	}
+	*sep = 0;
+	return n;
+}
+
+/* An expert's specialties ("services,医疗机构") or another list with
+ * codes among its items, as people read it ("服务业、医疗机构"). */
+static const char *coded_list(struct request *r, const char *kind, const char *s, const char *sep)
+{
+	struct buf out = BUF_INIT;
+	const char *p = s;
+	while (*p) {
+		size_t skip, n = item_len(p, &skip);
+		const char *item = arena_strndup(r->arena, p, n);
+		if (*item)
+			buf_printf(&out, "%s%s", out.len ? sep : "", label_of(kind, item));
+		p += n + skip;
+	}
+	const char *text = arena_strdup(r->arena, buf_str(&out));
+	buf_free(&out);
+	return text;
+}
+
+/* A stored value as people read it: money in 元 with separators, codes in
+ * Chinese (labels.h), references by name. */
 static const char *value_text(struct request *r, const struct rfield *f, json_t *v)
 {
 	if (!v || json_is_null(v))
 		return "";
 	if (f && f->type == FT_MONEY)
-		return rec_yuan(r->arena, json_integer_value(v));
+		return rec_yuan_text(r->arena, json_integer_value(v));
 	if (json_is_integer(v))
 		return arena_printf(r->arena, "%lld", (long long)json_integer_value(v));
 	if (json_is_real(v))
 		return arena_printf(r->arena, "%g", json_real_value(v));
-	return json_string_value(v) ? json_string_value(v) : "";
+	const char *s = json_string_value(v) ? json_string_value(v) : "";
+	if (f && f->type == FT_REF)
+		return ref_name(r, f, s);
+	if (f && f->type == FT_REFS) {
+		struct buf out = BUF_INIT;
+		const char *p = s;
+		while (*p) {
+			size_t n = strcspn(p, ",");
+			if (n)
+				buf_printf(&out, "%s%s", out.len ? "、" : "", ref_name(r, f, arena_strndup(r->arena, p, n)));
+			p += n + (p[n] != 0);
+		}
+		const char *text = arena_strdup(r->arena, buf_str(&out));
+		buf_free(&out);
+		return text;
+	}
+	if (f && f->codes)
+		return f->type == FT_ENUM ? label_of(f->codes, s) : coded_list(r, f->codes, s, "、");
+	return s;
 }
 
-/* An expert's role in a case as people say it. */
-static const char *expert_role_label(const char *role)
+/* A value as a form's input holds it: money as plain yuan, references and
+ * codes as value_text() shows them (the server maps them back). */
+static const char *input_text(struct request *r, const struct rfield *f, json_t *v)
 {
-	static const char *const labels[][2] = {
-		{ "reviewer", "评审专家" }, { "evaluator", "评估专家" }, { "acceptance", "验收专家" },
-	};
-	for (size_t i = 0; role && i < sizeof labels / sizeof labels[0]; i++)
-		if (strcmp(labels[i][0], role) == 0)
-			return labels[i][1];
-	return role ? role : "";
+	if (f && f->type == FT_MONEY && json_is_integer(v))
+		return rec_yuan(r->arena, json_integer_value(v));
+	if (f && f->codes && f->type != FT_ENUM && json_is_string(v))
+		return coded_list(r, f->codes, json_string_value(v), "、");
+	return value_text(r, f, v);
 }
 
-/* How a reference reads: the referenced record's name when the caller may
- * see that record (*visible = 1), a sector's Chinese name, else the id. */
-static const char *ref_text(struct request *r, const struct rfield *f, const char *id, int *visible)
+/* How a code of field f of t reads: states by the workflow's labels. */
+static const char *code_label(const struct rtype *t, const struct rfield *f, const char *code)
 {
-	*visible = 0;
-	const struct rtype *t = rtype_find(f->ref);
-	if (t) {
-		struct rctx c;
-		rh_ctx(r, &c, t);
-		json_t *row = rec_row(&c, id);
-		const char *name = row ? json_string_value(json_object_get(row, "title")) : NULL;
-		name = name ? arena_strdup(r->arena, name) : id;
-		*visible = row != NULL;
-		json_decref(row);
-		return name;
-	}
-	if (strcmp(f->ref, "sectors") == 0) {
-		sqlite3_stmt *st = portal_db_prepare(r->db, "SELECT name FROM sectors WHERE id = ?");
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-		const char *name = sqlite3_step(st) == SQLITE_ROW
-			? arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 0)) : id;
-		sqlite3_finalize(st);
-		return name;
-	}
-	return id;
+	if ((f->flags & F_STATE) && t && t->flow)
+		return workflow_label(t->flow, code);
+	return f->codes ? label_of(f->codes, code) : code;
+}
+
+/* A field's label where its value is shown: money is shown with its unit,
+ * so "总投资（元）" reads "总投资" there. */
+static const char *shown_label(struct request *r, const struct rfield *f)
+{
+	size_t n = strlen(f->label), u = strlen("（元）");
+	if (f->type == FT_MONEY && n > u && strcmp(f->label + n - u, "（元）") == 0)
+		return arena_strndup(r->arena, f->label, n - u);
+	return f->label;
 }
 
 /* A field's value in a cell or a row of a record: references by name,
@@ -86,24 +158,27 @@ static const char *ref_text(struct request *r, const struct rfield *f, const cha
 static void field_html(struct request *r, const struct rtype *t, const struct rfield *f, json_t *v)
 {
 	struct buf *b = &r->out;
-	int visible;
 	if (f->flags & F_STATE) {
 		html_txt(b, workflow_label(t->flow, json_string_value(v)));
 		return;
 	}
-	if (f->type != FT_REF || !json_is_string(v)) {
+	const struct rtype *rt = f->type == FT_REF ? rtype_find(f->ref) : NULL;
+	if (!rt || !json_is_string(v)) {
 		html_txt(b, value_text(r, f, v));
 		return;
 	}
-	const char *text = ref_text(r, f, json_string_value(v), &visible);
-	if (!visible) {
-		html_txt(b, text);
+	struct rctx c;
+	rh_ctx(r, &c, rt);
+	json_t *row = rec_row(&c, json_string_value(v));
+	if (!row) {
+		html_txt(b, value_text(r, f, v));
 		return;
 	}
+	json_decref(row);
 	html_raw(b, "<a href=\"");
 	html_attr(b, arena_printf(r->arena, "/%s/%s", f->ref, json_string_value(v)));
 	html_raw(b, "\">");
-	html_txt(b, text);
+	html_txt(b, value_text(r, f, v));
 	html_raw(b, "</a>");
 }
 
@@ -112,31 +187,92 @@ static void error_box(struct request *r, const char *msg)
 	if (!msg)
 		return;
 	html_raw(&r->out, "<p class=\"form-error\" role=\"alert\">");
-	html_txt(&r->out, msg);
+	html_txt(&r->out, rh_zh(r, msg));
 	html_raw(&r->out, "</p>");
 }
 
-/* One labelled input for field f holding v (may be NULL). */
-static void input(struct request *r, const struct rfield *f, json_t *v, int required)
+static void option(struct buf *b, const char *value, const char *text, int selected)
+{
+	html_raw(b, "<option value=\"");
+	html_attr(b, value);
+	html_raw(b, selected ? "\" selected>" : "\">");
+	html_txt(b, text);
+	html_raw(b, "</option>");
+}
+
+/* <datalist id="ID"> of the names of the records of t the caller may
+ * pick: what an <input list=ID> offers, typed names filtered as one types,
+ * without JavaScript. */
+static void names_datalist(struct request *r, const struct rtype *t, const char *id)
+{
+	struct buf *b = &r->out;
+	struct rctx c;
+	rh_ctx(r, &c, t);
+	json_t *names = rec_names(&c, NULL, 1000), *x;
+	size_t i;
+	html_raw(b, "<datalist id=\"");
+	html_attr(b, id);
+	html_raw(b, "\">");
+	json_array_foreach(names, i, x) {
+		html_raw(b, "<option value=\"");
+		html_attr(b, json_string_value(json_object_get(x, "name")));
+		html_raw(b, "\"></option>");
+	}
+	html_raw(b, "</datalist>");
+	json_decref(names);
+}
+
+/* The options of a <select> for field f of t: its codes in Chinese, a
+ * lookup table's rows, or (a filter) the records of the referenced type
+ * the caller may see. selected may be NULL; blank is the empty option. */
+static void select_field(struct request *r, const struct rtype *t, const struct rfield *f, const char *selected,
+			 const char *blank)
+{
+	struct buf *b = &r->out;
+	html_raw(b, "<select name=\"");
+	html_attr(b, f->name);
+	html_raw(b, "\">");
+	option(b, "", blank, 0);
+	if (f->type == FT_ENUM) {
+		for (const char *const *c = f->choices; c && *c; c++)
+			option(b, *c, code_label(t, f, *c), selected && strcmp(selected, *c) == 0);
+	} else if (lookup_sql(f->ref)) {
+		sqlite3_stmt *st = portal_db_prepare(r->db, lookup_sql(f->ref));
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *id = (const char *)sqlite3_column_text(st, 0);
+			const char *text = strcmp(f->ref, "sectors") == 0 ? label_of(L_SECTOR, id)
+				: (const char *)sqlite3_column_text(st, 1);
+			option(b, id, text, selected && strcmp(selected, id) == 0);
+		}
+		sqlite3_finalize(st);
+	} else {
+		struct rctx c;
+		rh_ctx(r, &c, rtype_find(f->ref));
+		json_t *names = rec_names(&c, NULL, 1000), *x;
+		size_t i;
+		json_array_foreach(names, i, x) {
+			const char *id = json_string_value(json_object_get(x, "id"));
+			option(b, id, json_string_value(json_object_get(x, "name")), selected && strcmp(selected, id) == 0);
+		}
+		json_decref(names);
+	}
+	html_raw(b, "</select>");
+}
+
+/* One labelled input for field f of t holding v (may be NULL): a menu for
+ * codes and lookup tables, a searchable list of names for a reference to
+ * a record (the name typed or chosen is mapped back to the id on posting,
+ * resolve_form), a plain field otherwise. */
+static void input(struct request *r, const struct rtype *t, const struct rfield *f, json_t *v, int required)
 {
 	struct buf *b = &r->out;
 	html_raw(b, "<label>");
 	html_txt(b, f->label);
 	if (required)
 		html_raw(b, " *");
-	if (f->type == FT_ENUM) {
-		html_raw(b, "<select name=\"");
-		html_attr(b, f->name);
-		html_raw(b, "\"><option value=\"\"></option>");
-		for (const char *const *c = f->choices; c && *c; c++) {
-			html_raw(b, "<option");
-			if (v && json_is_string(v) && strcmp(json_string_value(v), *c) == 0)
-				html_raw(b, " selected");
-			html_raw(b, ">");
-			html_txt(b, *c);
-			html_raw(b, "</option>");
-		}
-		html_raw(b, "</select></label>");
+	if (f->type == FT_ENUM || (f->type == FT_REF && lookup_sql(f->ref))) {
+		select_field(r, t, f, json_is_string(v) ? json_string_value(v) : NULL, "请选择");
+		html_raw(b, "</label>");
 		return;
 	}
 	const char *type = f->type == FT_DATE ? "date" : "text";
@@ -151,13 +287,104 @@ static void input(struct request *r, const struct rfield *f, json_t *v, int requ
 		html_raw(b, " required");
 	if (f->type == FT_LONG) {
 		html_raw(b, ">");
-		html_txt(b, value_text(r, f, v));
+		html_txt(b, input_text(r, f, v));
 		html_raw(b, "</textarea></label>");
 		return;
 	}
+	const char *list = f->type == FT_REF || f->type == FT_REFS ? arena_printf(r->arena, "names-%s", f->name) : NULL;
+	if (list) {
+		html_raw(b, " list=\"");
+		html_attr(b, list);
+		html_raw(b, "\" autocomplete=\"off\" placeholder=\"");
+		html_raw(b, f->type == FT_REFS ? "名称，多个以“、”分隔" : "输入或选择名称");
+		html_raw(b, "\"");
+	}
 	html_raw(b, " value=\"");
-	html_attr(b, value_text(r, f, v));
-	html_raw(b, "\"></label>");
+	html_attr(b, input_text(r, f, v));
+	html_raw(b, "\">");
+	if (list)
+		names_datalist(r, rtype_find(f->ref), list);
+	html_raw(b, "</label>");
+}
+
+/* A list filter for field f of t: a menu with 全部 for codes, lookup
+ * tables and references, a text field otherwise. */
+static void filter_input(struct request *r, const struct rtype *t, const struct rfield *f, const char *v)
+{
+	if (f->type == FT_ENUM || f->type == FT_REF) {
+		html_raw(&r->out, "<label>");
+		html_txt(&r->out, f->label);
+		select_field(r, t, f, v, "全部");
+		html_raw(&r->out, "</label>");
+		return;
+	}
+	json_t *j = json_string(v ? v : "");
+	struct rfield loose = *f;
+	loose.codes = NULL;
+	input(r, t, &loose, j, 0);
+	json_decref(j);
+}
+
+/* Map what a form holds for references and codes to what the engine
+ * stores: a record's name (or id, or credit code) to its id among those the
+ * caller may see, several for FT_REFS; a code's Chinese label to the code.
+ * Values are replaced in place; a name that matches nothing or several
+ * records fails (422 on c) and leaves in as typed, for the form again. */
+static int resolve_form(struct request *r, struct rctx *c, const struct rtype *t, json_t *in)
+{
+	if (!records_may_write(&r->user))	/* the engine refuses the write (403) */
+		return 0;
+	for (const struct rfield *f = t->fields; f->name; f++) {
+		json_t *v = json_object_get(in, f->name);
+		const char *s = json_string_value(v), *code;
+		if (!s || !*s)
+			continue;
+		if (f->codes && f->type == FT_ENUM && (code = label_code(f->codes, s)))
+			json_object_set_new(in, f->name, json_string(code));
+		if (f->type == FT_REF && strcmp(f->ref, "sectors") == 0 && (code = label_code(L_SECTOR, s)))
+			json_object_set_new(in, f->name, json_string(code));
+		if (f->codes && f->type == FT_TEXT) {	/* specialties: 服务业 -> services */
+			struct buf out = BUF_INIT;
+			const char *p = s;
+			while (*p) {
+				size_t skip, n = item_len(p, &skip);
+				const char *item = arena_strndup(r->arena, p, n);
+				const char *k = label_code(f->codes, item);
+				if (*item)
+					buf_printf(&out, "%s%s", out.len ? "," : "", k ? k : item);
+				p += n + skip;
+			}
+			json_object_set_new(in, f->name, json_string(buf_str(&out)));
+			buf_free(&out);
+		}
+		const struct rtype *rt = (f->type == FT_REF || f->type == FT_REFS) ? rtype_find(f->ref) : NULL;
+		if (!rt)
+			continue;
+		struct rctx rc;
+		rh_ctx(r, &rc, rt);
+		struct buf ids = BUF_INIT;
+		const char *p = s;
+		int failed = 0;
+		while (*p && !failed) {
+			size_t skip = 0, n = f->type == FT_REFS ? item_len(p, &skip) : strlen(p);
+			const char *name = arena_strndup(r->arena, p, n), *id;
+			if (*name) {
+				if (rec_resolve(&rc, name, &id)) {
+					rctx_fail(c, rc.status, rc.code, f->name, arena_printf(r->arena, "%s：%s", f->label, rc.msg));
+					failed = 1;
+				} else {
+					buf_printf(&ids, "%s%s", ids.len ? "," : "", id);
+				}
+			}
+			p += n + skip;
+		}
+		if (!failed)
+			json_object_set_new(in, f->name, json_string(buf_str(&ids)));
+		buf_free(&ids);
+		if (failed)
+			return c->status;
+	}
+	return 0;
 }
 
 static void form_open(struct request *r, const char *action, const char *cls)
@@ -184,7 +411,7 @@ static void record_form(struct request *r, const struct rtype *t, json_t *row, c
 	form_open(r, action, "record");
 	for (const struct rfield *f = t->fields; f->name; f++)
 		if (!(f->flags & (F_FLOW | F_STATE)))
-			input(r, f, row ? json_object_get(row, f->name) : NULL, (f->flags & F_REQ) != 0);
+			input(r, t, f, row ? json_object_get(row, f->name) : NULL, (f->flags & F_REQ) != 0);
 	form_close(r, button);
 }
 
@@ -247,7 +474,7 @@ void ui_list(struct request *r)
 	}
 	struct buf *b = &r->out;
 	ui_page_begin(r, arena_printf(r->arena, "%s列表", t->label));
-	html_raw(b, "<nav class=\"records\"><a href=\"/enterprises\">企业</a><a href=\"/audits\">审核</a>"
+	html_raw(b, "<nav class=\"records\" aria-label=\"项目记录\"><a href=\"/enterprises\">企业</a><a href=\"/audits\">审核</a>"
 		    "<a href=\"/projects\">项目</a><a href=\"/agencies\">咨询机构</a><a href=\"/experts\">专家</a>"
 		    "<a href=\"/trainings\">培训</a><a href=\"/reports\">报表</a></nav><h1>");
 	html_txt(b, t->label);
@@ -255,13 +482,8 @@ void ui_list(struct request *r)
 	html_attr(b, q.q ? q.q : "");
 	html_raw(b, "\"></label>");
 	for (const struct rfield *f = t->fields; f->name; f++)
-		if (f->flags & F_FILTER) {
-			json_t *v = json_string(req_param(r, f->name) ? req_param(r, f->name) : "");
-			struct rfield loose = *f;
-			loose.flags &= ~F_REQ;
-			input(r, &loose, v, 0);
-			json_decref(v);
-		}
+		if (f->flags & F_FILTER)
+			filter_input(r, t, f, req_param(r, f->name));
 	html_raw(b, "<button type=\"submit\">筛选</button></form>");
 	if (records_may_write(&r->user)) {
 		html_raw(b, "<p><a class=\"button\" href=\"/");
@@ -276,7 +498,7 @@ void ui_list(struct request *r)
 	for (const struct rfield *f = t->fields; f->name; f++)
 		if ((f->flags & F_LIST) && strcmp(f->name, "name")) {
 			html_raw(b, "<th>");
-			html_txt(b, f->label);
+			html_txt(b, shown_label(r, f));
 			html_raw(b, "</th>");
 		}
 	html_raw(b, "</tr></thead><tbody>");
@@ -346,12 +568,14 @@ void ui_create(struct request *r)
 		if (json_is_null(v))
 			json_object_del(in, key);
 	const char *id;
-	if (rec_create(&c, in, &id)) {
+	json_t *typed = json_deep_copy(in);
+	if (resolve_form(r, &c, t, in) || rec_create(&c, in, &id)) {
 		r->status = c.status;
-		new_page(r, t, in, c.msg);
+		new_page(r, t, typed, c.msg);
 	} else {
 		see_other(r, arena_printf(r->arena, "/%s/%s", t->name, id));
 	}
+	json_decref(typed);
 	json_decref(in);
 }
 
@@ -373,7 +597,7 @@ static void fields_table(struct request *r, const struct rtype *t, json_t *o)
 		if (!v || json_is_null(v))
 			continue;
 		html_raw(b, "<tr><th>");
-		html_txt(b, f->label);
+		html_txt(b, shown_label(r, f));
 		html_raw(b, "</th><td>");
 		field_html(r, t, f, v);
 		html_raw(b, "</td></tr>");
@@ -431,7 +655,7 @@ static void documents(struct request *r, const struct rtype *t, const char *id, 
 			html_txt(b, value_text(r, NULL, json_object_get(d, "title")));
 			html_raw(b, "</a>（");
 			html_txt(b, json_string_value(json_object_get(d, "reason")));
-			html_raw(b, "）<select name=\"role\">");
+			html_raw(b, "）<select name=\"role\" aria-label=\"文档在本案件中的角色\">");
 			for (const char *const *role = link_roles; *role; role++) {
 				html_raw(b, "<option value=\"");
 				html_attr(b, *role);
@@ -450,6 +674,11 @@ static void transitions(struct request *r, const struct rtype *t, const char *id
 	const struct workflow *w = t->flow;
 	const char *state = json_string_value(json_object_get(o, w->column));
 	section(r, "办理");
+	int any = 0;
+	for (size_t i = 0; i < w->n; i++)
+		any |= strcmp(w->t[i].from, state) == 0;
+	if (!any)
+		html_raw(&r->out, "<p>当前状态没有后续办理事项。</p>");
 	for (size_t i = 0; i < w->n; i++) {
 		const struct transition *tr = &w->t[i];
 		if (strcmp(tr->from, state))
@@ -460,9 +689,50 @@ static void transitions(struct request *r, const struct rtype *t, const char *id
 		html_raw(&r->out, "\">");
 		for (int pass = 0; pass < 2; pass++)
 			for (const char *const *f = pass ? tr->optional : tr->sets; f && *f; f++)
-				input(r, rtype_field(t, *f), NULL, !pass);
+				input(r, t, rtype_field(t, *f), NULL, !pass);
 		form_close(r, arena_printf(r->arena, "转为：%s", workflow_label(w, tr->to)));
 	}
+}
+
+/* An enterprise's audits and projects that the viewer may open (the
+ * record's "audits" and "projects", records-enterprise.c). */
+static void cases_of(struct request *r, json_t *o)
+{
+	struct buf *b = &r->out;
+	json_t *audits = json_object_get(o, "audits"), *projects = json_object_get(o, "projects"), *x;
+	size_t i;
+	if (!json_is_array(audits) && !json_is_array(projects))
+		return;
+	section(r, "审核与项目");
+	if (!json_array_size(audits) && !json_array_size(projects)) {
+		html_raw(b, "<p>暂无数据</p>");
+		return;
+	}
+	html_raw(b, "<ul>");
+	json_array_foreach(audits, i, x) {
+		html_raw(b, "<li><a href=\"");
+		html_attr(b, arena_printf(r->arena, "/audits/%s", json_string_value(json_object_get(x, "id"))));
+		html_raw(b, "\">");
+		html_txtf(b, "%lld 年清洁生产审核", (long long)json_integer_value(json_object_get(x, "year")));
+		html_raw(b, "</a> · ");
+		html_txt(b, label_of(L_AUDIT_STATE, json_string_value(json_object_get(x, "state"))));
+		if (json_is_string(json_object_get(x, "grade"))) {
+			html_raw(b, " · ");
+			html_txt(b, json_string_value(json_object_get(x, "grade")));
+		}
+		html_raw(b, "</li>");
+	}
+	json_array_foreach(projects, i, x) {
+		html_raw(b, "<li><a href=\"");
+		html_attr(b, arena_printf(r->arena, "/projects/%s", json_string_value(json_object_get(x, "id"))));
+		html_raw(b, "\">");
+		html_txtf(b, "%lld 年项目：", (long long)json_integer_value(json_object_get(x, "year")));
+		html_txt(b, json_string_value(json_object_get(x, "name")));
+		html_raw(b, "</a> · ");
+		html_txt(b, label_of(L_PROJECT_STATE, json_string_value(json_object_get(x, "state"))));
+		html_raw(b, "</li>");
+	}
+	html_raw(b, "</ul>");
 }
 
 static void people_and_changes(struct request *r, const struct rtype *t, const char *id, json_t *o)
@@ -477,13 +747,24 @@ static void people_and_changes(struct request *r, const struct rtype *t, const c
 			html_raw(b, "<li>");
 			html_txt(b, value_text(r, NULL, json_object_get(x, "name")));
 			html_raw(b, " · ");
-			html_txt(b, expert_role_label(json_string_value(json_object_get(x, "role"))));
+			html_txt(b, label_of(L_EXPERT_ROLE, json_string_value(json_object_get(x, "role"))));
 			html_raw(b, "</li>");
 		}
 		html_raw(b, "</ul>");
 		if (records_may_write(&r->user)) {
 			form_open(r, arena_printf(r->arena, "/%s/%s/assignments", t->name, id), "inline");
-			html_raw(b, "<label>专家编号<input type=\"text\" name=\"expert\" required></label>");
+			/* After a refused assignment, what was typed stays. */
+			const char *typed = strcmp(rh_seg(r, 2), "assignments") == 0 ? req_form(r, "expert") : NULL;
+			html_raw(b, "<label>专家<input type=\"text\" name=\"expert\" list=\"names-expert\""
+				    " autocomplete=\"off\" required placeholder=\"输入姓名\" value=\"");
+			html_attr(b, typed ? typed : "");
+			html_raw(b, "\">");
+			names_datalist(r, &rt_experts, "names-expert");
+			html_raw(b, "</label><label>角色<select name=\"role\">");
+			const char *code, *label;
+			for (int k = 0; label_each(L_EXPERT_ROLE, &k, &code, &label);)
+				option(b, code, label, 0);
+			html_raw(b, "</select></label>");
 			form_close(r, "指派");
 		}
 	}
@@ -494,7 +775,7 @@ static void people_and_changes(struct request *r, const struct rtype *t, const c
 			html_raw(b, "<li>");
 			html_txt(b, value_text(r, NULL, json_object_get(x, "description")));
 			html_raw(b, " · ");
-			html_txt(b, value_text(r, NULL, json_object_get(x, "state")));
+			html_txt(b, label_of(L_CHANGE_STATE, json_string_value(json_object_get(x, "state"))));
 			const char *st = json_string_value(json_object_get(x, "state"));
 			if (st && strcmp(st, "pending") == 0 && records_may_write(&r->user)) {
 				form_open(r, arena_printf(r->arena, "/%s/%s/changes", t->name, id), "inline");
@@ -516,39 +797,37 @@ static void people_and_changes(struct request *r, const struct rtype *t, const c
 	}
 }
 
-/* An audit-trail action as people say it. */
-static const char *action_label(const char *action)
+/* A case ("audit:ID") or a document id as people read it: its name. */
+static const char *case_or_document(struct request *r, const char *key, const char *v)
 {
-	static const char *const labels[][2] = {
-		{ "create", "创建" }, { "update", "修改" }, { "correct", "更正" },
-		{ "transition", "状态变更" }, { "assign", "指派专家" }, { "link", "关联文档" },
-		{ "unlink", "取消关联" }, { "change_request", "提出变更申请" },
-		{ "change_decision", "审批变更申请" }, { "restore", "恢复版本" },
-	};
-	for (size_t i = 0; action && i < sizeof labels / sizeof labels[0]; i++)
-		if (strcmp(labels[i][0], action) == 0)
-			return labels[i][1];
-	return action ? action : "";
+	if (strcmp(key, "case") == 0) {
+		const char *colon = strchr(v, ':');
+		const struct rtype *t = colon ? rtype_by_kind(arena_strndup(r->arena, v, (size_t)(colon - v))) : NULL;
+		const char *name = t ? rec_title(r->db, r->arena, t, colon + 1) : NULL;
+		return name ? arena_printf(r->arena, "%s“%s”", t->label, name) : "（已删除的案件）";
+	}
+	sqlite3_stmt *st = portal_db_prepare(r->db, "SELECT coalesce(title, filename) FROM documents WHERE id = ?");
+	portal_db_bind_text(st, 1, v);
+	const char *name = sqlite3_step(st) == SQLITE_ROW
+		? arena_printf(r->arena, "“%s”", (const char *)sqlite3_column_text(st, 0)) : "（已删除的文档）";
+	sqlite3_finalize(st);
+	return name;
 }
 
-/* One value of a change, as field_html() would show it, as text. */
-static const char *change_value(struct request *r, const struct rtype *t, const struct rfield *f, json_t *v)
+/* One value of a change, as field_html() would show it, as text. key
+ * names it when it is no field of t. */
+static const char *change_value(struct request *r, const struct rtype *t, const struct rfield *f, const char *key,
+				json_t *v)
 {
-	int visible;
 	if (!v || json_is_null(v))
 		return "（空）";
 	if (f && (f->flags & F_STATE))
 		return workflow_label(t->flow, json_string_value(v));
-	if (f && f->type == FT_MONEY)
-		return arena_printf(r->arena, "%s 元", rec_yuan(r->arena, json_integer_value(v)));
-	if (f && f->type == FT_REF && json_is_string(v))
-		return ref_text(r, f, json_string_value(v), &visible);
-	if (json_is_object(v) || json_is_array(v)) {
-		char *j = json_dumps(v, JSON_COMPACT);
-		const char *text = arena_strdup(r->arena, j ? j : "");
-		free(j);
-		return text;
-	}
+	if (!f && json_is_string(v) && (strcmp(key, "case") == 0 || strcmp(key, "document") == 0 ||
+					 strcmp(key, "superseded_by") == 0))
+		return case_or_document(r, key, json_string_value(v));
+	if (json_is_object(v) || json_is_array(v))
+		return "（详见记录）";
 	return value_text(r, f, v);
 }
 
@@ -568,7 +847,7 @@ static void change_sentence(struct request *r, const struct rtype *t, const char
 		return;
 	json_object_foreach(changes, key, v) {
 		const struct rfield *f = rtype_field(t, key);
-		const char *label = f ? f->label : key;
+		const char *label = f ? shown_label(r, f) : key;
 		for (size_t i = 0; !f && i < sizeof names / sizeof names[0]; i++)
 			if (strcmp(names[i][0], key) == 0)
 				label = names[i][1];
@@ -583,17 +862,17 @@ static void change_sentence(struct request *r, const struct rtype *t, const char
 		json_t *from = json_object_get(v, "from"), *to = json_object_get(v, "to");
 		if (!rtype_field(t, key) && strcmp(key, "role") == 0 && json_is_string(to)) {
 			const char *role = json_string_value(to);
-			html_txt(b, strcmp(action, "assign") == 0 ? expert_role_label(role) : link_role_label(role));
+			html_txt(b, strcmp(action, "assign") == 0 ? label_of(L_EXPERT_ROLE, role) : link_role_label(role));
 			continue;
 		}
 		if (json_is_object(v) && (from || to)) {
 			if (from && !json_is_null(from)) {
-				html_txt(b, change_value(r, t, f, from));
+				html_txt(b, change_value(r, t, f, key, from));
 				html_raw(b, " → ");
 			}
-			html_txt(b, change_value(r, t, f, to));
+			html_txt(b, change_value(r, t, f, key, to));
 		} else {
-			html_txt(b, change_value(r, t, f, v));
+			html_txt(b, change_value(r, t, f, key, v));
 		}
 	}
 }
@@ -609,9 +888,10 @@ static void history(struct request *r, const struct rtype *t, json_t *o)
 		html_raw(b, "<tr><td>");
 		html_txt(b, ui_beijing(r, value_text(r, NULL, json_object_get(h, "at"))));
 		html_raw(b, "</td><td>");
-		html_txt(b, value_text(r, NULL, json_object_get(h, "user")));
+		const char *who = value_text(r, NULL, json_object_get(h, "user"));
+		html_txt(b, *who ? who : "系统");
 		html_raw(b, "</td><td>");
-		html_txt(b, action_label(json_string_value(json_object_get(h, "action"))));
+		html_txt(b, label_of(L_ACTION, json_string_value(json_object_get(h, "action"))));
 		html_raw(b, "</td><td>");
 		change_sentence(r, t, value_text(r, NULL, json_object_get(h, "action")), json_object_get(h, "changes"));
 		html_raw(b, "</td></tr>");
@@ -661,12 +941,17 @@ static void record_page(struct request *r, const struct rtype *t, const char *id
 		checklist(r, o);
 		documents(r, t, id, o);
 	}
+	if (t == &rt_enterprises)
+		cases_of(r, o);
 	people_and_changes(r, t, id, o);
 	if (records_may_write(&r->user)) {
 		if (t->flow)
 			transitions(r, t, id, o);
 		section(r, "修改");
-		record_form(r, t, o, arena_printf(r->arena, "/%s/%s", t->name, id), "保存修改");
+		/* A refused edit shows the form as it was filled in. */
+		json_t *typed = err && strcmp(r->method, "POST") == 0 && !*rh_seg(r, 2) ? form_json(r, t, NULL) : NULL;
+		record_form(r, t, typed ? typed : o, arena_printf(r->arena, "/%s/%s", t->name, id), "保存修改");
+		json_decref(typed);
 	}
 	history(r, t, o);
 	json_decref(o);
@@ -704,7 +989,9 @@ static void posted(struct request *r, int (*op)(struct request *, struct rctx *,
 static int op_update(struct request *r, struct rctx *c, const char *id)
 {
 	json_t *in = form_json(r, c->t, NULL);
-	int rc = rec_patch(c, id, in);
+	int rc = resolve_form(r, c, c->t, in);
+	if (!rc)
+		rc = rec_patch(c, id, in);
 	json_decref(in);
 	return rc;
 }
@@ -722,7 +1009,9 @@ static int op_transition(struct request *r, struct rctx *c, const char *id)
 	json_object_foreach_safe(in, tmp, key, v)
 		if (json_is_null(v))
 			json_object_del(in, key);
-	int rc = workflow_move(c, id, in);
+	int rc = resolve_form(r, c, c->t, in);
+	if (!rc)
+		rc = workflow_move(c, id, in);
 	json_decref(in);
 	return rc;
 }
@@ -743,9 +1032,22 @@ static int op_assign(struct request *r, struct rctx *c, const char *id)
 {
 	if (!c->t->is_case)
 		return rctx_fail(c, 404, "not_found", NULL, "只能为审核或项目指派专家。");
-	const char *expert = req_form(r, "expert");
-	json_t *in = json_pack("{s:s}", "case", arena_printf(r->arena, "%s:%s", c->t->kind, id));
-	int rc = expert_assign(c, expert ? expert : "", in);
+	/* The expert as chosen by name (or id) among all experts. */
+	struct rctx xc;
+	const char *typed = req_form(r, "expert"), *expert;
+	rh_ctx(r, &xc, &rt_experts);
+	if (!records_may_write(&r->user) || !typed || !*typed) {	/* the engine's 403 or 422 */
+		json_t *in = json_pack("{s:s}", "case", arena_printf(r->arena, "%s:%s", c->t->kind, id));
+		int rc = expert_assign(c, typed ? typed : "", in);
+		json_decref(in);
+		c->t = rtype_find(rh_seg(r, 0));
+		return rc;
+	}
+	if (rec_resolve(&xc, typed, &expert))
+		return rctx_fail(c, xc.status, xc.code, "expert", arena_printf(r->arena, "专家：%s", xc.msg));
+	json_t *in = json_pack("{s:s,s:s?}", "case", arena_printf(r->arena, "%s:%s", c->t->kind, id),
+			       "role", req_form(r, "role") && *req_form(r, "role") ? req_form(r, "role") : NULL);
+	int rc = expert_assign(c, expert, in);
 	json_decref(in);
 	c->t = rtype_find(rh_seg(r, 0));
 	return rc;

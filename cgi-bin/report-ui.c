@@ -14,8 +14,10 @@
 #include "session.h"
 #include "ui-shared.h"
 #include "workflow.h"
+#include "labels.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static long year_of(struct request *r)
@@ -33,26 +35,46 @@ static void year_form(struct request *r, long year, const char *extra)
 	html_raw(&r->out, "<button type=\"submit\">查看</button></form>");
 }
 
-/* A horizontal bar chart: n labelled values. */
-static void bars(struct buf *b, const char *title, const char *const *labels, const long long *v, int n)
+/* A horizontal bar chart of n labelled values, readable without sight:
+ * role="img" named by its <title> and described by a <desc> that lists
+ * every value; its text at 14 px. id makes the two ids unique on the page. */
+static void bars(struct request *r, const char *id, const char *title, const char *const *labels,
+		 const long long *v, int n)
 {
-	long long max = 1;
-	for (int i = 0; i < n; i++)
+	struct buf *b = &r->out;
+	long long max = 1, sum = 0;
+	for (int i = 0; i < n; i++) {
 		if (v[i] > max)
 			max = v[i];
+		sum += v[i];
+	}
 	html_raw(b, "<figure class=\"chart\"><figcaption>");
 	html_txt(b, title);
 	html_raw(b, "</figcaption>");
-	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"420\" height=\"%d\" viewBox=\"0 0 420 %d\" role=\"img\">",
-		   22 * n + 4, 22 * n + 4);
+	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"480\" height=\"%d\" viewBox=\"0 0 480 %d\""
+		      " role=\"img\" aria-labelledby=\"%s-t %s-d\"><title id=\"%s-t\">", 26 * n + 6, 26 * n + 6, id, id, id);
+	html_txt(b, title);
+	buf_printf(b, "</title><desc id=\"%s-d\">", id);
+	for (int i = 0; i < n; i++)
+		html_txtf(b, "%s%s：%lld", i ? "；" : "", labels[i], v[i]);
+	if (!sum)
+		html_raw(b, "（均为 0）");
+	html_raw(b, "</desc>");
 	for (int i = 0; i < n; i++) {
-		int w = (int)(260 * v[i] / max);
-		buf_printf(b, "<text x=\"0\" y=\"%d\" font-size=\"12\">", 22 * i + 15);
+		int w = (int)(250 * v[i] / max);
+		buf_printf(b, "<text x=\"0\" y=\"%d\" font-size=\"14\">", 26 * i + 18);
 		html_txt(b, labels[i]);
-		buf_printf(b, "</text><rect x=\"110\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#1c7c54\"></rect>"
-			      "<text x=\"%d\" y=\"%d\" font-size=\"12\">%lld</text>", 22 * i + 3, w, 116 + w, 22 * i + 15, v[i]);
+		buf_printf(b, "</text><rect x=\"170\" y=\"%d\" width=\"%d\" height=\"18\" fill=\"#1c7c54\"></rect>"
+			      "<text x=\"%d\" y=\"%d\" font-size=\"14\">%lld</text>", 26 * i + 4, w, 176 + w, 26 * i + 18, v[i]);
 	}
 	html_raw(b, "</svg></figure>");
+}
+
+/* Fen as the reports write money: 万元 with two decimals. */
+static const char *wan_yuan(struct request *r, long long fen)
+{
+	return arena_printf(r->arena, "%s%lld.%02lld 万元", fen < 0 ? "-" : "", llabs(fen) / 1000000,
+			    (llabs(fen) % 1000000) / 10000);
 }
 
 void ui_reports(struct request *r)
@@ -90,7 +112,8 @@ void ui_quarterly(struct request *r)
 	html_raw(b, "<h1>清洁生产工作季度进展报表</h1>");
 	char menu[256];
 	snprintf(menu, sizeof menu, "<label>季度<select name=\"quarter\">"
-		 "<option%s>1</option><option%s>2</option><option%s>3</option><option%s>4</option></select></label>",
+		 "<option value=\"1\"%s>第一季度</option><option value=\"2\"%s>第二季度</option>"
+		 "<option value=\"3\"%s>第三季度</option><option value=\"4\"%s>第四季度</option></select></label>",
 		 quarter == 1 ? " selected" : "", quarter == 2 ? " selected" : "",
 		 quarter == 3 ? " selected" : "", quarter == 4 ? " selected" : "");
 	year_form(r, year, menu);
@@ -123,8 +146,9 @@ void ui_quarterly(struct request *r)
 			av[k] = json_integer_value(json_object_get(a, ak[k]));
 			gv[k] = json_integer_value(json_object_get(json_object_get(a, "grades"), audit_grades[k]));
 		}
-		bars(b, "审核进展", al, av, 4);
-		bars(b, "评估等级", (const char *const *)audit_grades, gv, 4);
+		bars(r, arena_printf(r->arena, "c%zu-a", i), arena_printf(r->arena, "%s：审核进展", json_string_value(json_object_get(s, "name"))), al, av, 4);
+		bars(r, arena_printf(r->arena, "c%zu-g", i), arena_printf(r->arena, "%s：评估等级", json_string_value(json_object_get(s, "name"))),
+		     (const char *const *)audit_grades, gv, 4);
 		const char *sl[16];
 		long long sv[16];
 		int n = 0;
@@ -132,12 +156,12 @@ void ui_quarterly(struct request *r)
 			sl[n] = workflow_label(rt_projects.flow, *st);
 			sv[n] = json_integer_value(json_object_get(json_object_get(p, "by_stage"), *st));
 		}
-		bars(b, "项目阶段", sl, sv, n);
+		bars(r, arena_printf(r->arena, "c%zu-p", i), arena_printf(r->arena, "%s：项目阶段", json_string_value(json_object_get(s, "name"))), sl, sv, n);
 		html_raw(b, "<p>批准补助 ");
-		html_txt(b, rec_yuan(r->arena, json_integer_value(json_object_get(f, "approved_fen"))));
-		html_raw(b, " 元 · 已拨付 ");
-		html_txt(b, rec_yuan(r->arena, json_integer_value(json_object_get(f, "paid_fen"))));
-		html_raw(b, " 元</p></section>");
+		html_txt(b, wan_yuan(r, json_integer_value(json_object_get(f, "approved_fen"))));
+		html_raw(b, " · 已拨付 ");
+		html_txt(b, wan_yuan(r, json_integer_value(json_object_get(f, "paid_fen"))));
+		html_raw(b, "</p></section>");
 	}
 	json_decref(all);
 	json_decref(rep);
@@ -248,9 +272,11 @@ void ui_overdue(struct request *r)
 		html_raw(b, "<h2>");
 		html_txt(b, groups[g][1]);
 		html_raw(b, "</h2><ul>");
+		if (!json_object_size(o))
+			html_raw(b, "<li>暂无数据</li>");
 		json_object_foreach(o, key, v) {
 			html_raw(b, "<li>");
-			html_txt(b, key);
+			html_txt(b, g == 0 ? label_of(L_SECTOR, key) : key);
 			html_txtf(b, "：%lld", (long long)json_integer_value(v));
 			html_raw(b, "</li>");
 		}
@@ -271,6 +297,8 @@ void ui_overdue(struct request *r)
 		html_txt(b, due ? due : "");
 		html_raw(b, "</td></tr>");
 	}
+	if (!json_array_size(json_object_get(rep, "items")))
+		html_raw(b, "<tr><td colspan=\"3\">暂无数据</td></tr>");
 	html_raw(b, "</tbody></table>");
 	json_decref(rep);
 	ui_page_end(r);
@@ -286,7 +314,7 @@ static void deadlines_page(struct request *r, long year, const char *err)
 	year_form(r, year, NULL);
 	if (err) {
 		html_raw(b, "<p class=\"form-error\" role=\"alert\">");
-		html_txt(b, err);
+		html_txt(b, rh_zh(r, err));
 		html_raw(b, "</p>");
 	}
 	html_raw(b, "<form method=\"post\" class=\"record\" action=\"");

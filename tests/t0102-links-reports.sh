@@ -162,8 +162,8 @@ check "Q3 stages: the industry project is at first payment, the agriculture one 
 check "totals add up over the sectors" \
 	[ "$(jq '[.sectors[].audits.evaluated] | add' <<<"$BODY")" = "$(jq .total.audits.evaluated <<<"$BODY")" ]
 call -H "Authorization: Bearer $ADMIN" "$BASE/api/reports/quarterly?year=2024&quarter=3&format=csv"
-check "CSV: evaluated audits in industry" grep -qx $'industry,audits,evaluated,1\r' "$PORTAL_DATA/body"
-check "CSV: funds paid in total" grep -qx $'total,funds,paid_fen,70000000\r' "$PORTAL_DATA/body"
+check "CSV: evaluated audits in industry" grep -qx $'industry,audits,evaluated,1,工业,审核,已评估\r' "$PORTAL_DATA/body"
+check "CSV: funds paid in total" grep -qx $'total,funds,paid_fen,70000000,合计,资金,已拨付（元）\r' "$PORTAL_DATA/body"
 call -H "Authorization: Bearer $ADMIN" "$BASE/reports/quarterly?year=2024&quarter=3"
 check "HTML quarterly report has SVG charts" bash -c 'grep -q "<svg" <<<"$1" && grep -q "服务业" <<<"$1"' _ "$BODY"
 

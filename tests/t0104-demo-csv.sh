@@ -37,13 +37,16 @@ check "the scoreboard shows counts in cells and the status in Chinese" \
 check "the scoreboard prints no markup as text" bash -c '! grep -qF "&lt;td" <<<"$1" && ! grep -qF "&lt;/td" <<<"$1"' _ "$BODY"
 call -H "Authorization: Bearer $ADMIN" "$BASE/reports/quarterly?quarter=2"
 check "the quarterly report opens on the latest year with data, the chosen quarter kept" \
-	bash -c 'grep -qF "$2 年第 2 季度" <<<"$1" && grep -qF "<option selected>2</option>" <<<"$1" && ! grep -qF "暂无数据" <<<"$1"' _ "$BODY" "$Y"
+	bash -c 'grep -qF "$2 年第 2 季度" <<<"$1" && grep -qF "<option value=\"2\" selected>第二季度</option>" <<<"$1" && ! grep -qF "暂无数据" <<<"$1"' _ "$BODY" "$Y"
 call -H "Authorization: Bearer $ADMIN" "$BASE/reports/quarterly?year=2001"
 check "a year without data says so (暂无数据)" grep -qF "暂无数据" <<<"$BODY"
 call "$BASE/typical-units?year=2001"
 check "typical units of a year without any say so" grep -qF "暂无数据" <<<"$BODY"
 api "overdue?year=$Y&as_of=$Y-12-31"
 check "the demo has overdue items" [ "$(jq .total <<<"$BODY")" -gt 0 ]
+api "overdue?year=$Y&as_of=$((Y + 1))-12-31"
+check "a project past its planned end is overdue on that date (its due date)" \
+	[ "$(jq -r '[.items[] | select(.item == "implementation_end") | .due | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")] | (length > 0 and all)' <<<"$BODY")" = true ]
 
 cat >"$PORTAL_DATA/list.csv" <<CSV
 kind,year,enterprise,credit_code,sector,industry,district,agency,project,round

@@ -4,9 +4,9 @@
  * grades of the audits they produced (report.c). */
 #include "records.h"
 #include "workflow.h"
+#include "labels.h"
 
 static const char *const states[] = { "active", "suspended", "removed", NULL };
-static const char *const labels[] = { "在册", "暂停", "已取消资格" };
 
 static const struct rfield fields[] = {
 	{ .name = "name", .type = FT_TEXT, .flags = F_REQ | F_LIST, .label = "机构名称" },
@@ -37,7 +37,7 @@ static const struct transition transitions[] = {
 };
 
 static const struct workflow flow = {
-	"status", "active", states, labels, transitions, sizeof transitions / sizeof transitions[0],
+	"status", "active", states, L_AGENCY_STATUS, transitions, sizeof transitions / sizeof transitions[0],
 };
 
 const struct rtype rt_agencies = {

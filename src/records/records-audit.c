@@ -11,11 +11,11 @@
 #include "arena.h"
 #include "db.h"
 #include "workflow.h"
+#include "labels.h"
 
 #include <string.h>
 
 static const char *const states[] = { "listed", "filed", "submitted", "evaluated", NULL };
-static const char *const labels[] = { "已列入名单", "已备案", "报告已提交", "已评估" };
 const char *const audit_grades[] = { "优秀", "良好", "合格", "不合格", NULL };
 
 static const struct rfield fields[] = {
@@ -118,7 +118,7 @@ static const struct transition transitions[] = {
 };
 
 static const struct workflow flow = {
-	"state", "listed", states, labels, transitions, sizeof transitions / sizeof transitions[0],
+	"state", "listed", states, L_AUDIT_STATE, transitions, sizeof transitions / sizeof transitions[0],
 };
 
 /* Assigned experts. */

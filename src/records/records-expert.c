@@ -4,6 +4,7 @@
  * case whose enterprise or agency they are linked to, and a link is not
  * added while such an assignment exists. */
 #include "docs.h"
+#include "labels.h"
 #include "records.h"
 #include "arena.h"
 #include "audit.h"
@@ -19,9 +20,9 @@ static const struct rfield fields[] = {
 	{ .name = "name", .type = FT_TEXT, .flags = F_REQ | F_LIST, .label = "姓名" },
 	{ .name = "user_name", .type = FT_TEXT, .flags = 0, .label = "门户用户名" },
 	{ .name = "organisation", .type = FT_TEXT, .flags = F_LIST, .label = "工作单位" },
-	{ .name = "specialties", .type = FT_TEXT, .flags = F_LIST | F_FILTER, .label = "专业领域（行业大类或行业，逗号分隔）" },
-	{ .name = "conflict_enterprises", .type = FT_REFS, .flags = 0, .label = "有利害关系的企业（编号，逗号分隔）", .ref = "enterprises" },
-	{ .name = "conflict_agencies", .type = FT_REFS, .flags = 0, .label = "有利害关系的咨询机构（编号，逗号分隔）", .ref = "agencies" },
+	{ .name = "specialties", .type = FT_TEXT, .flags = F_LIST | F_FILTER, .label = "专业领域（行业大类或行业，以“、”分隔）", .codes = L_SECTOR },
+	{ .name = "conflict_enterprises", .type = FT_REFS, .flags = 0, .label = "有利害关系的企业（名称，以“、”分隔）", .ref = "enterprises" },
+	{ .name = "conflict_agencies", .type = FT_REFS, .flags = 0, .label = "有利害关系的咨询机构（名称，以“、”分隔）", .ref = "agencies" },
 	{ .name = "phone", .type = FT_TEXT, .flags = 0, .label = "联系电话" },
 	{ .name = NULL },
 };

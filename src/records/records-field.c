@@ -100,6 +100,22 @@ const char *rec_yuan(struct arena *a, long long fen)
 	return arena_printf(a, "%s%lld.%02lld", fen < 0 ? "-" : "", llabs(fen) / 100, llabs(fen) % 100);
 }
 
+const char *rec_yuan_text(struct arena *a, long long fen)
+{
+	char digits[32], out[48];
+	snprintf(digits, sizeof digits, "%lld", llabs(fen) / 100);
+	size_t n = strlen(digits), o = 0;
+	if (fen < 0)
+		out[o++] = '-';
+	for (size_t i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = 0;
+	return arena_printf(a, "%s.%02lld 元", out, llabs(fen) % 100);
+}
+
 /* ---- one value ---------------------------------------------------------- */
 
 static int parse_ll(const char *s, long long *out)

@@ -9,6 +9,7 @@
 #include "docs.h"
 #include "normalize.h"
 #include "workflow.h"
+#include "labels.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,18 +18,6 @@ const char *const link_roles[] = {
 	"contract", "registration_form", "audit_report", "application_report", "feasibility_study",
 	"equipment_approval", "progress_report", "acceptance_report", "evaluation", NULL,
 };
-static const char *const role_labels[] = {
-	"咨询合同", "备案登记表", "清洁生产审核报告", "项目申请报告", "可行性研究报告",
-	"设备采购审批", "进度报告", "绩效验收报告", "评估意见",
-};
-
-const char *link_role_label(const char *role)
-{
-	for (size_t i = 0; role && link_roles[i]; i++)
-		if (strcmp(role, link_roles[i]) == 0)
-			return role_labels[i];
-	return "其他";
-}
 
 static int role_valid(const char *role)
 {
@@ -36,6 +25,11 @@ static int role_valid(const char *role)
 		if (strcmp(role, link_roles[i]) == 0)
 			return 1;
 	return 0;
+}
+
+const char *link_role_label(const char *role)
+{
+	return role && role_valid(role) ? label_of(L_DOC_ROLE, role) : "其他";
 }
 
 /* ---- checklist: which roles each stage requires ------------------------- */
@@ -406,11 +400,12 @@ static int on_code(const struct portal_ident *id, void *arg)
 }
 
 /* Why a document and a case go together: the text holds the enterprise's
- * credit code (by_code) or names it. */
+ * credit code (by_code) or names it. In Chinese only: pages show it as it
+ * is, beside the document or the case (doc/api.md "Pages for people"). */
 static const char *match_reason(struct arena *a, int by_code, const char *name, const char *code)
 {
-	return by_code ? arena_printf(a, "文中有统一社会信用代码 %s。 The text holds the credit code %s.", code, code)
-		       : arena_printf(a, "文中提到企业名称“%s”。 The text names the enterprise %s.", name, name);
+	return by_code ? arena_printf(a, "文中有统一社会信用代码 %s", code)
+		       : arena_printf(a, "文中提到企业名称“%s”", name);
 }
 
 json_t *link_suggest(struct rctx *c, const char *doc_id)

@@ -16,6 +16,7 @@
 #include "audit.h"
 #include "db.h"
 #include "workflow.h"
+#include "labels.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,17 +25,13 @@ static const char *const states[] = {
 	"recommended", "applied", "district_approved", "reviewed", "approved", "implementing",
 	"first_paid", "evaluated", "accepted", "completed", "acceptance_failed", "rejected", NULL,
 };
-static const char *const labels[] = {
-	"已列入推荐名单", "已申报", "区级已审核", "专家已评审", "已批准", "实施中",
-	"首笔资金已拨付", "第三方评估完成", "验收通过", "尾款已拨付（完成）", "验收未通过", "未获批准",
-};
 static const char *const rounds[] = { "spring", "autumn", NULL };
 
 static const struct rfield fields[] = {
 	{ .name = "enterprise_id", .type = FT_REF, .flags = F_REQ | F_LIST | F_FILTER, .label = "企业", .ref = "enterprises" },
 	{ .name = "year", .type = FT_YEAR, .flags = F_REQ | F_LIST | F_FILTER, .label = "年度" },
 	{ .name = "name", .type = FT_TEXT, .flags = F_REQ | F_LIST, .label = "项目名称" },
-	{ .name = "round", .type = FT_ENUM, .flags = F_REQ | F_FILTER, .label = "申报批次（spring 2 月底 / autumn 8 月底）", .choices = rounds },
+	{ .name = "round", .type = FT_ENUM, .flags = F_REQ | F_FILTER, .label = "申报批次", .choices = rounds, .codes = L_ROUND },
 	{ .name = "state", .type = FT_ENUM, .flags = F_STATE | F_LIST | F_FILTER, .label = "状态", .choices = states },
 	{ .name = "investment_fen", .type = FT_MONEY, .flags = 0, .label = "总投资（元）" },
 	{ .name = "application_date", .type = FT_DATE, .flags = F_FLOW, .label = "申报日期" },
@@ -278,7 +275,7 @@ static const struct transition transitions[] = {
 };
 
 static const struct workflow flow = {
-	"state", "recommended", states, labels, transitions, sizeof transitions / sizeof transitions[0],
+	"state", "recommended", states, L_PROJECT_STATE, transitions, sizeof transitions / sizeof transitions[0],
 };
 
 static void extra(struct rctx *c, const char *id, json_t *o)

@@ -51,6 +51,10 @@ struct rfield {
 	const char *label;	/* Chinese, for pages and messages */
 	const char *const *choices;	/* FT_ENUM, NULL-terminated */
 	const char *ref;	/* FT_REF/FT_REFS: the table */
+	/* The label_of() kind (labels.h) naming its codes: an FT_ENUM's
+	 * choices, or the codes among an FT_TEXT's comma-separated items
+	 * (an expert's specialties). NULL: shown as stored. */
+	const char *codes;
 	long long min, max;	/* FT_INT */
 };
 
@@ -222,5 +226,21 @@ void records_case_experts(struct rctx *c, const char *id, json_t *o);
 
 /* Yuan as people write it: fen 1234567 -> "12345.67". Arena string. */
 const char *rec_yuan(struct arena *a, long long fen);
+/* Yuan as pages show it, with thousands separators and the unit:
+ * fen 140000000 -> "1,400,000.00 元". Arena string. */
+const char *rec_yuan_text(struct arena *a, long long fen);
+
+/* Records by name (records-names.c), under c->t and c->u's visibility. */
+/* The records of c->t the caller may see whose name contains q (NULL or
+ * "": all), by name, at most limit: [{"id", "name"}]. */
+json_t *rec_names(struct rctx *c, const char *q, int limit);
+/* What a person typed for a record of c->t (its id, its exact name, or its
+ * credit code) as the id of a record the caller may see, into *id. 0 (also
+ * for "" with *id NULL); 422 unknown_name or ambiguous_name with a Chinese
+ * sentence naming what was typed. */
+int rec_resolve(struct rctx *c, const char *text, const char **id);
+/* The name of record id of type t, whoever may see it, or NULL: how a
+ * reference in a visible record reads. Arena string. */
+const char *rec_title(sqlite3 *db, struct arena *a, const struct rtype *t, const char *id);
 
 #endif

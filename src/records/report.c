@@ -10,6 +10,7 @@
 #include "http-request.h"
 #include "http-response.h"
 #include "workflow.h"
+#include "labels.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,9 +40,6 @@ int report_latest_year(sqlite3 *db)
 const char *const report_deadline_items[] = {
 	"audit_filing", "audit_report", "audit_evaluation", "application_spring", "application_autumn", NULL,
 };
-static const char *const deadline_labels[] = {
-	"咨询合同和备案登记表", "审核报告提交", "审核评估完成", "项目申请（春季批次）", "项目申请（秋季批次）",
-};
 static const char *const deadline_defaults[] = { "02-28", "05-31", "06-30", "02-28", "08-31" };
 
 static int item_index(const char *item)
@@ -54,8 +52,7 @@ static int item_index(const char *item)
 
 const char *report_deadline_label(const char *item)
 {
-	int i = item_index(item);
-	return i < 0 ? item : deadline_labels[i];
+	return label_of(L_DEADLINE, item);
 }
 
 static int configured(sqlite3 *db, int year, const char *item, char *out)
@@ -91,7 +88,7 @@ json_t *report_deadlines_json(sqlite3 *db, int year)
 		char d[11], tmp[11];
 		report_deadline(db, year, report_deadline_items[i], d);
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:b}", "item", report_deadline_items[i],
-			"label", deadline_labels[i], "date", d,
+			"label", label_of(L_DEADLINE, report_deadline_items[i]), "date", d,
 			"configured", configured(db, year, report_deadline_items[i], tmp)));
 	}
 	return json_pack("{s:i,s:o}", "year", year, "deadlines", a);
@@ -351,7 +348,7 @@ json_t *report_overdue(struct rctx *c, int year, const char *as_of, const char *
 			report_deadline(c->db, year, item, due);
 		json_t *o = json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:s,s:I}", "case", rec_column(st, 0),
 			"title", rec_column(st, 1), "item", item, "label",
-			strcmp(item, "implementation_end") == 0 ? "项目按期完工验收" : report_deadline_label(item),
+			report_deadline_label(item),
 			"sector", rec_column(st, 3), "agency", rec_column(st, 4), "district", rec_column(st, 5),
 			"due", due, "days_overdue", (json_int_t)rec_days_between(due, as_of));
 		json_array_append_new(items, o);
@@ -544,9 +541,14 @@ json_t *report_quarterly(struct rctx *c, int year, int quarter)
 			 "sectors", sectors, "total", total, "results_by_industry", by_industry);
 }
 
+/* One row: the codes and the value, then the same codes in Chinese
+ * (labels.h), so a spreadsheet reads without a key. */
 static void csv_row(struct buf *b, const char *sector, const char *measure, const char *key, long long v)
 {
-	buf_printf(b, "%s,%s,%s,%lld\r\n", sector, measure, key, v);
+	const char *key_kind = strcmp(measure, "project_stage") == 0 ? L_PROJECT_STATE : L_MEASURE;
+	buf_printf(b, "%s,%s,%s,%lld,%s,%s,%s\r\n", sector, measure, key, v,
+		   label_of(strcmp(sector, "total") ? L_SECTOR : L_MEASURE, sector), label_of(L_MEASURE, measure),
+		   label_of(key_kind, key));
 }
 
 void report_quarterly_csv(struct request *r, json_t *rep)
@@ -557,7 +559,7 @@ void report_quarterly_csv(struct request *r, json_t *rep)
 		"attachment; filename=\"quarterly-%lld-Q%lld.csv\"",
 		(long long)json_integer_value(json_object_get(rep, "year")),
 		(long long)json_integer_value(json_object_get(rep, "quarter"))));
-	buf_puts(b, "\xef\xbb\xbfsector,measure,key,value\r\n");
+	buf_puts(b, "\xef\xbb\xbfsector,measure,key,value,行业大类,指标,分项\r\n");
 	json_t *all = json_array(), *s;
 	size_t i;
 	json_array_extend(all, json_object_get(rep, "sectors"));

@@ -3,6 +3,7 @@
  * live with their record types (records-audit.c, records-project.c,
  * records-agency.c). */
 #include "workflow.h"
+#include "labels.h"
 
 #include <string.h>
 
@@ -16,8 +17,7 @@ int workflow_index(const struct workflow *w, const char *state)
 
 const char *workflow_label(const struct workflow *w, const char *state)
 {
-	int i = workflow_index(w, state);
-	return i < 0 ? (state ? state : "") : w->labels[i];
+	return label_of(w->label_kind, state);
 }
 
 json_t *workflow_next(const struct workflow *w, const char *state)

@@ -31,7 +31,7 @@ struct workflow {
 	const char *column;	/* "state" or "status" */
 	const char *initial;
 	const char *const *states;	/* in their usual order, NULL-terminated */
-	const char *const *labels;	/* Chinese, parallel to states */
+	const char *label_kind;	/* its states' labels: label_of() kind (labels.h) */
 	const struct transition *t;
 	size_t n;
 };

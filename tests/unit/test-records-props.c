@@ -23,6 +23,8 @@
 #include "records.h"
 #include "records-link.h"
 #include "records-move.h"
+#include "records-link.h"
+#include "labels.h"
 #include "workflow.h"
 
 #include "check-run.h"
@@ -1453,6 +1455,48 @@ static void teardown(void)
 	checked = NULL;
 }
 
+/* ---- labels: every code a page shows has its Chinese ------------------ */
+
+START_TEST(every_code_has_a_chinese_label)
+{
+	/* Every state of every workflow, every coded choice, every document
+	 * role: a label other than the code itself. */
+	for (const struct rtype *const *t = record_types; *t; t++) {
+		for (const char *const *st = (*t)->flow ? (*t)->flow->states : NULL; st && *st; st++)
+			ck_assert_msg(strcmp(workflow_label((*t)->flow, *st), *st), "%s state %s has no label", (*t)->name, *st);
+		for (const struct rfield *f = (*t)->fields; f->name; f++)
+			for (const char *const *c = f->codes && f->type == FT_ENUM ? f->choices : NULL; c && *c; c++)
+				ck_assert_msg(strcmp(label_of(f->codes, *c), *c), "%s.%s %s has no label", (*t)->name, f->name, *c);
+	}
+	for (const char *const *r = link_roles; *r; r++)
+		ck_assert_str_ne(link_role_label(*r), *r);
+	ck_assert_str_eq(label_of(L_SECTOR, "services"), "服务业");
+	ck_assert_str_eq(label_of(L_ROUND, "autumn"), "秋季");
+	ck_assert_str_eq(label_of(L_SECTOR, "医疗机构"), "医疗机构");	/* not a code: as it is */
+	ck_assert_str_eq(label_of(L_SECTOR, NULL), "");
+	ck_assert_str_eq(label_code(L_SECTOR, "农业"), "agriculture");
+	ck_assert_ptr_null(label_code(L_SECTOR, "医疗机构"));
+	/* label_each walks a kind in table order, and only that kind. */
+	const char *code, *label, *want[] = { "industry", "services", "agriculture" };
+	int i = 0, n = 0;
+	while (label_each(L_SECTOR, &i, &code, &label))
+		ck_assert_str_eq(code, want[n++]);
+	ck_assert_int_eq(n, 3);
+}
+END_TEST
+
+START_TEST(money_reads_with_separators_and_its_unit)
+{
+	struct arena *a = arena_new();
+	ck_assert_str_eq(rec_yuan_text(a, 140000000), "1,400,000.00 元");
+	ck_assert_str_eq(rec_yuan_text(a, 99999), "999.99 元");
+	ck_assert_str_eq(rec_yuan_text(a, 100000), "1,000.00 元");
+	ck_assert_str_eq(rec_yuan_text(a, 0), "0.00 元");
+	ck_assert_str_eq(rec_yuan_text(a, -123456789), "-1,234,567.89 元");
+	arena_destroy(a);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("records-props");
@@ -1464,5 +1508,9 @@ int main(void)
 	tcase_add_test(tc, random_writes_keep_every_invariant_and_refusals_change_nothing);
 	tcase_add_test(tc, enterprise_year_round_are_fixed_once_started_except_by_a_correction);
 	suite_add_tcase(s, tc);
+	TCase *tl = tcase_create("labels");
+	tcase_add_test(tl, every_code_has_a_chinese_label);
+	tcase_add_test(tl, money_reads_with_separators_and_its_unit);
+	suite_add_tcase(s, tl);
 	return run_suite(s);
 }

@@ -1,0 +1,78 @@
+/* records-names.c: records by name, for the people who choose them: the
+ * names a caller may pick from (the suggest endpoint and the forms'
+ * <datalist>s), a typed name mapped back to its id, and the name of a
+ * referenced record for display. Over the engine (records.h): the same
+ * visibility rules decide what a caller may pick. */
+#include "records.h"
+#include "arena.h"
+#include "db.h"
+
+#include <string.h>
+
+json_t *rec_names(struct rctx *c, const char *q, int limit)
+{
+	sqlite3_stmt *st = portal_db_prepare(c->db, arena_printf(c->a,
+		"SELECT t.id, %s AS title FROM %s t WHERE (%s) AND (:q IS NULL OR instr(%s, :q) > 0"
+		" OR t.id = :q) ORDER BY title, t.id LIMIT %d",
+		c->t->title_sql, c->t->name, records_scope_sql(c), c->t->title_sql, limit));
+	/* Named, not numbered: a scope's own parameters come first. */
+	portal_db_bind_text(st, sqlite3_bind_parameter_index(st, ":q"), q && *q ? q : NULL);
+	records_bind_scope(c, st);
+	json_t *a = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:o,s:o}", "id", rec_column(st, 0), "name", rec_column(st, 1)));
+	sqlite3_finalize(st);
+	return a;
+}
+
+int rec_resolve(struct rctx *c, const char *text, const char **id)
+{
+	*id = NULL;
+	if (!text || !*text)
+		return 0;
+	int has_credit = rtype_field(c->t, "credit_code") != NULL;
+	/* An id wins; then the exact name; then a credit code. */
+	sqlite3_stmt *st = portal_db_prepare(c->db, arena_printf(c->a,
+		"SELECT t.id, 1 FROM %s t WHERE (%s) AND t.id = :text"
+		" UNION ALL SELECT t.id, 2 FROM %s t WHERE (%s) AND %s = :text"
+		"%s%s%s ORDER BY 2 LIMIT 3",
+		c->t->name, records_scope_sql(c), c->t->name, records_scope_sql(c), c->t->title_sql,
+		has_credit ? " UNION ALL SELECT t.id, 3 FROM " : "", has_credit ? c->t->name : "",
+		has_credit ? arena_printf(c->a, " t WHERE (%s) AND t.credit_code = :text", records_scope_sql(c)) : ""));
+	portal_db_bind_text(st, sqlite3_bind_parameter_index(st, ":text"), text);
+	records_bind_scope(c, st);
+	int n = 0, first_rank = 0, same_rank = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int rank = sqlite3_column_int(st, 1);
+		if (n == 0) {
+			*id = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0));
+			first_rank = rank;
+		} else if (rank == first_rank) {
+			same_rank++;
+		}
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (n == 0)
+		return rctx_fail(c, 422, "unknown_name", NULL, arena_printf(c->a,
+			"找不到名为“%s”的%s，请从列表中选择。 There is no %s named '%s' that you may choose.",
+			text, c->t->label, c->t->kind, text));
+	if (same_rank) {
+		*id = NULL;
+		return rctx_fail(c, 422, "ambiguous_name", NULL, arena_printf(c->a,
+			"有多个名为“%s”的%s，请输入其统一社会信用代码或编号。 More than one %s is named '%s'.",
+			text, c->t->label, c->t->kind, text));
+	}
+	return 0;
+}
+
+const char *rec_title(sqlite3 *db, struct arena *a, const struct rtype *t, const char *id)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, arena_printf(a, "SELECT %s FROM %s t WHERE t.id = ?",
+		t->title_sql, t->name));
+	portal_db_bind_text(st, 1, id);
+	const char *name = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)
+		? arena_strdup(a, (const char *)sqlite3_column_text(st, 0)) : NULL;
+	sqlite3_finalize(st);
+	return name;
+}
