@@ -1173,6 +1173,27 @@ static void gates_off(void)
 	json_decref(gates);
 }
 
+/* Audits of year, evaluated 合格, for the three enterprises: what makes
+ * them eligible for projects (written directly: a fixture, not a write
+ * under test). */
+static void eligible_audits(int year)
+{
+	for (int e = 0; e < 3; e++) {
+		sqlite3_stmt *st = portal_db_prepare(db,
+			"INSERT INTO audits (id, enterprise_id, year, agency_id, state, contract_date, registration_date,"
+			" report_date, evaluated_date, grade, score, created_at, updated_at)"
+			" VALUES (?1, ?2, ?3, ?4, 'evaluated', ?3 || '-01-10', ?3 || '-02-10', ?3 || '-05-10',"
+			" ?3 || '-06-10', '合格', 70, 0, 0)");
+		sqlite3_bind_text(st, 1, arena_printf(A, "aelig%05d%d", year, e), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, ents[e], -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, year);
+		sqlite3_bind_text(st, 4, ags[0], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			FAIL("fixture: eligible audit: %s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+	}
+}
+
 static void make_cases(void)
 {
 	gates_off();
@@ -1356,8 +1377,10 @@ static void accepted(const struct rtype *t, const char *id, json_t *in, const ch
 START_TEST(enterprise_year_round_are_fixed_once_started_except_by_a_correction)
 {
 	parties();
+	gates_off();
 	int y = year_now - 1;
 	const char *reason = "信用代码录错，更正为正确企业";
+	eligible_audits(y - 3);
 
 	/* audit: free while listed, fixed once filed, correctable with a reason */
 	const char *a = must_create(&rt_audits, json_pack("{s:s,s:i,s:s}", "enterprise_id", ents[0],
