@@ -157,6 +157,12 @@ as enta "$BASE/documents/$PDF"
 check "the page names the role in Chinese" grep -qF "<span class=\"role\">审核 · 清洁生产审核报告</span>" <<<"$BODY"
 
 # ---- images lost come back on reindex; fsck is clean -----------------------------
+# the role given above queued the PDF again: let that job finish first, or it
+# would make the images this part removes before reindex looks for them
+for _ in $(seq 1 300); do
+	[ "$(sqlite3 "$PORTAL_DATA/index/portal.db" "SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')")" = 0 ] && break
+	sleep 0.1
+done
 rm -r "$PORTAL_DATA/index/preview/$PDF"
 as enta "$BASE/api/documents/$PDF/preview/1"
 check "with its images gone, page 1's image is a 404" [ "$CODE" = 404 ]
