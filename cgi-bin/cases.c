@@ -571,6 +571,7 @@ static const struct page pages[] = {
 	{ "POST", "/*/*/transitions", ui_transition, NULL, PAGE_USER },
 	{ "POST", "/*/*/links", ui_link, NULL, PAGE_USER },
 	{ "POST", "/*/*/assignments", ui_assign, NULL, PAGE_USER },
+	{ "POST", "/projects/*/results", ui_results, NULL, PAGE_USER },
 	{ "POST", "/*/*/changes", ui_change, NULL, PAGE_USER },
 };
 

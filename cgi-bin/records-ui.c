@@ -6,6 +6,7 @@
  * CSRF token; the engine validates them exactly as it validates JSON, and a
  * refusal shows the page again with the sentence on top. */
 #include "records-ui.h"
+#include "results.h"
 #include "records.h"
 #include "records-view.h"
 #include "records-http.h"
@@ -605,6 +606,97 @@ static void fields_table(struct request *r, const struct rtype *t, json_t *o)
 	html_raw(b, "</table>");
 }
 
+/* The case's dated steps against their deadlines (timeline.h). */
+static void timeline(struct request *r, json_t *o)
+{
+	struct buf *b = &r->out;
+	json_t *steps = json_object_get(o, "timeline"), *s;
+	size_t i;
+	if (!json_array_size(steps))
+		return;
+	section(r, "进度与期限");
+	html_raw(b, "<table class=\"list timeline\"><thead><tr><th scope=\"col\">事项</th>"
+		    "<th scope=\"col\">截止日期</th><th scope=\"col\">完成日期</th><th scope=\"col\">情况</th>"
+		    "</tr></thead><tbody>");
+	json_array_foreach(steps, i, s) {
+		const char *status = json_string_value(json_object_get(s, "status"));
+		html_raw(b, "<tr class=\"");
+		html_attr(b, status);
+		html_raw(b, "\">");
+		html_cell(b, json_string_value(json_object_get(s, "label")));
+		html_cell(b, json_string_value(json_object_get(s, "due")) ? json_string_value(json_object_get(s, "due")) : "—");
+		html_cell(b, json_string_value(json_object_get(s, "done")) ? json_string_value(json_object_get(s, "done")) : "—");
+		html_cell(b, json_string_value(json_object_get(s, "status_label")));
+		html_raw(b, "</tr>");
+	}
+	html_raw(b, "</tbody></table>");
+}
+
+/* A project's results: those staff confirmed, and those its reports
+ * state, which staff confirm here (records-results.c). */
+static void results(struct request *r, const char *id, json_t *o)
+{
+	struct buf *b = &r->out;
+	json_t *done = json_object_get(o, "results"), *prop = json_object_get(o, "proposed_results"), *v;
+	const char *key;
+	size_t i;
+	section(r, "项目成效");
+	if (!json_object_size(done) && !json_array_size(prop)) {
+		html_raw(b, "<p>暂无数据：验收、评估或进度报告关联后，其中写明的成效会列在这里。</p>");
+		return;
+	}
+	if (json_object_size(done)) {
+		html_raw(b, "<table class=\"meta\"><caption>已确认</caption>");
+		json_object_foreach(done, key, v) {
+			html_raw(b, "<tr><th>");
+			html_txt(b, json_string_value(json_object_get(v, "label")));
+			html_raw(b, "</th><td>");
+			html_txtf(b, "%g %s", json_real_value(json_object_get(v, "value")),
+				  json_string_value(json_object_get(v, "unit")));
+			html_raw(b, "</td></tr>");
+		}
+		html_raw(b, "</table>");
+	}
+	if (!json_array_size(prop))
+		return;
+	html_raw(b, "<p>报告中写明的成效（待工作人员确认）：</p><ul>");
+	json_array_foreach(prop, i, v) {
+		html_raw(b, "<li>");
+		html_txt(b, json_string_value(json_object_get(v, "label")));
+		html_raw(b, "：");
+		html_txtf(b, "%g %s", json_real_value(json_object_get(v, "value")), json_string_value(json_object_get(v, "unit")));
+		html_raw(b, "（“");
+		html_txt(b, json_string_value(json_object_get(v, "text")));
+		html_raw(b, "”，见<a href=\"");
+		html_attr(b, arena_printf(r->arena, "/documents/%s", json_string_value(json_object_get(v, "document"))));
+		html_raw(b, "\">");
+		html_txt(b, json_string_value(json_object_get(v, "title")));
+		html_raw(b, "</a>）</li>");
+	}
+	html_raw(b, "</ul>");
+	if (!records_may_write(&r->user))
+		return;
+	form_open(r, arena_printf(r->arena, "/projects/%s/results", id), "results");
+	json_array_foreach(prop, i, v) {
+		const char *m = json_string_value(json_object_get(v, "measure"));
+		if (i == 0) {
+			html_raw(b, "<input type=\"hidden\" name=\"source\" value=\"");
+			html_attr(b, json_string_value(json_object_get(v, "document")));
+			html_raw(b, "\">");
+		}
+		html_raw(b, "<label>");
+		html_txt(b, json_string_value(json_object_get(v, "label")));
+		html_raw(b, "（");
+		html_txt(b, json_string_value(json_object_get(v, "unit")));
+		html_raw(b, "）<input type=\"number\" step=\"any\" min=\"0\" name=\"");
+		html_attr(b, m);
+		html_raw(b, "\" value=\"");
+		html_txtf(b, "%g", json_real_value(json_object_get(v, "value")));
+		html_raw(b, "\"></label>");
+	}
+	form_close(r, "确认成效");
+}
+
 static void checklist(struct request *r, json_t *o)
 {
 	struct buf *b = &r->out;
@@ -690,6 +782,9 @@ static void transitions(struct request *r, const struct rtype *t, const char *id
 		for (int pass = 0; pass < 2; pass++)
 			for (const char *const *f = pass ? tr->optional : tr->sets; f && *f; f++)
 				input(r, t, rtype_field(t, *f), NULL, !pass);
+		if (t->is_case)
+			html_raw(&r->out, "<label>理由（缺少所需材料而先行办理时填写）"
+				    "<input type=\"text\" name=\"reason\" maxlength=\"300\"></label>");
 		form_close(r, arena_printf(r->arena, "转为：%s", workflow_label(w, tr->to)));
 	}
 }
@@ -837,7 +932,7 @@ static void change_sentence(struct request *r, const struct rtype *t, const char
 {
 	static const char *const names[][2] = {
 		{ "document", "文档" }, { "case", "案卷" }, { "role", "角色" }, { "expert", "专家" },
-		{ "reason", "更正理由" }, { "change_request", "变更申请" }, { "superseded_by", "被替代为" },
+		{ "reason", "理由" }, { "change_request", "变更申请" }, { "superseded_by", "被替代为" },
 	};
 	struct buf *b = &r->out;
 	const char *key;
@@ -938,9 +1033,12 @@ static void record_page(struct request *r, const struct rtype *t, const char *id
 		html_raw(b, "<p><a href=\"");
 		html_attr(b, arena_printf(r->arena, "/search?case=%s%%3A%s", t->kind, id));
 		html_raw(b, "\">在本案件文档中搜索</a></p>");
+		timeline(r, o);
 		checklist(r, o);
 		documents(r, t, id, o);
 	}
+	if (t == &rt_projects)
+		results(r, id, o);
 	if (t == &rt_enterprises)
 		cases_of(r, o);
 	people_and_changes(r, t, id, o);
@@ -1000,7 +1098,7 @@ static int op_transition(struct request *r, struct rctx *c, const char *id)
 {
 	if (!c->t->flow)
 		return rctx_fail(c, 404, "not_found", NULL, "这类记录没有状态流转。");
-	static const char *const to[] = { "to", NULL };
+	static const char *const to[] = { "to", "reason", NULL };
 	json_t *in = form_json(r, c->t, to);
 	/* Only what this form sent (blank optional fields are left out). */
 	const char *key;
@@ -1066,6 +1164,25 @@ static int op_change(struct request *r, struct rctx *c, const char *id)
 	return rc;
 }
 
+static int op_results(struct request *r, struct rctx *c, const char *id)
+{
+	json_t *in = json_object();
+	const char *m, *v;
+	for (size_t i = 0; (m = portal_results_measure(i)); i++) {
+		char *end;
+		if (!(v = req_form(r, m)) || !*v)
+			continue;
+		double d = strtod(v, &end);
+		json_object_set_new(in, m, *end ? json_string(v) : json_real(d));
+	}
+	if ((v = req_form(r, "source")) && *v)
+		json_object_set_new(in, "source", json_string(v));
+	int rc = project_results_confirm(c, id, in);
+	json_decref(in);
+	return rc;
+}
+
+void ui_results(struct request *r) { posted(r, op_results); }
 void ui_update(struct request *r) { posted(r, op_update); }
 void ui_transition(struct request *r) { posted(r, op_transition); }
 void ui_link(struct request *r) { posted(r, op_link); }

@@ -15,6 +15,7 @@ void ui_update(struct request *r);		/* POST /TYPE/ID */
 void ui_transition(struct request *r);		/* POST /TYPE/ID/transitions */
 void ui_link(struct request *r);		/* POST /TYPE/ID/links */
 void ui_assign(struct request *r);		/* POST /experts/ID/assignments */
+void ui_results(struct request *r);	/* POST /projects/ID/results */
 void ui_change(struct request *r);		/* POST /projects/ID/changes */
 
 void ui_reports(struct request *r);		/* GET /reports */

@@ -15,6 +15,7 @@
 #include "ui-shared.h"
 #include "workflow.h"
 #include "labels.h"
+#include "results.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +90,55 @@ void ui_reports(struct request *r)
 	ui_page_end(r);
 }
 
+/* A sector's plan against its figures: audits listed, projects, funds
+ * approved (the year's targets, report.h). */
+static void target_table(struct request *r, json_t *s)
+{
+	struct buf *b = &r->out;
+	json_t *t = json_object_get(s, "target");
+	if (!t || (json_is_null(json_object_get(t, "audits")) && json_is_null(json_object_get(t, "projects")) &&
+		   json_is_null(json_object_get(t, "funds_fen"))))
+		return;
+	html_raw(b, "<table class=\"list target\"><caption>年度目标与完成</caption><thead><tr><th scope=\"col\">指标</th>"
+		    "<th scope=\"col\">目标</th><th scope=\"col\">完成</th></tr></thead><tbody>");
+	struct { const char *label, *key; long long actual; int money; } rows[] = {
+		{ "列入审核名单", "audits", json_integer_value(json_object_get(json_object_get(s, "audits"), "listed")), 0 },
+		{ "项目", "projects", json_integer_value(json_object_get(json_object_get(s, "projects"), "total")), 0 },
+		{ "批准补助", "funds_fen", json_integer_value(json_object_get(json_object_get(s, "funds"), "approved_fen")), 1 },
+	};
+	for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+		json_t *v = json_object_get(t, rows[k].key);
+		if (json_is_null(v))
+			continue;
+		html_raw(b, "<tr>");
+		html_cell(b, rows[k].label);
+		html_cell(b, rows[k].money ? wan_yuan(r, json_integer_value(v))
+					   : arena_printf(r->arena, "%lld", (long long)json_integer_value(v)));
+		html_cell(b, rows[k].money ? wan_yuan(r, rows[k].actual) : arena_printf(r->arena, "%lld", rows[k].actual));
+		html_raw(b, "</tr>");
+	}
+	html_raw(b, "</tbody></table>");
+}
+
+/* The confirmed results of the projects accepted so far. */
+static void results_line(struct request *r, json_t *res)
+{
+	struct buf *b = &r->out;
+	const char *key;
+	json_t *v;
+	if (!json_object_size(res))
+		return;
+	html_raw(b, "<p>已验收项目成效：");
+	const char *sep = "";
+	json_object_foreach(res, key, v) {
+		html_raw(b, sep);
+		html_txt(b, portal_results_label(key) ? portal_results_label(key) : key);
+		html_txtf(b, " %g %s", json_real_value(v), portal_results_unit(key) ? portal_results_unit(key) : "");
+		sep = "；";
+	}
+	html_raw(b, "</p>");
+}
+
 void ui_quarterly(struct request *r)
 {
 	long year = year_of(r), quarter;
@@ -161,7 +211,10 @@ void ui_quarterly(struct request *r)
 		html_txt(b, wan_yuan(r, json_integer_value(json_object_get(f, "approved_fen"))));
 		html_raw(b, " · 已拨付 ");
 		html_txt(b, wan_yuan(r, json_integer_value(json_object_get(f, "paid_fen"))));
-		html_raw(b, "</p></section>");
+		html_raw(b, "</p>");
+		target_table(r, s);
+		results_line(r, json_object_get(s, "results"));
+		html_raw(b, "</section>");
 	}
 	json_decref(all);
 	json_decref(rep);
@@ -187,7 +240,7 @@ void ui_scoreboard(struct request *r)
 	year_form(r, year, NULL);
 	html_raw(b, "<table class=\"list\"><thead><tr><th>名次</th><th>机构</th><th>状态</th><th>审核数</th>"
 		    "<th>已评估</th><th>优秀</th><th>良好</th><th>合格</th><th>不合格</th><th>平均分</th>"
-		    "<th>年度考评</th></tr></thead><tbody>");
+		    "<th>逾期备案</th><th>逾期报告</th><th>年度考评</th></tr></thead><tbody>");
 	json_array_foreach(json_object_get(rep, "results"), i, x) {
 		json_t *g = json_object_get(x, "grades"), *m = json_object_get(x, "mean_score");
 		json_t *ys = json_object_get(x, "yearly_score");
@@ -204,11 +257,13 @@ void ui_scoreboard(struct request *r)
 		for (int k = 0; audit_grades[k]; k++)
 			html_cell_int(b, json_integer_value(json_object_get(g, audit_grades[k])));
 		html_cell(b, json_is_number(m) ? arena_printf(r->arena, "%.1f", json_number_value(m)) : NULL);
+		html_cell_int(b, json_integer_value(json_object_get(x, "late_filings")));
+		html_cell_int(b, json_integer_value(json_object_get(x, "late_reports")));
 		html_cell(b, json_is_integer(ys) ? arena_printf(r->arena, "%lld", (long long)json_integer_value(ys)) : NULL);
 		html_raw(b, "</tr>");
 	}
 	if (!json_array_size(json_object_get(rep, "results")))
-		html_raw(b, "<tr><td colspan=\"11\">暂无数据</td></tr>");
+		html_raw(b, "<tr><td colspan=\"13\">暂无数据</td></tr>");
 	html_raw(b, "</tbody></table>");
 	json_decref(rep);
 	ui_page_end(r);
@@ -282,7 +337,8 @@ void ui_overdue(struct request *r)
 		}
 		html_raw(b, "</ul>");
 	}
-	html_raw(b, "<h2>明细</h2><table class=\"list\"><thead><tr><th>案件</th><th>事项</th><th>截止</th></tr></thead><tbody>");
+	html_raw(b, "<h2>明细</h2><table class=\"list\"><thead><tr><th>案件</th><th>事项</th><th>截止</th>"
+		    "<th>已逾期</th></tr></thead><tbody>");
 	json_array_foreach(json_object_get(rep, "items"), i, x) {
 		const char *cs = json_string_value(json_object_get(x, "case"));
 		const char *colon = strchr(cs, ':');
@@ -295,10 +351,12 @@ void ui_overdue(struct request *r)
 		html_raw(b, "</td><td>");
 		const char *due = json_string_value(json_object_get(x, "due"));
 		html_txt(b, due ? due : "");
-		html_raw(b, "</td></tr>");
+		html_raw(b, "</td>");
+		html_cell(b, arena_printf(r->arena, "%lld 天", (long long)json_integer_value(json_object_get(x, "days_overdue"))));
+		html_raw(b, "</tr>");
 	}
 	if (!json_array_size(json_object_get(rep, "items")))
-		html_raw(b, "<tr><td colspan=\"3\">暂无数据</td></tr>");
+		html_raw(b, "<tr><td colspan=\"4\">暂无数据</td></tr>");
 	html_raw(b, "</tbody></table>");
 	json_decref(rep);
 	ui_page_end(r);

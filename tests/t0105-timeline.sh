@@ -84,3 +84,11 @@ check "scoreboard: the punctual agency has no late filing or report" \
 check "scoreboard: the slow agency has one late filing and one late report" \
 	[ "$(late "$G2" late_filings)/$(late "$G2" late_reports)" = 1/1 ]
 
+
+# The pages show the marks.
+call -H "Authorization: Bearer $ADMIN" "$BASE/audits/$A2"
+check "the case page shows its late report (逾期 45 天完成)" grep -qF "逾期 45 天完成" <<<"$BODY"
+call -H "Authorization: Bearer $ADMIN" "$BASE/overdue?year=2025&as_of=2025-07-01"
+check "the overdue page shows how long each item is overdue" grep -qF "<td>31 天</td>" <<<"$BODY"
+call -H "Authorization: Bearer $ADMIN" "$BASE/reports/scoreboard?year=2025"
+check "the scoreboard page has the late columns" bash -c 'grep -qF 逾期备案 <<<"$1" && grep -qF 逾期报告 <<<"$1"' _ "$BODY"

@@ -70,3 +70,6 @@ check "staff change one target and remove another" \
 	[ "$CODE/$(jq -c '[.sectors.services.audits, .sectors.services.projects]' <<<"$BODY")" = "200/[142,null]" ]
 check "the change is in the audit log" \
 	[ "$(sqlite3 "$PORTAL_DATA/index/portal.db" "SELECT count(*) FROM audit_log WHERE object = 'targets:2014'")" -ge 2 ]
+call -H "Authorization: Bearer $ADMIN" "$BASE/reports/quarterly?year=2014&quarter=1"
+check "the quarterly page shows target against actual" \
+	bash -c 'grep -qF 年度目标与完成 <<<"$1" && grep -qF "<td>142</td>" <<<"$1"' _ "$BODY"

@@ -85,3 +85,12 @@ check "and per industry" \
 	[ "$(jq -c '[.results_by_industry["洗染"].water_m3, .results_by_industry["医疗机构"].benefit_wan]' <<<"$BODY")" = "[28057,12]" ]
 api GET "reports/quarterly?year=2024&quarter=4&format=csv"
 check "the CSV has the result rows" grep -q '^services,result,energy_tce,200.000' <<<"$BODY"
+
+call -H "Authorization: Bearer $ADMIN" "$BASE/projects/$P1"
+check "the project page shows its confirmed results" bash -c 'grep -qF 项目成效 <<<"$1" && grep -qF "145.3 tce" <<<"$1"' _ "$BODY"
+check "and offers staff the form to confirm the proposed ones" grep -qF "action=\"/projects/$P1/results\"" <<<"$BODY"
+call -H "Authorization: Bearer $("$TOP/portal" ctl token create 成效企业)" "$BASE/projects/$P1"
+check "the enterprise sees its results but no confirm form" \
+	bash -c 'grep -qF 项目成效 <<<"$1" && ! grep -qF "/results\"" <<<"$1"' _ "$BODY"
+call -H "Authorization: Bearer $ADMIN" "$BASE/reports/quarterly?year=2024&quarter=4"
+check "the quarterly page lists the accepted projects' results" grep -qF "已验收项目成效" <<<"$BODY"

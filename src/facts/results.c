@@ -18,17 +18,22 @@ struct measure {
 	const struct unit *units;
 };
 
-static const char *const k_energy[] = { "节能量", "节约标准煤", "节约能源", "节省标准煤", "节能", NULL };
+static const char *const k_energy[] = { "节能量", "节约标准煤", "节约标煤", "节省标准煤", "节约能源", "节能", NULL };
 static const char *const k_water[] = { "节水量", "节约用水", "节约水", "节水", NULL };
 static const char *const k_power[] = { "节电量", "节约电量", "节约用电", "节电", NULL };
-static const char *const k_cod[] = { "COD削减", "COD减排", "化学需氧量削减", "化学需氧量减排", NULL };
-static const char *const k_so2[] = { "SO2削减", "SO2减排", "SO₂削减", "二氧化硫削减", "二氧化硫减排", NULL };
-static const char *const k_nox[] = { "NOx削减", "NOx减排", "NOₓ削减", "氮氧化物削减", "氮氧化物减排", NULL };
+static const char *const k_cod[] = { "COD削减", "COD减排", "化学需氧量削减", "化学需氧量减排", "减少COD排放",
+				     "减少化学需氧量排放", NULL };
+static const char *const k_so2[] = { "SO2削减", "SO2减排", "SO₂削减", "二氧化硫削减", "二氧化硫减排", "减少SO2排放",
+				     "减少二氧化硫排放", NULL };
+static const char *const k_nox[] = { "NOx削减", "NOx减排", "NOₓ削减", "氮氧化物削减", "氮氧化物减排", "减少NOx排放",
+				     "减少氮氧化物排放", NULL };
 static const char *const k_vocs[] = { "VOCs削减", "VOCs减排", "VOC削减", "挥发性有机物削减", "挥发性有机物减排", NULL };
 static const char *const k_nh3n[] = { "氨氮削减", "氨氮减排", NULL };
 static const char *const k_benefit[] = { "经济效益", "经济收益", "节约成本", NULL };
 
-static const struct unit u_energy[] = { { "tce", 1 }, { "吨标准煤", 1 }, { "吨标煤", 1 }, { "t标准煤", 1 }, { "万tce", 1e4 }, { NULL, 0 } };
+/* "节约标准煤 320 吨": after 标准煤 a bare 吨 is tonnes of coal equivalent */
+static const struct unit u_energy[] = { { "tce", 1 }, { "吨标准煤", 1 }, { "吨标煤", 1 }, { "t标准煤", 1 }, { "万tce", 1e4 },
+					{ "吨", 1 }, { "t", 1 }, { NULL, 0 } };
 static const struct unit u_water[] = { { "m³", 1 }, { "m3", 1 }, { "立方米", 1 }, { "吨", 1 }, { "t", 1 }, { NULL, 0 } };
 static const struct unit u_power[] = { { "万千瓦时", 1e4 }, { "万kWh", 1e4 }, { "万度", 1e4 }, { "千瓦时", 1 }, { "kWh", 1 }, { "度", 1 }, { NULL, 0 } };
 static const struct unit u_mass[] = { { "t/a", 1 }, { "吨/年", 1 }, { "kg/a", 0.001 }, { "千克/年", 0.001 }, { "吨", 1 }, { "t", 1 }, { NULL, 0 } };
@@ -55,6 +60,7 @@ static const struct measure *measure_of(const char *name)
 	return NULL;
 }
 
+const char *portal_results_measure(size_t i) { return i < NMEASURES ? measures[i].name : NULL; }
 const char *portal_results_label(const char *m) { return measure_of(m) ? measure_of(m)->label : NULL; }
 const char *portal_results_unit(const char *m) { return measure_of(m) ? measure_of(m)->unit : NULL; }
 
@@ -157,7 +163,7 @@ static size_t figures(const char *s, const char *end, json_t *a)
 static int conclusion_weight(const char *s, const char *end)
 {
 	static const struct { const char *word; int w; } cue[] = {
-		{ "项目实现", 4 }, { "经核算", 3 }, { "合计", 2 }, { "共计", 2 }, { "累计", 2 }, { "总计", 2 },
+		{ "项目实现", 4 }, { "项目实际", 4 }, { "经核算", 3 }, { "经第三方", 3 }, { "合计", 2 }, { "共计", 2 }, { "累计", 2 }, { "总计", 2 },
 	};
 	int best = 0;
 	for (size_t i = 0; i < sizeof cue / sizeof cue[0]; i++) {

@@ -25,6 +25,8 @@
  * reference. */
 json_t *portal_results_extract(const char *text, size_t len);
 
+/* The i-th measure's name, in the order above; NULL past the last. */
+const char *portal_results_measure(size_t i);
 /* The Chinese name of a measure ("节能量"), or NULL for an unknown one. */
 const char *portal_results_label(const char *measure);
 /* The canonical unit of a measure ("tce"), or NULL. */

@@ -279,6 +279,17 @@ START_TEST(results_normalise_units_and_digits)
 }
 END_TEST
 
+START_TEST(results_in_everyday_wording)
+{
+	json_t *a = results_of("经第三方机构评估，项目实际年节约标准煤 320 吨，减少化学需氧量排放2.3吨，"
+			       "节水1.6万吨，达到预期目标。");
+	ck_assert_double_eq_tol(result_of(a, "energy_tce"), 320, 1e-9);
+	ck_assert_double_eq_tol(result_of(a, "cod_t"), 2.3, 1e-9);
+	ck_assert_double_eq_tol(result_of(a, "water_m3"), 16000, 1e-6);
+	json_decref(a);
+}
+END_TEST
+
 START_TEST(results_are_not_any_figure)
 {
 	/* single options and baselines are not the report's results */
@@ -333,6 +344,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(tc, results_come_from_the_concluding_sentence);
 	tcase_add_test(tc, results_normalise_units_and_digits);
+	tcase_add_test(tc, results_in_everyday_wording);
 	tcase_add_test(tc, results_are_not_any_figure);
 	tcase_add_test(tc, results_of_the_programme_acceptance_reports);
 	return run_suite(s);
