@@ -17,6 +17,7 @@
 #include "records-http.h"
 #include "records-link.h"
 #include "records-ui.h"
+#include "report-ui.h"
 #include "report.h"
 #include "records-move.h"
 #include "workflow.h"
@@ -36,6 +37,7 @@ static const char *const list_params[] = {
 static const char *const year_params[] = { "year", NULL };
 static const char *const overdue_params[] = { "year", "as_of", "by", NULL };
 static const char *const quarterly_params[] = { "year", "quarter", "format", NULL };
+static const char *const bulletin_params[] = { "year", "quarter", NULL };
 static const char *const suggest_params[] = { "kind", "q", NULL };
 
 /* ---- JSON API: records ------------------------------------------------------ */
@@ -557,6 +559,7 @@ static const struct page pages[] = {
 	/* HTML pages */
 	{ "GET", "/", ui_home, NULL },
 	{ "GET", "/reports/quarterly", ui_quarterly, quarterly_params, PAGE_STAFF },
+	{ "GET", "/reports/bulletin", ui_bulletin, bulletin_params, PAGE_STAFF },
 	{ "GET", "/reports/scoreboard", ui_scoreboard, year_params, PAGE_STAFF },
 	{ "GET", "/typical-units", ui_typical, year_params },
 	{ "GET", "/overdue", ui_overdue, overdue_params, PAGE_USER },

@@ -3,6 +3,7 @@
  * numbers; labels go through html_txt), the agency scoreboard, typical
  * units, overdue items and the deadline settings of a year. */
 #include "records-ui.h"
+#include "report-ui.h"
 #include "records.h"
 #include "records-http.h"
 #include "report.h"
@@ -39,7 +40,7 @@ static void year_form(struct request *r, long year, const char *extra)
 /* A horizontal bar chart of n labelled values, readable without sight:
  * role="img" named by its <title> and described by a <desc> that lists
  * every value; its text at 14 px. id makes the two ids unique on the page. */
-static void bars(struct request *r, const char *id, const char *title, const char *const *labels,
+void report_bars(struct request *r, const char *id, const char *title, const char *const *labels,
 		 const long long *v, int n)
 {
 	struct buf *b = &r->out;
@@ -72,7 +73,7 @@ static void bars(struct request *r, const char *id, const char *title, const cha
 }
 
 /* Fen as the reports write money: 万元 with two decimals. */
-static const char *wan_yuan(struct request *r, long long fen)
+const char *report_wan_yuan(struct request *r, long long fen)
 {
 	return arena_printf(r->arena, "%s%lld.%02lld 万元", fen < 0 ? "-" : "", llabs(fen) / 1000000,
 			    (llabs(fen) % 1000000) / 10000);
@@ -84,6 +85,7 @@ void ui_reports(struct request *r)
 	html_raw(&r->out, "<h1>报表</h1><ul>");
 	if (portal_user_sees_all(&r->user))
 		html_raw(&r->out, "<li><a href=\"/reports/quarterly\">季度进展报表</a></li>"
+				  "<li><a href=\"/reports/bulletin\">季度工作通报（可打印）</a></li>"
 				  "<li><a href=\"/reports/scoreboard\">咨询机构评分榜</a></li>");
 	html_raw(&r->out, "<li><a href=\"/typical-units\">典型单位</a></li><li><a href=\"/overdue\">逾期事项</a></li>"
 			  "<li><a href=\"/deadlines\">年度截止日期</a></li></ul>");
@@ -112,9 +114,9 @@ static void target_table(struct request *r, json_t *s)
 			continue;
 		html_raw(b, "<tr>");
 		html_cell(b, rows[k].label);
-		html_cell(b, rows[k].money ? wan_yuan(r, json_integer_value(v))
+		html_cell(b, rows[k].money ? report_wan_yuan(r, json_integer_value(v))
 					   : arena_printf(r->arena, "%lld", (long long)json_integer_value(v)));
-		html_cell(b, rows[k].money ? wan_yuan(r, rows[k].actual) : arena_printf(r->arena, "%lld", rows[k].actual));
+		html_cell(b, rows[k].money ? report_wan_yuan(r, rows[k].actual) : arena_printf(r->arena, "%lld", rows[k].actual));
 		html_raw(b, "</tr>");
 	}
 	html_raw(b, "</tbody></table>");
@@ -171,7 +173,9 @@ void ui_quarterly(struct request *r)
 		  json_string_value(json_object_get(rep, "period_end")));
 	html_raw(b, " · <a href=\"");
 	html_attr(b, arena_printf(r->arena, "/reports/quarterly?year=%ld&quarter=%ld&format=csv", year, quarter));
-	html_raw(b, "\">下载 CSV</a>");
+	html_raw(b, "\">下载 CSV</a> · <a href=\"");
+	html_attr(b, arena_printf(r->arena, "/reports/bulletin?year=%ld&quarter=%ld", year, quarter));
+	html_raw(b, "\">季度工作通报</a>");
 	json_t *t = json_object_get(rep, "total");
 	if (!json_integer_value(json_object_get(json_object_get(t, "audits"), "listed")) &&
 	    !json_integer_value(json_object_get(json_object_get(t, "projects"), "total")))
@@ -196,8 +200,8 @@ void ui_quarterly(struct request *r)
 			av[k] = json_integer_value(json_object_get(a, ak[k]));
 			gv[k] = json_integer_value(json_object_get(json_object_get(a, "grades"), audit_grades[k]));
 		}
-		bars(r, arena_printf(r->arena, "c%zu-a", i), arena_printf(r->arena, "%s：审核进展", json_string_value(json_object_get(s, "name"))), al, av, 4);
-		bars(r, arena_printf(r->arena, "c%zu-g", i), arena_printf(r->arena, "%s：评估等级", json_string_value(json_object_get(s, "name"))),
+		report_bars(r, arena_printf(r->arena, "c%zu-a", i), arena_printf(r->arena, "%s：审核进展", json_string_value(json_object_get(s, "name"))), al, av, 4);
+		report_bars(r, arena_printf(r->arena, "c%zu-g", i), arena_printf(r->arena, "%s：评估等级", json_string_value(json_object_get(s, "name"))),
 		     (const char *const *)audit_grades, gv, 4);
 		const char *sl[16];
 		long long sv[16];
@@ -206,11 +210,11 @@ void ui_quarterly(struct request *r)
 			sl[n] = workflow_label(rt_projects.flow, *st);
 			sv[n] = json_integer_value(json_object_get(json_object_get(p, "by_stage"), *st));
 		}
-		bars(r, arena_printf(r->arena, "c%zu-p", i), arena_printf(r->arena, "%s：项目阶段", json_string_value(json_object_get(s, "name"))), sl, sv, n);
+		report_bars(r, arena_printf(r->arena, "c%zu-p", i), arena_printf(r->arena, "%s：项目阶段", json_string_value(json_object_get(s, "name"))), sl, sv, n);
 		html_raw(b, "<p>批准补助 ");
-		html_txt(b, wan_yuan(r, json_integer_value(json_object_get(f, "approved_fen"))));
+		html_txt(b, report_wan_yuan(r, json_integer_value(json_object_get(f, "approved_fen"))));
 		html_raw(b, " · 已拨付 ");
-		html_txt(b, wan_yuan(r, json_integer_value(json_object_get(f, "paid_fen"))));
+		html_txt(b, report_wan_yuan(r, json_integer_value(json_object_get(f, "paid_fen"))));
 		html_raw(b, "</p>");
 		target_table(r, s);
 		results_line(r, json_object_get(s, "results"));

@@ -92,3 +92,12 @@ call -H "Authorization: Bearer $ADMIN" "$BASE/overdue?year=2025&as_of=2025-07-01
 check "the overdue page shows how long each item is overdue" grep -qF "<td>31 天</td>" <<<"$BODY"
 call -H "Authorization: Bearer $ADMIN" "$BASE/reports/scoreboard?year=2025"
 check "the scoreboard page has the late columns" bash -c 'grep -qF 逾期备案 <<<"$1" && grep -qF 逾期报告 <<<"$1"' _ "$BODY"
+call -H "Authorization: Bearer $ADMIN" "$BASE/reports/bulletin?year=2025&quarter=2"
+check "the quarterly bulletin names the report missing at the quarter's end" \
+	grep -qF "迟交医院 2025年审核：审核报告提交，截止 2025-05-31，已逾期 30 天" <<<"$BODY"
+check "the bulletin is one document with one <h1>" \
+	[ "$(grep -o '<h1>2025 年第二季度清洁生产工作通报</h1>' <<<"$BODY" | wc -l)" = 1 ]
+check "the bulletin prints no markup as text" bash -c '! grep -qF "&lt;h3&gt;" <<<"$1"' _ "$BODY"
+"$TOP/portal" ctl user add 通报企业 --role enterprise --enterprise "$E1" >/dev/null
+call -H "Authorization: Bearer $("$TOP/portal" ctl token create 通报企业)" "$BASE/reports/bulletin?year=2025&quarter=2"
+check "an enterprise may not read the bulletin (403)" [ "$CODE" = 403 ]

@@ -73,3 +73,5 @@ check "the change is in the audit log" \
 call -H "Authorization: Bearer $ADMIN" "$BASE/reports/quarterly?year=2014&quarter=1"
 check "the quarterly page shows target against actual" \
 	bash -c 'grep -qF 年度目标与完成 <<<"$1" && grep -qF "<td>142</td>" <<<"$1"' _ "$BODY"
+call -H "Authorization: Bearer $ADMIN" "$BASE/reports/bulletin?year=2014&quarter=1"
+check "the bulletin sets each sector's progress against its target" grep -qF "目标 142 家，列入名单 0 家" <<<"$BODY"
