@@ -138,7 +138,13 @@ static long long save(struct request *r, const char *name, const char *query)
 	if (run_query(r, query, 1, NULL) < 0)
 		return -1;
 	struct saved *s;
-	if (saved_list(r, r->user.id, &s) >= SAVED_MAX) {
+	size_t n = saved_list(r, r->user.id, &s);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(s[i].query, query) == 0) {
+			portal_error(r, 409, "exists", "已保存过同样的搜索。That search is saved already.");
+			return -1;
+		}
+	if (n >= SAVED_MAX) {
 		portal_error(r, 409, "too_many", "最多保存 50 个搜索。At most 50 saved searches.");
 		return -1;
 	}

@@ -13,6 +13,7 @@
 #include "html.h"
 #include "http-request.h"
 #include "http-response.h"
+#include "records.h"
 #include "ui-shared.h"
 #include "url.h"
 
@@ -95,6 +96,66 @@ static struct named object_name(struct request *r, const char *object)
 		return n;
 	}
 	return n;
+}
+
+/* A JSON value as a short text (strings as they are), in the arena. */
+static const char *value_text(struct request *r, json_t *v)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_null(v) || !v)
+		return "（空）";
+	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	const char *t = arena_strdup(r->arena, s ? s : "");
+	free(s);
+	return t;
+}
+
+/* The detail of an entry as people read it: each changed field by its
+ * Chinese label where the object is a record ("备注：旧 → 新"), at most
+ * four of them. */
+static void detail_cell(struct request *r, const char *object, const char *detail)
+{
+	struct buf *b = &r->out;
+	json_t *d = detail ? json_loads(detail, 0, NULL) : NULL;
+	html_raw(b, "<td class=\"detail\">");
+	if (!json_is_object(d)) {
+		html_raw(b, "</td>");
+		json_decref(d);
+		return;
+	}
+	const struct rtype *t = NULL;
+	if (object) {
+		const char *colon = strchr(object, ':');
+		if (colon)
+			t = rtype_by_kind(arena_strndup(r->arena, object, (size_t)(colon - object)));
+	}
+	const char *key;
+	json_t *v;
+	int shown = 0;
+	json_object_foreach(d, key, v) {
+		if (shown++ == 4) {
+			html_raw(b, "…");
+			break;
+		}
+		const char *label = key;
+		for (const struct rfield *f = t ? t->fields : NULL; f && f->name; f++)
+			if (strcmp(f->name, key) == 0 && f->label)
+				label = f->label;
+		html_raw(b, shown > 1 ? "；" : "");
+		html_txt(b, label);
+		html_raw(b, "：");
+		json_t *from = json_object_get(v, "from"), *to = json_object_get(v, "to");
+		if (json_is_object(v) && (from || to)) {
+			html_txt(b, value_text(r, from));
+			html_raw(b, " → ");
+			html_txt(b, value_text(r, to));
+		} else {
+			html_txt(b, value_text(r, v));
+		}
+	}
+	html_raw(b, "</td>");
+	json_decref(d);
 }
 
 /* A day YYYY-MM-DD in Beijing time: the UTC second it starts; -1 if not. */
@@ -310,7 +371,7 @@ void ui_audit_log(struct request *r)
 	html_raw(b, "<p class=\"count\">");
 	html_txtf(b, "共 %lld 条", total);
 	html_raw(b, "</p><div class=\"table-scroll\"><table class=\"list audit\"><thead><tr><th>时间</th><th>用户</th>"
-		    "<th>操作</th><th>对象</th></tr></thead><tbody>");
+		    "<th>操作</th><th>对象</th><th>详情</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		html_raw(b, "<tr>");
 		html_cell(b, ui_beijing(r, iso(r, e[i].at)));
@@ -342,10 +403,12 @@ void ui_audit_log(struct request *r)
 		} else {
 			html_raw(b, "—");
 		}
-		html_raw(b, "</td></tr>");
+		html_raw(b, "</td>");
+		detail_cell(r, e[i].object, e[i].detail);
+		html_raw(b, "</tr>");
 	}
 	if (!n)
-		html_raw(b, "<tr><td colspan=\"4\">没有符合条件的记录。</td></tr>");
+		html_raw(b, "<tr><td colspan=\"5\">没有符合条件的记录。</td></tr>");
 	html_raw(b, "</tbody></table></div><nav class=\"pages\">");
 	if (f.page > 1) {
 		html_raw(b, "<a rel=\"prev\" href=\"");

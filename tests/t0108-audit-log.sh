@@ -107,5 +107,6 @@ check "times in Beijing time (YYYY-MM-DD HH:MM)" grep -qE "<td>$NOW_BJ [0-9]{2}:
 check "no raw document id in a cell" bash -c '! grep -qF "<td>document:" <<<"$1"' _ "$BODY"
 call -H "Authorization: Bearer ${TOK[staff]}" "$BASE/admin/audit-log?object=audit:$AUD"
 check "the case filter on the page names the audit" grep -qF "审核 北京甲医院 2030年" <<<"$BODY"
+check "the change is shown field by field (→ new value)" grep -qF "→ 审计日志测试" <<<"$BODY"
 call -H "Authorization: Bearer ${TOK[staff]}" "$BASE/admin/audit-log?from=$TOMORROW"
 check "an empty page says so" grep -qF "没有符合条件的记录" <<<"$BODY"

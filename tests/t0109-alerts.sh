@@ -66,6 +66,8 @@ check "nor anonymously (401)" [ "$CODE" = 401 ]
 check "enta's saved search is still there" [ "$(sql "SELECT count(*) FROM saved_searches WHERE id = ${SID[enta]}")" = 1 ]
 as expx DELETE "saved-searches/${SID[expx]}"
 check "a user deletes their own saved search (200)" [ "$CODE" = 200 ]
+as enta POST saved-searches '{"name":"又一次","query":"q=磷酸盐回收"}'
+check "the same search twice is refused (409)" [ "$CODE" = 409 ]
 as enta POST saved-searches '{"name":"坏","query":"q=x&colour=red"}'
 check "a query with a parameter search does not take is refused (400)" [ "$CODE" = 400 ]
 as enta POST saved-searches '{"name":"坏","query":"q=x&type=nonsense"}'
