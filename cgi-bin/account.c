@@ -102,6 +102,18 @@ static void ui_logout(struct request *r)
 	resp_header(r, "Location", "/");
 }
 
+/* An organisation's name by the id a user carries (sql takes it as ?1);
+ * the id itself when there is no such record. */
+static const char *org_name(struct request *r, const char *sql, const char *id)
+{
+	sqlite3_stmt *st = portal_db_prepare(r->db, sql);
+	portal_db_bind_text(st, 1, id);
+	const char *name = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)
+		? arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 0)) : id;
+	sqlite3_finalize(st);
+	return name;
+}
+
 static void ui_account(struct request *r)
 {
 	struct buf *b = &r->out;
@@ -109,19 +121,24 @@ static void ui_account(struct request *r)
 	html_raw(b, "<section class=\"account\"><h1>");
 	html_txt(b, r->user.name);
 	html_raw(b, "</h1><table class=\"meta\"><tr><th>角色</th><td>");
-	html_txt(b, r->user.role);
+	html_txt(b, account_role_label(r->user.role));
 	html_raw(b, "</td></tr>");
-	if (r->user.enterprise_id) {
+	if (r->user.enterprise_id && *r->user.enterprise_id) {
 		html_raw(b, "<tr><th>企业</th><td>");
-		html_txt(b, r->user.enterprise_id);
+		html_txt(b, org_name(r, "SELECT name FROM enterprises WHERE id = ?1 OR credit_code = ?1",
+				     r->user.enterprise_id));
 		html_raw(b, "</td></tr>");
 	}
-	if (r->user.agency_id) {
+	if (r->user.agency_id && *r->user.agency_id) {
 		html_raw(b, "<tr><th>咨询机构</th><td>");
-		html_txt(b, r->user.agency_id);
+		html_txt(b, org_name(r, "SELECT name FROM agencies WHERE id = ?1", r->user.agency_id));
 		html_raw(b, "</td></tr>");
 	}
-	html_raw(b, "</table></section>");
+	html_raw(b, "</table><ul class=\"account-links\"><li><a href=\"/account/alerts\">我的提醒（保存的搜索与订阅）</a></li>");
+	if (portal_user_sees_all(&r->user))
+		html_raw(b, "<li><a href=\"/admin/users\">用户管理</a></li><li><a href=\"/admin/audit-log\">审计日志</a></li>"
+			    "<li><a href=\"/account/tokens\">令牌与会话</a></li>");
+	html_raw(b, "</ul></section>");
 	ui_page_end(r);
 }
 
@@ -137,17 +154,6 @@ static const char *iso_time(struct arena *a, long long t)
 	return arena_strdup(a, s);
 }
 
-static const char *role_label(const char *role)
-{
-	static const char *const labels[][2] = {
-		{ "admin", "管理员" }, { "staff", "工作人员" }, { "expert", "专家" },
-		{ "agency", "咨询机构" }, { "enterprise", "企业" },
-	};
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-		if (strcmp(role, labels[i][0]) == 0)
-			return labels[i][1];
-	return role;
-}
 
 /* One user as the page and the API see them. */
 struct account {
@@ -252,7 +258,7 @@ static void ui_tokens(struct request *r)
 		if (u[i].disabled)
 			html_raw(b, "（已停用）");
 		html_raw(b, "</td><td>");
-		html_txt(b, role_label(u[i].role));
+		html_txt(b, account_role_label(u[i].role));
 		html_raw(b, "</td><td>");
 		html_txtf(b, "%d", u[i].sessions);
 		html_raw(b, "</td><td>");
