@@ -286,13 +286,12 @@ void api_audit_log(struct request *r)
 	for (size_t i = 0; i < n; i++) {
 		struct named o = object_name(r, e[i].object);
 		json_t *detail = e[i].detail ? json_loads(e[i].detail, 0, NULL) : NULL;
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s,s:o}",
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?,s:s,s:o}",
 			"at", iso(r, e[i].at), "at_beijing", ui_beijing(r, iso(r, e[i].at)),
 			"user", e[i].user ? e[i].user : "系统", "action", e[i].action,
+			"action_label", action_label(e[i].action),
 			"object", e[i].object, "object_name", o.label,
 			"detail", detail ? detail : json_null()));
-		(void)json_object_set_new(json_array_get(a, json_array_size(a) - 1), "action_label",
-					  json_string(action_label(e[i].action)));
 	}
 	resp_json(r, 200, json_pack("{s:I,s:i,s:i,s:o}", "total", (json_int_t)total, "page", (int)f.page,
 				    "per_page", PER_PAGE, "entries", a));

@@ -398,11 +398,12 @@ static json_t *bulk_json(const struct accounts_result *res)
 static int bulk(struct request *r, const char *csv, size_t len, struct accounts_result *res)
 {
 	char err[512];
-	if (accounts_from_year(r->db, r->arena, csv, len, r->user.id, res, err, sizeof err) < 0) {
-		portal_error(r, res->ncreated ? 500 : 400, "bad_csv", err);
-		return -1;
-	}
-	return 0;
+	int rc = accounts_from_year(r->db, r->arena, csv, len, r->user.id, res, err, sizeof err);
+	if (rc == -1)
+		portal_error(r, 400, "bad_csv", err);
+	else if (rc < 0)
+		portal_error(r, 500, "database", "无法开通账户，一个也没有开通。No account was made (database failure).");
+	return rc < 0 ? -1 : 0;
 }
 
 /* Read the whole body (at most CSV_MAX bytes) into the arena. */

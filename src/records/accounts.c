@@ -77,42 +77,64 @@ static int has_user(sqlite3 *db, const char *ent_id)
 	return has;
 }
 
-static int make_one(sqlite3 *db, struct arena *a, const char *ent_id, const char *ent_name, const char *credit,
-		    long long actor, struct account_new *out, char *err, size_t errlen)
+/* An account to make: the enterprise, and its password with the hash. */
+struct plan {
+	const char *ent_id, *ent_name, *credit;
+	char password[SESSION_PASSWORD_LEN + 1];
+	char hash[SESSION_HASH_LEN];
+};
+
+/* Create the planned account p inside the caller's transaction. */
+static int make_one(sqlite3 *db, struct arena *a, const struct plan *p, long long actor, struct account_new *out,
+		    char *err, size_t errlen)
 {
-	const char *name = ent_name;
+	const char *name = p->ent_name;
 	if (portal_user_id(db, name)) {
-		size_t cl = strlen(credit);
-		name = arena_printf(a, "%s-%s", ent_name, cl > 6 ? credit + cl - 6 : credit);
+		size_t cl = strlen(p->credit);
+		name = arena_printf(a, "%s-%s", p->ent_name, cl > 6 ? p->credit + cl - 6 : p->credit);
 	}
-	if (portal_user_add(db, name, "enterprise", ent_id, NULL, err, errlen) < 0)
+	if (portal_user_add(db, name, "enterprise", p->ent_id, NULL, err, errlen) < 0)
 		return -1;
 	long long uid = portal_user_id(db, name);
-	audit_log(db, actor, "user_create", arena_printf(a, "user:%lld", uid),
-		  arena_printf(a, "{\"role\": \"enterprise\", \"enterprise\": \"%s\", \"bulk\": true}", ent_id));
-	char pw[SESSION_PASSWORD_LEN + 1];
-	session_password_new(pw);
-	int rc = session_set_password_by(db, name, pw, actor, "password_set", err, errlen);
+	sqlite3_stmt *st = portal_db_prepare(db, "UPDATE users SET password_hash = ? WHERE id = ?");
+	sqlite3_bind_text(st, 1, p->hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, uid);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	const char *object = arena_printf(a, "user:%lld", uid);
+	audit_log(db, actor, "user_create", object,
+		  arena_printf(a, "{\"role\": \"enterprise\", \"enterprise\": \"%s\", \"bulk\": true}", p->ent_id));
+	audit_log(db, actor, "password_set", object, NULL);
 	out->name = name;
-	out->enterprise = ent_name;
-	out->credit_code = credit;
-	out->password = arena_strdup(a, pw);
-	sodium_memzero(pw, sizeof pw);
-	return rc;
+	out->enterprise = p->ent_name;
+	out->credit_code = p->credit;
+	out->password = arena_strdup(a, p->password);
+	return 0;
 }
 
-int accounts_from_year(sqlite3 *db, struct arena *a, const char *csv, size_t len, long long actor,
-		       struct accounts_result *res, char *err, size_t errlen)
+static int listed(const char *const *ids, size_t n, const char *id)
 {
-	memset(res, 0, sizeof *res);
-	char *text = arena_alloc(a, len + 1);
-	memcpy(text, csv, len);
-	text[len] = '\0';
-	if (strncmp(text, "\xef\xbb\xbf", 3) == 0)
-		text += 3;
-	size_t cap = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(ids[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Read the CSV into plans (one per enterprise without a user), counting
+ * the others in res. -1 with err when it is not the load-year format. */
+static int read_plans(sqlite3 *db, struct arena *a, char *text, struct plan **plans, size_t *nplans,
+		      struct accounts_result *res, char *err, size_t errlen)
+{
+	size_t cap = 0, nseen = 0, seen_cap = 0;
+	const char **seen = NULL;	/* enterprise ids and unknown codes met so far */
 	int lineno = 0;
 	char *save = NULL;
+	*plans = NULL;
+	*nplans = 0;
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		size_t l = strlen(line);
 		while (l && line[l - 1] == '\r')
@@ -131,25 +153,72 @@ int accounts_from_year(sqlite3 *db, struct arena *a, const char *csv, size_t len
 		}
 		if (n != NCOLS)
 			continue;
-		const char *ent_id, *ent_name;
-		if (!enterprise_of(db, a, f[COL_CREDIT], &ent_id, &ent_name)) {
+		const char *ent_id = NULL, *ent_name = NULL, *key;
+		int known = enterprise_of(db, a, f[COL_CREDIT], &ent_id, &ent_name);
+		key = known ? ent_id : arena_printf(a, "?%s", f[COL_CREDIT]);
+		if (listed(seen, nseen, key))	/* an enterprise's second row */
+			continue;
+		seen = arena_grow(a, seen, nseen, &seen_cap, sizeof *seen);
+		seen[nseen++] = key;
+		if (!known)
 			res->unknown++;
+		else if (has_user(db, ent_id))
+			res->existing++;
+		else {
+			*plans = arena_grow(a, *plans, *nplans, &cap, sizeof **plans);
+			struct plan *p = &(*plans)[(*nplans)++];
+			p->ent_id = ent_id;
+			p->ent_name = ent_name;
+			p->credit = arena_strdup(a, f[COL_CREDIT]);
+		}
+	}
+	return 0;
+}
+
+int accounts_from_year(sqlite3 *db, struct arena *a, const char *csv, size_t len, long long actor,
+		       struct accounts_result *res, char *err, size_t errlen)
+{
+	memset(res, 0, sizeof *res);
+	char *text = arena_alloc(a, len + 1);
+	memcpy(text, csv, len);
+	text[len] = '\0';
+	if (strncmp(text, "\xef\xbb\xbf", 3) == 0)
+		text += 3;
+	struct plan *plans;
+	size_t n;
+	if (read_plans(db, a, text, &plans, &n, res, err, errlen) < 0)
+		return -1;
+	/* argon2id takes a good fraction of a second per password: hash them
+	 * all before taking the database's write lock, then write them in one
+	 * short transaction (all or nothing). */
+	for (size_t i = 0; i < n; i++) {
+		session_password_new(plans[i].password);
+		if (session_password_hash(plans[i].password, plans[i].hash) < 0) {
+			snprintf(err, errlen, "out of memory while hashing a password");
+			return -2;
+		}
+	}
+	res->created = arena_alloc(a, (n ? n : 1) * sizeof *res->created);
+	if (portal_db_exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -2;
+	for (size_t i = 0; i < n; i++) {
+		if (has_user(db, plans[i].ent_id)) {	/* made meanwhile by someone else */
+			res->existing++;
 			continue;
 		}
-		if (has_user(db, ent_id)) {
-			/* a second row of one enterprise (audit and project) is not
-			 * counted twice */
-			int seen = 0;
-			for (size_t i = 0; i < res->ncreated; i++)
-				seen |= strcmp(res->created[i].credit_code, f[COL_CREDIT]) == 0;
-			res->existing += !seen;
-			continue;
+		if (make_one(db, a, &plans[i], actor, &res->created[res->ncreated], err, errlen) < 0) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			res->ncreated = 0;
+			return -2;
 		}
-		res->created = arena_grow(a, res->created, res->ncreated, &cap, sizeof *res->created);
-		if (make_one(db, a, ent_id, ent_name, arena_strdup(a, f[COL_CREDIT]), actor,
-			     &res->created[res->ncreated], err, errlen) < 0)
-			return -1;
 		res->ncreated++;
+	}
+	for (size_t i = 0; i < n; i++)
+		sodium_memzero(plans[i].password, sizeof plans[i].password);
+	if (portal_db_exec(db, "COMMIT", err, errlen) < 0) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		res->ncreated = 0;
+		return -2;
 	}
 	return 0;
 }

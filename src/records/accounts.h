@@ -30,9 +30,10 @@ struct accounts_result {
 
 /* Read csv (text of len bytes, the load-year format with its header) and
  * create the accounts, actor (a user id, 0: the operator's tool) doing it;
- * every creation and password is in the audit log. 0, or -1 with a
- * sentence in err (not that format; a database failure part-way leaves
- * the accounts made so far, all listed in res). Strings live in a. */
+ * every creation and password is in the audit log. The passwords are
+ * hashed first, then all accounts are written in one transaction: all or
+ * none. 0; -1 with a sentence in err when the text is not that format;
+ * -2 on a database failure (then none was made). Strings live in a. */
 int accounts_from_year(sqlite3 *db, struct arena *a, const char *csv, size_t len, long long actor,
 		       struct accounts_result *res, char *err, size_t errlen);
 

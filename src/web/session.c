@@ -78,6 +78,13 @@ int session_set_password_by(sqlite3 *db, const char *name, const char *password,
 	return portal_db_exec(db, "COMMIT", err, errlen);
 }
 
+_Static_assert(SESSION_HASH_LEN == crypto_pwhash_STRBYTES, "SESSION_HASH_LEN is libsodium's hash length");
+
+int session_password_hash(const char *password, char out[SESSION_HASH_LEN])
+{
+	return crypto_pwhash_str(out, password, strlen(password), PW_OPSLIMIT, PW_MEMLIMIT) == 0 ? 0 : -1;
+}
+
 void session_password_new(char out[SESSION_PASSWORD_LEN + 1])
 {
 	/* no 0/O, 1/l/I: read off paper and typed in by hand */

@@ -42,6 +42,12 @@ int session_set_password(sqlite3 *db, const char *name, const char *password, ch
 int session_set_password_by(sqlite3 *db, const char *name, const char *password, long long actor,
 			    const char *action, char *err, size_t errlen);
 
+/* The argon2id hash of password, as users.password_hash stores it, with
+ * the cost every password has; -1 when out of memory. For callers that
+ * hash outside their transaction (a batch of new accounts). */
+#define SESSION_HASH_LEN 128	/* crypto_pwhash_STRBYTES */
+int session_password_hash(const char *password, char out[SESSION_HASH_LEN]);
+
 /* A one-time password for a new or reset account: SESSION_PASSWORD_LEN
  * random characters from an alphabet without look-alikes (0/O, 1/l/I). */
 #define SESSION_PASSWORD_LEN 12
