@@ -52,9 +52,9 @@ static int allowed_key(const char *k)
 
 /* ---- running a saved search ------------------------------------------- */
 
-/* Run query (a query string) as r->user, newest first. Answers 400
- * (search_params_read) or 503 and returns -1 on failure; quiet (no
- * answer) when probe is set: only says whether it is a valid query. */
+/* Run query (a query string) as r->user, newest first, per_page hits into
+ * res. With res NULL only check that it is a valid saved query. Answers
+ * 400 (as search_params_read does) or 503 and returns -1 on failure. */
 static int run_query(struct request *r, const char *query, long per_page, struct search_result *res)
 {
 	struct url_param *params;
@@ -340,25 +340,21 @@ void ui_alerts(struct request *r)
 		html_raw(b, " · <a href=\"/search?");
 		html_attr(b, s[i].query);
 		html_raw(b, "\">在搜索页打开</a></p>");
-		size_t before = b->len;
-		if (run_query(r, s[i].query, FEED_HITS, &res) < 0) {
-			/* the error page went to r->out: keep this page instead */
-			b->len = before;
-			r->status = 200;
-			html_raw(b, "<p class=\"note\">这个搜索暂时无法运行。</p>");
-		} else {
-			size_t fresh;
-			size_t mark = b->len;
-			hit_list(r, &res, s[i].seen_at, &fresh);
-			if (fresh) {
-				/* the count goes above the list: write it, then the list */
-				char *list = arena_strndup(r->arena, b->data + mark, b->len - mark);
-				b->len = mark;
-				html_raw(b, "<p class=\"fresh\">");
-				html_txtf(b, "%zu 份新文档", fresh);
-				html_raw(b, "</p>");
-				buf_puts(b, list);
-			}
+		/* a search saved valid fails only when the index cannot be
+		 * searched: portal_error() has replaced the page with the error */
+		if (run_query(r, s[i].query, FEED_HITS, &res) < 0)
+			return;
+		size_t fresh;
+		size_t mark = b->len;
+		hit_list(r, &res, s[i].seen_at, &fresh);
+		if (fresh) {
+			/* the count goes above the list: write it, then the list */
+			char *list = arena_strndup(r->arena, b->data + mark, b->len - mark);
+			b->len = mark;
+			html_raw(b, "<p class=\"fresh\">");
+			html_txtf(b, "%zu 份新文档", fresh);
+			html_raw(b, "</p>");
+			buf_puts(b, list);
 		}
 		small_form(r, "delete", arena_printf(r->arena, "%lld", s[i].id), "删除");
 		html_raw(b, "</article>");
