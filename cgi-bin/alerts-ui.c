@@ -204,6 +204,25 @@ static const char *feed_token_new(struct request *r)
 	return arena_printf(r->arena, "/feeds/%s.atom", token);
 }
 
+/* The feed's full address, as a reader needs it: this site's scheme, host
+ * and port (nginx passes the Host header's name without its port as
+ * HTTP_HOST, and SERVER_PORT) before the path; the path alone when they
+ * hold anything but host-name characters. In the arena. */
+static const char *feed_url(struct request *r, const char *path)
+{
+	static const char name_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]";
+	const char *host = r->fcgi ? FCGX_GetParam("HTTP_HOST", r->fcgi->envp) : NULL;
+	const char *port = r->fcgi ? FCGX_GetParam("SERVER_PORT", r->fcgi->envp) : NULL;
+	if (!host || !*host || strlen(host) > 255 || strspn(host, name_chars) != strlen(host))
+		return path;
+	const char *scheme = r->https ? "https" : "http";
+	int default_port = !port || !*port || strlen(port) > 5 || strspn(port, "0123456789") != strlen(port) ||
+			   strcmp(port, r->https ? "443" : "80") == 0;
+	if (default_port || strchr(host, ':'))	/* an address that names its port already */
+		return arena_printf(r->arena, "%s://%s%s", scheme, host, path);
+	return arena_printf(r->arena, "%s://%s:%s%s", scheme, host, port, path);
+}
+
 /* ---- the page ----------------------------------------------------------- */
 
 /* The query string of this request's search parameters. */
@@ -408,7 +427,7 @@ void ui_alerts_post(struct request *r)
 			    "<p><a class=\"feed-url\" href=\"");
 		html_attr(b, feed);
 		html_raw(b, "\"><code>");
-		html_txt(b, feed);
+		html_txt(b, feed_url(r, feed));
 		html_raw(b, "</code></a></p><p><a href=\"/account/alerts\">返回我的提醒</a></p></section>");
 		ui_page_end(r);
 		return;
@@ -489,7 +508,7 @@ void api_feed_token(struct request *r)
 		return;
 	}
 	resp_header(r, "Cache-Control", "no-store");
-	resp_json(r, 201, json_pack("{s:s}", "feed", feed));
+	resp_json(r, 201, json_pack("{s:s,s:s}", "feed", feed, "url", feed_url(r, feed)));
 }
 
 /* ---- the feed ------------------------------------------------------------ */

@@ -164,6 +164,7 @@ call -b "$PORTAL_DATA/jar" -H "Origin: $BASE" --data-urlencode action=delete --d
 	--data-urlencode "csrf=$CSRF" "$BASE/account/alerts"
 check "the form cannot delete another user's search (404)" [ "$CODE" = 404 ]
 call -b "$PORTAL_DATA/jar" -H "Origin: $BASE" --data-urlencode action=feed --data-urlencode "csrf=$CSRF" "$BASE/account/alerts"
-check "the form makes a feed address, shown once (200)" grep -qE 'href="/feeds/[A-Za-z0-9_-]{43}\.atom"' <<<"$BODY"
+check "the form makes a feed address, shown once, in full (200)" \
+	bash -c 'grep -qE "href=\"/feeds/[A-Za-z0-9_-]{43}\.atom\"" <<<"$1" && grep -qE "<code>http://127\.0\.0\.1:$2/feeds/[A-Za-z0-9_-]{43}\.atom</code>" <<<"$1"' _ "$BODY" "$PORTAL_PORT"
 check "saving and the feed token are in the audit log" \
 	[ "$(sql "SELECT count(*) FROM audit_log WHERE action IN ('saved_search_create','feed_token') AND user_id = (SELECT id FROM users WHERE name = 'enta')")" -ge 3 ]
