@@ -9,6 +9,7 @@
  * admin, and its forms (POST /account/tokens) revoke a token, all of a
  * user's tokens, or end a user's sessions; /api/tokens is the same in
  * JSON. Every revoke is in the audit log (auth.c, session.c). */
+#include "account-ui.h"
 #include "arena.h"
 #include "auth.h"
 #include "db.h"
@@ -17,6 +18,7 @@
 #include "html.h"
 #include "http-request.h"
 #include "http-response.h"
+#include "search.h"
 #include "session.h"
 #include "ui-shared.h"
 
@@ -137,7 +139,11 @@ static void ui_account(struct request *r)
 		sqlite3_finalize(st);
 		html_raw(b, "</td></tr>");
 	}
-	html_raw(b, "</table></section>");
+	html_raw(b, "</table><ul class=\"account-links\"><li><a href=\"/account/alerts\">我的提醒（保存的搜索与订阅）</a></li>");
+	if (portal_user_sees_all(&r->user))
+		html_raw(b, "<li><a href=\"/admin/users\">用户管理</a></li><li><a href=\"/admin/audit-log\">审计日志</a></li>"
+			    "<li><a href=\"/account/tokens\">令牌与会话</a></li>");
+	html_raw(b, "</ul></section>");
 	ui_page_end(r);
 }
 
@@ -368,11 +374,36 @@ static const struct page pages[] = {
 	{ "POST", "/account/tokens", ui_tokens_post, NULL, PAGE_STAFF },
 	{ "GET", "/api/tokens", api_tokens, tokens_params, PAGE_STAFF },
 	{ "DELETE", "/api/tokens/*", api_token_revoke, NULL, PAGE_STAFF },
+	/* users (users-ui.c) */
+	{ "GET", "/admin/users", ui_users, ui_users_params, PAGE_STAFF },
+	{ "POST", "/admin/users", ui_users_post, NULL, PAGE_STAFF },
+	{ "POST", "/admin/users/from-year", ui_users_from_year, NULL, PAGE_STAFF },
+	{ "GET", "/api/users", api_users, NULL, PAGE_STAFF },
+	{ "POST", "/api/users", api_users_create, NULL, PAGE_STAFF },
+	{ "POST", "/api/users/from-year", api_users_from_year, NULL, PAGE_STAFF },
+	{ "POST", "/api/users/*/disable", api_users_disable, NULL, PAGE_STAFF },
+	{ "POST", "/api/users/*/enable", api_users_enable, NULL, PAGE_STAFF },
+	{ "POST", "/api/users/*/reset", api_users_reset, NULL, PAGE_STAFF },
+	/* the audit log (audit-ui.c) */
+	{ "GET", "/admin/audit-log", ui_audit_log, ui_audit_params, PAGE_STAFF },
+	{ "GET", "/api/audit-log", api_audit_log, ui_audit_params, PAGE_STAFF },
+	/* alerts (alerts-ui.c) */
+	{ "GET", "/account/alerts", ui_alerts, ui_alerts_params, PAGE_USER },
+	{ "POST", "/account/alerts", ui_alerts_post, NULL, PAGE_USER },
+	{ "GET", "/api/saved-searches", api_saved_searches, NULL, PAGE_USER },
+	{ "POST", "/api/saved-searches", api_saved_search_create, NULL, PAGE_USER },
+	{ "DELETE", "/api/saved-searches/*", api_saved_search_delete, NULL, PAGE_USER },
+	{ "POST", "/api/feed-token", api_feed_token, NULL, PAGE_USER },
+	{ "GET", "/feeds/*", ui_feed, NULL },
 };
 
 /* The stand-in password hash is made before the first request, so the
  * first sign-in of an unknown name costs no more than the next. */
-static void worker_init(void) { session_init(); }
+static void worker_init(void)
+{
+	session_init();
+	search_reader();
+}
 
 int main(void)
 {

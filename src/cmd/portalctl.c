@@ -3,6 +3,7 @@
  *   portalctl init                       create the database and the index
  *   portalctl user add NAME --role ROLE [--enterprise ID] [--agency ID]
  *   portalctl user passwd|disable|enable NAME
+ *   portalctl users from-year FILE.csv   enterprise accounts for a year (users-csv.c)
  *   portalctl token create NAME [--days N]   print a new bearer token
  *   portalctl token list NAME            its public ids, created, expires
  *   portalctl token revoke NAME|TOKEN|ID all of a user's tokens, or one
@@ -50,6 +51,7 @@ static int usage(void)
 		" [--enterprise ID] [--agency ID]\n"
 		"       portalctl user passwd NAME   (the password on standard input)\n"
 		"       portalctl user disable|enable NAME\n"
+		"       portalctl users from-year FILE.csv   (new names and passwords as CSV on stdout)\n"
 		"       portalctl token create NAME [--days N]\n"
 		"       portalctl token list NAME\n"
 		"       portalctl token revoke NAME|TOKEN|ID\n"
@@ -321,6 +323,8 @@ int main(int argc, char **argv)
 		rc = 0;
 	else if (strcmp(cmd, "user") == 0)
 		rc = cmd_user(argc - 2, argv + 2);
+	else if (strcmp(cmd, "users") == 0)
+		rc = argc == 4 && strcmp(argv[2], "from-year") == 0 ? portalctl_users_from_year(db, argv[3]) : usage();
 	else if (strcmp(cmd, "token") == 0)
 		rc = cmd_token(argc - 2, argv + 2);
 	else if (strcmp(cmd, "import") == 0)

@@ -29,4 +29,9 @@ int portalctl_backup(sqlite3 *db, const char *dir);
  * then rebuild the index. */
 int portalctl_restore(const char *dir);
 
+/* portalctl users from-year FILE.csv: an enterprise account for each
+ * enterprise of a load-year CSV that has none; the new names and one-time
+ * passwords as CSV on standard output (users-csv.c). */
+int portalctl_users_from_year(sqlite3 *db, const char *path);
+
 #endif

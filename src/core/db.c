@@ -221,6 +221,21 @@ static const char *const migrations[] = {
 	"  value REAL NOT NULL CHECK (value >= 0), source_doc TEXT,"
 	"  confirmed_by INTEGER, confirmed_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (project_id, measure));",
+	/* 10: alerts: a user's saved searches (the query string as the search
+	 * page takes it) with when they last looked, and one feed token per
+	 * user (only its SHA-256, as for bearer tokens). The audit log is
+	 * read by user and by time (the staff's audit-log page). */
+	"CREATE TABLE saved_searches ("
+	"  id INTEGER PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL, query TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL, seen_at INTEGER NOT NULL);"
+	"CREATE INDEX saved_searches_user ON saved_searches(user_id);"
+	"CREATE TABLE feed_tokens ("
+	"  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+	"  hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);"
+	"CREATE INDEX audit_log_user ON audit_log(user_id, id);"
+	"CREATE INDEX audit_log_at ON audit_log(at);",
 };
 
 long long portal_now(void) { return (long long)time(NULL); }

@@ -38,6 +38,12 @@ static void random_token(char *out, size_t outlen)
 
 int session_set_password(sqlite3 *db, const char *name, const char *password, char *err, size_t errlen)
 {
+	return session_set_password_by(db, name, password, 0, "password_change", err, errlen);
+}
+
+int session_set_password_by(sqlite3 *db, const char *name, const char *password, long long actor,
+			    const char *action, char *err, size_t errlen)
+{
 	if (strlen(password) < 8) {
 		snprintf(err, errlen, "a password needs at least 8 characters");
 		return -1;
@@ -64,12 +70,28 @@ int session_set_password(sqlite3 *db, const char *name, const char *password, ch
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
-	portal_user_end_sessions(db, uid, 0);
-	portal_tokens_revoke_user(db, uid, 0);
+	portal_user_end_sessions(db, uid, actor);
+	portal_tokens_revoke_user(db, uid, actor);
 	char object[32];
 	snprintf(object, sizeof object, "user:%lld", uid);
-	audit_log(db, 0, "password_change", object, NULL);
+	audit_log(db, actor, action, object, NULL);
 	return portal_db_exec(db, "COMMIT", err, errlen);
+}
+
+_Static_assert(SESSION_HASH_LEN == crypto_pwhash_STRBYTES, "SESSION_HASH_LEN is libsodium's hash length");
+
+int session_password_hash(const char *password, char out[SESSION_HASH_LEN])
+{
+	return crypto_pwhash_str(out, password, strlen(password), PW_OPSLIMIT, PW_MEMLIMIT) == 0 ? 0 : -1;
+}
+
+void session_password_new(char out[SESSION_PASSWORD_LEN + 1])
+{
+	/* no 0/O, 1/l/I: read off paper and typed in by hand */
+	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	for (int i = 0; i < SESSION_PASSWORD_LEN; i++)
+		out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+	out[SESSION_PASSWORD_LEN] = '\0';
 }
 
 /* The value of cookie name in a Cookie header, in the arena; NULL if absent. */

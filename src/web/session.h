@@ -36,6 +36,23 @@ void session_init(void);
  * password shorter than 8 characters). */
 int session_set_password(sqlite3 *db, const char *name, const char *password, char *err, size_t errlen);
 
+/* The same, done by actor (a user id; 0: the operator's tool) and written
+ * to the audit log as action ("password_change", "password_reset"); the
+ * sessions and tokens it ends are logged with that actor too. */
+int session_set_password_by(sqlite3 *db, const char *name, const char *password, long long actor,
+			    const char *action, char *err, size_t errlen);
+
+/* The argon2id hash of password, as users.password_hash stores it, with
+ * the cost every password has; -1 when out of memory. For callers that
+ * hash outside their transaction (a batch of new accounts). */
+#define SESSION_HASH_LEN 128	/* crypto_pwhash_STRBYTES */
+int session_password_hash(const char *password, char out[SESSION_HASH_LEN]);
+
+/* A one-time password for a new or reset account: SESSION_PASSWORD_LEN
+ * random characters from an alphabet without look-alikes (0/O, 1/l/I). */
+#define SESSION_PASSWORD_LEN 12
+void session_password_new(char out[SESSION_PASSWORD_LEN + 1]);
+
 /* Resolve r's session cookie into r->user, r->session_id and r->csrf_token.
  * No cookie or an unknown/expired one leaves r anonymous. */
 void session_resolve(struct request *r);
