@@ -9,6 +9,9 @@
  * raw action and object. */
 #include "account-ui.h"
 #include "arena.h"
+#include "buf.h"
+#include "workflow.h"
+#include "labels.h"
 #include "db.h"
 #include "html.h"
 #include "http-request.h"
@@ -27,27 +30,7 @@
 
 const char *const ui_audit_params[] = { "user", "object", "action", "from", "to", "page", NULL };
 
-static const char *const actions[][2] = {
-	{ "view", "查看" }, { "download", "下载" }, { "read_text", "读取全文" },
-	{ "create", "创建" }, { "update", "修改" }, { "correct", "更正" },
-	{ "transition", "状态变更" }, { "assign", "指派专家" }, { "link", "关联文档" },
-	{ "unlink", "取消关联" }, { "change_request", "提出变更申请" },
-	{ "change_decision", "审批变更申请" }, { "restore", "恢复版本" },
-	{ "login", "登录" }, { "logout", "退出登录" }, { "password_change", "修改密码" },
-	{ "password_set", "设置初始密码" }, { "password_reset", "重置密码" },
-	{ "sessions_end", "结束会话" }, { "token_revoke", "撤销令牌" },
-	{ "user_create", "创建用户" }, { "user_disable", "停用用户" }, { "user_enable", "启用用户" },
-	{ "saved_search_create", "保存搜索" }, { "saved_search_delete", "删除保存的搜索" },
-	{ "feed_token", "生成订阅地址" },
-};
-
-static const char *action_label(const char *action)
-{
-	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
-		if (strcmp(actions[i][0], action) == 0)
-			return actions[i][1];
-	return action;
-}
+static const char *action_label(const char *action) { return label_of(L_ACTION, action); }
 
 /* What an object is, in Chinese, and the SQL that names it from its id. */
 static const struct {
@@ -64,6 +47,7 @@ static const struct {
 	{ "user", "用户", "SELECT name FROM users WHERE id = ?", NULL },
 	{ "deadlines", "年度期限", NULL, NULL },
 	{ "gates", "文档门槛", NULL, NULL },
+	{ "targets", "年度目标", NULL, NULL },
 };
 
 struct named {
@@ -98,17 +82,76 @@ static struct named object_name(struct request *r, const char *object)
 	return n;
 }
 
-/* A JSON value as a short text (strings as they are), in the arena. */
+/* A code or key as people read it: the first table of labels that knows
+ * it, else as it is. */
+static const char *code_text(const char *code)
+{
+	static const char *const tables[] = { L_SECTOR, L_ROUND, L_EXPERT_ROLE, L_DOC_ROLE, L_MEASURE,
+					     L_DEADLINE, L_USER_ROLE, L_CASE_KIND, L_AUDIT_STATE, L_PROJECT_STATE,
+					     L_AGENCY_STATUS, L_CHANGE_STATE };
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		const char *l = label_of(tables[i], code);
+		if (strcmp(l, code) != 0)
+			return l;
+	}
+	return code;
+}
+
+/* A string of a log entry: a case ("audit:ID") or a record id by its
+ * name, a code by its label, anything else as it is. */
+static const char *string_text(struct request *r, const char *s)
+{
+	const char *colon = strchr(s, ':');
+	if (colon) {
+		const struct rtype *t = rtype_by_kind(arena_strndup(r->arena, s, (size_t)(colon - s)));
+		const char *name = t ? rec_title(r->db, r->arena, t, colon + 1) : NULL;
+		if (name)
+			return name;
+	}
+	const struct rtype *t = rtype_by_id(s);
+	const char *name = t ? rec_title(r->db, r->arena, t, s) : NULL;
+	return name ? name : code_text(s);
+}
+
+/* A JSON value of a log entry as a short text, in the arena: objects as
+ * "名称 值，…" with their keys as labels, never as JSON. */
 static const char *value_text(struct request *r, json_t *v)
 {
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_null(v) || !v)
+	if (!v || json_is_null(v))
 		return "（空）";
-	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-	const char *t = arena_strdup(r->arena, s ? s : "");
-	free(s);
+	if (json_is_string(v))
+		return string_text(r, json_string_value(v));
+	if (json_is_true(v) || json_is_false(v))
+		return json_is_true(v) ? "是" : "否";
+	if (json_is_integer(v))
+		return arena_printf(r->arena, "%lld", (long long)json_integer_value(v));
+	if (json_is_real(v))
+		return arena_printf(r->arena, "%g", json_real_value(v));
+	struct buf out = BUF_INIT;
+	const char *key;
+	json_t *x;
+	size_t i;
+	if (json_is_array(v))
+		json_array_foreach(v, i, x)
+			buf_printf(&out, "%s%s", i ? "、" : "", value_text(r, x));
+	else
+		json_object_foreach(v, key, x)
+			buf_printf(&out, "%s%s %s", out.len ? "，" : "", code_text(key), value_text(r, x));
+	const char *t = arena_strdup(r->arena, buf_str(&out));
+	buf_free(&out);
 	return t;
+}
+
+/* A value of field f (NULL: not a field of t) as people read it: states
+ * by their workflow's labels, other fields as the record pages show them. */
+static const char *field_text(struct request *r, const struct rtype *t, const struct rfield *f, json_t *v)
+{
+	if (!f || !v || json_is_null(v))
+		return value_text(r, v);
+	if ((f->flags & F_STATE) && t->flow && json_is_string(v))
+		return workflow_label(t->flow, json_string_value(v));
+	const char *text = rec_value_text(r->db, r->arena, f, v);
+	return *text ? text : value_text(r, v);
 }
 
 /* The detail of an entry as people read it: each changed field by its
@@ -138,20 +181,25 @@ static void detail_cell(struct request *r, const char *object, const char *detai
 			html_raw(b, "…");
 			break;
 		}
-		const char *label = key;
+		const char *label = code_text(key);
+		const struct rfield *field = NULL;
 		for (const struct rfield *f = t ? t->fields : NULL; f && f->name; f++)
-			if (strcmp(f->name, key) == 0 && f->label)
+			if (strcmp(f->name, key) == 0 && f->label) {
 				label = f->label;
+				field = f;
+			}
+		if (strcmp(key, "reason") == 0)
+			label = "理由";
 		html_raw(b, shown > 1 ? "；" : "");
 		html_txt(b, label);
 		html_raw(b, "：");
 		json_t *from = json_object_get(v, "from"), *to = json_object_get(v, "to");
 		if (json_is_object(v) && (from || to)) {
-			html_txt(b, value_text(r, from));
+			html_txt(b, field_text(r, t, field, from));
 			html_raw(b, " → ");
-			html_txt(b, value_text(r, to));
+			html_txt(b, field_text(r, t, field, to));
 		} else {
-			html_txt(b, value_text(r, v));
+			html_txt(b, field_text(r, t, field, v));
 		}
 	}
 	html_raw(b, "</td>");
@@ -338,13 +386,20 @@ static void filter_form(struct request *r, const struct filter *f)
 	struct buf *b = &r->out;
 	html_raw(b, "<form method=\"get\" action=\"/admin/audit-log\" class=\"filters\">");
 	text_input(b, "用户", "user", "text", f->user, "用户名");
-	text_input(b, "对象", "object", "text", f->object, "如 audit:… 或 document:…");
+	if (f->object && *f->object) {	/* chosen by clicking an object: shown by name */
+		html_raw(b, "<input type=\"hidden\" name=\"object\" value=\"");
+		html_attr(b, f->object);
+		html_raw(b, "\"><span class=\"chosen\">对象：");
+		html_txt(b, object_name(r, f->object).label);
+		html_raw(b, "</span>");
+	}
 	html_raw(b, "<label>操作 <select name=\"action\"><option value=\"\">全部</option>");
-	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++) {
+	const char *code, *label;
+	for (int i = 0; label_each(L_ACTION, &i, &code, &label);) {
 		html_raw(b, "<option value=\"");
-		html_attr(b, actions[i][0]);
-		html_raw(b, f->action && strcmp(f->action, actions[i][0]) == 0 ? "\" selected>" : "\">");
-		html_txt(b, actions[i][1]);
+		html_attr(b, code);
+		html_raw(b, f->action && strcmp(f->action, code) == 0 ? "\" selected>" : "\">");
+		html_txt(b, label);
 		html_raw(b, "</option>");
 	}
 	html_raw(b, "</select></label>");

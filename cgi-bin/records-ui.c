@@ -45,84 +45,10 @@ static const char *lookup_sql(const char *ref)
 	return NULL;
 }
 
-/* A referenced record's name, whoever may see it, else what is stored. */
-static const char *ref_name(struct request *r, const struct rfield *f, const char *id)
-{
-	if (strcmp(f->ref, "sectors") == 0)
-		return label_of(L_SECTOR, id);
-	const struct rtype *t = rtype_find(f->ref);
-	const char *name = t ? rec_title(r->db, r->arena, t, id) : NULL;
-	return name ? name : id;
-}
-
-/* The length of the item at p of a list separated by ",", "，" or "、",
- * and in *sep the length of the separator after it (0 at the end). */
-static size_t item_len(const char *p, size_t *sep)
-{
-	size_t n = 0;
-	for (; p[n]; n++) {
-		if (p[n] == ',') {
-			*sep = 1;
-			return n;
-		}
-		if (strncmp(p + n, "，", 3) == 0 || strncmp(p + n, "、", 3) == 0) {
-			*sep = 3;
-			return n;
-		}
-	}
-	*sep = 0;
-	return n;
-}
-
-/* An expert's specialties ("services,医疗机构") or another list with
- * codes among its items, as people read it ("服务业、医疗机构"). */
-static const char *coded_list(struct request *r, const char *kind, const char *s, const char *sep)
-{
-	struct buf out = BUF_INIT;
-	const char *p = s;
-	while (*p) {
-		size_t skip, n = item_len(p, &skip);
-		const char *item = arena_strndup(r->arena, p, n);
-		if (*item)
-			buf_printf(&out, "%s%s", out.len ? sep : "", label_of(kind, item));
-		p += n + skip;
-	}
-	const char *text = arena_strdup(r->arena, buf_str(&out));
-	buf_free(&out);
-	return text;
-}
-
-/* A stored value as people read it: money in 元 with separators, codes in
- * Chinese (labels.h), references by name. */
+/* A stored value as people read it (records.h, rec_value_text). */
 static const char *value_text(struct request *r, const struct rfield *f, json_t *v)
 {
-	if (!v || json_is_null(v))
-		return "";
-	if (f && f->type == FT_MONEY)
-		return rec_yuan_text(r->arena, json_integer_value(v));
-	if (json_is_integer(v))
-		return arena_printf(r->arena, "%lld", (long long)json_integer_value(v));
-	if (json_is_real(v))
-		return arena_printf(r->arena, "%g", json_real_value(v));
-	const char *s = json_string_value(v) ? json_string_value(v) : "";
-	if (f && f->type == FT_REF)
-		return ref_name(r, f, s);
-	if (f && f->type == FT_REFS) {
-		struct buf out = BUF_INIT;
-		const char *p = s;
-		while (*p) {
-			size_t n = strcspn(p, ",");
-			if (n)
-				buf_printf(&out, "%s%s", out.len ? "、" : "", ref_name(r, f, arena_strndup(r->arena, p, n)));
-			p += n + (p[n] != 0);
-		}
-		const char *text = arena_strdup(r->arena, buf_str(&out));
-		buf_free(&out);
-		return text;
-	}
-	if (f && f->codes)
-		return f->type == FT_ENUM ? label_of(f->codes, s) : coded_list(r, f->codes, s, "、");
-	return s;
+	return rec_value_text(r->db, r->arena, f, v);
 }
 
 /* A value as a form's input holds it: money as plain yuan, references and
@@ -132,7 +58,7 @@ static const char *input_text(struct request *r, const struct rfield *f, json_t 
 	if (f && f->type == FT_MONEY && json_is_integer(v))
 		return rec_yuan(r->arena, json_integer_value(v));
 	if (f && f->codes && f->type != FT_ENUM && json_is_string(v))
-		return coded_list(r, f->codes, json_string_value(v), "、");
+		return rec_coded_list(r->arena, f->codes, json_string_value(v), "、");
 	return value_text(r, f, v);
 }
 
@@ -348,7 +274,7 @@ static int resolve_form(struct request *r, struct rctx *c, const struct rtype *t
 			struct buf out = BUF_INIT;
 			const char *p = s;
 			while (*p) {
-				size_t skip, n = item_len(p, &skip);
+				size_t skip, n = rec_list_item(p, &skip);
 				const char *item = arena_strndup(r->arena, p, n);
 				const char *k = label_code(f->codes, item);
 				if (*item)
@@ -367,7 +293,7 @@ static int resolve_form(struct request *r, struct rctx *c, const struct rtype *t
 		const char *p = s;
 		int failed = 0;
 		while (*p && !failed) {
-			size_t skip = 0, n = f->type == FT_REFS ? item_len(p, &skip) : strlen(p);
+			size_t skip = 0, n = f->type == FT_REFS ? rec_list_item(p, &skip) : strlen(p);
 			const char *name = arena_strndup(r->arena, p, n), *id;
 			if (*name) {
 				if (rec_resolve(&rc, name, &id)) {

@@ -183,7 +183,7 @@ sign_in "$PORTAL_DATA/jar4" "北京丙印刷厂,二分厂" "$BPW"
 check "the bulk password signs in" [ "$CODE" = 303 ]
 call -b "$PORTAL_DATA/jar4" "$BASE/account"
 check "its account page names the enterprise and the role, not ids" \
-	bash -c 'grep -qF "<th>企业</th><td>北京丙印刷厂,二分厂</td>" <<<"$1" && grep -qF "<th>角色</th><td>企业</td>" <<<"$1" && grep -qF "/account/alerts" <<<"$1"' _ "$BODY"
+	bash -c 'grep -qF "\">北京丙印刷厂,二分厂</a></td>" <<<"$1" && grep -qF "<th>角色</th><td>企业</td>" <<<"$1" && grep -qF "/account/alerts" <<<"$1"' _ "$BODY"
 check "its hash is argon2id and not the password" \
 	bash -c '[[ "$1" == \$argon2id\$* ]] && [[ "$1" != *"$2"* ]]' _ "$(sql "SELECT password_hash FROM users WHERE name = '北京丙印刷厂,二分厂'")" "$BPW"
 check "the bulk user is the enterprise's" [ "$(sql "SELECT role || ' ' || (enterprise_id = e.id) FROM users, enterprises e WHERE users.name = '北京丙印刷厂,二分厂' AND e.credit_code = '91110106MA01C00036'")" = "enterprise 1" ]

@@ -4,6 +4,8 @@
  * referenced record for display. Over the engine (records.h): the same
  * visibility rules decide what a caller may pick. */
 #include "records.h"
+#include "buf.h"
+#include "labels.h"
 #include "arena.h"
 #include "db.h"
 
@@ -75,4 +77,80 @@ const char *rec_title(sqlite3 *db, struct arena *a, const struct rtype *t, const
 		? arena_strdup(a, (const char *)sqlite3_column_text(st, 0)) : NULL;
 	sqlite3_finalize(st);
 	return name;
+}
+
+/* ---- values as people read them ---------------------------------------- */
+
+/* A referenced record's name, whoever may see it, else what is stored. */
+static const char *ref_name(sqlite3 *db, struct arena *a, const struct rfield *f, const char *id)
+{
+	if (strcmp(f->ref, "sectors") == 0)
+		return label_of(L_SECTOR, id);
+	const struct rtype *t = rtype_find(f->ref);
+	const char *name = t ? rec_title(db, a, t, id) : NULL;
+	return name ? name : id;
+}
+
+size_t rec_list_item(const char *p, size_t *sep)
+{
+	size_t n = 0;
+	for (; p[n]; n++) {
+		if (p[n] == ',') {
+			*sep = 1;
+			return n;
+		}
+		if (strncmp(p + n, "，", 3) == 0 || strncmp(p + n, "、", 3) == 0) {
+			*sep = 3;
+			return n;
+		}
+	}
+	*sep = 0;
+	return n;
+}
+
+const char *rec_coded_list(struct arena *a, const char *kind, const char *s, const char *sep)
+{
+	struct buf out = BUF_INIT;
+	const char *p = s;
+	while (*p) {
+		size_t skip, n = rec_list_item(p, &skip);
+		const char *item = arena_strndup(a, p, n);
+		if (*item)
+			buf_printf(&out, "%s%s", out.len ? sep : "", label_of(kind, item));
+		p += n + skip;
+	}
+	const char *text = arena_strdup(a, buf_str(&out));
+	buf_free(&out);
+	return text;
+}
+
+const char *rec_value_text(sqlite3 *db, struct arena *a, const struct rfield *f, json_t *v)
+{
+	if (!v || json_is_null(v))
+		return "";
+	if (f && f->type == FT_MONEY)
+		return rec_yuan_text(a, json_integer_value(v));
+	if (json_is_integer(v))
+		return arena_printf(a, "%lld", (long long)json_integer_value(v));
+	if (json_is_real(v))
+		return arena_printf(a, "%g", json_real_value(v));
+	const char *s = json_string_value(v) ? json_string_value(v) : "";
+	if (f && f->type == FT_REF)
+		return ref_name(db, a, f, s);
+	if (f && f->type == FT_REFS) {
+		struct buf out = BUF_INIT;
+		const char *p = s;
+		while (*p) {
+			size_t n = strcspn(p, ",");
+			if (n)
+				buf_printf(&out, "%s%s", out.len ? "、" : "", ref_name(db, a, f, arena_strndup(a, p, n)));
+			p += n + (p[n] != 0);
+		}
+		const char *text = arena_strdup(a, buf_str(&out));
+		buf_free(&out);
+		return text;
+	}
+	if (f && f->codes)
+		return f->type == FT_ENUM ? label_of(f->codes, s) : rec_coded_list(a, f->codes, s, "、");
+	return s;
 }

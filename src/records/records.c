@@ -34,6 +34,16 @@ const struct rtype *rtype_find(const char *name)
 	return NULL;
 }
 
+const struct rtype *rtype_by_id(const char *id)
+{
+	if (!id || strlen(id) != 11 || strspn(id + 1, "0123456789abcdef") != 10)
+		return NULL;
+	for (size_t i = 0; record_types[i]; i++)
+		if (record_types[i]->id_prefix && record_types[i]->id_prefix[0] == id[0])
+			return record_types[i];
+	return NULL;
+}
+
 const struct rtype *rtype_by_kind(const char *kind)
 {
 	for (size_t i = 0; kind && record_types[i]; i++)

@@ -112,6 +112,8 @@ extern const struct rtype rt_enterprises, rt_agencies, rt_experts, rt_audits, rt
 extern const struct rtype *const record_types[];
 const struct rtype *rtype_find(const char *name);
 const struct rtype *rtype_by_kind(const char *kind);
+/* The type of a record id (its prefix letter and 10 hex digits), or NULL. */
+const struct rtype *rtype_by_id(const char *id);
 
 /* Queue the documents of record id (of type c->t) for reindexing, after a
  * change that their index entries reflect (parties, facets). */
@@ -242,5 +244,15 @@ int rec_resolve(struct rctx *c, const char *text, const char **id);
 /* The name of record id of type t, whoever may see it, or NULL: how a
  * reference in a visible record reads. Arena string. */
 const char *rec_title(sqlite3 *db, struct arena *a, const struct rtype *t, const char *id);
+/* A stored value of field f (NULL: a plain value) as people read it, in
+ * a: money in 元 with separators, codes in Chinese (labels.h), references
+ * by their record's name; "" for null. */
+const char *rec_value_text(sqlite3 *db, struct arena *a, const struct rfield *f, json_t *v);
+/* The length of the item at p of a list separated by ",", "，" or "、",
+ * and in *sep the length of the separator after it (0 at the end). */
+size_t rec_list_item(const char *p, size_t *sep);
+/* A list with codes among its items ("services,医疗机构") as people read
+ * it, items joined by sep ("服务业、医疗机构"), in a. */
+const char *rec_coded_list(struct arena *a, const char *kind, const char *s, const char *sep);
 
 #endif
