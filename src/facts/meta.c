@@ -962,6 +962,110 @@ static void drop_yearless(struct strs *l)
 	free(drop);
 }
 
+/* ---- editions ------------------------------------------------------------ */
+
+struct window_ctx {
+	struct strs *out;
+	const char *skip;	/* the document's own number, never one it replaces */
+};
+
+static int take_dated(const struct portal_ident *id, void *arg)
+{
+	struct window_ctx *w = arg;
+	if (strchr(id->canon, '-') && (!w->skip || strcmp(w->skip, id->canon) != 0)) {
+		for (size_t i = 0; i < w->out->n; i++)
+			if (strcmp(w->out->s[i], id->canon) == 0)
+				return 0;
+		strs_add(w->out, id->canon);
+	}
+	return 0;
+}
+
+/* The end of the clause that starts at p: the first 。；; or line end, at
+ * most max bytes on (a cover's "代替 GB 18466—2001" is a line of its own). */
+static size_t clause_end(const char *p, size_t left, size_t max)
+{
+	size_t e = 0;
+	while (e < left && e < max && p[e] != '\n' && p[e] != ';' &&
+	       !(left - e >= 3 && (memcmp(p + e, "。", 3) == 0 || memcmp(p + e, "；", 3) == 0)))
+		e++;
+	return e;
+}
+
+/* The start of the clause that ends at p (text begins at t). */
+static const char *clause_start(const char *t, const char *p, size_t max)
+{
+	const char *b = p;
+	while (b > t && (size_t)(p - b) < max && b[-1] != '\n' &&
+	       !(b - t >= 3 && (memcmp(b - 3, "。", 3) == 0 || memcmp(b - 3, "；", 3) == 0)))
+		b--;
+	return b;
+}
+
+#define EDITION_HEAD 20000	/* bytes where a standard says what it replaces */
+
+/* What the text says of editions: the dated standard numbers it replaces
+ * ("代替 GB 18466—2001", "本标准代替…", "自本标准实施之日起，… 废止"; not
+ * "部分代替"), the ones a notice withdraws ("…标准废止" without a
+ * replacement), and whether it says it is withdrawn itself. own is the
+ * document's own number (or NULL). */
+static void add_editions(json_t *o, const char *text, size_t len, const char *own)
+{
+	struct strs repl = { 0 }, gone = { 0 };
+	struct window_ctx wr = { &repl, own }, wg = { &gone, NULL };
+	if (len > EDITION_HEAD)
+		len = EDITION_HEAD;
+	const char *end = text + len;
+	for (const char *p = text; p < end && (p = memmem(p, (size_t)(end - p), "代替", 6));) {
+		int partial = p - text >= 6 && memcmp(p - 6, "部分", 6) == 0;
+		const char *q = p + 6;
+		size_t e = clause_end(q, (size_t)(end - q), 240);
+		if (!partial)
+			portal_norm_scan(q, e, PORTAL_IDENT_STANDARD, take_dated, &wr);
+		p = q;
+	}
+	int self_withdrawn = 0;
+	for (const char *p = text; p < end && (p = memmem(p, (size_t)(end - p), "废止", 6));) {
+		const char *b = clause_start(text, p, 240);
+		if (own && memmem(b, (size_t)(p - b), "本标准", 9)) {
+			/* "自本标准实施之日起，GB 12348—90 废止": replaced by this one */
+			portal_norm_scan(b, (size_t)(p - b), PORTAL_IDENT_STANDARD, take_dated, &wr);
+		} else if (!memmem(b, (size_t)(p - b), "代替", 6)) {
+			size_t before = gone.n;
+			portal_norm_scan(b, (size_t)(p - b), PORTAL_IDENT_STANDARD, take_dated, &wg);
+			if (gone.n == before && p - b <= 12 && p - text < 2000)
+				self_withdrawn = 1;	/* "（已废止）" near the top */
+		}
+		p += 6;
+	}
+	if (repl.n)
+		json_object_set_new(o, "replaces", strs_json(&repl));
+	if (gone.n)
+		json_object_set_new(o, "withdraws", strs_json(&gone));
+	if (self_withdrawn)
+		json_object_set_new(o, "withdrawn", json_true());
+	strs_free(&repl);
+	strs_free(&gone);
+}
+
+/* The document's own standard number: the one in its title, else the
+ * first its text names when that comes near the top (a cover); NULL. */
+static const char *own_number(const char *title, const struct idents *ids)
+{
+	if (!ids->std.n)
+		return NULL;
+	if (title && *title) {
+		struct portal_ident id[4];
+		size_t n = portal_norm_find(title, strlen(title), id, 4);
+		for (size_t i = 0; i < n; i++)
+			if (id[i].kind == PORTAL_IDENT_STANDARD)
+				for (size_t k = 0; k < ids->std.n; k++)
+					if (strcmp(ids->std.s[k], id[i].canon) == 0)
+						return ids->std.s[k];
+	}
+	return strchr(ids->std.s[0], '-') ? ids->std.s[0] : NULL;
+}
+
 /* ---- all together -------------------------------------------------------- */
 
 /* The title, given (trimmed) or found in the lines, into t and o. 1 when
@@ -1108,6 +1212,7 @@ json_t *portal_meta_extract(const char *title, const char *text, size_t len)
 
 	int title_kind = add_title(o, title, &ls, &t);
 	add_identifiers(o, title, text ? text : "", len, &ids);
+	add_editions(o, text ? text : "", len, own_number(title, &ids));
 	add_year(o, &ls, title_kind ? buf_str(&t) : NULL);
 	add_dates(o, &ls);
 	if (ids.credit.n)

@@ -155,6 +155,13 @@ static size_t parse_local_code(const char *f, size_t n, size_t j, struct stdno *
 		return 0;
 	snprintf(sn->code, sizeof sn->code, "DB%c%c", f[j], f[j + 1]);
 	j = skip_spaces(f, n, j + 2, 1);
+	/* "DB11T1234", "db11t 1234": typed without the slash */
+	if (j < n && (upper((unsigned char)f[j]) == 'T' || upper((unsigned char)f[j]) == 'Z') &&
+	    j + 1 < n && (is_digit((unsigned char)f[j + 1]) || f[j + 1] == ' ')) {
+		size_t c = strlen(sn->code);
+		snprintf(sn->code + c, sizeof sn->code - c, "/%c", upper((unsigned char)f[j]));
+		return j + 1;
+	}
 	if (j >= n || f[j] != '/')
 		return 0;
 	j = skip_spaces(f, n, j + 1, 1);
@@ -726,4 +733,82 @@ int portal_norm_credit_code(const char *s, size_t len, char *out, size_t outlen,
 out:
 	folded_free(&f);
 	return rc;
+}
+
+/* ---- bare numbers ------------------------------------------------------- */
+
+size_t portal_norm_standard_bare(const char *canon, char terms[2][PORTAL_IDENT_MAX])
+{
+	char t[2][PORTAL_IDENT_MAX];
+	size_t n = portal_norm_standard_terms(canon, t);
+	if (!n)
+		return 0;
+	/* the number starts at the first digit after the code's letters and
+	 * slashes ("db11/t1234" has digits in its code: after the '/') */
+	const char *p = strrchr(t[0], '/');
+	p = p ? p + 1 : t[0];
+	while (*p && !is_digit((unsigned char)*p))
+		p++;
+	size_t off = (size_t)(p - t[0]);
+	for (size_t k = 0; k < n; k++)
+		memmove(terms[k], t[k] + off, strlen(t[k] + off) + 1);
+	return *terms[0] ? n : 0;
+}
+
+/* 1 when the UTF-8 at p starts a character that ends a number as a count
+ * or a date, not as a standard's number (年 月 日 号 万 元 个 ...). */
+static int unit_after(const char *p, size_t left)
+{
+	static const char *const units[] = { "年", "月", "日", "号", "万", "元", "个", "人", "吨",
+		"次", "家", "项", "%" };
+	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+		if (strlen(units[i]) <= left && memcmp(p, units[i], strlen(units[i])) == 0)
+			return 1;
+	return 0;
+}
+
+size_t portal_norm_find_numbers(const char *q, size_t len, struct portal_ident *ids, size_t max)
+{
+	struct folded f;
+	size_t n = 0;
+
+	fold(q, len, &f);
+	for (size_t i = 0; i < f.len && n < max;) {
+		if (!is_digit((unsigned char)f.s[i]) ||
+		    (i > 0 && (is_alnum((unsigned char)f.s[i - 1]) || strchr("/-.:", f.s[i - 1])))) {
+			i++;
+			continue;
+		}
+		struct stdno sn;
+		memset(&sn, 0, sizeof sn);
+		size_t e = parse_number(f.s, f.len, i, &sn), ye;
+		int dashed;
+		if (!e) {
+			while (i < f.len && is_alnum((unsigned char)f.s[i]))
+				i++;
+			continue;
+		}
+		size_t digits = strcspn(sn.number, ".");
+		if ((ye = parse_dashed_year(f.s, f.len, e, &sn, &dashed)))
+			e = ye;
+		int ok = digits >= 3 && (e >= f.len || (!is_alnum((unsigned char)f.s[e]) &&
+			 f.s[e] != '-' && !unit_after(f.s + e, f.len - e)));
+		/* a year alone (2014) is a year, not a standard's number */
+		if (ok && !sn.year && digits == 4 && !strchr(sn.number, '.')) {
+			int v = atoi(sn.number);
+			ok = v < 1949 || v > 2099;
+		}
+		if (ok) {
+			struct portal_ident *id = &ids[n++];
+			id->kind = PORTAL_IDENT_NUMBER;
+			emit_span(&f, i, e, id);
+			if (sn.year)
+				snprintf(id->canon, sizeof id->canon, "%s-%d", sn.number, sn.year);
+			else
+				snprintf(id->canon, sizeof id->canon, "%s", sn.number);
+		}
+		i = e;
+	}
+	folded_free(&f);
+	return n;
 }

@@ -34,6 +34,7 @@ enum portal_ident_kind {
 	PORTAL_IDENT_STANDARD = 1,	/* a standard number */
 	PORTAL_IDENT_DOCNO = 2,		/* an official document number */
 	PORTAL_IDENT_CREDIT = 4,	/* a unified social credit code */
+	PORTAL_IDENT_NUMBER = 8,	/* a standard's number typed alone (queries only) */
 };
 #define PORTAL_IDENT_ALL (PORTAL_IDENT_STANDARD | PORTAL_IDENT_DOCNO | PORTAL_IDENT_CREDIT)
 
@@ -101,5 +102,20 @@ size_t portal_norm_scan(const char *text, size_t len, unsigned kinds,
  * stored. The spans let the caller cut them out of the query and add
  * exact term queries in their place. */
 size_t portal_norm_find(const char *q, size_t len, struct portal_ident *ids, size_t max);
+
+/* The number of a canonical standard number without its code, as index
+ * terms: "GB 18466-2005" -> "18466" and "18466-2005"; "DB11/T 1234" ->
+ * "1234". Returns how many (0 when canon is not canonical). */
+size_t portal_norm_standard_bare(const char *canon, char terms[2][PORTAL_IDENT_MAX]);
+
+/* For a search query: numbers typed alone that may be a standard's number
+ * without its code ("18466", "１８４６６", "18466—2005", "5085.7"): three to
+ * six digits, perhaps dotted parts and a dashed year, standing alone (no
+ * letter, '/', '-' or '.' before; no letter or count word such as 年, 号,
+ * 万, 元 after; a four-digit year alone is a year). canon is "18466" or
+ * "18466-2005" (the terms of portal_norm_standard_bare()), kind
+ * PORTAL_IDENT_NUMBER. Spans may fall inside identifiers portal_norm_find()
+ * returns: callers skip those. Returns how many were stored. */
+size_t portal_norm_find_numbers(const char *q, size_t len, struct portal_ident *ids, size_t max);
 
 #endif

@@ -149,6 +149,43 @@ START_TEST(meta_finds_nothing_in_nothing)
 }
 END_TEST
 
+/* ---- editions -------------------------------------------------------------- */
+
+START_TEST(meta_of_editions)
+{
+	/* GB 18466-2005's cover, as pdftotext gives it (full-width digits) */
+	const char *cover = "中华人民共和国国家标准\nＧＢ１８４６６\n\n２００５\n\n代替 ＧＢ１８４６６—２００１\n"
+		"部分代替 ＧＢ８９７８—１９９６\n医疗机构水污染物排放标准\n";
+	json_t *m = portal_meta_extract(NULL, cover, strlen(cover));
+	ck_assert_str_eq(jat(m, "standard_no", 0), "GB 18466-2005");
+	ck_assert_str_eq(jat(m, "replaces", 0), "GB 18466-2001");
+	ck_assert_uint_eq(json_array_size(json_object_get(m, "replaces")), 1);	/* not 部分代替 */
+	ck_assert_ptr_null(json_object_get(m, "withdrawn"));
+	json_decref(m);
+
+	/* two replaced in a row, and "…之日起，… 废止" in the foreword */
+	const char *noise = "ＧＢ １２３４８—２００８\n代替 ＧＢ １２３４８—９０，ＧＢ １２３４９—９０\n"
+		"前言\n自本标准实施之日起，GB 12523-90 废止。可以代替敞开型。\n";
+	m = portal_meta_extract(NULL, noise, strlen(noise));
+	ck_assert_str_eq(jat(m, "replaces", 0), "GB 12348-1990");
+	ck_assert_str_eq(jat(m, "replaces", 1), "GB 12349-1990");
+	ck_assert_str_eq(jat(m, "replaces", 2), "GB 12523-1990");
+	ck_assert_uint_eq(json_array_size(json_object_get(m, "replaces")), 3);
+	json_decref(m);
+
+	/* a notice withdrawing a standard, and a text saying it is withdrawn */
+	const char *withdrawal = "关于废止部分标准的公告\n经研究，决定 HJ/T 9—1995 自即日起废止。\n";
+	m = portal_meta_extract(NULL, withdrawal, strlen(withdrawal));
+	ck_assert_str_eq(jat(m, "withdraws", 0), "HJ/T 9-1995");
+	ck_assert_ptr_null(json_object_get(m, "replaces"));
+	json_decref(m);
+	const char *gone = "DB11/T 1234—2015\n（已废止）\n某某技术规范\n";
+	m = portal_meta_extract(NULL, gone, strlen(gone));
+	ck_assert(json_is_true(json_object_get(m, "withdrawn")));
+	json_decref(m);
+}
+END_TEST
+
 /* ---- industry -------------------------------------------------------------- */
 
 START_TEST(industry_aliases_fold)
@@ -338,6 +375,7 @@ int main(void)
 	tcase_add_test(tc, meta_of_an_audit_report);
 	tcase_add_test(tc, meta_of_a_standard);
 	tcase_add_test(tc, meta_finds_nothing_in_nothing);
+	tcase_add_test(tc, meta_of_editions);
 	tcase_add_test(tc, industry_aliases_fold);
 	tcase_add_test(tc, industry_of_texts_is_canonical);
 	tcase_add_test(tc, industry_table_matches_records);

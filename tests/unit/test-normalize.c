@@ -56,6 +56,20 @@ START_TEST(standard_numbers_have_one_spelling)
 	std_is("GBZ 2.1-2019", "GBZ 2.1-2019");
 	std_is("JB/T 10000", "JB/T 10000");
 	std_is("T/CECS 123-2020", "T/CECS 123-2020");
+	/* every spelling people type (issue #18) */
+	std_is("db11t1234", "DB11/T 1234");			/* run together */
+	std_is("db11t1234—2026", "DB11/T 1234-2026");
+	std_is("DB11T 1234-2015", "DB11/T 1234-2015");
+	std_is("gb18466", "GB 18466");
+	std_is("GB 18466‐2005", "GB 18466-2005");		/* U+2010 hyphen */
+	std_is("GB 18466－2005", "GB 18466-2005");		/* full-width hyphen-minus */
+	std_is("GB 18466―2005", "GB 18466-2005");		/* horizontal bar */
+	std_is("GB １８４６６", "GB 18466");			/* full-width digits */
+	std_is("ｇｂ１８４６６", "GB 18466");			/* full-width letters */
+	std_is("GBT24001-2016", "GB/T 24001-2016");
+	std_is("GB／T 24001-2016", "GB/T 24001-2016");
+	std_is("GB/T 24001—2016", "GB/T 24001-2016");
+	std_refused("DB11 1234");
 	std_refused("");
 	std_refused("GB");
 	std_refused("GB/T");
@@ -90,6 +104,17 @@ START_TEST(standard_terms_find_every_edition)
 		ck_assert_str_eq(u[0], "gb18466");
 	}
 	ck_assert_uint_eq(portal_norm_standard_terms("gb 18466", t), 0);	/* not canonical */
+	/* the number alone, for a query that leaves the code out */
+	ck_assert_uint_eq(portal_norm_standard_bare("GB 18466-2005", t), 2);
+	ck_assert_str_eq(t[0], "18466");
+	ck_assert_str_eq(t[1], "18466-2005");
+	ck_assert_uint_eq(portal_norm_standard_bare("DB11/T 1234", t), 1);
+	ck_assert_str_eq(t[0], "1234");
+	ck_assert_uint_eq(portal_norm_standard_bare("DB44/1597-2015", t), 2);
+	ck_assert_str_eq(t[1], "1597-2015");
+	ck_assert_uint_eq(portal_norm_standard_bare("GB 5085.7-2019", t), 2);
+	ck_assert_str_eq(t[0], "5085.7");
+	ck_assert_uint_eq(portal_norm_standard_bare("nonsense", t), 0);
 	ck_assert_uint_eq(portal_norm_standard_terms("nonsense", t), 0);
 }
 END_TEST
@@ -216,6 +241,38 @@ START_TEST(identifiers_are_found_with_their_spans)
 }
 END_TEST
 
+static void numbers_are(const char *q, const char *want)
+{
+	struct portal_ident ids[8];
+	char got[256] = "";
+	size_t n = portal_norm_find_numbers(q, strlen(q), ids, 8);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_int_eq(ids[i].kind, PORTAL_IDENT_NUMBER);
+		size_t l = strlen(got);
+		snprintf(got + l, sizeof got - l, "%s%s", i ? "|" : "", ids[i].canon);
+	}
+	ck_assert_msg(strcmp(got, want) == 0, "\"%s\" gave \"%s\", not \"%s\"", q, got, want);
+}
+
+START_TEST(bare_numbers_are_found_in_queries)
+{
+	numbers_are("18466", "18466");
+	numbers_are("１８４６６", "18466");			/* full-width digits */
+	numbers_are(" 18466—2005 排放", "18466-2005");
+	numbers_are("18466－2005", "18466-2005");
+	numbers_are("5085.7", "5085.7");
+	numbers_are("医疗 18466 水", "18466");
+	/* not a standard's number: years, counts, dates, codes, phones */
+	numbers_are("2014", "");
+	numbers_are("2014年 清洁生产", "");
+	numbers_are("320吨 5000万元", "");
+	numbers_are("12", "");
+	numbers_are("010-68523197", "");
+	numbers_are("GB18466 DB11/T1234 abc123", "");
+	numbers_are("911101174993792663", "");
+}
+END_TEST
+
 static int collect(const struct portal_ident *id, void *arg)
 {
 	struct acc { char s[1024]; } *b = arg;
@@ -258,6 +315,7 @@ int main(void)
 	TCase *tc = tcase_create("normalize");
 
 	tcase_add_test(tc, standard_numbers_have_one_spelling);
+	tcase_add_test(tc, bare_numbers_are_found_in_queries);
 	tcase_add_test(tc, standard_terms_find_every_edition);
 	tcase_add_test(tc, document_numbers_have_one_spelling);
 	tcase_add_test(tc, credit_codes_are_checked);
