@@ -8,6 +8,11 @@
 #include "auth.h"
 #include "db.h"
 #include "docs.h"
+#include "audit.h"
+#include "editions.h"
+#include "jobs.h"
+#include "log.h"
+#include "normalize.h"
 #include "fcgi-master.h"
 #include "home.h"
 #include "http-request.h"
@@ -518,6 +523,66 @@ static void api_suggest(struct request *r)
 	resp_json(r, 200, out);
 }
 
+/* ---- standards as editions (editions.h) ------------------------------------- */
+
+/* GET /api/standards/NUMBER: the editions of a standard, newest first. */
+static void api_standard(struct request *r)
+{
+	char err[256];
+	json_t *o = editions_json(r->db, r->arg, err, sizeof err);
+	if (!o) {
+		portal_error(r, 404, "not_found", "这不是标准编号（如 GB18466、GBT24001）。 This is not a standard number (such as GB18466).");
+		return;
+	}
+	resp_json(r, 200, o);
+}
+
+/* PATCH /api/standards/NUMBER (staff): {"edition": "GB 18466-2001",
+ * "status": "superseded", "replaced_by": "GB 18466-2005"}; the edition
+ * may be left out when NUMBER has its year. Logged; the documents of the
+ * editions whose status changed are queued for reindexing. */
+static void api_standard_set(struct request *r)
+{
+	json_t *in = req_json_read(r, BODY_MAX);
+	if (!in)
+		return;
+	const char *edition = json_string_value(json_object_get(in, "edition"));
+	const char *status = json_string_value(json_object_get(in, "status"));
+	const char *by = json_string_value(json_object_get(in, "replaced_by"));
+	if (!edition)
+		edition = r->arg;
+	char err[256];
+	const char **changed;
+	size_t n;
+	if (portal_db_exec(r->db, "BEGIN IMMEDIATE", err, sizeof err) < 0) {
+		json_decref(in);
+		portal_error(r, 503, "busy", "数据库繁忙，请重试。 The database is busy; please try again.");
+		return;
+	}
+	if (editions_set(r->db, r->arena, edition, status, by, &changed, &n, err, sizeof err) < 0) {
+		portal_db_exec(r->db, "ROLLBACK", err + 128, 128);
+		json_decref(in);
+		portal_error(r, 400, "bad_parameter", err);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (jobs_enqueue(r->db, changed[i], err, sizeof err) < 0)
+			portal_log("standards: reindex %s: %s", changed[i], err);
+	char canon[PORTAL_IDENT_MAX];
+	portal_norm_standard(edition, strlen(edition), canon, sizeof canon, NULL, 0);
+	char *detail = json_dumps(in, JSON_COMPACT);
+	audit_log(r->db, r->user.id, "edition_set", arena_printf(r->arena, "standard:%s", canon), detail);
+	free(detail);
+	json_decref(in);
+	if (portal_db_exec(r->db, "COMMIT", err, sizeof err) < 0) {
+		portal_db_exec(r->db, "ROLLBACK", err, sizeof err);
+		portal_error(r, 503, "busy", "未能保存，请重试。 The change could not be saved; please try again.");
+		return;
+	}
+	json_t *o = editions_json(r->db, canon, err, sizeof err);
+	resp_json(r, 200, o ? o : json_object());
+}
+
 /* ---- the page table ----------------------------------------------------------- */
 
 static const struct page pages[] = {
@@ -536,6 +601,8 @@ static const struct page pages[] = {
 	{ "GET", "/api/sectors", api_lookup, NULL },
 	{ "GET", "/api/industries", api_lookup, NULL },
 	{ "GET", "/api/districts", api_lookup, NULL },
+	{ "GET", "/api/standards/*", api_standard, NULL },
+	{ "PATCH", "/api/standards/*", api_standard_set, NULL, PAGE_STAFF },
 	/* document links */
 	{ "GET", "/api/documents/*/cases", api_doc_cases, NULL },
 	{ "POST", "/api/documents/*/cases", api_doc_link, NULL, PAGE_USER },

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "docs.h"
 #include "document-page.h"
+#include "editions.h"
 #include "html.h"
 #include "http-request.h"
 #include "http-response.h"
@@ -572,6 +573,24 @@ static void versions(struct request *r, json_t *doc)
 	html_raw(b, "</ul></section>");
 }
 
+/* A standard whose edition is not current says so under its title
+ * (editions.h), with a search for the edition that replaced it. */
+static void edition_notice(struct request *r, const char *id)
+{
+	const char *status, *by;
+	if (!editions_of_doc(r->db, r->arena, id, &status, &by) || strcmp(status, "current") == 0)
+		return;
+	struct buf *b = &r->out;
+	html_raw(b, "<p class=\"edition-notice\">");
+	editions_mark_html(b, status, by);
+	if (by) {
+		html_raw(b, " <a href=\"/search?q=");
+		html_attr(b, url_encode(r->arena, by));
+		html_raw(b, "\">查看现行版本</a>");
+	}
+	html_raw(b, "</p>");
+}
+
 void ui_document(struct request *r)
 {
 	json_t *doc = visible_doc(r, "view");
@@ -584,6 +603,7 @@ void ui_document(struct request *r)
 	html_raw(b, "<article class=\"document\"><h1>");
 	html_txt(b, title);
 	html_raw(b, "</h1>");
+	edition_notice(r, jstr(doc, "id"));
 	const char *newer = json_string_value(json_object_get(doc, "superseded_by"));
 	if (newer) {
 		html_raw(b, "<div class=\"superseded\"><p>");

@@ -7,6 +7,7 @@
 #include "db.h"
 #include "docs.h"
 #include "document-page.h"
+#include "editions.h"
 #include "fcgi-master.h"
 #include "html.h"
 #include "http-request.h"
@@ -30,7 +31,7 @@
 
 
 static const char *const search_params[] = {
-	"q", "type", "sector", "year", "industry", "grade", "case", "page", "per_page", "sort", NULL,
+	"q", "type", "sector", "year", "industry", "grade", "case", "page", "per_page", "sort", "current", NULL,
 };
 
 /* ---- JSON API --------------------------------------------------------- */
@@ -40,9 +41,13 @@ static json_t *hits_json(const struct search_result *res)
 	json_t *hits = json_array();
 	for (size_t i = 0; i < res->nhits; i++) {
 		const struct search_hit *h = &res->hits[i];
-		json_array_append_new(hits, json_pack("{s:s,s:s,s:s?,s:s?,s:f,s:s}",
+		json_t *o = json_pack("{s:s,s:s,s:s?,s:s?,s:f,s:s}",
 			"id", h->id, "title", h->title, "doc_type", h->doc_type,
-			"filename", h->filename, "score", h->score, "snippet", h->snippet));
+			"filename", h->filename, "score", h->score, "snippet", h->snippet);
+		json_object_set_new(o, "edition", h->edition_status
+			? json_pack("{s:s,s:s?}", "status", h->edition_status, "replaced_by", h->replaced_by)
+			: json_null());
+		json_array_append_new(hits, o);
 	}
 	return hits;
 }
@@ -95,6 +100,7 @@ static void search_link(struct request *r, const struct search_params *p, const 
 		{ "q", p->q }, { "type", p->type }, { "sector", p->sector }, { "year", p->year },
 		{ "industry", p->industry }, { "grade", p->grade },
 		{ "case", p->case_id }, { "sort", p->sort_by_date ? "date" : NULL },
+		{ "current", p->current_only ? "1" : NULL },
 	};
 	html_raw(b, "/search?");
 	const char *sep = "";
@@ -201,6 +207,7 @@ static void render_chips(struct request *r, const struct search_params *p)
 		{ "industry", "行业", p->industry, p->industry },
 		{ "grade", "审核评级", p->grade, p->grade },
 		{ "case", "案卷", p->case_id, p->case_id ? case_label(r, p->case_id) : NULL },
+		{ "current", "标准版本", p->current_only ? "1" : NULL, "只看现行" },
 	};
 	struct buf *b = &r->out;
 	int n = 0;
@@ -263,6 +270,18 @@ static void render_pager(struct request *r, const struct search_params *p, size_
 	html_raw(b, "</nav>");
 }
 
+/* "只看现行标准": a link that leaves out superseded and withdrawn
+ * editions of standards (current=1), shown unless already on. */
+static void render_current_filter(struct request *r, const struct search_params *p)
+{
+	if (p->current_only)
+		return;	/* the chip says so and takes it off */
+	struct buf *b = &r->out;
+	html_raw(b, "<a class=\"current-only\" href=\"");
+	search_link(r, p, "current", "1", 1);
+	html_raw(b, "\">只看现行标准</a>");
+}
+
 /* GET /search: one <h1>, the count and the order, the active filters as
  * chips, the hits, the pager, then the facets (doc/api.md). */
 static void ui_search(struct request *r)
@@ -285,6 +304,7 @@ static void ui_search(struct request *r)
 	html_raw(b, "</p>");
 	if (res.total > 1)
 		render_sort(r, &p);
+	render_current_filter(r, &p);
 	html_raw(b, "</div>");
 	render_chips(r, &p);
 	html_raw(b, "<ol class=\"hits\">");
@@ -296,7 +316,9 @@ static void ui_search(struct request *r)
 		html_txt(b, h->title);
 		html_raw(b, "</a> <span class=\"type\">");
 		html_txt(b, docs_type_label(h->doc_type));
-		html_raw(b, "</span><p class=\"snippet\">");
+		html_raw(b, "</span>");
+		editions_mark_html(b, h->edition_status, h->replaced_by);
+		html_raw(b, "<p class=\"snippet\">");
 		/* Xapian escaped the text and added only <mark> tags (xap.h). */
 		html_raw(b, h->snippet);
 		html_raw(b, "</p></li>");

@@ -21,6 +21,7 @@
 #include "db.h"
 #include "detect.h"
 #include "docs.h"
+#include "editions.h"
 #include "utf8.h"
 #include "extract.h"
 #include "index.h"
@@ -806,10 +807,19 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j, struct batch *b)
 		give_up(w, b, j, mime, why);
 		goto out;
 	}
+	/* Its edition and those its text replaces: statuses of other
+	 * documents may change (GB 18466-2005 supersedes -2001). */
+	const char **changed;
+	begin_or_die(db);
+	size_t nchanged = editions_record(db, a, j->doc_id, &changed);
+	commit_or_die(db);
 	if (put_document(db, w, j->doc_id, why, sizeof why) < 0) {
 		give_up(w, b, j, mime, why);
 		goto out;
 	}
+	for (size_t i = 0; i < nchanged; i++)
+		if (put_document(db, w, changed[i], why, sizeof why) < 0)
+			portal_log("reindex %s (its edition changed): %s", changed[i], why);
 	/* An older version that cannot be reindexed here gets a job of
 	 * its own, which fails on its own if it must. */
 	for (long i = 0; i < nsup; i++)

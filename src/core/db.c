@@ -236,6 +236,18 @@ static const char *const migrations[] = {
 	"  hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);"
 	"CREATE INDEX audit_log_user ON audit_log(user_id, id);"
 	"CREATE INDEX audit_log_at ON audit_log(at);",
+	/* 11: standards as editions (src/search/editions.h): one row per
+	 * edition known, its document, its status and what replaced it;
+	 * named_by is the edition whose text says it replaces this one,
+	 * staff = 1 when staff set the status (it then stands). */
+	"CREATE TABLE standard_editions ("
+	"  number TEXT NOT NULL, year INTEGER NOT NULL,"
+	"  doc_id TEXT REFERENCES documents(id) ON DELETE SET NULL,"
+	"  status TEXT NOT NULL DEFAULT 'current' CHECK (status IN ('current','superseded','withdrawn')),"
+	"  replaced_by TEXT, named_by TEXT,"
+	"  withdrawn INTEGER NOT NULL DEFAULT 0, staff INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (number, year));"
+	"CREATE INDEX standard_editions_doc ON standard_editions(doc_id);",
 };
 
 long long portal_now(void) { return (long long)time(NULL); }

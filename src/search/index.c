@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "db.h"
 #include "docs.h"
+#include "editions.h"
 #include "industry.h"
 #include "normalize.h"
 #include "utf8.h"
@@ -38,7 +39,7 @@ static const char *meta_string(json_t *meta, const char *key, struct arena *a)
 }
 
 /* Room for the terms a document may get (identifiers are capped below). */
-#define MAX_TERMS 66
+#define MAX_TERMS 130
 
 static void add_term(struct arena *a, struct pxap_doc *d, const char *term)
 {
@@ -90,6 +91,13 @@ static void from_metadata(json_t *meta, struct arena *a, struct pxap_doc *d)
 		unsigned wdf = is_own ? 30 : i == 0 ? 5 : 1;
 		for (size_t k = 0; k < n; k++)
 			add_wterm(a, d, arena_printf(a, "XN%s", terms[k]), wdf);
+		/* cited without a year: any edition's query may find it */
+		if (n == 1)
+			add_term(a, d, arena_printf(a, "XU%s", terms[0]));
+		/* the number alone, for a query that leaves the code out */
+		n = portal_norm_standard_bare(canon, terms);
+		for (size_t k = 0; k < n; k++)
+			add_wterm(a, d, arena_printf(a, "XB%s", terms[k]), wdf);
 	}
 	json_array_foreach(json_object_get(meta, "doc_no"), i, v) {
 		if (i >= 10 || !json_is_string(v))
@@ -197,6 +205,10 @@ int portal_index_document(sqlite3 *db, pxap_writer *w, const char *id, char *err
 	from_metadata(meta, a, &d);
 	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
 		add_term(a, &d, PORTAL_TERM_SUPERSEDED);
+	const char *ed_status, *ed_by;
+	if (editions_of_doc(db, a, id, &ed_status, &ed_by))
+		add_term(a, &d, strcmp(ed_status, "current") == 0 ? PORTAL_TERM_CURRENT_EDITION
+								 : PORTAL_TERM_OLD_EDITION);
 	from_cases(db, a, id, &d);
 	/* metadata stored before industry.h existed may hold another name */
 	d.industry = portal_industry_fold(d.industry);

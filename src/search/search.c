@@ -4,6 +4,7 @@
 #include "auth.h"
 #include "db.h"
 #include "docs.h"
+#include "editions.h"
 #include "utf8.h"
 #include "hit-cache.h"
 #include "http-request.h"
@@ -112,6 +113,11 @@ int search_params_read(struct request *r, struct search_params *p)
 			return bad(r, "'grade' must be 优秀, 良好, 合格 or 不合格.");
 		p->grade = v;
 	}
+	if ((v = req_param(r, "current")) && *v) {
+		if (strcmp(v, "1") && strcmp(v, "0"))
+			return bad(r, "'current' must be 1 (current editions only) or 0.");
+		p->current_only = strcmp(v, "1") == 0;
+	}
 	p->page = 1;
 	p->per_page = 10;
 	if ((v = req_param(r, "page")) && *v && read_long(v, 1, 100000, &p->page) < 0)
@@ -182,6 +188,43 @@ static const char *fold_industry_fields(struct arena *a, const char *q)
 	return folded;
 }
 
+/* "standard:" fields of the text blanked out (the text keeps its length,
+ * so spans stay right); where each field's value starts into at[]. The
+ * QueryParser would split a standard number into words, so the field is
+ * read here: its value is an identifier in any spelling or a number alone,
+ * either of which must then match. */
+static size_t standard_fields(char *text, size_t at[], size_t max)
+{
+	static const char field[] = "standard:";
+	size_t n = 0;
+	for (char *p = text; (p = strstr(p, field)) && n < max;) {
+		if (p != text && !strchr(" (+\t", p[-1])) {
+			p += sizeof field - 1;
+			continue;
+		}
+		memset(p, ' ', sizeof field - 1);
+		p += sizeof field - 1;
+		int quoted = 0;
+		while (*p == ' ' || *p == '"') {
+			quoted |= *p == '"';
+			*p++ = ' ';
+		}
+		at[n++] = (size_t)(p - text);
+		char *close = quoted ? strchr(p, '"') : NULL;
+		if (close)	/* standard:"GB 18466—2005" */
+			*close = ' ';
+	}
+	return n;
+}
+
+static int in_field(const size_t at[], size_t nat, size_t start)
+{
+	for (size_t i = 0; i < nat; i++)
+		if (at[i] == start)
+			return 1;
+	return 0;
+}
+
 static void search_rewrite(struct request *r, struct pxap_query *q)
 {
 	struct buf folded = BUF_INIT;	/* as the index holds it (index.c) */
@@ -189,34 +232,77 @@ static void search_rewrite(struct request *r, struct pxap_query *q)
 	q->q = arena_strdup(r->arena, buf_str(&folded));
 	buf_free(&folded);
 	q->q = fold_industry_fields(r->arena, q->q);
-	struct portal_ident ids[8];
-	size_t n = portal_norm_find(q->q, strlen(q->q), ids, 8);
-	if (n) {
-		/* Identifiers leave the text and become exact terms. */
-		const char **boost = arena_alloc(r->arena, 2 * n * sizeof *boost);
-		size_t nb = 0, from = 0;
+	char *text = arena_strdup(r->arena, q->q);
+	size_t at[8], nat = standard_fields(text, at, 8);
+	struct portal_ident ids[8], nums[8];
+	size_t n = portal_norm_find(text, strlen(text), ids, 8);
+	size_t nn = portal_norm_find_numbers(text, strlen(text), nums, 8);
+	/* numbers inside an identifier are part of it */
+	size_t keep = 0;
+	for (size_t k = 0; k < nn; k++) {
+		int inside = 0;
+		for (size_t i = 0; i < n; i++)
+			inside |= nums[k].start < ids[i].end && nums[k].end > ids[i].start;
+		if (!inside)
+			nums[keep++] = nums[k];
+	}
+	nn = keep;
+	if (n || nn || nat) {
+		/* Identifiers leave the text and become exact terms; so do
+		 * numbers given as standard:; other numbers alone stay and may
+		 * match a standard's number instead. */
+		const char **boost = arena_alloc(r->arena, (3 * n + nn + 1) * sizeof *boost);
+		const char **alt = arena_alloc(r->arena, (2 * nn + 1) * sizeof *alt);
+		size_t nb = 0, na = 0, from = 0, in = 0, jn = 0;
 		struct buf rest = BUF_INIT;
-		for (size_t i = 0; i < n; i++) {
-			buf_append(&rest, q->q + from, ids[i].start - from);
+		while (in < n || jn < nn) {
+			int take_id = jn >= nn || (in < n && ids[in].start < nums[jn].start);
+			struct portal_ident *id = take_id ? &ids[in++] : &nums[jn++];
+			if (id->kind == PORTAL_IDENT_NUMBER) {
+				const char *t = arena_printf(r->arena, "XB%s", id->canon);
+				/* the current edition of that number first */
+				const char *cur = editions_current_bare(r->db, r->arena, id->canon);
+				char ct[2][PORTAL_IDENT_MAX];
+				const char *ctm = cur && portal_norm_standard_terms(cur, ct) == 2
+					? arena_printf(r->arena, "XN%s", ct[1]) : NULL;
+				if (!in_field(at, nat, id->start)) {
+					alt[na++] = t;
+					if (ctm)
+						alt[na++] = ctm;
+					continue;	/* stays in the text */
+				}
+				boost[nb++] = t;
+				if (ctm)
+					alt[na++] = ctm;	/* ranks, never widens */
+			}
+			buf_append(&rest, text + from, id->start - from);
 			buf_putc(&rest, ' ');
-			from = ids[i].end;
+			from = id->end;
 			char terms[2][PORTAL_IDENT_MAX];
-			if (ids[i].kind == PORTAL_IDENT_STANDARD) {
-				/* with a year: that edition; without: every edition */
-				size_t nt = portal_norm_standard_terms(ids[i].canon, terms);
+			if (id->kind == PORTAL_IDENT_STANDARD) {
+				/* with a year: that edition, or a citation without a
+				 * year; without: every edition, the current one first */
+				size_t nt = portal_norm_standard_terms(id->canon, terms);
 				if (nt)
 					boost[nb++] = arena_printf(r->arena, "XN%s", terms[nt - 1]);
-			} else if (ids[i].kind == PORTAL_IDENT_DOCNO) {
-				boost[nb++] = arena_printf(r->arena, "XD%s", ids[i].canon);
-			} else {
-				boost[nb++] = arena_printf(r->arena, "XK%s", ids[i].canon);
+				if (nt == 2)
+					boost[nb++] = arena_printf(r->arena, "XU%s", terms[0]);
+				const char *cur = nt == 1 ? editions_current(r->db, r->arena, id->canon) : NULL;
+				if (cur && portal_norm_standard_terms(cur, terms) == 2)
+					boost[nb++] = arena_printf(r->arena, "XN%s", terms[1]);
+			} else if (id->kind == PORTAL_IDENT_DOCNO) {
+				boost[nb++] = arena_printf(r->arena, "XD%s", id->canon);
+			} else if (id->kind == PORTAL_IDENT_CREDIT) {
+				boost[nb++] = arena_printf(r->arena, "XK%s", id->canon);
 			}
 		}
-		buf_puts(&rest, q->q + from);
+		buf_puts(&rest, text + from);
 		q->q = arena_strdup(r->arena, buf_str(&rest));
 		buf_free(&rest);
 		q->boost = boost;
 		q->nboost = nb;
+		q->alt = alt;
+		q->nalt = na;
 	}
 	q->q = search_any_word(r->arena, q->q);
 	q->q = synonyms_expand(r->arena, q->q);
@@ -275,7 +361,7 @@ static int kept_hit(struct request *r, const char *const *terms, size_t nterms, 
  * versions only. */
 static void base_query(struct request *r, struct pxap_query *q)
 {
-	static const char *const hide[] = { PORTAL_TERM_SUPERSEDED };
+	static const char *const hide[] = { PORTAL_TERM_SUPERSEDED, PORTAL_TERM_OLD_EDITION };
 	const char **groups;
 	q->all_access = portal_user_sees_all(&r->user);
 	q->naccess = portal_user_groups(&r->user, r->arena, &groups);
@@ -332,6 +418,9 @@ static void collect(struct request *r, pxap_reader *rd, pxap_results *xr, struct
 	}
 	if (missing)
 		read_hits(r, terms, nterms, res);
+	for (size_t i = 0; i < res->nhits; i++)
+		editions_of_doc(r->db, r->arena, res->hits[i].id, &res->hits[i].edition_status,
+				&res->hits[i].replaced_by);
 	for (int f = 0; f < SEARCH_NFACETS; f++) {
 		size_t n = pxap_results_facet_count(xr, f);
 		res->nfacets[f] = n;
@@ -362,6 +451,8 @@ int portal_search(struct request *r, const struct search_params *p, struct searc
 		.sort_by_date = p->sort_by_date,
 	};
 	base_query(r, &q);
+	if (p->current_only)
+		q.nexclude = 2;	/* old editions too */
 	search_rewrite(r, &q);
 	char err[512];
 	pxap_results *xr = pxap_search(rd, &q, err, sizeof err);

@@ -17,11 +17,15 @@ struct search_params {
 	const char *type, *sector, *year, *case_id, *industry, *grade;
 	long page, per_page;
 	int sort_by_date;
+	int current_only;	/* current=1: superseded and withdrawn editions left out */
 };
 
 struct search_hit {
 	const char *id, *title, *doc_type, *filename, *snippet;
 	double score;
+	/* a standard's edition (editions.h): "current", "superseded" or
+	 * "withdrawn", and what replaced it; NULL when not a known edition */
+	const char *edition_status, *replaced_by;
 };
 
 #define SEARCH_NFACETS 5

@@ -599,14 +599,32 @@ static Xapian::Query build_query(pxap_reader *r, const struct pxap_query *pq)
 		} catch (const Xapian::QueryParserError &) {
 		}
 	}
+	std::vector<Xapian::Query> alts;
+	for (size_t i = 0; i < pq->nalt; i++)
+		if (given(pq->alt[i]))
+			alts.push_back(Xapian::Query(pq->alt[i]));
 	std::vector<Xapian::Query> boosts;
 	for (size_t i = 0; i < pq->nboost; i++)
 		if (given(pq->boost[i]))
 			boosts.push_back(Xapian::Query(pq->boost[i]));
+	Xapian::Query a;
+	if (!alts.empty()) {
+		a = Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
+		a = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, a, BOOST);
+		if (!blank(pq->q))
+			q = Xapian::Query(Xapian::Query::OP_OR, q, a);
+		else if (boosts.empty())
+			q = a;
+	}
 	if (!boosts.empty()) {
 		Xapian::Query b(Xapian::Query::OP_OR, boosts.begin(), boosts.end());
 		b = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, b, BOOST);
-		q = blank(pq->q) ? b : Xapian::Query(Xapian::Query::OP_AND, q, b);
+		if (!blank(pq->q))
+			q = Xapian::Query(Xapian::Query::OP_AND, q, b);
+		else if (!alts.empty())	/* alternatives rank, never widen */
+			q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, b, a);
+		else
+			q = b;
 	}
 	return restrict_query(q, pq);
 }

@@ -119,6 +119,11 @@ struct pxap_query {
 	 * whose own number it is (a high wdf) rank first. */
 	const char *const *boost;
 	size_t nboost;
+	/* Whole terms that may match instead of the text (e.g. "XB18466" for
+	 * a number typed alone that is a standard's number): ORed with the
+	 * text, weighted as boost terms. */
+	const char *const *alt;
+	size_t nalt;
 	/* Access: when all_access is 0, only documents carrying at least one
 	 * of these groups match (naccess 0 then matches nothing). */
 	int all_access;
