@@ -1038,6 +1038,19 @@ static void add_editions(json_t *o, const char *text, size_t len, const char *ow
 		}
 		p += 6;
 	}
+	/* replaced and then withdrawn ("代替 GB 13271-2001", later "…废止"):
+	 * replaced, by this one */
+	size_t kept = 0;
+	for (size_t i = 0; i < gone.n; i++) {
+		int dup = 0;
+		for (size_t k = 0; k < repl.n && !dup; k++)
+			dup = strcmp(gone.s[i], repl.s[k]) == 0;
+		if (dup)
+			free(gone.s[i]);
+		else
+			gone.s[kept++] = gone.s[i];
+	}
+	gone.n = kept;
 	if (repl.n)
 		json_object_set_new(o, "replaces", strs_json(&repl));
 	if (gone.n)

@@ -173,6 +173,15 @@ START_TEST(meta_of_editions)
 	ck_assert_uint_eq(json_array_size(json_object_get(m, "replaces")), 3);
 	json_decref(m);
 
+	/* replaced, and the announcement printed with it says 废止 too:
+	 * replaced, not withdrawn (GB 13271-2014's text) */
+	const char *boiler = "GB 13271—2014\n代替 GB 13271-2001\n"
+		"《锅炉大气污染物排放标准》\n（GB13271-2001）自 2016 年 7 月 1 日废止。\n";
+	m = portal_meta_extract(NULL, boiler, strlen(boiler));
+	ck_assert_str_eq(jat(m, "replaces", 0), "GB 13271-2001");
+	ck_assert_ptr_null(json_object_get(m, "withdraws"));
+	json_decref(m);
+
 	/* a notice withdrawing a standard, and a text saying it is withdrawn */
 	const char *withdrawal = "关于废止部分标准的公告\n经研究，决定 HJ/T 9—1995 自即日起废止。\n";
 	m = portal_meta_extract(NULL, withdrawal, strlen(withdrawal));
