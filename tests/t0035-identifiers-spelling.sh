@@ -80,6 +80,13 @@ for s in '京发改〔2014〕412号' '京发改[2014]412' '京发改【2014】41
 	check "'$s' finds the notice 京发改〔2014〕412号 first" [ "$(first "$s")" = "$P055" ]
 done
 
+for s in 'standard:' 'standard:"' 'standard:"GB' 'standard:standard:18466' '(standard:18466 OR 医疗)'; do
+	call -G --data-urlencode "q=$s" "$BASE/api/search"
+	check "'$s' is answered (200)" [ "$CODE" = 200 ]
+done
+call "$BASE/api/search?q=GB18466&current=2"
+check "current=2 is refused (400)" [ "$CODE" = 400 ]
+
 # ---- editions ----
 call -G --data-urlencode "q=GB 18466" "$BASE/api/search"
 check "GB 18466: the 2005 edition ranks above 2001" \
