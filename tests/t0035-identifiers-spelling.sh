@@ -115,6 +115,18 @@ call "$BASE/api/standards/GB12348"
 check "GB 12348-90 is known as replaced by GB 12348-2008" \
 	[ "$(jq -r '.editions[] | select(.year == 1990) | .status + " " + .replaced_by' <<<"$BODY")" = "superseded GB 12348-2008" ]
 
+# an index from before edition chains: portal ctl editions reads them again
+sqlite3 "$PORTAL_DATA/index/portal.db" "DELETE FROM standard_editions;
+	UPDATE documents SET metadata = json_remove(metadata, '$.replaces', '$.withdraws', '$.withdrawn');"
+call "$BASE/api/standards/GB18466"
+check "(the chain is gone)" [ "$(jq -r '.editions | length' <<<"$BODY")" = 0 ]
+check "portal ctl editions runs" quiet "$TOP/portal" ctl editions
+call "$BASE/api/standards/GB18466"
+check "portal ctl editions rebuilds the chain" \
+	[ "$(jq -r '[.editions[] | .edition + ":" + .status] | join(",")' <<<"$BODY")" = "GB 18466-2005:current,GB 18466-2001:superseded" ]
+call "$BASE/api/documents/$NEW"
+check "and the metadata's replaces" [ "$(jq -r '.metadata.replaces | join(",")' <<<"$BODY")" = "GB 18466-2001" ]
+
 # staff set the status: withdrawn, logged, the index follows
 "$TOP/portal" ctl user add ed-staff --role staff >/dev/null 2>&1
 STAFF=$("$TOP/portal" ctl token create ed-staff)

@@ -5,8 +5,12 @@
  * plus the stored files (written once, never changed, so copying them while
  * serving is safe), and a restore is the reverse plus a rebuild. */
 #include "portalctl.h"
+#include "arena.h"
 #include "db.h"
+#include "editions.h"
 #include "index-dir.h"
+#include "jobs.h"
+#include "meta.h"
 #include "index.h"
 #include "jobs.h"
 #include "previews.h"
@@ -20,6 +24,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,6 +35,77 @@ static int fail(const char *what)
 {
 	fprintf(stderr, "portalctl: %s\n", what);
 	return 1;
+}
+
+/* ---- editions ----------------------------------------------------------- */
+
+/* What a document's stored text says of editions, read again into its
+ * metadata (documents indexed before meta.c read it have none). */
+static void relearn_editions(sqlite3 *db, const char *id, const char *title, const char *metadata,
+			     const char *text, size_t len)
+{
+	static const char *const keys[] = { "replaces", "withdraws", "withdrawn" };
+	json_t *meta = json_loads(metadata ? metadata : "{}", 0, NULL);
+	if (!meta)
+		meta = json_object();
+	json_t *fresh = portal_meta_extract(title, text, len);
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+		json_t *v = json_object_get(fresh, keys[k]);
+		if (v)
+			json_object_set(meta, keys[k], v);
+		else
+			json_object_del(meta, keys[k]);
+	}
+	char *out = json_dumps(meta, JSON_COMPACT);
+	sqlite3_stmt *st = portal_db_prepare(db, "UPDATE documents SET metadata = ? WHERE id = ?");
+	sqlite3_bind_text(st, 1, out, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fprintf(stderr, "portalctl: editions: %s: %s\n", id, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	free(out);
+	json_decref(fresh);
+	json_decref(meta);
+}
+
+int portalctl_editions(sqlite3 *db)
+{
+	struct arena *a = arena_new();
+	struct arena_strv ids = { 0 };
+	if (portal_db_exec(db, "BEGIN IMMEDIATE", err, sizeof err) < 0) {
+		arena_destroy(a);
+		return fail(err);
+	}
+	sqlite3_stmt *st = portal_db_prepare(db,
+		"SELECT d.id, d.title, d.metadata, t.text FROM documents d"
+		" JOIN document_text t ON t.doc_id = d.id WHERE d.status = 'indexed' ORDER BY d.uploaded_at");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		const char *text = (const char *)sqlite3_column_text(st, 3);
+		relearn_editions(db, id, (const char *)sqlite3_column_text(st, 1),
+				 (const char *)sqlite3_column_text(st, 2), text ? text : "",
+				 (size_t)sqlite3_column_bytes(st, 3));
+		arena_strv_push(a, &ids, arena_strdup(a, id));
+	}
+	sqlite3_finalize(st);
+	size_t queued = 0;
+	for (size_t i = 0; i < ids.n; i++) {
+		const char **changed;
+		size_t n = editions_record(db, a, ids.v[i], &changed);
+		for (size_t k = 0; k < n; k++)
+			queued += jobs_enqueue(db, changed[k], err, sizeof err) == 0;
+	}
+	/* every standard's own edition too: its terms may be new */
+	st = portal_db_prepare(db, "SELECT DISTINCT doc_id FROM standard_editions WHERE doc_id IS NOT NULL");
+	while (sqlite3_step(st) == SQLITE_ROW)
+		queued += jobs_enqueue(db, (const char *)sqlite3_column_text(st, 0), err, sizeof err) == 0;
+	sqlite3_finalize(st);
+	int rc = portal_db_exec(db, "COMMIT", err, sizeof err);
+	arena_destroy(a);
+	if (rc < 0)
+		return fail(err);
+	printf("editions: %zu documents read, %zu queued for reindexing\n", ids.n, queued);
+	return 0;
 }
 
 /* ---- reindex ------------------------------------------------------------ */

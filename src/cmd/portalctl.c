@@ -9,7 +9,7 @@
  *   portalctl token revoke NAME|TOKEN|ID all of a user's tokens, or one
  *   portalctl import [--public] [--no-wait] DIR   every file below DIR (import.c)
  *   portalctl fsck                       SQLite, index and uploads agree?
- *   portalctl reindex | compact | backup DIR | restore DIR   (maintain.c)
+ *   portalctl reindex | editions | compact | backup DIR | restore DIR   (maintain.c)
  *   portalctl stats                      counts by status
  * Exit status 0 on success, 1 on failure, 2 on a usage error. */
 #include "portalctl.h"
@@ -59,6 +59,7 @@ static int usage(void)
 		"       portalctl synonym add TERM TERM...\n"
 		"       portalctl fsck\n"
 		"       portalctl reindex\n"
+		"       portalctl editions\n"
 		"       portalctl compact\n"
 		"       portalctl backup DIR\n"
 		"       portalctl restore DIR   (with the portal down)\n"
@@ -337,6 +338,8 @@ int main(int argc, char **argv)
 		rc = synonyms_add(argc - 3, argv + 3, err, sizeof err) < 0 ? fail(err) : 0;
 	else if (strcmp(cmd, "reindex") == 0 && argc == 2)
 		rc = portalctl_reindex(db);
+	else if (strcmp(cmd, "editions") == 0 && argc == 2)
+		rc = portalctl_editions(db);
 	else if (strcmp(cmd, "compact") == 0 && argc == 2)
 		rc = portalctl_compact();
 	else if (strcmp(cmd, "backup") == 0 && argc == 3)

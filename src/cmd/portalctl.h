@@ -15,6 +15,11 @@ int portalctl_reindex(sqlite3 *db);
  * index/preview/ names a document; each one that does not is printed. The
  * count of such folders. */
 int portalctl_fsck_previews(sqlite3 *db);
+/* portalctl editions: read again what every stored text says of editions
+ * (meta.c: replaces, withdraws, withdrawn), rebuild the edition chains
+ * (editions.h) and queue the standards for reindexing: for documents
+ * indexed before chains were kept. 0, or 1 with a message on stderr. */
+int portalctl_editions(sqlite3 *db);
 
 /* portalctl compact: replace the index with a compacted copy of it, while
  * searches go on (maintain.c). */
