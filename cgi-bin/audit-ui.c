@@ -48,6 +48,7 @@ static const struct {
 	{ "deadlines", "年度期限", NULL, NULL },
 	{ "gates", "文档门槛", NULL, NULL },
 	{ "targets", "年度目标", NULL, NULL },
+	{ "standard", "标准", "SELECT ?", NULL },	/* standard:GB 18466-2005 (editions.h) */
 };
 
 struct named {

@@ -68,6 +68,7 @@ static const struct label {
 	{ L_ACTION, "results", "确认项目成效" },
 	{ L_ACTION, "view", "查看" },
 	{ L_ACTION, "download", "下载" },
+	{ L_ACTION, "edition_set", "设置标准版本状态" },
 	{ L_ACTION, "read_text", "读取全文" },
 	{ L_ACTION, "login", "登录" },
 	{ L_ACTION, "logout", "退出登录" },
