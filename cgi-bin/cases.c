@@ -570,7 +570,16 @@ static void api_standard_set(struct request *r)
 			portal_log("standards: reindex %s: %s", changed[i], err);
 	char canon[PORTAL_IDENT_MAX];
 	portal_norm_standard(edition, strlen(edition), canon, sizeof canon, NULL, 0);
-	char *detail = json_dumps(in, JSON_COMPACT);
+	/* the detail as the audit-log page shows it: in Chinese */
+	json_t *d = json_object();
+	json_object_set_new(d, "状态", json_string(strcmp(status, "current") == 0 ? "现行"
+		: strcmp(status, "withdrawn") == 0 ? "已废止" : "已被代替"));
+	char byc[PORTAL_IDENT_MAX];
+	if (by && *by && strcmp(status, "superseded") == 0 &&
+	    portal_norm_standard(by, strlen(by), byc, sizeof byc, NULL, 0) == 0)
+		json_object_set_new(d, "代替版本", json_string(byc));
+	char *detail = json_dumps(d, JSON_COMPACT);
+	json_decref(d);
 	audit_log(r->db, r->user.id, "edition_set", arena_printf(r->arena, "standard:%s", canon), detail);
 	free(detail);
 	json_decref(in);

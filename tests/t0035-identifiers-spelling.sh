@@ -143,8 +143,8 @@ check "the answer shows it, set by staff" \
 check "the change is in the audit log" \
 	[ "$(sqlite3 "$PORTAL_DATA/index/portal.db" "SELECT count(*) FROM audit_log WHERE action = 'edition_set' AND object = 'standard:GB 18466-2005'")" = 1 ]
 call -H "Authorization: Bearer $STAFF" "$BASE/admin/audit-log?action=edition_set"
-check "the audit-log page names the action and the edition" \
-	bash -c 'grep -qF 设置标准版本状态 <<<"$1" && grep -qF "GB 18466-2005" <<<"$1"' _ "$BODY"
+check "the audit-log page names the action, the edition and its status in Chinese" \
+	bash -c 'grep -qF 设置标准版本状态 <<<"$1" && grep -qF "GB 18466-2005" <<<"$1" && grep -qF 已废止 <<<"$1"' _ "$BODY"
 for _ in $(seq 100); do
 	search_ids "GB 18466" "" current=1 | grep -qx "$NEW" || break
 	sleep 0.1
