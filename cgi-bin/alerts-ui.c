@@ -17,6 +17,9 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
+#include "records.h"
+#include "labels.h"
+#include "docs.h"
 #include "html.h"
 #include "http-request.h"
 #include "http-response.h"
@@ -239,6 +242,19 @@ static const char *current_query(struct request *r)
 	return s;
 }
 
+/* A filter's value as people read it: a document type, sector or case by
+ * its name, the rest as given. */
+static const char *filter_value(struct request *r, const char *name, const char *value)
+{
+	if (strcmp(name, "type") == 0)
+		return docs_type_label(value);
+	if (strcmp(name, "sector") == 0)
+		return label_of(L_SECTOR, value);
+	if (strcmp(name, "case") == 0)
+		return rec_case_title(r->db, r->arena, &r->user, value);
+	return value;
+}
+
 /* The query as people read it: the words, then the filters. */
 static const char *query_label(struct request *r, const char *query)
 {
@@ -254,7 +270,7 @@ static const char *query_label(struct request *r, const char *query)
 			buf_printf(&b, "%s%s：%s", b.len ? " · " : "", strcmp(p[i].name, "type") == 0 ? "类型"
 				   : strcmp(p[i].name, "sector") == 0 ? "领域" : strcmp(p[i].name, "year") == 0 ? "年度"
 				   : strcmp(p[i].name, "industry") == 0 ? "行业" : strcmp(p[i].name, "grade") == 0 ? "等级"
-				   : "案卷", p[i].value);
+				   : "案卷", filter_value(r, p[i].name, p[i].value));
 	}
 	const char *s = b.len ? arena_strndup(r->arena, b.data, b.len) : "（全部文档）";
 	buf_free(&b);

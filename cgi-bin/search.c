@@ -171,27 +171,12 @@ static void render_facets(struct request *r, const struct search_params *p, cons
 	html_raw(b, "</aside>");
 }
 
-/* A case id as people read it: its title (北京某医院 2015年审核) when the
- * caller may see the case, else 审核案卷 12, 项目案卷 7 (the filter
- * itself shows nothing the caller may not see). */
+/* A case id as people read it: its title when the caller may see the
+ * case, else only its kind (the filter shows nothing the caller may not
+ * see, not even the id). */
 static const char *case_label(struct request *r, const char *id)
 {
-	const char *colon = strchr(id, ':');
-	const struct rtype *t = colon ? rtype_by_kind(arena_strndup(r->arena, id, (size_t)(colon - id))) : NULL;
-	if (t && t->is_case && r->user.id) {
-		struct rctx c = { .db = r->db, .a = r->arena, .u = &r->user, .t = t };
-		json_t *row = rec_row(&c, colon + 1);
-		const char *title = json_string_value(json_object_get(row, "title"));
-		title = title ? arena_strdup(r->arena, title) : NULL;
-		json_decref(row);
-		if (title)
-			return title;
-	}
-	if (strncmp(id, "audit:", 6) == 0)
-		return arena_printf(r->arena, "审核案卷 %s", id + 6);
-	if (strncmp(id, "project:", 8) == 0)
-		return arena_printf(r->arena, "项目案卷 %s", id + 8);
-	return id;
+	return rec_case_title(r->db, r->arena, &r->user, id);
 }
 
 /* The active filters as chips, each with a × link to the same search
@@ -249,6 +234,31 @@ static void render_sort(struct request *r, const struct search_params *p)
 	html_raw(b, "\">最新</a></nav>");
 }
 
+/* For a signed-in caller: save this search (its filters, not its order
+ * or page) and be told of new matches (/account/alerts, account.fcgi). */
+static void render_save(struct request *r, const struct search_params *p)
+{
+	struct buf *b = &r->out;
+	const struct {
+		const char *name, *value;
+	} kv[] = {
+		{ "q", p->q }, { "type", p->type }, { "sector", p->sector }, { "year", p->year },
+		{ "industry", p->industry }, { "grade", p->grade }, { "case", p->case_id },
+	};
+	if (!r->user.id)
+		return;
+	html_raw(b, "<p class=\"save-search\"><a href=\"/account/alerts");
+	const char *sep = "?";
+	for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++) {
+		if (!kv[i].value || !*kv[i].value)
+			continue;
+		html_raw(b, sep);
+		html_attr(b, arena_printf(r->arena, "%s=%s", kv[i].name, url_encode(r->arena, kv[i].value)));
+		sep = "&amp;";
+	}
+	html_raw(b, "\">保存此搜索，有新文档时提醒我</a></p>");
+}
+
 static void render_pager(struct request *r, const struct search_params *p, size_t total)
 {
 	struct buf *b = &r->out;
@@ -304,6 +314,7 @@ static void ui_search(struct request *r)
 	html_raw(b, "</p>");
 	if (res.total > 1)
 		render_sort(r, &p);
+	render_save(r, &p);
 	render_current_filter(r, &p);
 	html_raw(b, "</div>");
 	render_chips(r, &p);

@@ -82,10 +82,10 @@ for d in "$SECRET" "$OWN_DOC" "$GUIDE" "$DRAFT"; do wait_indexed "$d" >/dev/null
 menu_of() { grep -o '<nav class="menu".*</details></nav>' | grep -o 'href="[^"]*"' | sed 's/^href="//; s/"$//' | paste -sd' '; }
 declare -A WANT=(
 	[anonymous]="/ /search /typical-units"
-	[staff]="/ /audits /projects /enterprises /agencies /experts /reports /overdue /deadlines /typical-units /upload"
-	[enterprise]="/ /audits /projects /enterprises /overdue /deadlines /typical-units /upload"
-	[agency]="/ /audits /enterprises /agencies /overdue /deadlines /typical-units /upload"
-	[expert]="/ /audits /projects /experts /typical-units /upload"
+	[staff]="/ /audits /projects /enterprises /agencies /experts /reports /overdue /deadlines /typical-units /upload /account/alerts /admin/users /admin/audit-log"
+	[enterprise]="/ /audits /projects /enterprises /overdue /deadlines /typical-units /upload /account/alerts"
+	[agency]="/ /audits /enterprises /agencies /overdue /deadlines /typical-units /upload /account/alerts"
+	[expert]="/ /audits /projects /experts /typical-units /upload /account/alerts"
 )
 declare -A HOME
 for role in anonymous staff enterprise agency expert; do

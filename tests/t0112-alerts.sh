@@ -168,3 +168,10 @@ check "the form makes a feed address, shown once, in full (200)" \
 	bash -c 'grep -qE "href=\"/feeds/[A-Za-z0-9_-]{43}\.atom\"" <<<"$1" && grep -qE "<code>http://127\.0\.0\.1:$2/feeds/[A-Za-z0-9_-]{43}\.atom</code>" <<<"$1"' _ "$BODY" "$PORTAL_PORT"
 check "saving and the feed token are in the audit log" \
 	[ "$(sql "SELECT count(*) FROM audit_log WHERE action IN ('saved_search_create','feed_token') AND user_id = (SELECT id FROM users WHERE name = 'enta')")" -ge 3 ]
+
+# The search page offers a signed-in caller to save the search, with its filters.
+call -H "Authorization: Bearer $ADMIN" "$BASE/search?q=%E5%8C%BB%E9%99%A2&type=standard&sort=date"
+check "the search page links to saving the search with its filters, not its order" \
+	grep -qF 'href="/account/alerts?q=%E5%8C%BB%E9%99%A2&amp;type=standard">保存此搜索' <<<"$BODY"
+call "$BASE/search?q=%E5%8C%BB%E9%99%A2"
+check "anonymous callers are not offered it" bash -c '! grep -qF "保存此搜索" <<<"$1"' _ "$BODY"

@@ -4,6 +4,7 @@
  * referenced record for display. Over the engine (records.h): the same
  * visibility rules decide what a caller may pick. */
 #include "records.h"
+#include "auth.h"
 #include "buf.h"
 #include "labels.h"
 #include "arena.h"
@@ -153,4 +154,22 @@ const char *rec_value_text(sqlite3 *db, struct arena *a, const struct rfield *f,
 	if (f && f->codes)
 		return f->type == FT_ENUM ? label_of(f->codes, s) : rec_coded_list(a, f->codes, s, "、");
 	return s;
+}
+
+const char *rec_case_title(sqlite3 *db, struct arena *a, const struct portal_user *u, const char *case_id)
+{
+	const char *colon = case_id ? strchr(case_id, ':') : NULL;
+	const struct rtype *t = colon ? rtype_by_kind(arena_strndup(a, case_id, (size_t)(colon - case_id))) : NULL;
+	if (!t || !t->is_case)
+		return "案卷";
+	if (u && u->id) {
+		struct rctx c = { .db = db, .a = a, .u = u, .t = t };
+		json_t *row = rec_row(&c, colon + 1);
+		const char *title = json_string_value(json_object_get(row, "title"));
+		title = title ? arena_strdup(a, title) : NULL;
+		json_decref(row);
+		if (title)
+			return title;
+	}
+	return arena_printf(a, "%s案卷", t->label);
 }

@@ -244,6 +244,9 @@ int rec_resolve(struct rctx *c, const char *text, const char **id);
 /* The name of record id of type t, whoever may see it, or NULL: how a
  * reference in a visible record reads. Arena string. */
 const char *rec_title(sqlite3 *db, struct arena *a, const struct rtype *t, const char *id);
+/* A case ("audit:ID") as people read it, in a: its title when u may see
+ * it, else only its kind (审核案卷), never its id. */
+const char *rec_case_title(sqlite3 *db, struct arena *a, const struct portal_user *u, const char *case_id);
 /* A stored value of field f (NULL: a plain value) as people read it, in
  * a: money in 元 with separators, codes in Chinese (labels.h), references
  * by their record's name; "" for null. */

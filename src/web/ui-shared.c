@@ -38,6 +38,9 @@ static const struct {
 	{ "/deadlines", "截止日期", M_STAFF | M_ENT | M_AG },
 	{ "/typical-units", "典型单位", M_ALL },
 	{ "/upload", "上传", M_USERS },
+	{ "/account/alerts", "提醒", M_USERS },
+	{ "/admin/users", "用户", M_STAFF },
+	{ "/admin/audit-log", "审计日志", M_STAFF },
 };
 
 static unsigned menu_role(const struct request *r)
