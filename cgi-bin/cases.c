@@ -370,7 +370,9 @@ static void api_deadlines(struct request *r)
 	resp_json(r, 200, report_deadlines_json(r->db, (int)year));
 }
 
-static void api_deadlines_set(struct request *r)
+/* A write to a year's settings at /api/X/YEAR: set them from the body
+ * with set, answer them with show. */
+static void year_write(struct request *r, int (*set)(struct rctx *, int, json_t *), json_t *(*show)(sqlite3 *, int))
 {
 	struct rctx c;
 	char *end;
@@ -383,13 +385,15 @@ static void api_deadlines_set(struct request *r)
 	if (!in)
 		return;
 	rh_ctx(r, &c, NULL);
-	int rc = report_deadlines_set(&c, (int)year, in);
+	int rc = set(&c, (int)year, in);
 	json_decref(in);
 	if (rc)
 		rh_fail(r, &c);
 	else
-		resp_json(r, 200, report_deadlines_json(r->db, (int)year));
+		resp_json(r, 200, show(r->db, (int)year));
 }
+
+static void api_deadlines_set(struct request *r) { year_write(r, report_deadlines_set, report_deadlines_json); }
 
 static void api_overdue(struct request *r)
 {
@@ -412,26 +416,7 @@ static void api_targets(struct request *r)
 		resp_json(r, 200, report_targets_json(r->db, (int)year));
 }
 
-static void api_targets_set(struct request *r)
-{
-	struct rctx c;
-	char *end;
-	long year = strtol(r->arg, &end, 10);
-	if (*end || year < 2000 || year > 2100) {
-		portal_error(r, 404, "not_found", "年度应为 2000 到 2100 之间的整数。 The year must be from 2000 to 2100.");
-		return;
-	}
-	json_t *in = req_json_read(r, BODY_MAX);
-	if (!in)
-		return;
-	rh_ctx(r, &c, NULL);
-	int rc = report_targets_set(&c, (int)year, in);
-	json_decref(in);
-	if (rc)
-		rh_fail(r, &c);
-	else
-		resp_json(r, 200, report_targets_json(r->db, (int)year));
-}
+static void api_targets_set(struct request *r) { year_write(r, report_targets_set, report_targets_json); }
 
 static void api_quarterly(struct request *r)
 {

@@ -5,6 +5,7 @@
 #include "records.h"
 #include "report.h"
 #include "arena.h"
+#include "csv.h"
 #include "auth.h"
 #include "db.h"
 
@@ -17,41 +18,6 @@ static const char *const header[NCOLS] = {
 	"kind", "year", "enterprise", "credit_code", "sector", "industry", "district", "agency", "project", "round",
 };
 
-/* Split a line at commas (fields may be "quoted", "" inside quotes). */
-static int split(char *line, char **out, int max)
-{
-	int n = 0;
-	char *p = line;
-	while (n < max) {
-		char *w = p;
-		out[n++] = w;
-		if (*p == '"') {
-			p++;
-			for (;;) {
-				if (!*p)
-					return -1;
-				if (*p == '"' && p[1] == '"') {
-					*w++ = '"';
-					p += 2;
-				} else if (*p == '"') {
-					p++;
-					break;
-				} else
-					*w++ = *p++;
-			}
-		} else
-			while (*p && *p != ',')
-				*w++ = *p++;
-		int end = *p != ',';
-		if (*p)
-			p++;
-		*w = '\0';
-		if (end)
-			break;
-	}
-	return n;
-}
-
 static const char *find_id(sqlite3 *db, struct arena *a, const char *sql, const char *key, int year)
 {
 	sqlite3_stmt *st = portal_db_prepare(db, sql);
@@ -63,8 +29,10 @@ static const char *find_id(sqlite3 *db, struct arena *a, const char *sql, const 
 	return id;
 }
 
-static int row(sqlite3 *db, struct arena *a, char **f, const char *reason, const char **why)
+/* A row of the load-year CSV; arg is the reason for project rows (or NULL). */
+static int year_row(sqlite3 *db, struct arena *a, char **f, const void *arg, const char **why)
 {
+	const char *reason = arg;
 	static const struct portal_user system = { 0, "portalctl", "admin", NULL, NULL };
 	struct rctx c = { .db = db, .a = a, .u = &system };
 	int year = atoi(f[1]);
@@ -111,14 +79,22 @@ static int row(sqlite3 *db, struct arena *a, char **f, const char *reason, const
 	return rc ? -1 : 0;
 }
 
-int records_load_year(sqlite3 *db, const char *path, const char *reason)
+/* One row of a CSV file (ncols fields): 0 when loaded, -1 with *why. */
+typedef int (*csv_row_fn)(sqlite3 *db, struct arena *a, char **f, const void *arg, const char **why);
+
+/* Load the CSV file at path whose first line is names (ncols of them):
+ * each other row through row, in an arena of its own; refused rows are
+ * printed with their line. what names the command in its summary. 0 when
+ * every row loaded, 1 otherwise. */
+static int load_csv(sqlite3 *db, const char *path, const char *what, const char *const *names, int ncols,
+		    csv_row_fn row, const void *arg)
 {
 	FILE *fp = fopen(path, "r");
 	if (!fp) {
 		perror(path);
 		return 1;
 	}
-	char *line = NULL;
+	char *line = NULL, *f[16];
 	size_t cap = 0;
 	ssize_t len;
 	int lineno = 0, bad = 0, loaded = 0;
@@ -131,15 +107,16 @@ int records_load_year(sqlite3 *db, const char *path, const char *reason)
 			p += 3;
 		if (!*p)
 			continue;
-		char *f[NCOLS];
-		int n = split(p, f, NCOLS);
+		int n = portal_csv_split(p, f, ncols);
 		if (lineno == 1) {
-			int ok = n == NCOLS;
-			for (int i = 0; ok && i < NCOLS; i++)
-				ok = strcmp(f[i], header[i]) == 0;
+			int ok = n == ncols;
+			for (int i = 0; ok && i < ncols; i++)
+				ok = strcmp(f[i], names[i]) == 0;
 			if (!ok) {
-				fprintf(stderr, "%s:1: the header must be kind,year,enterprise,credit_code,sector,"
-						"industry,district,agency,project,round\n", path);
+				fprintf(stderr, "%s:1: the header must be", path);
+				for (int i = 0; i < ncols; i++)
+					fprintf(stderr, "%s%s", i ? "," : " ", names[i]);
+				fprintf(stderr, "\n");
 				bad++;
 				break;
 			}
@@ -147,10 +124,10 @@ int records_load_year(sqlite3 *db, const char *path, const char *reason)
 		}
 		struct arena *a = arena_new();
 		const char *why = NULL;
-		if (n != NCOLS) {
-			fprintf(stderr, "%s:%d: %d columns, not %d\n", path, lineno, n, NCOLS);
+		if (n != ncols) {
+			fprintf(stderr, "%s:%d: %d columns, not %d\n", path, lineno, n, ncols);
 			bad++;
-		} else if (row(db, a, f, reason, &why) < 0) {
+		} else if (row(db, a, f, arg, &why) < 0) {
 			fprintf(stderr, "%s:%d: %s\n", path, lineno, why ? why : "refused");
 			bad++;
 		} else
@@ -159,67 +136,41 @@ int records_load_year(sqlite3 *db, const char *path, const char *reason)
 	}
 	free(line);
 	fclose(fp);
-	printf("load-year: %d rows loaded, %d refused\n", loaded, bad);
+	printf("%s: %d rows loaded, %d refused\n", what, loaded, bad);
 	return bad ? 1 : 0;
+}
+
+int records_load_year(sqlite3 *db, const char *path, const char *reason)
+{
+	return load_csv(db, path, "load-year", header, NCOLS, year_row, reason);
+}
+
+/* A row of year,sector,audits,projects,funds_yuan as the year's targets. */
+static int plan_row(sqlite3 *db, struct arena *a, char **f, const void *arg, const char **why)
+{
+	static const struct portal_user system = { 0, "portalctl", "admin", NULL, NULL };
+	static const char *const names[] = { "audits", "projects", "funds_fen" };
+	struct rctx c = { .db = db, .a = a, .u = &system };
+	json_t *m = json_object();
+	(void)arg;
+	for (int i = 0; i < 3; i++) {
+		char *end;
+		long long v = strtoll(f[2 + i], &end, 10);
+		if (*f[2 + i] && !*end)
+			json_object_set_new(m, names[i], json_integer(i == 2 ? v * 100 : v));
+		else if (*f[2 + i])
+			json_object_set_new(m, names[i], json_string(f[2 + i]));	/* refused below */
+	}
+	json_t *in = json_pack("{s:o}", f[1], m);
+	int rc = report_targets_set(&c, atoi(f[0]), in);
+	json_decref(in);
+	if (rc)
+		*why = c.msg;
+	return rc ? -1 : 0;
 }
 
 int records_load_plan(sqlite3 *db, const char *path)
 {
-	static const struct portal_user system = { 0, "portalctl", "admin", NULL, NULL };
-	FILE *fp = fopen(path, "r");
-	if (!fp) {
-		perror(path);
-		return 1;
-	}
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int lineno = 0, bad = 0, loaded = 0;
-	while ((len = getline(&line, &cap, fp)) > 0) {
-		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		char *p = line, *f[5];
-		if (lineno == 1 && strncmp(p, "\xef\xbb\xbf", 3) == 0)
-			p += 3;
-		if (!*p)
-			continue;
-		int n = split(p, f, 5);
-		if (lineno == 1) {
-			if (n != 5 || strcmp(f[0], "year") || strcmp(f[1], "sector") || strcmp(f[2], "audits") ||
-			    strcmp(f[3], "projects") || strcmp(f[4], "funds_yuan")) {
-				fprintf(stderr, "%s:1: the header must be year,sector,audits,projects,funds_yuan\n", path);
-				bad++;
-				break;
-			}
-			continue;
-		}
-		struct arena *a = arena_new();
-		struct rctx c = { .db = db, .a = a, .u = &system };
-		json_t *m = json_object();
-		const char *names[] = { "audits", "projects", "funds_fen" };
-		for (int i = 0; n == 5 && i < 3; i++) {
-			char *end;
-			long long v = strtoll(f[2 + i], &end, 10);
-			if (*f[2 + i] && !*end)
-				json_object_set_new(m, names[i], json_integer(i == 2 ? v * 100 : v));
-			else if (*f[2 + i])
-				json_object_set_new(m, names[i], json_string(f[2 + i]));	/* refused below */
-		}
-		json_t *in = json_pack("{s:o}", n == 5 ? f[1] : "", m);
-		if (n != 5) {
-			fprintf(stderr, "%s:%d: %d columns, not 5\n", path, lineno, n);
-			bad++;
-		} else if (report_targets_set(&c, atoi(f[0]), in)) {
-			fprintf(stderr, "%s:%d: %s\n", path, lineno, c.msg ? c.msg : "refused");
-			bad++;
-		} else
-			loaded++;
-		json_decref(in);
-		arena_destroy(a);
-	}
-	free(line);
-	fclose(fp);
-	printf("load-plan: %d rows loaded, %d refused\n", loaded, bad);
-	return bad ? 1 : 0;
+	static const char *const plan_header[] = { "year", "sector", "audits", "projects", "funds_yuan" };
+	return load_csv(db, path, "load-plan", plan_header, 5, plan_row, NULL);
 }

@@ -1,6 +1,7 @@
 /* accounts.c: enterprise accounts in bulk from a year's CSV (accounts.h). */
 #include "accounts.h"
 #include "arena.h"
+#include "csv.h"
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
@@ -12,42 +13,6 @@
 
 #define NCOLS 10
 #define COL_CREDIT 3
-
-/* Split a line at commas into out (fields may be "quoted", "" inside
- * quotes); the line is changed in place. The count, -1 on an open quote. */
-static int split(char *line, char **out, int max)
-{
-	int n = 0;
-	char *p = line;
-	while (n < max) {
-		char *w = p;
-		out[n++] = w;
-		if (*p == '"') {
-			p++;
-			for (;;) {
-				if (!*p)
-					return -1;
-				if (*p == '"' && p[1] == '"') {
-					*w++ = '"';
-					p += 2;
-				} else if (*p == '"') {
-					p++;
-					break;
-				} else
-					*w++ = *p++;
-			}
-		} else
-			while (*p && *p != ',')
-				*w++ = *p++;
-		int end = *p != ',';
-		if (*p)
-			p++;
-		*w = '\0';
-		if (end)
-			break;
-	}
-	return n;
-}
 
 /* The enterprise with this credit code: 1 with its id and name, 0 none. */
 static int enterprise_of(sqlite3 *db, struct arena *a, const char *credit, const char **id, const char **name)
@@ -142,7 +107,7 @@ static int read_plans(sqlite3 *db, struct arena *a, char *text, struct plan **pl
 		if (!*line)
 			continue;
 		char *f[NCOLS];
-		int n = split(line, f, NCOLS);
+		int n = portal_csv_split(line, f, NCOLS);
 		if (++lineno == 1) {
 			if (n != NCOLS || strcmp(f[0], "kind") || strcmp(f[COL_CREDIT], "credit_code")) {
 				snprintf(err, errlen, "第一行应为 load-year 的表头 kind,year,enterprise,credit_code,…。"

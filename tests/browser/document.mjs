@@ -21,6 +21,7 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { check, expect, halted } from './harness.mjs';
 
 const env = process.env;
 for (const v of ['BASE', 'USER_NAME', 'PASSWORD', 'CASE_PATH', 'DOC_ID', 'CASE_TITLE', 'OUT']) {
@@ -33,30 +34,6 @@ const { BASE, USER_NAME, PASSWORD, CASE_PATH, DOC_ID, CASE_TITLE, OUT } = env;
 const SHOTS = env.SHOTS || OUT;
 const AXE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js');
 
-let stopped = null;
-async function check(desc, fn, gate = false) {
-	if (stopped) {
-		console.log(`FAIL ${desc}: not run, ${stopped}`);
-		return false;
-	}
-	let why;
-	try {
-		const r = await fn();
-		why = r === true ? null : typeof r === 'string' ? r : 'check was false';
-	} catch (e) {
-		why = String(e && e.message || e).split('\n')[0];
-	}
-	if (why === null) {
-		console.log(`PASS ${desc}`);
-		return true;
-	}
-	console.log(`FAIL ${desc}: ${why}`);
-	if (gate)
-		stopped = `"${desc}" failed`;
-	return false;
-}
-const expect = (what, got, want) =>
-	got === want || `${what} is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`;
 
 const profile = path.join(OUT, 'chromium-profile-document');
 fs.mkdirSync(profile, { recursive: true });
@@ -94,7 +71,7 @@ context.on('response', (r) => {
 
 const page = context.pages()[0] || await context.newPage();
 const screenshot = async (name) => {
-	if (stopped)
+	if (halted())
 		return;
 	const file = path.join(SHOTS, name);
 	try {

@@ -29,6 +29,7 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { check, resume } from './harness.mjs';
 
 const env = process.env;
 for (const v of ['BASE', 'PASSWORD', 'STAFF', 'AGENCY', 'CLIENT', 'OUT', 'AXE']) {
@@ -43,28 +44,6 @@ const WIDTHS = [1280, 390];
 const STAFF_CHECKS = 12, AGENCY_CHECKS = 7, MENU_CHECKS = 2, FINAL_CHECKS = 2;
 console.log(`PLAN ${WIDTHS.length * (STAFF_CHECKS + AGENCY_CHECKS + MENU_CHECKS) + FINAL_CHECKS}`);
 
-let stopped = null;	// why the rest of this run is not run
-async function check(desc, fn, gate = false) {
-	if (stopped) {
-		console.log(`FAIL ${desc}: not run, ${stopped}`);
-		return false;
-	}
-	let why;
-	try {
-		const r = await fn();
-		why = r === true ? null : typeof r === 'string' ? r : 'check was false';
-	} catch (e) {
-		why = String(e && e.message || e).split('\n')[0];
-	}
-	if (why === null) {
-		console.log(`PASS ${desc}`);
-		return true;
-	}
-	console.log(`FAIL ${desc}: ${why}`);
-	if (gate)
-		stopped = `"${desc}" failed`;
-	return false;
-}
 
 const consoleErrors = [], failedRequests = [];
 const browser = await chromium.launch({
@@ -139,7 +118,7 @@ async function noOverflow(page) {
 
 for (const w of WIDTHS) {
 	// Staff: overdue audits from the home page, open one.
-	stopped = null;
+	resume();
 	let page = await newPage(w);
 	await check(`${w} px: staff signs in and lands on the home page`, () => signIn(page, STAFF), true);
 	await check(`${w} px: staff's home page is titled 首页`, async () =>
@@ -181,7 +160,7 @@ for (const w of WIDTHS) {
 	await page.context().close();
 
 	// Agency: its clients' audits with deadlines and checklists.
-	stopped = null;
+	resume();
 	page = await newPage(w);
 	await check(`${w} px: the agency signs in`, () => signIn(page, AGENCY), true);
 	const card = page.locator('section.home-cases li.case', { hasText: CLIENT }).first();
@@ -203,7 +182,7 @@ for (const w of WIDTHS) {
 	await page.context().close();
 
 	// The menu, without script: open at 1280 px, behind 菜单 at 390 px.
-	stopped = null;
+	resume();
 	page = await newPage(w, false);
 	await page.goto(BASE + '/');
 	const link = page.locator('nav.menu a[href="/typical-units"]');
@@ -223,7 +202,7 @@ for (const w of WIDTHS) {
 	await page.context().close();
 }
 
-stopped = null;
+resume();
 await check('no console errors', async () => consoleErrors.length === 0 || consoleErrors.slice(0, 3).join('; '));
 await check('no failed requests', async () => failedRequests.length === 0 || failedRequests.slice(0, 3).join('; '));
 await browser.close();

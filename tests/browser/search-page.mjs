@@ -21,6 +21,7 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { check, expect, halted, resume } from './harness.mjs';
 
 const env = process.env;
 for (const v of ['BASE', 'QUERY', 'DOC_ID', 'OUT', 'AXE']) {
@@ -31,30 +32,6 @@ for (const v of ['BASE', 'QUERY', 'DOC_ID', 'OUT', 'AXE']) {
 }
 const { BASE, QUERY, DOC_ID, OUT, AXE } = env;
 
-let stopped = null;
-async function check(desc, fn, gate = false) {
-	if (stopped) {
-		console.log(`FAIL ${desc}: not run, ${stopped}`);
-		return false;
-	}
-	let why;
-	try {
-		const r = await fn();
-		why = r === true ? null : typeof r === 'string' ? r : 'check was false';
-	} catch (e) {
-		why = String(e && e.message || e).split('\n')[0];
-	}
-	if (why === null) {
-		console.log(`PASS ${desc}`);
-		return true;
-	}
-	console.log(`FAIL ${desc}: ${why}`);
-	if (gate)
-		stopped = `"${desc}" failed`;
-	return false;
-}
-const expect = (what, got, want) =>
-	got === want || `${what} is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`;
 
 const profile = path.join(OUT, 'chromium-profile-search');
 fs.mkdirSync(profile, { recursive: true });
@@ -85,7 +62,7 @@ context.on('weberror', (e) => consoleErrors.push(`uncaught: ${e.error().message}
 const page = context.pages()[0] || await context.newPage();
 
 const screenshot = async (name, fullPage) => {
-	if (stopped)
+	if (halted())
 		return;
 	const file = path.join(OUT, name);
 	try {
@@ -204,6 +181,6 @@ await screenshot('search-390.png', false);
 await screenshot('search-390-full.png', true);
 await check('390 px: axe-core finds no serious or critical violation on the results page', axeSerious);
 
-stopped = null;
+resume();
 await check('no console errors', async () => consoleErrors.length === 0 || consoleErrors.slice(0, 3).join('; '));
 await context.close();

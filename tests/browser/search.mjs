@@ -22,6 +22,7 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { check, expect, halted, resume } from './harness.mjs';
 
 const env = process.env;
 for (const v of ['BASE', 'WORD', 'TITLE', 'DOC_ID', 'OUT']) {
@@ -34,33 +35,6 @@ const { BASE, WORD, TITLE, DOC_ID, OUT } = env;
 const SITE = '清洁生产文档门户';
 const CSS = '/static/portal.css';
 
-let stopped = null;	// why the remaining checks are not run
-// check DESC FN [GATE]: FN returns true (pass), or false or a string
-// (fail, the string says why), or throws (fail). A failed GATE check stops
-// the checks after it.
-async function check(desc, fn, gate = false) {
-	if (stopped) {
-		console.log(`FAIL ${desc}: not run, ${stopped}`);
-		return false;
-	}
-	let why;
-	try {
-		const r = await fn();
-		why = r === true ? null : typeof r === 'string' ? r : 'check was false';
-	} catch (e) {
-		why = String(e && e.message || e).split('\n')[0];
-	}
-	if (why === null) {
-		console.log(`PASS ${desc}`);
-		return true;
-	}
-	console.log(`FAIL ${desc}: ${why}`);
-	if (gate)
-		stopped = `"${desc}" failed`;
-	return false;
-}
-const expect = (what, got, want) =>
-	got === want || `${what} is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`;
 
 const profile = path.join(OUT, 'chromium-profile');
 fs.mkdirSync(profile, { recursive: true });
@@ -102,7 +76,7 @@ const styled = [];	// pages where portal.css applied
 // These two never throw, and do nothing after a stop: a failure shows in
 // the checks at the end.
 const cssApplied = async (name) => {
-	if (stopped)
+	if (halted())
 		return;
 	const rules = await page.evaluate((css) => {
 		for (const s of document.styleSheets)
@@ -115,7 +89,7 @@ const cssApplied = async (name) => {
 };
 const screenshot = async (name, fullPage) => {
 	const file = path.join(OUT, name);
-	if (stopped)
+	if (halted())
 		return;
 	try {
 		await page.screenshot({ path: file, fullPage });
@@ -196,7 +170,7 @@ await check('the download link answers 200 with the PDF', async () => {
 await screenshot('document.png', false);	// long text: the first screen
 
 // Whole-session checks: these run even after a stop, on what was seen.
-stopped = null;
+resume();
 // The first load is a 200; later pages may revalidate it (304).
 await check(`${CSS} answered 200 text/css`, async () =>
 	/^200 text\/css/.test(cssResponses[0]) && cssResponses.every((r) => /^(200|304) /.test(r)) ||

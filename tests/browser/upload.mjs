@@ -30,6 +30,7 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { check, expect, halted, resume } from './harness.mjs';
 
 const env = process.env;
 for (const v of ['BASE', 'OUT', 'USER', 'PASSWORD', 'CASE', 'CASE_TITLE', 'PDFS', 'BIG', 'GZ', 'AXE']) {
@@ -42,30 +43,6 @@ const { BASE, OUT, USER, PASSWORD, CASE, CASE_TITLE, BIG, GZ, AXE } = env;
 const PDFS = env.PDFS.split('\n').filter(Boolean);
 const WAIT = { timeout: 90000 };	// indexing a PDF: a generous bound, never asserted on
 
-let stopped = null;
-async function check(desc, fn, gate = false) {
-	if (stopped) {
-		console.log(`FAIL ${desc}: not run, ${stopped}`);
-		return false;
-	}
-	let why;
-	try {
-		const r = await fn();
-		why = r === true ? null : typeof r === 'string' ? r : 'check was false';
-	} catch (e) {
-		why = String(e && e.message || e).split('\n')[0];
-	}
-	if (why === null) {
-		console.log(`PASS ${desc}`);
-		return true;
-	}
-	console.log(`FAIL ${desc}: ${why}`);
-	if (gate)
-		stopped = `"${desc}" failed`;
-	return false;
-}
-const expect = (what, got, want) =>
-	got === want || `${what} is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`;
 
 const profile = path.join(OUT, 'chromium-profile-upload');
 fs.mkdirSync(profile, { recursive: true });
@@ -101,7 +78,7 @@ context.on('response', (r) => {
 
 const page = context.pages()[0] || await context.newPage();
 const screenshot = async (name) => {
-	if (stopped)
+	if (halted())
 		return;
 	const file = path.join(OUT, name);
 	try {
@@ -261,7 +238,7 @@ await check('at 390 px the page does not scroll sideways', async () => {
 await screenshot('upload-390.png');
 await check('axe-core at 390 px: no serious or critical violation', axe);
 
-stopped = null;
+resume();
 await check('no console errors (but the uploads cut off on purpose)', async () => {
 	let n = cut;
 	const left = consoleErrors.filter((e) => !(/ERR_CONNECTION_RESET \(.*\/api\/documents\)$/.test(e) && n-- > 0));
