@@ -194,7 +194,8 @@ void hit_cache_store(struct hit_cache *c, const char *doc_id, const char *const 
 	while (c->n >= c->capacity)
 		drop(c, slot_of(c, c->oldest->hash, c->oldest->key, c->oldest->keylen));
 	size_t len = sizeof(struct entry) + keylen + 1 + size_of(h->title) + size_of(h->doc_type) +
-		     size_of(h->filename) + size_of(h->snippet);
+		     size_of(h->filename) + size_of(h->snippet) + size_of(h->edition_status) +
+		     size_of(h->replaced_by);
 	struct entry *e = xmalloc(len);
 	char *p = (char *)(e + 1);
 	memcpy(p, key, keylen);
@@ -207,6 +208,8 @@ void hit_cache_store(struct hit_cache *c, const char *doc_id, const char *const 
 	e->hit.doc_type = put(&p, h->doc_type);
 	e->hit.filename = put(&p, h->filename);
 	e->hit.snippet = put(&p, h->snippet);
+	e->hit.edition_status = put(&p, h->edition_status);
+	e->hit.replaced_by = put(&p, h->replaced_by);
 	struct entry **head = &c->buckets[hash & (c->nbuckets - 1)];
 	e->chain = *head;
 	*head = e;

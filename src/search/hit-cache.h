@@ -19,6 +19,7 @@ struct hit_cache;
 
 struct cached_hit {
 	const char *title, *doc_type, *filename, *snippet;	/* doc_type may be NULL */
+	const char *edition_status, *replaced_by;		/* NULL unless a standard's edition */
 };
 
 /* A cache of up to capacity hits; NULL when capacity is 0 (every call below

@@ -4,6 +4,7 @@
  * connection (portal_db_cached()): the indexer and a rebuild run them for
  * every document, and preparing them was a twentieth of the indexer's time. */
 #include "index.h"
+#include "hit-record.h"
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
@@ -162,7 +163,7 @@ int portal_index_document(sqlite3 *db, pxap_writer *w, const char *id, char *err
 	struct arena *a = arena_new();
 	int rc = -1;
 	sqlite3_stmt *st = portal_db_cached(db,
-		"SELECT d.title, d.doc_type, d.uploaded_at, d.metadata, d.superseded_by, t.text"
+		"SELECT d.title, d.doc_type, d.uploaded_at, d.metadata, d.superseded_by, t.text, d.filename"
 		" FROM documents d LEFT JOIN document_text t ON t.doc_id = d.id WHERE d.id = ?");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -205,14 +206,26 @@ int portal_index_document(sqlite3 *db, pxap_writer *w, const char *id, char *err
 	from_metadata(meta, a, &d);
 	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
 		add_term(a, &d, PORTAL_TERM_SUPERSEDED);
-	const char *ed_status, *ed_by;
+	const char *ed_status = NULL, *ed_by = NULL;
 	if (editions_of_doc(db, a, id, &ed_status, &ed_by))
 		add_term(a, &d, strcmp(ed_status, "current") == 0 ? PORTAL_TERM_CURRENT_EDITION
 								 : PORTAL_TERM_OLD_EDITION);
+	/* What its hits show, as SQLite holds it (not folded). */
+	struct buf record = BUF_INIT;
+	hit_record_pack(&record, &(struct hit_record){
+		.title = (const char *)sqlite3_column_text(st, 0),
+		.doc_type = (const char *)sqlite3_column_text(st, 1),
+		.filename = (const char *)sqlite3_column_text(st, 6),
+		.edition_status = ed_status, .replaced_by = ed_by,
+		.excerpt = (const char *)sqlite3_column_text(st, 5),
+		.excerpt_len = (size_t)sqlite3_column_bytes(st, 5) });
+	d.record = record.data;
+	d.record_len = record.len;
 	from_cases(db, a, id, &d);
 	/* metadata stored before industry.h existed may hold another name */
 	d.industry = portal_industry_fold(d.industry);
 	rc = pxap_writer_put(w, &d, err, errlen);
+	buf_free(&record);
 	json_decref(meta);
 out:
 	sqlite3_reset(st);	/* ends its read */

@@ -7,6 +7,7 @@
 #include "editions.h"
 #include "utf8.h"
 #include "hit-cache.h"
+#include "hit-record.h"
 #include "http-request.h"
 #include "http-response.h"
 #include "index.h"
@@ -24,7 +25,6 @@
 
 #define QUERY_MAX 1000		/* bytes */
 #define SNIPPET_BYTES 300	/* of text: about 100 Chinese characters */
-#define SNIPPET_SCAN "60000"	/* characters of text searched for a snippet */
 
 const char *const search_facet_names[SEARCH_NFACETS] = { "doc_type", "sector", "year", "industry", "grade" };
 const char *const search_facet_params[SEARCH_NFACETS] = { "type", "sector", "year", "industry", "grade" };
@@ -308,40 +308,67 @@ static void search_rewrite(struct request *r, struct pxap_query *q)
 	q->q = synonyms_expand(r->arena, q->q);
 }
 
-/* The statement fill_hit() runs for each hit: prepared once per process
- * (the caller resets it after the page, ending its read). */
+/* The statement fill_hit() runs for each hit of an index without hit
+ * records: prepared once per process (the caller resets it after the
+ * page, ending its read). */
 static sqlite3_stmt *hit_statement(struct request *r)
 {
 	return portal_db_cached(r->db,
-		/* Snippets come from the first SNIPPET_SCAN characters: enough
-		 * for nearly every document, and a 300-page table no longer
-		 * costs each search a full scan. */
-		"SELECT d.title, d.doc_type, d.filename, substr(t.text, 1, " SNIPPET_SCAN ") FROM documents d"
+		"SELECT d.title, d.doc_type, d.filename, substr(t.text, 1, ?) FROM documents d"
 		" LEFT JOIN document_text t ON t.doc_id = d.id WHERE d.id = ?");
 }
 
-/* Title, type, filename and snippet of a hit, from SQLite by st; kept in
- * the hit cache when the document was there. */
+static const char *maybe_dup(struct arena *a, const char *s)
+{
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+/* h's snippet made from text, and h kept in the hit cache. */
+static void finish_hit(struct request *r, const char *const *terms, size_t nterms,
+		       const char *text, size_t len, struct search_hit *h)
+{
+	h->snippet = snippet_html(r->arena, terms, nterms, text, text ? len : 0, SNIPPET_BYTES);
+	hit_cache_store(hits_kept, h->id, terms, nterms, &(struct cached_hit){
+		.title = h->title, .doc_type = h->doc_type, .filename = h->filename,
+		.snippet = h->snippet, .edition_status = h->edition_status,
+		.replaced_by = h->replaced_by });
+}
+
+/* Title, type, filename, edition and snippet of a hit, from SQLite by st. */
 static void fill_hit(struct request *r, sqlite3_stmt *st, const char *const *terms, size_t nterms,
 		     struct search_hit *h)
 {
 	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, h->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 1, HIT_EXCERPT_CHARS);
+	sqlite3_bind_text(st, 2, h->id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		h->title = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 0));
-		h->doc_type = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 1));
-		h->filename = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 2));
-		const char *text = (const char *)sqlite3_column_text(st, 3);
-		size_t len = (size_t)sqlite3_column_bytes(st, 3);
-		h->snippet = snippet_html(r->arena, terms, nterms, text, text ? len : 0, SNIPPET_BYTES);
-		hit_cache_store(hits_kept, h->id, terms, nterms, &(struct cached_hit){
-			.title = h->title, .doc_type = h->doc_type, .filename = h->filename,
-			.snippet = h->snippet });
+		h->title = maybe_dup(r->arena, (const char *)sqlite3_column_text(st, 0));
+		h->doc_type = maybe_dup(r->arena, (const char *)sqlite3_column_text(st, 1));
+		h->filename = maybe_dup(r->arena, (const char *)sqlite3_column_text(st, 2));
+		editions_of_doc(r->db, r->arena, h->id, &h->edition_status, &h->replaced_by);
+		finish_hit(r, terms, nterms, (const char *)sqlite3_column_text(st, 3),
+			   (size_t)sqlite3_column_bytes(st, 3), h);
 	}
 	if (!h->title)
 		h->title = h->filename ? h->filename : h->id;
 	if (!h->snippet)
 		h->snippet = "";
+}
+
+/* The hit's parts from the record the index holds for it: 1 if it has one. */
+static int recorded_hit(struct request *r, const char *rec, size_t len, const char *const *terms,
+			size_t nterms, struct search_hit *h)
+{
+	struct hit_record hr;
+	if (!rec || hit_record_unpack(r->arena, rec, len, &hr) < 0)
+		return 0;
+	h->doc_type = hr.doc_type;
+	h->filename = hr.filename;
+	h->title = hr.title ? hr.title : h->filename ? h->filename : h->id;
+	h->edition_status = hr.edition_status;
+	h->replaced_by = hr.replaced_by;
+	finish_hit(r, terms, nterms, hr.excerpt, hr.excerpt_len, h);
+	return 1;
 }
 
 /* The hit's parts from the hit cache: 1 if they were there. */
@@ -350,10 +377,12 @@ static int kept_hit(struct request *r, const char *const *terms, size_t nterms, 
 	const struct cached_hit *c = hit_cache_find(hits_kept, h->id, terms, nterms);
 	if (!c)
 		return 0;
-	h->doc_type = c->doc_type ? arena_strdup(r->arena, c->doc_type) : NULL;
-	h->filename = c->filename ? arena_strdup(r->arena, c->filename) : NULL;
+	h->doc_type = maybe_dup(r->arena, c->doc_type);
+	h->filename = maybe_dup(r->arena, c->filename);
 	h->title = c->title ? arena_strdup(r->arena, c->title) : h->filename ? h->filename : h->id;
 	h->snippet = c->snippet ? arena_strdup(r->arena, c->snippet) : "";
+	h->edition_status = maybe_dup(r->arena, c->edition_status);
+	h->replaced_by = maybe_dup(r->arena, c->replaced_by);
 	return 1;
 }
 
@@ -414,13 +443,13 @@ static void collect(struct request *r, pxap_reader *rd, pxap_results *xr, struct
 		struct search_hit *h = &res->hits[i];
 		h->id = arena_strdup(r->arena, pxap_results_id(xr, i));
 		h->score = pxap_results_score(xr, i);
-		missing += !kept_hit(r, terms, nterms, h);
+		size_t len;
+		const char *rec = pxap_results_record(xr, i, &len);
+		missing += !kept_hit(r, terms, nterms, h) &&
+			   !recorded_hit(r, rec, len, terms, nterms, h);
 	}
 	if (missing)
 		read_hits(r, terms, nterms, res);
-	for (size_t i = 0; i < res->nhits; i++)
-		editions_of_doc(r->db, r->arena, res->hits[i].id, &res->hits[i].edition_status,
-				&res->hits[i].replaced_by);
 	for (int f = 0; f < SEARCH_NFACETS; f++) {
 		size_t n = pxap_results_facet_count(xr, f);
 		res->nfacets[f] = n;

@@ -98,6 +98,9 @@ struct pxap_results {
 	size_t total = 0;
 	bool exact = true;	/* total and facet counts counted, not estimated */
 	std::vector<std::string> ids;
+	/* records[i]: hit i's record; not copied into the results cache,
+	 * which would hold every shown document's excerpt. */
+	std::vector<std::string> records;
 	std::vector<double> scores;
 	std::vector<facet_entry> facets[NFACETS];
 	/* The query's unprefixed text terms, for snippets (snippet.c);
@@ -311,7 +314,13 @@ int pxap_writer_put(pxap_writer *w, const struct pxap_doc *doc, char *err, size_
 			if (given(doc->terms[i]))
 				add_boolean(d, "", doc->terms[i]);
 		d.add_value(SLOT_DATE, Xapian::sortable_serialise((double)doc->date));
-		d.set_data(doc->id);
+		/* The data: the id, then the record after a NUL byte. */
+		std::string data(doc->id);
+		if (doc->record && doc->record_len) {
+			data.push_back('\0');
+			data.append(doc->record, doc->record_len);
+		}
+		d.set_data(data);
 
 		w->db.replace_document(std::string("Q") + doc->id, d);
 		return 0;
@@ -1007,7 +1016,15 @@ static void run(pxap_reader *r, const Xapian::Query &query, const struct pxap_qu
 	res.total = mset.get_matches_estimated();
 	res.exact = lower == upper;
 	for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-		res.ids.push_back(it.get_document().get_data());
+		std::string data = it.get_document().get_data();
+		size_t nul = data.find('\0');
+		if (nul == std::string::npos) {
+			res.ids.push_back(std::move(data));
+			res.records.emplace_back();
+		} else {
+			res.ids.push_back(data.substr(0, nul));
+			res.records.push_back(data.substr(nul + 1));
+		}
 		res.scores.push_back(it.get_percent());
 	}
 	if (with_facets && upper > 0)
@@ -1170,6 +1187,15 @@ const char *pxap_results_id(const pxap_results *res, size_t i)
 	if (!res || i >= res->ids.size())
 		return NULL;
 	return res->ids[i].c_str();
+}
+
+const char *pxap_results_record(const pxap_results *res, size_t i, size_t *len)
+{
+	*len = 0;
+	if (!res || i >= res->records.size() || res->records[i].empty())
+		return NULL;
+	*len = res->records[i].size();
+	return res->records[i].data();
 }
 
 double pxap_results_score(const pxap_results *res, size_t i)

@@ -54,6 +54,10 @@ struct pxap_doc {
 	const char *const *wterms;
 	const unsigned *wdfs;
 	size_t nwterms;
+	/* What a hit shows (search/hit-record.h), stored with the document
+	 * and given back by pxap_results_record; may be NULL. */
+	const char *record;
+	size_t record_len;
 };
 
 /* Writer: the single Xapian writer (the indexer). Creates the database when
@@ -153,6 +157,9 @@ size_t pxap_results_total(const pxap_results *res);
 int pxap_results_exact(const pxap_results *res);
 size_t pxap_results_count(const pxap_results *res);	/* hits on this page */
 const char *pxap_results_id(const pxap_results *res, size_t i);
+/* The record stored with hit i (pxap_doc.record), *len its length; NULL
+ * when it has none or when the results came from the results cache. */
+const char *pxap_results_record(const pxap_results *res, size_t i, size_t *len);
 double pxap_results_score(const pxap_results *res, size_t i);	/* percent 0..100 */
 /* The query's text terms without field prefixes (lower-case words, CJK
  * characters and bigrams), for snippet_html(); *terms is owned by res. */

@@ -8,6 +8,7 @@
 #include "hit-cache.h"
 #include "html.h"
 #include "snippet.h"
+#include "hit-record.h"
 #include "url.h"
 #include "utf8.h"
 
@@ -397,9 +398,12 @@ START_TEST(hit_cache_keys_by_document_and_terms_and_forgets_by_age_and_epoch)
 	const struct cached_hit *h = hit_cache_find(c, "d3", water, 1);
 	ck_assert_ptr_null(h);
 	hit_cache_store(c, "d3", water, 1, &(struct cached_hit){ .title = "标题", .doc_type = "standard",
-								 .filename = "f.pdf", .snippet = "<mark>节水</mark>" });
+								 .filename = "f.pdf", .snippet = "<mark>节水</mark>",
+								 .edition_status = "superseded", .replaced_by = "GB 1-2005" });
 	h = hit_cache_find(c, "d3", water, 1);
 	ck_assert_str_eq(h->title, "标题");
+	ck_assert_str_eq(h->edition_status, "superseded");
+	ck_assert_str_eq(h->replaced_by, "GB 1-2005");
 	ck_assert_str_eq(h->doc_type, "standard");
 	ck_assert_str_eq(h->filename, "f.pdf");
 	/* full at 3: storing d3 pushed out the least recently used, d1 节水 */
@@ -428,6 +432,38 @@ START_TEST(hit_cache_keys_by_document_and_terms_and_forgets_by_age_and_epoch)
 	ck_assert_ptr_null(kept(c, "x996", water, 1));
 	hit_cache_free(c);
 	hit_cache_free(NULL);
+}
+END_TEST
+
+START_TEST(hit_record_round_trips_and_cuts_the_excerpt)
+{
+	struct arena *a = arena_new();
+	struct buf b = BUF_INIT, text = BUF_INIT;
+	hit_record_pack(&b, &(struct hit_record){ .title = "医疗机构水污染物排放标准", .doc_type = "standard",
+		.filename = "gb18466.pdf", .edition_status = "current", .excerpt = "正文", .excerpt_len = 6 });
+	struct hit_record r;
+	ck_assert_int_eq(hit_record_unpack(a, b.data, b.len, &r), 0);
+	ck_assert_str_eq(r.title, "医疗机构水污染物排放标准");
+	ck_assert_str_eq(r.doc_type, "standard");
+	ck_assert_str_eq(r.filename, "gb18466.pdf");
+	ck_assert_str_eq(r.edition_status, "current");
+	ck_assert_ptr_null(r.replaced_by);	/* empty stays "none" */
+	ck_assert_uint_eq(r.excerpt_len, 6);
+	ck_assert_str_eq(r.excerpt, "正文");
+	/* an id alone (an index written before records) is not a record */
+	ck_assert_int_eq(hit_record_unpack(a, "d123", 4, &r), -1);
+	ck_assert_int_eq(hit_record_unpack(a, "\001a\0b", 4, &r), -1);	/* cut short */
+	/* the excerpt keeps HIT_EXCERPT_CHARS whole characters, never half of one */
+	for (int i = 0; i < HIT_EXCERPT_CHARS + 10; i++)
+		buf_puts(&text, "水");
+	buf_reset(&b);
+	hit_record_pack(&b, &(struct hit_record){ .excerpt = text.data, .excerpt_len = text.len });
+	ck_assert_int_eq(hit_record_unpack(a, b.data, b.len, &r), 0);
+	ck_assert_ptr_null(r.title);
+	ck_assert_uint_eq(r.excerpt_len, 3 * (size_t)HIT_EXCERPT_CHARS);
+	buf_free(&b);
+	buf_free(&text);
+	arena_destroy(a);
 }
 END_TEST
 
@@ -572,6 +608,7 @@ int main(void)
 	tcase_add_test(tc, snippet_marks_words_and_bigram_runs);
 	tcase_add_test(tc, snippet_picks_the_cluster_of_terms);
 	tcase_add_test(tc, hit_cache_keys_by_document_and_terms_and_forgets_by_age_and_epoch);
+	tcase_add_test(tc, hit_record_round_trips_and_cuts_the_excerpt);
 	tcase_add_test(tc, jobs_enqueue_twice_while_queued_is_one_job);
 	tcase_add_test(tc, jobs_enqueue_while_running_runs_the_document_again);
 	tcase_add_test(tc, jobs_queued_after_lists_without_claiming);
