@@ -87,6 +87,9 @@ void ui_reports(struct request *r)
 		html_raw(&r->out, "<li><a href=\"/reports/quarterly\">季度进展报表</a></li>"
 				  "<li><a href=\"/reports/bulletin\">季度工作通报（可打印）</a></li>"
 				  "<li><a href=\"/reports/scoreboard\">咨询机构评分榜</a></li>");
+	else if (strcmp(r->user.role, "authority") == 0)	/* its sector's (report.h) */
+		html_raw(&r->out, "<li><a href=\"/reports/bulletin\">本行业季度工作通报（可打印）</a></li>"
+				  "<li><a href=\"/reports/quarterly\">本行业季度进展报表</a></li>");
 	html_raw(&r->out, "<li><a href=\"/typical-units\">典型单位</a></li><li><a href=\"/overdue\">逾期事项</a></li>"
 			  "<li><a href=\"/deadlines\">年度截止日期</a></li></ul>");
 	ui_page_end(r);
