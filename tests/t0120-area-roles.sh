@@ -45,7 +45,16 @@ api "$ADMIN" POST users '{"name":"某区","role":"district","district":"浦东�
 check "POST /api/users: an unknown district -> 400 bad_district" [ "$CODE $(jq -r .error.code <<<"$BODY")" = "400 bad_district" ]
 api "$ADMIN" POST users '{"name":"农业农村局","role":"authority","sector":"农业"}'
 check "POST /api/users: an authority by its sector's Chinese name -> 201" [ "$CODE" = 201 ]
+call -H "Authorization: Bearer $ADMIN" --data-urlencode action=create --data-urlencode name=通州区发改委 \
+	--data-urlencode role=district --data-urlencode district=通州区 --data-urlencode sector= "$BASE/admin/users"
+check "POST /admin/users (the page's form): a district user, its one-time password shown" \
+	bash -c '[ "$1" = 200 ] && grep -q "一次性密码" <<<"$2"' _ "$CODE" "$BODY"
+call -H "Authorization: Bearer $ADMIN" "$BASE/admin/users"
+check "GET /admin/users: the form offers the districts and the sectors by name" \
+	bash -c 'grep -q "<option value=\"朝阳区\">朝阳区</option>" <<<"$1" && grep -q "<option value=\"industry\">工业</option>" <<<"$1"' _ "$BODY"
 api "$ADMIN" GET users
+check "GET /api/users: the form's district user is 通州区's" \
+	[ "$(jq -r '.users[] | select(.name == "通州区发改委") | .role + "/" + .organisation' <<<"$BODY")" = "district/通州区" ]
 check "GET /api/users: the area users read 区发改委 and 行业主管部门 with their area" \
 	[ "$(jq -r '[.users[] | select(.name == "丰台区发改委" or .name == "农业农村局") | .role_label + "/" + .organisation] | sort | join(",")' <<<"$BODY")" = "区发改委/丰台区,行业主管部门/农业" ]
 
@@ -189,6 +198,9 @@ check "asv: the bulletin answers 200, titled for 服务业" bash -c '[ "$1" = 20
 check "asv: the bulletin has no 工业, 农业 or 合计 section" bash -c '! grep -qE "<h2>(工业|农业|合计)</h2>" <<<"$1"' _ "$BUL"
 check "asv: the bulletin's late items name its sector's enterprises, no other" \
 	bash -c 'grep -qF "$2" <<<"$1" && ! grep -qF -e "$3" -e "$4" <<<"$1"' _ "$BUL" "${NAME[cs]}" "${NAME[ci]}" "${NAME[hi]}"
+call -H "Authorization: Bearer ${TOK[aid]}" "$BASE/reports/quarterly?year=2024&quarter=4"
+check "aid: the quarterly page is titled for 工业, with no 服务业 or 合计 charts" \
+	bash -c '[ "$1" = 200 ] && grep -q "季度进展报表（工业）</h1>" <<<"$2" && ! grep -qE "<h2>(服务业|农业|合计)</h2>" <<<"$2"' _ "$CODE" "$BODY"
 call -H "Authorization: Bearer ${TOK[dcy]}" "$BASE/reports/bulletin?year=2024&quarter=4"
 check "dcy: the bulletin is not a district's (403)" [ "$CODE" = 403 ]
 call -H "Authorization: Bearer ${TOK[asv]}" -F "file=@$PORTAL_DATA/cs.txt" "$BASE/api/documents"
