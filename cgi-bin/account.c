@@ -112,6 +112,12 @@ static void ui_account(struct request *r)
 	html_raw(b, "</h1><table class=\"meta\"><tr><th>角色</th><td>");
 	html_txt(b, label_of(L_USER_ROLE, r->user.role));
 	html_raw(b, "</td></tr>");
+	/* the area a district or authority user acts for */
+	if (r->user.district || r->user.sector) {
+		html_raw(b, r->user.district ? "<tr><th>区</th><td>" : "<tr><th>行业大类</th><td>");
+		html_txt(b, r->user.district ? r->user.district : label_of(L_SECTOR, r->user.sector));
+		html_raw(b, "</td></tr>");
+	}
 	/* The unit the account acts for, by name and linked (an enterprise
 	 * user may be tied by credit code as well as by id). */
 	static const struct {

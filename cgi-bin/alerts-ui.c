@@ -542,7 +542,8 @@ static int feed_owner(struct request *r)
 	crypto_hash_sha256(d, (const unsigned char *)token, strlen(token));
 	sodium_bin2hex(hex, sizeof hex, d, sizeof d);
 	sqlite3_stmt *st = portal_db_prepare(r->db,
-		"SELECT u.id, u.name, u.role, u.enterprise_id, u.agency_id FROM feed_tokens f JOIN users u ON u.id = f.user_id"
+		"SELECT u.id, u.name, u.role, u.enterprise_id, u.agency_id" PORTAL_USER_AREA_COLS
+		" FROM feed_tokens f JOIN users u ON u.id = f.user_id"
 		" WHERE f.hash = ? AND u.disabled_at IS NULL");
 	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
 	int rc = -1;
@@ -553,6 +554,8 @@ static int feed_owner(struct request *r)
 		r->user.role = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 2));
 		r->user.enterprise_id = e ? arena_strdup(r->arena, (const char *)e) : NULL;
 		r->user.agency_id = ag ? arena_strdup(r->arena, (const char *)ag) : NULL;
+		r->user.district = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 5));
+		r->user.sector = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 6));
 		rc = 0;
 	}
 	sqlite3_finalize(st);

@@ -125,7 +125,10 @@ void ui_bulletin(struct request *r)
 	/* what was late at the quarter's end, or today while it runs */
 	json_t *overdue = report_overdue(&c, (int)year, strcmp(end, today) < 0 ? end : today, NULL);
 	static const char *const qn[] = { "一", "二", "三", "四" };
-	const char *title = arena_printf(r->arena, "%ld 年第%s季度清洁生产工作通报", year, qn[quarter - 1]);
+	/* a sector's authority reads its sector's bulletin (report.h) */
+	const char *sector = strcmp(r->user.role, "authority") == 0 ? r->user.sector : NULL;
+	const char *title = arena_printf(r->arena, "%ld 年第%s季度清洁生产工作通报%s%s%s", year, qn[quarter - 1],
+					 sector ? "（" : "", sector ? label_of(L_SECTOR, sector) : "", sector ? "）" : "");
 	struct buf *b = &r->out;
 	ui_page_begin(r, title);
 	html_raw(b, "<article class=\"bulletin\"><h1>");
@@ -149,11 +152,14 @@ void ui_bulletin(struct request *r)
 		html_raw(b, "</section>");
 	}
 	json_t *total = json_object_get(rep, "total");
-	html_raw(b, "<section><h2>合计</h2>");
-	progress(r, total);
-	late_items(r, overdue, NULL);
-	results(r, json_object_get(total, "results"));
-	html_raw(b, "</section></article>");
+	if (!sector) {	/* one sector's total is that sector */
+		html_raw(b, "<section><h2>合计</h2>");
+		progress(r, total);
+		late_items(r, overdue, NULL);
+		results(r, json_object_get(total, "results"));
+		html_raw(b, "</section>");
+	}
+	html_raw(b, "</article>");
 	json_decref(overdue);
 	json_decref(rep);
 	ui_page_end(r);

@@ -581,7 +581,7 @@ static void api_standard_set(struct request *r)
 
 static const struct page pages[] = {
 	/* reports, deadlines, overdue (before the generic record routes) */
-	{ "GET", "/api/reports/quarterly", api_quarterly, quarterly_params, PAGE_STAFF },
+	{ "GET", "/api/reports/quarterly", api_quarterly, quarterly_params, PAGE_USER },
 	{ "GET", "/api/reports/scoreboard", api_scoreboard, year_params, PAGE_STAFF },
 	{ "GET", "/api/typical-units", api_typical, year_params },
 	{ "GET", "/api/deadlines", api_deadlines, year_params, PAGE_USER },
@@ -619,8 +619,10 @@ static const struct page pages[] = {
 	{ "POST", "/api/*/*/transitions", api_transition, NULL, PAGE_USER },
 	/* HTML pages */
 	{ "GET", "/", ui_home, NULL },
-	{ "GET", "/reports/quarterly", ui_quarterly, quarterly_params, PAGE_STAFF },
-	{ "GET", "/reports/bulletin", ui_bulletin, bulletin_params, PAGE_STAFF },
+	/* the quarterly report and bulletin: staff, and an authority for its
+	 * sector (report_quarterly_may_read) */
+	{ "GET", "/reports/quarterly", ui_quarterly, quarterly_params, PAGE_USER },
+	{ "GET", "/reports/bulletin", ui_bulletin, bulletin_params, PAGE_USER },
 	{ "GET", "/reports/scoreboard", ui_scoreboard, year_params, PAGE_STAFF },
 	{ "GET", "/typical-units", ui_typical, year_params },
 	{ "GET", "/overdue", ui_overdue, overdue_params, PAGE_USER },

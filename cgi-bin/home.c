@@ -12,6 +12,11 @@
  *                industry's standards and guidelines
  *   agency       its clients' audits, the same way; the year's deadlines
  *   expert       its assignments with their documents
+ *   district     (区发改委) its projects awaiting its approval; what is
+ *                overdue and due this week in its district; its cases
+ *                counted by state, linked to the lists
+ *   authority    (行业主管部门) its sector's bulletin; what is overdue in
+ *                its sector; its sector's cases counted by state
  *
  * Records come through the engine with the caller's scope (records.h),
  * documents through link_documents() or docs_may_read(), so the page shows
@@ -274,6 +279,10 @@ static void due_section(struct request *r)
 		  week, json_array_size(soon));
 	html_raw(b, "</p><div class=\"columns\">");
 	for (size_t s = 0; s < NSECTORS; s++) {
+		/* an authority's records are its sector's: one column */
+		if (strcmp(r->user.role, "authority") == 0 && r->user.sector &&
+		    strcmp(r->user.sector, sectors[s][0]) != 0)
+			continue;
 		size_t n_over = count_sector(over_items, sectors[s][0]), n_soon = count_sector(soon, sectors[s][0]);
 		html_raw(b, "<section class=\"sector\"><h3>");
 		html_txt(b, sectors[s][1]);
@@ -712,6 +721,137 @@ static void enterprise_section(struct request *r)
 	json_decref(res);
 }
 
+/* ---- district and authority ---------------------------------------------- */
+
+/* The projects waiting for the district's approval (applied, of its
+ * district's enterprises: the engine's scope), oldest application first. */
+static void approvals_section(struct request *r)
+{
+	struct buf *b = &r->out;
+	static const char *const names[] = { "state" }, *const values[] = { "applied" };
+	struct rquery q = { .names = names, .values = values, .nfilters = 1, .page = 1, .per_page = CASES_MAX };
+	struct rctx c;
+	json_t *res = NULL, *x;
+	size_t i;
+	char today[11];
+	rec_today(today);
+	rh_ctx(r, &c, &rt_projects);
+	if (rec_list(&c, &q, &res))
+		return;
+	json_t *rows = json_object_get(res, "results");
+	html_raw(b, "<section class=\"home-approvals\" aria-labelledby=\"approvals-h\">");
+	heading(b, "approvals-h", "待区级审核的项目");
+	if (!json_array_size(rows)) {
+		html_raw(b, "<p class=\"empty\">没有等待本区审核的项目。</p></section>");
+		json_decref(res);
+		return;
+	}
+	html_raw(b, "<p class=\"summary\">");
+	html_txtf(b, "共 %zu 个项目已申报，等待本区审核；在项目页面填写区级审核日期即完成审核。",
+		  json_array_size(rows));
+	html_raw(b, "</p><ul class=\"items approvals\">");
+	json_array_foreach(rows, i, x) {
+		const char *ent = rec_title(r->db, r->arena, &rt_enterprises, jstr(x, "enterprise_id"));
+		html_raw(b, "<li>");
+		href_link(b, arena_printf(r->arena, "/projects/%s", jstr(x, "id")), jstr(x, "title"));
+		html_raw(b, " <span class=\"item\">");
+		html_txt(b, ent ? ent : "");
+		html_raw(b, "</span>");
+		sqlite3_stmt *st = portal_db_prepare(r->db, "SELECT application_date FROM projects WHERE id = ?");
+		portal_db_bind_text(st, 1, jstr(x, "id"));
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+			const char *d = (const char *)sqlite3_column_text(st, 0);
+			html_raw(b, " <span class=\"due\">");
+			html_txtf(b, "%s 申报，已等待 %ld 天", d, rec_days_between(d, today));
+			html_raw(b, "</span>");
+		}
+		sqlite3_finalize(st);
+		html_raw(b, "</li>");
+	}
+	html_raw(b, "</ul></section>");
+	json_decref(res);
+}
+
+/* The caller's cases of year (the engine's scope: a district's or a
+ * sector's) counted by state, each count linked to the list it opens. */
+static void state_counts(struct request *r, const struct rtype *t, int year)
+{
+	struct buf *b = &r->out;
+	struct rctx c;
+	rh_ctx(r, &c, t);
+	sqlite3_stmt *st = portal_db_prepare(r->db, arena_printf(r->arena,
+		"SELECT t.state, count(*) FROM %s t WHERE t.year = :year AND (%s) GROUP BY t.state",
+		t->name, records_scope_sql(&c)));
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":year"), year);
+	records_bind_scope(&c, st);
+	json_t *counts = json_object();
+	long long total = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_object_set_new(counts, (const char *)sqlite3_column_text(st, 0),
+				    json_integer(sqlite3_column_int64(st, 1)));
+		total += sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	html_raw(b, "<section class=\"sector\"><h3>");
+	href_link(b, arena_printf(r->arena, "/%s?year=%d", t->name, year), t->label);
+	html_raw(b, "</h3><p class=\"counts\">");
+	html_txtf(b, "共 %lld 个", total);
+	html_raw(b, "</p>");
+	if (total) {
+		html_raw(b, "<ul class=\"items\">");
+		for (const char *const *s = t->flow->states; *s; s++) {
+			long long n = json_integer_value(json_object_get(counts, *s));
+			if (!n)
+				continue;
+			html_raw(b, "<li>");
+			href_link(b, arena_printf(r->arena, "/%s?year=%d&state=%s", t->name, year, *s),
+				  workflow_label(t->flow, *s));
+			html_txtf(b, "：%lld 个", n);
+			html_raw(b, "</li>");
+		}
+		html_raw(b, "</ul>");
+	}
+	html_raw(b, "</section>");
+	json_decref(counts);
+}
+
+static void area_cases_section(struct request *r, const char *title)
+{
+	struct buf *b = &r->out;
+	int year = report_latest_year(r->db);
+	html_raw(b, "<section class=\"home-area\" aria-labelledby=\"area-h\">");
+	heading(b, "area-h", arena_printf(r->arena, "%s（%d 年度）", title, year));
+	html_raw(b, "<div class=\"columns\">");
+	state_counts(r, &rt_audits, year);
+	state_counts(r, &rt_projects, year);
+	html_raw(b, "</div><p class=\"more\">");
+	href_link(b, "/enterprises", strcmp(r->user.role, "district") == 0 ? "本区企业" : "本行业企业");
+	html_raw(b, " · ");
+	href_link(b, arena_printf(r->arena, "/deadlines?year=%d", year), "年度截止日期");
+	html_raw(b, "</p></section>");
+}
+
+/* An authority's bulletin: the quarters of the latest year, its sector's. */
+static void bulletin_section(struct request *r)
+{
+	struct buf *b = &r->out;
+	int year = report_latest_year(r->db);
+	static const char *const qn[] = { "一", "二", "三", "四" };
+	html_raw(b, "<section class=\"home-bulletin\" aria-labelledby=\"bulletin-h\">");
+	heading(b, "bulletin-h", arena_printf(r->arena, "%s季度工作通报", sector_name(r->user.sector)));
+	html_raw(b, "<p>市发改委按季度通报本行业的审核、项目、资金进展，逾期事项和已验收项目的成效（可打印）。</p>"
+		    "<ul class=\"links\">");
+	for (int q = 1; q <= 4; q++) {
+		html_raw(b, "<li>");
+		href_link(b, arena_printf(r->arena, "/reports/bulletin?year=%d&quarter=%d", year, q),
+			  arena_printf(r->arena, "%d 年第%s季度", year, qn[q - 1]));
+		html_raw(b, "</li>");
+	}
+	html_raw(b, "</ul><p class=\"more\">");
+	href_link(b, arena_printf(r->arena, "/reports/quarterly?year=%d", year), "季度进展报表（图表）");
+	html_raw(b, "</p></section>");
+}
+
 /* ---- the page ------------------------------------------------------------ */
 
 void ui_home(struct request *r)
@@ -740,6 +880,14 @@ void ui_home(struct request *r)
 		deadlines_section(r);
 	} else if (strcmp(role, "expert") == 0) {
 		cases_section(r, "我的评审任务", 1, 1);
+	} else if (strcmp(role, "district") == 0) {
+		approvals_section(r);
+		due_section(r);
+		area_cases_section(r, arena_printf(r->arena, "%s的审核和项目", r->user.district ? r->user.district : "本区"));
+	} else if (strcmp(role, "authority") == 0) {
+		bulletin_section(r);
+		due_section(r);
+		area_cases_section(r, arena_printf(r->arena, "%s的审核和项目", sector_name(r->user.sector)));
 	}
 	ui_page_end(r);
 }

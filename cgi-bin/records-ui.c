@@ -691,15 +691,18 @@ static void transitions(struct request *r, const struct rtype *t, const char *id
 {
 	const struct workflow *w = t->flow;
 	const char *state = json_string_value(json_object_get(o, w->column));
+	struct rctx c;
+	rh_ctx(r, &c, t);
 	section(r, "办理");
 	int any = 0;
 	for (size_t i = 0; i < w->n; i++)
-		any |= strcmp(w->t[i].from, state) == 0;
+		any |= strcmp(w->t[i].from, state) == 0 && workflow_may_move(&c, id, w->t[i].to);
 	if (!any)
 		html_raw(&r->out, "<p>当前状态没有后续办理事项。</p>");
 	for (size_t i = 0; i < w->n; i++) {
 		const struct transition *tr = &w->t[i];
-		if (strcmp(tr->from, state))
+		/* only the moves this caller may make (a district: its approval) */
+		if (strcmp(tr->from, state) || !workflow_may_move(&c, id, tr->to))
 			continue;
 		form_open(r, arena_printf(r->arena, "/%s/%s/transitions", t->name, id), "transition");
 		html_raw(&r->out, "<input type=\"hidden\" name=\"to\" value=\"");
@@ -708,7 +711,7 @@ static void transitions(struct request *r, const struct rtype *t, const char *id
 		for (int pass = 0; pass < 2; pass++)
 			for (const char *const *f = pass ? tr->optional : tr->sets; f && *f; f++)
 				input(r, t, rtype_field(t, *f), NULL, !pass);
-		if (t->is_case)
+		if (t->is_case && records_may_write(&r->user))
 			html_raw(&r->out, "<label>理由（缺少所需材料而先行办理时填写）"
 				    "<input type=\"text\" name=\"reason\" maxlength=\"300\"></label>");
 		form_close(r, arena_printf(r->arena, "转为：%s", workflow_label(w, tr->to)));
@@ -763,6 +766,8 @@ static void people_and_changes(struct request *r, const struct rtype *t, const c
 	size_t i;
 	if (json_object_get(o, "experts")) {
 		section(r, "指派专家");
+		if (!json_array_size(json_object_get(o, "experts")))
+			html_raw(b, "<p>暂无。</p>");
 		html_raw(b, "<ul>");
 		json_array_foreach(json_object_get(o, "experts"), i, x) {
 			html_raw(b, "<li>");
@@ -791,6 +796,8 @@ static void people_and_changes(struct request *r, const struct rtype *t, const c
 	}
 	if (json_object_get(o, "changes")) {
 		section(r, "变更申请");
+		if (!json_array_size(json_object_get(o, "changes")))
+			html_raw(b, "<p>暂无。</p>");
 		html_raw(b, "<ul>");
 		json_array_foreach(json_object_get(o, "changes"), i, x) {
 			html_raw(b, "<li>");
@@ -944,7 +951,11 @@ static void record_page(struct request *r, const struct rtype *t, const char *id
 		rh_fail(r, &c);
 		return;
 	}
-	if (t->is_case)
+	/* documents to confirm: a call to link them, for who may (not an
+	 * authority or a district, which only read the case's documents) */
+	struct rctx lc;
+	rh_ctx(r, &lc, NULL);
+	if (t->is_case && link_may_attach(&lc, arena_printf(r->arena, "%s:%s", t->kind, id), NULL) == 0)
 		json_object_set_new(o, "suggested_documents",
 			link_suggest_documents(&c, arena_printf(r->arena, "%s:%s", t->kind, id)));
 	struct buf *b = &r->out;
@@ -968,6 +979,10 @@ static void record_page(struct request *r, const struct rtype *t, const char *id
 	if (t == &rt_enterprises)
 		cases_of(r, o);
 	people_and_changes(r, t, id, o);
+	struct rctx mc;
+	rh_ctx(r, &mc, t);
+	if (!records_may_write(&r->user) && t->flow && workflow_may_move_some(&mc))
+		transitions(r, t, id, o);	/* a district: its approval, nothing else */
 	if (records_may_write(&r->user)) {
 		if (t->flow)
 			transitions(r, t, id, o);

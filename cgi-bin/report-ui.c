@@ -87,6 +87,9 @@ void ui_reports(struct request *r)
 		html_raw(&r->out, "<li><a href=\"/reports/quarterly\">季度进展报表</a></li>"
 				  "<li><a href=\"/reports/bulletin\">季度工作通报（可打印）</a></li>"
 				  "<li><a href=\"/reports/scoreboard\">咨询机构评分榜</a></li>");
+	else if (strcmp(r->user.role, "authority") == 0)	/* its sector's (report.h) */
+		html_raw(&r->out, "<li><a href=\"/reports/bulletin\">本行业季度工作通报（可打印）</a></li>"
+				  "<li><a href=\"/reports/quarterly\">本行业季度进展报表</a></li>");
 	html_raw(&r->out, "<li><a href=\"/typical-units\">典型单位</a></li><li><a href=\"/overdue\">逾期事项</a></li>"
 			  "<li><a href=\"/deadlines\">年度截止日期</a></li></ul>");
 	ui_page_end(r);
@@ -160,8 +163,13 @@ void ui_quarterly(struct request *r)
 		return;
 	}
 	struct buf *b = &r->out;
+	/* a sector's authority reads its sector's report (report.h) */
+	const char *sector = strcmp(r->user.role, "authority") == 0 ? r->user.sector : NULL;
 	ui_page_begin(r, "季度进展报表");
-	html_raw(b, "<h1>清洁生产工作季度进展报表</h1>");
+	html_raw(b, "<h1>清洁生产工作季度进展报表");
+	if (sector)
+		html_txtf(b, "（%s）", label_of(L_SECTOR, sector));
+	html_raw(b, "</h1>");
 	char menu[256];
 	snprintf(menu, sizeof menu, "<label>季度<select name=\"quarter\">"
 		 "<option value=\"1\"%s>第一季度</option><option value=\"2\"%s>第二季度</option>"
@@ -186,7 +194,10 @@ void ui_quarterly(struct request *r)
 	json_array_extend(all, json_object_get(rep, "sectors"));
 	json_t *tot = json_deep_copy(json_object_get(rep, "total"));
 	json_object_set_new(tot, "name", json_string("合计"));
-	json_array_append_new(all, tot);
+	if (!sector)	/* one sector's total is that sector */
+		json_array_append_new(all, tot);
+	else
+		json_decref(tot);
 	json_array_foreach(all, i, s) {
 		json_t *a = json_object_get(s, "audits"), *p = json_object_get(s, "projects");
 		json_t *f = json_object_get(s, "funds");

@@ -662,9 +662,15 @@ static void answer_form(struct upload *u)
 }
 
 /* One upload, from either door. */
+#define R_NO_UPLOAD "行业主管部门只能查看，不能上传文档。 A sector authority reads only; it cannot upload documents."
+
 static void handle_upload(struct request *r, int form)
 {
 	char boundary[80];
+	if (!portal_user_may_upload(&r->user)) {
+		portal_error(r, 403, "forbidden", R_NO_UPLOAD);
+		return;
+	}
 	if (!r->content_type || multipart_boundary(r->content_type, boundary, sizeof boundary) < 0) {
 		portal_error(r, 415, "bad_content_type",
 			     "上传须以 multipart/form-data 发送。Uploads must be sent as multipart/form-data with a boundary (as curl -F or an HTML form does).");
@@ -754,6 +760,10 @@ static const char **id_list(struct request *r, const char *list)
 
 static void ui_upload_page(struct request *r)
 {
+	if (!portal_user_may_upload(&r->user)) {
+		portal_error(r, 403, "forbidden", R_NO_UPLOAD);
+		return;
+	}
 	const char *done = req_param(r, "done");
 	struct view v = { .case_id = req_param(r, "case"), .dup = req_param(r, "dup") };
 	if (done)

@@ -49,9 +49,10 @@ static size_t users_list(struct request *r, struct urow **out)
 	sqlite3_stmt *st = portal_db_prepare(r->db,
 		"SELECT u.name, u.role, u.disabled_at IS NOT NULL,"
 		" coalesce((SELECT e.name FROM enterprises e WHERE e.id = u.enterprise_id OR e.credit_code = u.enterprise_id),"
-		"  (SELECT g.name FROM agencies g WHERE g.id = u.agency_id), u.enterprise_id, u.agency_id)"
-		" FROM users u ORDER BY CASE u.role WHEN 'admin' THEN 0 WHEN 'staff' THEN 1 WHEN 'expert' THEN 2"
-		"  WHEN 'agency' THEN 3 ELSE 4 END, u.name");
+		"  (SELECT g.name FROM agencies g WHERE g.id = u.agency_id), u.enterprise_id, u.agency_id,"
+		"  u.district, (SELECT s.name FROM sectors s WHERE s.id = u.sector))"
+		" FROM users u ORDER BY CASE u.role WHEN 'admin' THEN 0 WHEN 'staff' THEN 1 WHEN 'district' THEN 2"
+		"  WHEN 'authority' THEN 3 WHEN 'expert' THEN 4 WHEN 'agency' THEN 5 ELSE 6 END, u.name");
 	size_t n = 0, cap = 0;
 	struct urow *u = NULL;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -96,6 +97,18 @@ static const char *org_id(struct request *r, const char *table, const char *key)
 	return id;
 }
 
+/* A district or sector as chosen (sql: its id for ?1), or NULL. */
+static const char *area_id(struct request *r, const char *sql, const char *key)
+{
+	if (!key || !*key)
+		return NULL;
+	sqlite3_stmt *st = portal_db_prepare(r->db, sql);
+	portal_db_bind_text(st, 1, key);
+	const char *id = sqlite3_step(st) == SQLITE_ROW ? col(r->arena, st, 0) : NULL;
+	sqlite3_finalize(st);
+	return id;
+}
+
 /* The result of one change: 0 done; otherwise an HTTP status with code and
  * message for portal_error(). */
 struct outcome {
@@ -122,14 +135,17 @@ static int set_new_password(struct request *r, const char *name, const char *act
 	return 0;
 }
 
+/* area: a district user's district (区), an authority's sector (its code
+ * or its Chinese name); ignored for other roles. */
 static int create_user(struct request *r, const char *name, const char *role, const char *ent, const char *ag,
-		       struct outcome *o)
+		       const char *area, struct outcome *o)
 {
 	memset(o, 0, sizeof *o);
 	if (!name || !*name || strlen(name) > 100 || strchr(name, '/'))
 		return refuse(o, 400, "bad_name", "用户名应为 1 到 100 个字符，不含 /。A name has 1 to 100 characters, no '/'.");
 	if (!role || !portal_role_valid(role))
-		return refuse(o, 400, "bad_role", "未知的角色。Unknown role (admin, staff, expert, agency, enterprise).");
+		return refuse(o, 400, "bad_role", "未知的角色。Unknown role (admin, staff, expert, agency, enterprise,"
+			      " district, authority).");
 	if (!may_manage(r, role))
 		return refuse(o, 403, "forbidden", "工作人员不能创建管理员。Staff may not create admin users.");
 	const char *ent_id = NULL, *ag_id = NULL;
@@ -140,12 +156,20 @@ static int create_user(struct request *r, const char *name, const char *role, co
 		if (!ag || !*ag || !(ag_id = org_id(r, "agencies", ag)))
 			return refuse(o, 400, "bad_agency", "请选择一个已登记的咨询机构。Choose a registered agency.");
 	}
+	int district = strcmp(role, "district") == 0, authority = strcmp(role, "authority") == 0;
+	const char *dist = NULL, *sec = NULL;
+	if (district && !(dist = area_id(r, "SELECT id FROM districts WHERE id = ?1", area)))
+		return refuse(o, 400, "bad_district", "请选择一个区。Choose a district (朝阳区…).");
+	if (authority && !(sec = area_id(r, "SELECT id FROM sectors WHERE id = ?1 OR name = ?1", area)))
+		return refuse(o, 400, "bad_sector", "请选择一个行业大类。Choose a sector (industry, services, agriculture).");
 	char err[256];
 	if (portal_user_id(r->db, name))
 		return refuse(o, 409, "exists", "已有同名用户。A user with that name exists.");
-	if (portal_user_add(r->db, name, role, ent_id, ag_id, err, sizeof err) < 0)
+	if ((district || authority ? portal_user_add_area(r->db, name, role, district ? dist : sec, err, sizeof err)
+				   : portal_user_add(r->db, name, role, ent_id, ag_id, err, sizeof err)) < 0)
 		return refuse(o, 500, "database", "无法创建用户。The user could not be created.");
-	json_t *d = json_pack("{s:s,s:s*,s:s*}", "role", role, "enterprise", ent_id, "agency", ag_id);
+	json_t *d = json_pack("{s:s,s:s*,s:s*,s:s*,s:s*}", "role", role, "enterprise", ent_id, "agency", ag_id,
+			      "district", dist, "sector", sec);
 	char *detail = json_dumps(d, JSON_COMPACT | JSON_ENSURE_ASCII);
 	audit_log(r->db, r->user.id, "user_create", arena_printf(r->arena, "user:%lld", portal_user_id(r->db, name)),
 		  detail);
@@ -190,6 +214,21 @@ static void options(struct request *r, const char *sql)
 	sqlite3_finalize(st);
 }
 
+/* <option value="ID">NAME</option> for each row (id, name) of sql. */
+static void labelled_options(struct request *r, const char *sql)
+{
+	struct buf *b = &r->out;
+	sqlite3_stmt *st = portal_db_prepare(r->db, sql);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		html_raw(b, "<option value=\"");
+		html_attr(b, (const char *)sqlite3_column_text(st, 0));
+		html_raw(b, "\">");
+		html_txt(b, (const char *)sqlite3_column_text(st, 1));
+		html_raw(b, "</option>");
+	}
+	sqlite3_finalize(st);
+}
+
 static void action_form(struct request *r, const char *name, const char *action, const char *label)
 {
 	struct buf *b = &r->out;
@@ -215,7 +254,8 @@ static void create_form(struct request *r)
 		    "<label>用户名 <input name=\"name\" required maxlength=\"100\"></label>"
 		    "<label>角色 <select name=\"role\">"
 		    "<option value=\"enterprise\">企业</option><option value=\"agency\">咨询机构</option>"
-		    "<option value=\"expert\">专家</option><option value=\"staff\">工作人员</option>");
+		    "<option value=\"expert\">专家</option><option value=\"district\">区发改委</option>"
+		    "<option value=\"authority\">行业主管部门</option><option value=\"staff\">工作人员</option>");
 	if (admin)
 		html_raw(b, "<option value=\"admin\">管理员</option>");
 	html_raw(b, "</select></label>"
@@ -225,7 +265,12 @@ static void create_form(struct request *r)
 	html_raw(b, "</datalist><label>咨询机构（角色为咨询机构时，按名称选择） <input name=\"agency\" list=\"agency-names\"></label>"
 		    "<datalist id=\"agency-names\">");
 	options(r, "SELECT DISTINCT name FROM agencies ORDER BY name");
-	html_raw(b, "</datalist><button type=\"submit\">创建并生成一次性密码</button></form></section>");
+	html_raw(b, "</datalist><label>区（角色为区发改委时） <select name=\"district\"><option value=\"\">—</option>");
+	labelled_options(r, "SELECT id, id FROM districts ORDER BY code");
+	html_raw(b, "</select></label><label>行业大类（角色为行业主管部门时） <select name=\"sector\">"
+		    "<option value=\"\">—</option>");
+	labelled_options(r, "SELECT id, name FROM sectors ORDER BY rowid");
+	html_raw(b, "</select></label><button type=\"submit\">创建并生成一次性密码</button></form></section>");
 }
 
 static void bulk_form(struct request *r)
@@ -303,7 +348,9 @@ void ui_users_post(struct request *r)
 	struct outcome o;
 	int rc;
 	if (action && strcmp(action, "create") == 0)
-		rc = create_user(r, name, req_form(r, "role"), req_form(r, "enterprise"), req_form(r, "agency"), &o);
+		rc = create_user(r, name, req_form(r, "role"), req_form(r, "enterprise"), req_form(r, "agency"),
+				 strcmp(req_form(r, "role") ? req_form(r, "role") : "", "authority") == 0
+					 ? req_form(r, "sector") : req_form(r, "district"), &o);
 	else
 		rc = change_user(r, name, action ? action : "", &o);
 	if (rc < 0) {
@@ -525,7 +572,9 @@ void api_users_create(struct request *r)
 	struct outcome o;
 	int rc = create_user(r, name, json_string_value(json_object_get(in, "role")),
 			     json_string_value(json_object_get(in, "enterprise")),
-			     json_string_value(json_object_get(in, "agency")), &o);
+			     json_string_value(json_object_get(in, "agency")),
+			     json_string_value(json_object_get(in, json_object_get(in, "sector") ? "sector" : "district")),
+			     &o);
 	answer(r, rc, &o, 201, name ? arena_strdup(r->arena, name) : "");
 	json_decref(in);
 }

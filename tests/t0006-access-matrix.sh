@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # t0006-access-matrix.sh: for each role (anonymous, two enterprises, an
-# agency, an expert, staff, admin) the documents it may and may not see.
+# agency, an expert, a district, a sector authority, staff, admin) the
+# documents it may and may not see. (The district's and the authority's
+# documents come through cases: t0120-area-roles.sh; here, none of these
+# uploads belongs to a case, so they see the public one alone.)
 # For every forbidden document: a search for a word unique to it finds
 # nothing, a search for a word all documents share neither counts it in the
 # total or a facet nor shows its title or snippet, "similar documents"
@@ -17,8 +20,10 @@ ctl user add e2 --role enterprise --enterprise E2
 ctl user add ag1 --role agency --agency A1
 ctl user add x1 --role expert
 ctl user add s1 --role staff
+ctl user add d1 --role district --district 朝阳区
+ctl user add au1 --role authority --sector services
 declare -A TOK=([admin]=$ADMIN)
-for u in e1 e1b e2 ag1 x1 s1; do TOK[$u]=$(ctl token create "$u"); done
+for u in e1 e1b e2 ag1 x1 s1 d1 au1; do TOK[$u]=$(ctl token create "$u"); done
 
 # Each document: uploader, visibility, a word only it contains, and a
 # paragraph they all share (so shared searches and similarity reach them all).
@@ -49,6 +54,8 @@ declare -A SEES=(
 	[e2]="pub e2doc"
 	[ag1]="pub agdoc"
 	[x1]="pub"
+	[d1]="pub"
+	[au1]="pub"
 	[s1]="$ALL"
 	[admin]="$ALL"
 )
@@ -58,7 +65,7 @@ as() { # ROLE CURL-ARGS...: call as that role
 	if [ "$role" = anon ]; then call "$@"; else call -H "Authorization: Bearer ${TOK[$role]}" "$@"; fi
 }
 
-for role in anon e1 e1b e2 ag1 x1 s1 admin; do
+for role in anon e1 e1b e2 ag1 x1 d1 au1 s1 admin; do
 	sees=" ${SEES[$role]} "
 	n=$(wc -w <<<"${SEES[$role]}")
 	as "$role" -G --data-urlencode "q=能源审计 节能降耗" --data per_page=100 "$BASE/api/search"

@@ -16,6 +16,8 @@
 #   expx   expert X, assigned to A's audit (record user_name = expx)
 #   expy   expert Y, assigned to nothing
 #   staff  staff;  admin  admin
+#   dista  district of A (朝阳区, 区发改委);  distb  district of B (海淀区)
+#   auth   the services authority (行业主管部门; A's sector): reads only
 # Cases: CA = audit of A (agency G), CB = audit of B (agency H),
 # PA / PB = projects of A / B.
 #
@@ -24,7 +26,9 @@
 # record type, every audit and project transition, expert assignments,
 # change requests and their decisions, deadlines, the HTML form posts;
 # supersession across owners and of public documents; identical bytes
-# uploaded by another tenant.
+# uploaded by another tenant. The district approval (applied ->
+# district_approved) is the one move a district makes, on its own
+# district's project only (dista on PA, distb on PB by the form).
 . "$(dirname "$0")/lib.sh"
 start_instance
 gates_off
@@ -34,6 +38,7 @@ ctl() { "$TOP/portal" ctl "$@"; }
 sql() { sqlite3 -cmd '.timeout 10000' "$DB" "$@"; }
 declare -A TOK=([admin]=$ADMIN)
 NONSTAFF="enta entb agg agh expx expy"
+AREA="dista distb auth"	# the district and authority roles (issue 17)
 SNAP=	# the state last seen by refused(); empty once anything may have changed
 
 # ---- requests ------------------------------------------------------------------
@@ -245,7 +250,10 @@ ctl user add agh --role agency --agency "$H" >/dev/null
 ctl user add expx --role expert >/dev/null
 ctl user add expy --role expert >/dev/null
 ctl user add staff --role staff >/dev/null
-for u in enta enta2 entb agg agh expx expy staff; do
+ctl user add dista --role district --district 朝阳区 >/dev/null
+ctl user add distb --role district --district 海淀区 >/dev/null
+ctl user add auth --role authority --sector services >/dev/null
+for u in enta enta2 entb agg agh expx expy staff dista distb auth; do
 	TOK[$u]=$(ctl token create "$u") || bail "no token for $u"
 done
 
@@ -257,9 +265,10 @@ declare -A REC=([EA]="enterprises/$EA" [EB]="enterprises/$EB" [G]="agencies/$G" 
 # What each role may see (doc/api.md, "Programme records") and the cases
 # it may attach documents to ("Who may write what").
 declare -A SEES=([enta]="EA CA PA" [entb]="EB CB PB" [agg]="G EA CA" [agh]="H EB CB"
-	[expx]="CA" [expy]="" [staff]="*" [admin]="*")
+	[expx]="CA" [expy]="" [staff]="*" [admin]="*"
+	[dista]="EA CA PA G" [distb]="EB CB PB H" [auth]="EA CA PA G")
 declare -A ATTACHES=([enta]="CA PA" [entb]="CB PB" [agg]="CA" [agh]="CB" [expx]="" [expy]=""
-	[staff]="CA CB PA PB" [admin]="CA CB PA PB")
+	[staff]="CA CB PA PB" [admin]="CA CB PA PB" [dista]="" [distb]="" [auth]="")
 sees() { [ "${SEES[$1]}" = "*" ] || [[ " ${SEES[$1]} " == *" $2 "* ]]; }
 # rwant ROLE KEY: the answer to a record write by a non-staff role: 403; a
 # record it may not see may also answer 404 like a missing one.
@@ -271,12 +280,16 @@ rwant() {
 # KEY: OK when allowed, 403 when the case is visible only, else 422 bad_case.
 attach_want() {
 	[ "$1" = anon ] && { echo 401; return; }
+	[ "$1" = auth ] && { echo 403; return; }	# an authority uploads nothing
 	if [[ " ${ATTACHES[$1]} " == *" $2 "* ]]; then echo "$3"
 	elif sees "$1" "$2"; then echo 403
 	else echo 422/bad_case; fi
 }
 # The case of another tenant, for each role.
-declare -A OTHER=([enta]=CB [entb]=CA [agg]=CB [agh]=CA [expx]=CB [expy]=CA [anon]=CA)
+declare -A OTHER=([enta]=CB [entb]=CA [agg]=CB [agh]=CA [expx]=CB [expy]=CA [anon]=CA
+	[dista]=CB [distb]=CA [auth]=CB)
+# The district that approves each project (its enterprise's district).
+declare -A APPROVER=([PA]=dista [PB]=distb)
 
 # ---- the snapshot can fail -----------------------------------------------------------
 wait_idle
@@ -292,7 +305,7 @@ check "snapshot: undoing the plant gives the same snapshot again" [ "$NOW" = "$S
 
 # ---- documents every role owns -----------------------------------------------------------
 declare -A DOC WORD
-for r in enta enta2 entb agg agh expx expy staff admin; do
+for r in enta enta2 entb agg agh expx expy staff admin dista distb; do
 	as "$r" up /api/documents
 	[ "$CODE" = 202 ] || bail "upload by $r: $CODE $BODY"
 	DOC[$r]=$(id) WORD[$r]=$UPWORD
@@ -311,17 +324,19 @@ check "snapshot: holds what anonymous search finds (the public document only)" \
 
 # ---- uploads -----------------------------------------------------------------------------
 refused 401 "anon: POST /api/documents (no case)" anon up /api/documents
-for r in $NONSTAFF staff admin; do
+for r in $NONSTAFF staff admin dista distb; do
 	allowed 202 "$r: POST /api/documents without case" "$r" up /api/documents
 done
-for r in anon $NONSTAFF; do
+refused 403 "auth: POST /api/documents without case (an authority only reads)" auth up /api/documents
+refused 403 "auth: POST /upload without case (the form)" auth up /upload
+for r in anon $NONSTAFF $AREA; do
 	w=403; [ "$r" = anon ] && w=401
 	refused "$w" "$r: POST /api/documents visibility=public" "$r" up /api/documents -F visibility=public
 done
 for r in staff admin; do
 	allowed 202 "$r: POST /api/documents visibility=public" "$r" up /api/documents -F visibility=public
 done
-for r in anon $NONSTAFF staff admin; do
+for r in anon $NONSTAFF $AREA staff admin; do
 	for k in CA CB PA; do
 		w=$(attach_want "$r" $k 202)
 		if [ "$w" = 202 ]; then
@@ -331,12 +346,12 @@ for r in anon $NONSTAFF staff admin; do
 			refused "$w" "$r: POST /api/documents case=$k" "$r" up /api/documents -F "case=${CASE[$k]}"
 		fi
 	done
-	w=422/bad_case; [ "$r" = anon ] && w=401
+	w=422/bad_case; [ "$r" = anon ] && w=401; [ "$r" = auth ] && w=403	# an authority uploads nothing
 	refused "$w" "$r: POST /api/documents case=audit:doesnotexist" "$r" up /api/documents -F case=audit:doesnotexist
 done
 
 # The browser's upload form (bearer: no CSRF field needed).
-for r in anon $NONSTAFF; do
+for r in anon $NONSTAFF $AREA; do
 	w=403; [ "$r" = anon ] && w=401
 	refused "$w" "$r: POST /upload visibility=public" "$r" up /upload -F visibility=public
 	w=$(attach_want "$r" "${OTHER[$r]}" 303); w=${w%/bad_case}
@@ -382,6 +397,13 @@ refused 403 "expx: change the role of A's document in the audit it reviews" \
 allowed 200 "staff: link another user's document (entb) to CB" staff api POST "documents/$ENTB_PRIV/cases" "$(lk CB)"
 allowed 200 "admin: link its own document to CA" admin api POST "documents/${DOC[admin]}/cases" "$(lk CA)"
 refused 422/bad_case "staff: link to audit:doesnotexist" staff api POST "documents/${DOC[staff]}/cases" '{"case":"audit:doesnotexist"}'
+# The area roles link nothing: not their own document into a case of their
+# district or sector (403), nor into one they do not see (422).
+refused 403 "dista: link its own document to CA (its district's case)" dista api POST "documents/${DOC[dista]}/cases" "$(lk CA)"
+refused 422/bad_case "dista: link its own document to CB (another district's)" dista api POST "documents/${DOC[dista]}/cases" "$(lk CB)"
+refused 403 "distb: link its own document to PB (its district's case)" distb api POST "documents/${DOC[distb]}/cases" "$(lk PB)"
+refused 403 "auth: link the public document to CA (its sector's case)" auth api POST "documents/$PUB/cases" "$(lk CA)"
+refused "403|422/bad_case" "auth: link the public document to CB (another sector's)" auth api POST "documents/$PUB/cases" "$(lk CB)"
 
 # ---- unlink: DELETE /api/documents/ID/cases/CASE -----------------------------------------
 # Links made by admin, so the refusals below do not hang on the link matrix.
@@ -401,6 +423,10 @@ refused 404 "agh: unlink A's document (unreadable) from CA" agh api DELETE "$(ul
 refused 403 "expx: unlink A's document from the audit it reviews" expx api DELETE "$(ul "${DOC[enta]}" CA)"
 refused 403 "expx: unlink its own document from the audit it reviews (experts never)" expx api DELETE "$(ul "${DOC[expx]}" CA)"
 refused 404 "expy: unlink A's document (unreadable) from CA" expy api DELETE "$(ul "${DOC[enta]}" CA)"
+refused 403 "dista: unlink A's document (readable: its district's case) from CA" dista api DELETE "$(ul "${DOC[enta]}" CA)"
+refused 404 "distb: unlink A's document (unreadable: another district's) from CA" distb api DELETE "$(ul "${DOC[enta]}" CA)"
+refused 403 "auth: unlink A's document (readable: its sector's case) from CA" auth api DELETE "$(ul "${DOC[enta]}" CA)"
+refused 404 "auth: unlink B's document (unreadable: another sector's) from CB" auth api DELETE "$(ul "${DOC[entb]}" CB)"
 # (each positive below re-links first: a refusal above that was wrongly
 # obeyed must not make them fail too)
 relink() { as admin api POST "documents/$1/cases" "$(lk "$2")"; }
@@ -462,6 +488,9 @@ for r in entb agg agh expx expy; do
 	refused 404 "$r: restore A's superseded version (unreadable)" "$r" api POST "documents/$V1/restore"
 done
 refused 403 "entb: restore its own superseded version (staff only)" entb api POST "documents/$W1/restore"
+refused 403 "dista: restore A's superseded version (readable, staff only)" dista api POST "documents/$V1/restore"
+refused 404 "distb: restore A's superseded version (unreadable)" distb api POST "documents/$V1/restore"
+refused 403 "auth: restore A's superseded version (readable, staff only)" auth api POST "documents/$V1/restore"
 allowed 200 "staff: POST /api/documents/ID/restore undoes the supersession" staff api POST "documents/$V1/restore"
 wait_idle
 check "restore: the older version is current again (superseded_by NULL)" [ "$(superseded_by "$V1")" = NULL ]
@@ -507,7 +536,7 @@ declare -A NEW=(
 	[trainings]='{"title":"矩阵新培训","audience":"餐饮","date":"2024-04-01","attendees":12}')
 TYPES="enterprises agencies experts audits projects trainings"
 for t in $TYPES; do
-	for r in anon $NONSTAFF; do
+	for r in anon $NONSTAFF $AREA; do
 		w=403; [ "$r" = anon ] && w=401
 		refused $w "$r: POST /api/$t" "$r" api POST "$t" "${NEW[$t]}"
 	done
@@ -533,7 +562,7 @@ declare -A PATCH=([EA]='{"contact":"改动"}' [G]='{"phone":"010-1234"}' [X]='{"
 	[EB]='{"contact":"改动"}' [H]='{"phone":"010-1234"}' [Y]='{"organisation":"改动"}'
 	[CB]='{"note":"改动"}' [PB]='{"name":"改动的项目"}')
 for k in EA G X CA PA TRN; do
-	for r in anon $NONSTAFF; do
+	for r in anon $NONSTAFF $AREA; do
 		refused "$(rwant "$r" $k)" "$r: PATCH /api/${REC[$k]%%/*}/<$k>" "$r" api PATCH "${REC[$k]}" "${PATCH[$k]}"
 	done
 done
@@ -553,7 +582,9 @@ done
 attempt() {
 	local to r
 	to=$(jq -r .to <<<"$2")
-	for r in anon $NONSTAFF; do
+	for r in anon $NONSTAFF $AREA; do
+		# the district approval is its own district's to make (below)
+		[ "$to" = district_approved ] && [ "$r" = "${APPROVER[$1]}" ] && continue
 		refused "$(rwant "$r" "$1")" "$r: POST /api/${REC[$1]%%/*}/<$1>/transitions to $to" "$r" api POST "${REC[$1]}/transitions" "$2"
 	done
 }
@@ -571,7 +602,7 @@ move CA "$FILED" staff
 move CB "$FILED" admin quick
 # The next audit move, through the API and the HTML form.
 attempt CA '{"to":"submitted","report_date":"2024-05-20"}'
-for r in anon $NONSTAFF; do
+for r in anon $NONSTAFF $AREA; do
 	refused "$(rwant "$r" CA)" "$r: POST /audits/<CA>/transitions (form) to submitted" \
 		"$r" form "/${REC[CA]}/transitions" to=submitted report_date=2024-05-20
 done
@@ -582,7 +613,7 @@ EVAL='{"to":"evaluated","evaluated_date":"2024-06-20","grade":"优秀","score":9
 move CA "$EVAL" staff
 
 # Assignments: POST /api/experts/ID/assignments and the form /X/ID/assignments.
-for r in anon $NONSTAFF; do
+for r in anon $NONSTAFF $AREA; do
 	w=403; [ "$r" = anon ] && w=401
 	refused $w "$r: POST /api/experts/<Z>/assignments to PA" "$r" api POST "experts/$Z/assignments" "{\"case\":\"${CASE[PA]}\",\"role\":\"reviewer\"}"
 	refused "$(rwant "$r" CB)" "$r: POST /audits/<CB>/assignments (form)" "$r" form "/${REC[CB]}/assignments" "expert=$Z"
@@ -595,7 +626,20 @@ move CB "$EVAL" admin quick
 # Projects: the whole chain for PA (staff), every branch tried by the others.
 move PA '{"to":"applied","application_date":"2024-02-20"}' staff
 attempt PA '{"to":"rejected","rejected_date":"2024-02-25"}'
-move PA '{"to":"district_approved","district_approved_date":"2024-03-01"}' staff
+# The district approval: refused to everyone but A's district (distb, of
+# another district, does not see PA: 404), which may not give a staff
+# reason, and makes it itself.
+DAPP='{"to":"district_approved","district_approved_date":"2024-03-01"}'
+attempt PA "$DAPP"
+refused 403 "dista: POST /api/projects/<PA>/transitions to district_approved with a reason (staff only)" \
+	dista api POST "${REC[PA]}/transitions" '{"to":"district_approved","district_approved_date":"2024-03-01","reason":"先行审核"}'
+refused 403 "dista: POST /api/projects/<PA>/transitions to rejected (not the district's move)" \
+	dista api POST "${REC[PA]}/transitions" '{"to":"rejected","rejected_date":"2024-02-25"}'
+allowed 200 "dista: POST /api/projects/<PA>/transitions to district_approved (its own district)" \
+	dista api POST "${REC[PA]}/transitions" "$DAPP"
+check "dista: <PA> is now district_approved" [ "$(jq -r '.state // empty' <<<"$BODY")" = district_approved ]
+check "dista: the approval is in PA's history as the district user's" \
+	[ "$(sql "SELECT u.name FROM audit_log l JOIN users u ON u.id = l.user_id WHERE l.object = 'project:$PRJ_A' AND l.action = 'transition' AND l.detail LIKE '%district_approved%'")" = dista ]
 attempt PA '{"to":"rejected","rejected_date":"2024-03-05"}'
 move PA '{"to":"reviewed","review_date":"2024-03-10"}' staff
 attempt PA '{"to":"rejected","rejected_date":"2024-03-15"}'
@@ -604,14 +648,14 @@ move PA '{"to":"implementing","start_date":"2024-05-01","planned_end_date":"2025
 
 # Change requests and decisions (API and form).
 CHG='{"description":"设备到货推迟","new_end_date":"2025-04-30"}'
-for r in anon $NONSTAFF; do
+for r in anon $NONSTAFF $AREA; do
 	refused "$(rwant "$r" PA)" "$r: POST /api/projects/<PA>/changes" "$r" api POST "${REC[PA]}/changes" "$CHG"
 	refused "$(rwant "$r" PA)" "$r: POST /projects/<PA>/changes (form)" "$r" form "/${REC[PA]}/changes" description=设备到货推迟
 done
 allowed 201 "staff: POST /api/projects/<PA>/changes" staff api POST "${REC[PA]}/changes" "$CHG"
 CID=$(jq -r '[.changes[] | select(.state == "pending")][0].id' <<<"$BODY")
 [[ $CID =~ ^[0-9]+$ ]] || bail "no change request id: $BODY"
-for r in anon $NONSTAFF; do
+for r in anon $NONSTAFF $AREA; do
 	refused "$(rwant "$r" PA)" "$r: POST /api/projects/<PA>/changes/<CID> approved" "$r" api POST "${REC[PA]}/changes/$CID" '{"decision":"approved"}'
 	refused "$(rwant "$r" PA)" "$r: POST /projects/<PA>/changes (form) decision" "$r" form "/${REC[PA]}/changes" "change_id=$CID" decision=approved
 done
@@ -629,10 +673,19 @@ move PA '{"to":"acceptance_failed","accepted_date":"2024-11-20","acceptance_note
 move PA '{"to":"accepted","accepted_date":"2024-12-05"}' staff
 move PA '{"to":"completed","final_paid_fen":30000000,"final_paid_date":"2024-12-10"}' staff
 move PB '{"to":"applied","application_date":"2024-02-20"}' admin quick
+refused "403|404" "dista: POST /api/projects/<PB>/transitions to district_approved (another district's)" \
+	dista api POST "${REC[PB]}/transitions" '{"to":"district_approved","district_approved_date":"2024-02-25"}'
+refused "403|404" "dista: POST /projects/<PB>/transitions (form) to district_approved (another district's)" \
+	dista form "/${REC[PB]}/transitions" to=district_approved district_approved_date=2024-02-25
+refused 403 "auth: POST /projects/<PA>/transitions (form) to rejected (reads only)" \
+	auth form "/${REC[PA]}/transitions" to=rejected rejected_date=2024-03-05
+allowed 303 "distb: POST /projects/<PB>/transitions (form) to district_approved (its own district)" \
+	distb form "/${REC[PB]}/transitions" to=district_approved district_approved_date=2024-02-25
+check "distb: the form moved <PB> to district_approved" [ "$(sql "SELECT state FROM projects WHERE id = '$PRJ_B'")" = district_approved ]
 move PB '{"to":"rejected","rejected_date":"2024-03-01"}' admin quick
 
 # ---- deadlines: PATCH /api/deadlines/YEAR and the form -----------------------------------
-for r in anon $NONSTAFF; do
+for r in anon $NONSTAFF $AREA; do
 	w=403; [ "$r" = anon ] && w=401
 	refused $w "$r: PATCH /api/deadlines/2024" "$r" api PATCH deadlines/2024 '{"audit_report":"2024-06-15"}'
 	refused $w "$r: POST /deadlines?year=2024 (form)" "$r" form "/deadlines?year=2024" audit_report=2024-06-15
@@ -642,7 +695,7 @@ allowed 303 "admin: POST /deadlines?year=2024 (form)" admin form "/deadlines?yea
 check "admin: the form set the deadline" [ "$(sql "SELECT date FROM deadlines WHERE year = 2024 AND item = 'audit_filing'")" = 2024-03-10 ]
 
 # ---- the other HTML forms: create, update, link -------------------------------------------
-for r in anon $NONSTAFF; do
+for r in anon $NONSTAFF $AREA; do
 	w=403; [ "$r" = anon ] && w=401
 	refused $w "$r: POST /agencies (form, create)" "$r" form /agencies name=表单咨询 year=2024
 	refused "$(rwant "$r" EA)" "$r: POST /enterprises/<EA> (form, update)" "$r" form "/${REC[EA]}" contact=表单改动
@@ -690,9 +743,11 @@ check "agg: enterprise A lists only the audit agency G runs" [ "$(ents_cases agg
 check "agh: enterprise A lists only the audit agency H runs" [ "$(ents_cases agh)" = "$AUD_A2|" ]
 check "expx: enterprise A lists only the assigned audit" [ "$(ents_cases expx)" = "$AUD_A|" ]
 check "staff: enterprise A lists every case" [ "$(ents_cases staff)" = "$ALL_OF_A" ]
-for r in anon $NONSTAFF staff; do
+for r in anon $NONSTAFF $AREA staff; do
 	w=403; [ "$r" = anon ] && w=401; [ "$r" = staff ] && w=200
 	for p in /api/reports/quarterly?year=2024 /api/reports/scoreboard?year=2024 /reports/quarterly?year=2024 /reports/scoreboard?year=2024; do
+		# an authority reads its sector's quarterly report, not the scoreboard
+		[ "$r" = auth ] && { w=403; [[ $p == *quarterly* ]] && w=200; }
 		[ "$r" = anon ] && a=() || a=(-H "Authorization: Bearer ${TOK[$r]}")
 		hcall "${a[@]}" "$BASE$p"
 		# An anonymous browser is sent to sign in (303); the API answers 401.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # t0026-home.sh: the home page and header menu of each role, on the demo
 # year. For anonymous visitors, an enterprise, an agency, an expert and
-# staff: the home page shows that role's own items (its cases by name, not
+# staff (and, for the menu and the home page's links, the demo's district
+# and industry authority): the home page shows that role's own items (its cases by name, not
 # other people's), the header menu lists exactly the areas the role may
 # open and each of them answers 2xx to that role; a restricted document
 # and case of another enterprise never appear on a home page but staff's.
@@ -48,6 +49,8 @@ T_enterprise=$(CTL token create 康宁用户)
 T_other=$(CTL token create 华彩用户)
 T_agency=$(CTL token create 绿源用户)
 T_expert=$(CTL token create 专家甲)
+T_district=$(CTL token create 延庆区发改委)
+T_authority=$(CTL token create 市经济和信息化局)
 call -H "Authorization: Bearer $ADMIN" -X PATCH -H 'Content-Type: application/json' \
 	-d '{"user_name":"专家甲"}' "$BASE/api/experts/$EXPERT"
 check "the expert record gets its portal user ($CODE)" [ "$CODE" = 200 ]
@@ -86,9 +89,11 @@ declare -A WANT=(
 	[enterprise]="/ /audits /projects /enterprises /overdue /deadlines /typical-units /upload /account/alerts"
 	[agency]="/ /audits /enterprises /agencies /overdue /deadlines /typical-units /upload /account/alerts"
 	[expert]="/ /audits /projects /experts /typical-units /upload /account/alerts"
+	[district]="/ /audits /projects /enterprises /overdue /deadlines /typical-units /upload /account/alerts"
+	[authority]="/ /audits /projects /enterprises /reports /overdue /deadlines /typical-units /account/alerts"
 )
 declare -A HOME
-for role in anonymous staff enterprise agency expert; do
+for role in anonymous staff enterprise agency expert district authority; do
 	as "$role" "$BASE/"
 	HOME[$role]=$BODY
 	check "$role: the home page answers 200 ($CODE)" [ "$CODE" = 200 ]
@@ -105,7 +110,7 @@ for role in anonymous staff enterprise agency expert; do
 	check "$role: 首页 is marked as the current page" grep -qF '<a href="/" aria-current="page">首页</a>' <<<"${HOME[$role]}"
 done
 # Every link of every home page leads somewhere its reader may go.
-for role in anonymous staff enterprise agency expert; do
+for role in anonymous staff enterprise agency expert district authority; do
 	bad=
 	n=0
 	for href in $(grep -o 'href="/[^"]*"' <<<"${HOME[$role]}" | sed 's/^href="//; s/"$//; s/&amp;/\&/g' | sort -u); do

@@ -2,7 +2,8 @@
 # t0028-crawl.sh: every page each role reaches by clicking, on the demo
 # year, reads as people should read it. For anonymous visitors, an
 # enterprise user (the demo hospital), an agency user, an expert assigned
-# to demo cases and staff, tests/browser/crawl.mjs walks from the home page
+# to demo cases, the demo's district (延庆区发改委) and sector authority
+# (市经济和信息化局, industry) and staff, tests/browser/crawl.mjs walks from the home page
 # and every area the role may open (lists, records, reports, documents),
 # following every same-site link shown, a few hundred pages at most, and
 # checks on each page: every link shown opens (2xx) for that role; no
@@ -11,6 +12,7 @@
 # exactly one <h1>. One TAP line per role and check; the first findings
 # follow as comments.
 # PORTAL_CRAWL_OUT=DIR keeps every role's findings (crawl-ROLE) there.
+# PORTAL_CRAWL_ROLES="district authority" crawls only the roles named.
 # Covers records-ui.c, report-ui.c, cases.c, labels.c, search.c,
 # account.c, upload.c pages, ui-shared.c.
 PORTAL_DEMO=1
@@ -33,9 +35,10 @@ curl -s -o /dev/null -X PATCH -H "Authorization: Bearer $ADMIN" -H 'Content-Type
 	-d '{"user_name":"chen"}' "$BASE/api/experts/$EX"
 
 SEEDS=(/ /audits /projects /enterprises /agencies /experts /trainings /reports /reports/quarterly
-	/reports/scoreboard /overdue /deadlines /typical-units /upload /account "/search?q=清洁生产")
-ROLES=(anonymous enterprise agency expert staff)
-declare -A USER=([enterprise]=hosp [agency]=lvyuan [expert]=chen [staff]=ops)
+	/reports/bulletin /reports/scoreboard /overdue /deadlines /typical-units /upload /account "/search?q=清洁生产")
+ROLES=(${PORTAL_CRAWL_ROLES:-anonymous enterprise agency expert district authority staff})
+declare -A USER=([enterprise]=hosp [agency]=lvyuan [expert]=chen [staff]=ops
+	[district]=延庆区发改委 [authority]=市经济和信息化局)
 CHECKS=(links markup ids codes utc h1)
 declare -A WHAT=(
 	[links]="every link shown answers 2xx"

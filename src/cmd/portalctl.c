@@ -2,6 +2,7 @@
  *
  *   portalctl init                       create the database and the index
  *   portalctl user add NAME --role ROLE [--enterprise ID] [--agency ID]
+ *                                       [--district 朝阳区] [--sector industry]
  *   portalctl user passwd|disable|enable NAME
  *   portalctl users from-year FILE.csv   enterprise accounts for a year (users-csv.c)
  *   portalctl token create NAME [--days N]   print a new bearer token
@@ -49,6 +50,8 @@ static int usage(void)
 		"usage: portalctl init\n"
 		"       portalctl user add NAME --role admin|staff|expert|agency|enterprise"
 		" [--enterprise ID] [--agency ID]\n"
+		"       portalctl user add NAME --role district --district 朝阳区\n"
+		"       portalctl user add NAME --role authority --sector industry|services|agriculture\n"
 		"       portalctl user passwd NAME   (the password on standard input)\n"
 		"       portalctl user disable|enable NAME\n"
 		"       portalctl users from-year FILE.csv   (new names and passwords as CSV on stdout)\n"
@@ -151,7 +154,7 @@ static int cmd_user(int argc, char **argv)
 			? fail(err) : 0;
 	if (argc < 2 || strcmp(argv[0], "add") != 0)
 		return usage();
-	const char *name = argv[1], *role = NULL, *ent = NULL, *agency = NULL;
+	const char *name = argv[1], *role = NULL, *ent = NULL, *agency = NULL, *area = NULL;
 	for (int i = 2; i < argc; i++) {
 		if (i + 1 >= argc)
 			return usage();
@@ -161,11 +164,15 @@ static int cmd_user(int argc, char **argv)
 			ent = argv[++i];
 		else if (strcmp(argv[i], "--agency") == 0)
 			agency = argv[++i];
+		else if (strcmp(argv[i], "--district") == 0 || strcmp(argv[i], "--sector") == 0)
+			area = argv[++i];
 		else
 			return usage();
 	}
 	if (!role)
 		return usage();
+	if (area || strcmp(role, "district") == 0 || strcmp(role, "authority") == 0)
+		return portal_user_add_area(db, name, role, area, err, sizeof err) < 0 ? fail(err) : 0;
 	return portal_user_add(db, name, role, ent, agency, err, sizeof err) < 0 ? fail(err) : 0;
 }
 

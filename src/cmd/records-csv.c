@@ -33,7 +33,7 @@ static const char *find_id(sqlite3 *db, struct arena *a, const char *sql, const 
 static int year_row(sqlite3 *db, struct arena *a, char **f, const void *arg, const char **why)
 {
 	const char *reason = arg;
-	static const struct portal_user system = { 0, "portalctl", "admin", NULL, NULL };
+	static const struct portal_user system = { 0, "portalctl", "admin", NULL, NULL, NULL, NULL };
 	struct rctx c = { .db = db, .a = a, .u = &system };
 	int year = atoi(f[1]);
 	const char *ent = find_id(db, a, "SELECT id FROM enterprises WHERE credit_code = upper(trim(?))", f[3], 0);
@@ -148,7 +148,7 @@ int records_load_year(sqlite3 *db, const char *path, const char *reason)
 /* A row of year,sector,audits,projects,funds_yuan as the year's targets. */
 static int plan_row(sqlite3 *db, struct arena *a, char **f, const void *arg, const char **why)
 {
-	static const struct portal_user system = { 0, "portalctl", "admin", NULL, NULL };
+	static const struct portal_user system = { 0, "portalctl", "admin", NULL, NULL, NULL, NULL };
 	static const char *const names[] = { "audits", "projects", "funds_fen" };
 	struct rctx c = { .db = db, .a = a, .u = &system };
 	json_t *m = json_object();

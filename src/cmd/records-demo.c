@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct portal_user demo_user = { 0, "demo", "admin", NULL, NULL };
+static const struct portal_user demo_user = { 0, "demo", "admin", NULL, NULL, NULL, NULL };
 
 struct demo_ent {
 	const char *name, *code17, *sector, *industry, *district;
@@ -410,7 +410,23 @@ static int build(sqlite3 *db, struct arena *a, int y)
 		"agriculture", "audits", 2, "projects", 1, "funds_fen", (json_int_t)50000000);
 	int rc = report_targets_set(&d.c, y, plan);
 	json_decref(plan);
-	return rc ? failed(&d.c, "targets") : 0;
+	if (rc)
+		return failed(&d.c, "targets");
+	/* one district (延庆区, whose dairy project awaits its approval) and
+	 * one sector authority (industry), so their home pages have something
+	 * to show; they sign in once given a password (portalctl user passwd) */
+	static const char *const area_users[][3] = {
+		{ "延庆区发改委", "district", "延庆区" },
+		{ "市经济和信息化局", "authority", "industry" },
+	};
+	char err[256];
+	for (size_t i = 0; i < sizeof area_users / sizeof area_users[0]; i++)
+		if (!portal_user_id(db, area_users[i][0]) &&
+		    portal_user_add_area(db, area_users[i][0], area_users[i][1], area_users[i][2], err, sizeof err) < 0) {
+			fprintf(stderr, "demo: user %s: %s\n", area_users[i][0], err);
+			return -1;
+		}
+	return 0;
 }
 
 int records_demo(sqlite3 *db)

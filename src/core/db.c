@@ -248,6 +248,29 @@ static const char *const migrations[] = {
 	"  withdrawn INTEGER NOT NULL DEFAULT 0, staff INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (number, year));"
 	"CREATE INDEX standard_editions_doc ON standard_editions(doc_id);",
+	/* 12: two roles tied to an area, not an organisation: district (区发改委,
+	 * one district of the enterprises' records) and authority (行业主管部门,
+	 * one sector). The role CHECK is widened, so the table is rebuilt
+	 * (foreign keys are off during migrations); the documents of cases get
+	 * the new access groups (d:, s:) on their next indexing, queued here. */
+	"CREATE TABLE users_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL CHECK (role IN ('admin','staff','expert','agency','enterprise',"
+	"    'district','authority')),"
+	"  enterprise_id TEXT, agency_id TEXT, password_hash TEXT,"
+	"  created_at INTEGER NOT NULL, disabled_at INTEGER,"
+	"  district TEXT REFERENCES districts(id), sector TEXT REFERENCES sectors(id),"
+	"  CHECK ((role = 'district') = (district IS NOT NULL)),"
+	"  CHECK ((role = 'authority') = (sector IS NOT NULL)));"
+	"INSERT INTO users_new (id, name, role, enterprise_id, agency_id, password_hash, created_at, disabled_at)"
+	"  SELECT id, name, role, enterprise_id, agency_id, password_hash, created_at, disabled_at FROM users;"
+	"DROP TABLE users;"
+	"ALTER TABLE users_new RENAME TO users;"
+	"INSERT INTO jobs (doc_id, created_at, updated_at)"
+	"  SELECT DISTINCT dc.doc_id, strftime('%s','now'), strftime('%s','now') FROM document_cases dc"
+	"  JOIN documents d ON d.id = dc.doc_id WHERE d.status = 'indexed'"
+	"  AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.doc_id = dc.doc_id AND j.state = 'queued');",
 };
 
 long long portal_now(void) { return (long long)time(NULL); }

@@ -90,6 +90,8 @@ static const struct label {
 	{ L_USER_ROLE, "expert", "专家" },
 	{ L_USER_ROLE, "staff", "工作人员" },
 	{ L_USER_ROLE, "admin", "管理员" },
+	{ L_USER_ROLE, "district", "区发改委" },
+	{ L_USER_ROLE, "authority", "行业主管部门" },
 
 	{ L_DEADLINE, "audit_filing", "咨询合同和备案登记表" },
 	{ L_DEADLINE, "audit_report", "审核报告提交" },

@@ -24,6 +24,10 @@ static const struct rscope scope[] = {
 	{ "agency", "t.id = :ag" },
 	{ "enterprise", "t.id IN (SELECT agency_id FROM audits WHERE enterprise_id IN"
 			" (SELECT id FROM enterprises WHERE id = :ent OR credit_code = :ent))" },
+	{ "district", "t.id IN (SELECT agency_id FROM audits WHERE enterprise_id IN"
+		      " (SELECT id FROM enterprises WHERE district = :dist))" },
+	{ "authority", "t.id IN (SELECT agency_id FROM audits WHERE enterprise_id IN"
+		       " (SELECT id FROM enterprises WHERE sector = :sec))" },
 	{ NULL, NULL },
 };
 

@@ -40,6 +40,8 @@ static const struct rscope scope[] = {
 	{ "enterprise", "t.enterprise_id IN (SELECT id FROM enterprises WHERE id = :ent OR credit_code = :ent)" },
 	{ "agency", "t.agency_id = :ag" },
 	{ "expert", CASE_OF_EXPERT("audit") },
+	{ "district", "t.enterprise_id IN (SELECT id FROM enterprises WHERE district = :dist)" },
+	{ "authority", "t.enterprise_id IN (SELECT id FROM enterprises WHERE sector = :sec)" },
 	{ NULL, NULL },
 };
 

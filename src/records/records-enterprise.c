@@ -27,6 +27,8 @@ static const struct rscope scope[] = {
 		    " JOIN (SELECT 'audit:' || id AS cid, enterprise_id FROM audits UNION ALL"
 		    " SELECT 'project:' || id, enterprise_id FROM projects) c ON c.cid = s.case_id"
 		    " WHERE x.user_name = :uname)" },
+	{ "district", "t.district = :dist" },
+	{ "authority", "t.sector = :sec" },
 	{ NULL, NULL },
 };
 

@@ -79,13 +79,39 @@ static int gate(struct rctx *c, const char *id, const char *to, json_t *reason)
 	return rc;
 }
 
+int workflow_may_move_some(const struct rctx *c)
+{
+	return records_may_write(c->u) ||
+	       (strcmp(c->u->role, "district") == 0 && c->t == &rt_projects);
+}
+
+int workflow_may_move(const struct rctx *c, const char *id, const char *to)
+{
+	if (records_may_write(c->u))
+		return 1;
+	if (strcmp(c->u->role, "district") != 0 || c->t != &rt_projects ||
+	    strcmp(to, "district_approved") != 0 || !c->u->district)
+		return 0;
+	sqlite3_stmt *st = portal_db_prepare(c->db,
+		"SELECT 1 FROM projects p JOIN enterprises e ON e.id = p.enterprise_id"
+		" WHERE p.id = ? AND e.district = ?");
+	portal_db_bind_text(st, 1, id);
+	portal_db_bind_text(st, 2, c->u->district);
+	int ok = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+#define R_STAFF_MOVES "只有市级工作人员可以变更状态；区发改委只能对本区企业的项目填报区级审核。" \
+	" Only staff may move a record to another state; a district may only record the district" \
+	" approval of its own district's projects."
+
 int workflow_move(struct rctx *c, const char *id, json_t *in)
 {
 	const struct workflow *w = c->t->flow;
 	char err[256];
-	if (!records_may_write(c->u))
-		return rctx_fail(c, 403, "forbidden", NULL,
-			"只有市级工作人员可以变更状态。 Only staff may move a record to another state.");
+	if (!workflow_may_move_some(c))
+		return rctx_fail(c, 403, "forbidden", NULL, R_STAFF_MOVES);
 	if (!json_is_object(in) || !json_is_string(json_object_get(in, "to")))
 		return rctx_fail(c, 422, "invalid", "to",
 			"请给出目标状态（to）。 The body must be a JSON object with the target state in \"to\".");
@@ -97,6 +123,11 @@ int workflow_move(struct rctx *c, const char *id, json_t *in)
 	const struct transition *tr = NULL;
 	if (!row)
 		rc = rec_not_found(c);
+	else if (!workflow_may_move(c, id, to))
+		rc = rctx_fail(c, 403, "forbidden", NULL, R_STAFF_MOVES);
+	else if (json_object_get(in, "reason") && !records_may_write(c->u))
+		rc = rctx_fail(c, 403, "forbidden", "reason",
+			"只有市级工作人员可以填写理由越过规则。 Only staff may give a reason to override a rule.");
 	else if (!(tr = find(c, json_string_value(json_object_get(row, w->column)), to)))
 		rc = c->status;
 	/* Only the fields this move takes, and a staff reason. */

@@ -65,6 +65,8 @@ static const struct rscope scope[] = {
 	{ "enterprise", "t.enterprise_id IN (SELECT id FROM enterprises WHERE id = :ent OR credit_code = :ent)" },
 	{ "expert", "EXISTS (SELECT 1 FROM assignments s JOIN experts x ON x.id = s.expert_id"
 		    " WHERE x.user_name = :uname AND s.case_id = 'project:' || t.id)" },
+	{ "district", "t.enterprise_id IN (SELECT id FROM enterprises WHERE district = :dist)" },
+	{ "authority", "t.enterprise_id IN (SELECT id FROM enterprises WHERE sector = :sec)" },
 	{ NULL, NULL },
 };
 

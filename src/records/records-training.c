@@ -13,7 +13,8 @@ static const struct rfield fields[] = {
 };
 
 static const struct rscope scope[] = {
-	{ "enterprise", "1" }, { "agency", "1" }, { "expert", "1" }, { NULL, NULL },
+	{ "enterprise", "1" }, { "agency", "1" }, { "expert", "1" }, { "district", "1" },
+	{ "authority", "1" }, { NULL, NULL },
 };
 
 const struct rtype rt_trainings = {

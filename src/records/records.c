@@ -92,6 +92,10 @@ void records_bind_scope(const struct rctx *c, sqlite3_stmt *st)
 		portal_db_bind_text(st, i, c->u->agency_id);
 	if ((i = sqlite3_bind_parameter_index(st, ":uname")))
 		portal_db_bind_text(st, i, c->u->id ? c->u->name : NULL);
+	if ((i = sqlite3_bind_parameter_index(st, ":dist")))
+		portal_db_bind_text(st, i, strcmp(c->u->role, "district") == 0 ? c->u->district : NULL);
+	if ((i = sqlite3_bind_parameter_index(st, ":sec")))
+		portal_db_bind_text(st, i, strcmp(c->u->role, "authority") == 0 ? c->u->sector : NULL);
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -137,6 +141,8 @@ int rec_not_found(struct rctx *c)
 		c->t->label, c->t->kind));
 }
 
+#define FILTER_PARAM 101	/* the number of a list's first filter parameter */
+
 int rec_list(struct rctx *c, const struct rquery *q, json_t **out)
 {
 	struct buf where = BUF_INIT;
@@ -164,14 +170,16 @@ int rec_list(struct rctx *c, const struct rquery *q, json_t **out)
 			c->status = 400;
 			return rc == 422 ? 400 : rc;
 		}
+		/* numbered: the scope's named parameters (:ent, :dist…) come
+		 * first in the text and would take the low numbers */
 		if (loose.type == FT_TEXT)
-			buf_printf(&where, " AND instr(t.%s, ?) > 0", f->name);
+			buf_printf(&where, " AND instr(t.%s, ?%zu) > 0", f->name, FILTER_PARAM + i);
 		else
-			buf_printf(&where, " AND t.%s = ?", f->name);
+			buf_printf(&where, " AND t.%s = ?%zu", f->name, FILTER_PARAM + i);
 		json_array_append_new(vals, sv);
 	}
 	if (q->q && *q->q) {
-		buf_printf(&where, " AND instr(%s, ?) > 0", c->t->title_sql);
+		buf_printf(&where, " AND instr(%s, ?%zu) > 0", c->t->title_sql, FILTER_PARAM + q->nfilters);
 		json_array_append_new(vals, json_string(q->q));
 	}
 	const char *w = arena_strdup(c->a, buf_str(&where));
@@ -181,7 +189,7 @@ int rec_list(struct rctx *c, const struct rquery *q, json_t **out)
 	size_t k;
 	json_t *v;
 	json_array_foreach(vals, k, v)
-		rec_bind(st, (int)k + 1, v);
+		rec_bind(st, FILTER_PARAM + (int)k, v);
 	records_bind_scope(c, st);
 	long long total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
@@ -190,7 +198,7 @@ int rec_list(struct rctx *c, const struct rquery *q, json_t **out)
 		"SELECT %s%s ORDER BY t.created_at DESC, t.id LIMIT %ld OFFSET %ld", columns(c), w,
 		q->per_page, (q->page - 1) * q->per_page));
 	json_array_foreach(vals, k, v)
-		rec_bind(st, (int)k + 1, v);
+		rec_bind(st, FILTER_PARAM + (int)k, v);
 	records_bind_scope(c, st);
 	json_t *results = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)

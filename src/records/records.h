@@ -59,8 +59,9 @@ struct rfield {
 };
 
 /* Who sees which rows: a SQL condition over the row alias t, which may use
- * the parameters :ent (the caller's enterprise id), :ag (agency id) and
- * :uname (user name). Roles without an entry see nothing; staff and admin
+ * the parameters :ent (the caller's enterprise id), :ag (agency id),
+ * :uname (user name), :dist (a district user's district) and :sec (an
+ * authority's sector). Roles without an entry see nothing; staff and admin
  * see everything. */
 struct rscope {
 	const char *role;

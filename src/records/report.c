@@ -433,6 +433,22 @@ int report_may_read(struct rctx *c)
 	return 0;
 }
 
+int report_quarterly_may_read(struct rctx *c)
+{
+	if (portal_user_sees_all(c->u) || (strcmp(c->u->role, "authority") == 0 && c->u->sector))
+		return 1;
+	rctx_fail(c, 403, "forbidden", NULL,
+		"季度报表仅供市级工作人员和行业主管部门查看。 The quarterly report is for the commission's staff"
+		" and the sector authorities.");
+	return 0;
+}
+
+/* The one sector an authority's report is cut to; NULL: all (staff). */
+static const char *report_sector(const struct rctx *c)
+{
+	return portal_user_sees_all(c->u) ? NULL : c->u->sector;
+}
+
 /* The confirmed results of the projects of year accepted by end, summed
  * into each sector's block ("results": {MEASURE: sum}) and the total;
  * returns the same per industry: {INDUSTRY: {MEASURE: sum}}. */
@@ -447,9 +463,11 @@ static json_t *results_by(struct rctx *c, int year, const char *end, json_t *sec
 		"SELECT e.sector, e.industry, r.measure, sum(r.value) FROM project_results r"
 		" JOIN projects p ON p.id = r.project_id JOIN enterprises e ON e.id = p.enterprise_id"
 		" WHERE p.year = ? AND p.accepted_date <= ? AND p.state IN ('accepted', 'completed')"
+		" AND (?3 IS NULL OR e.sector = ?3)"
 		" GROUP BY e.sector, e.industry, r.measure");
 	sqlite3_bind_int(st, 1, year);
 	sqlite3_bind_text(st, 2, end, -1, SQLITE_TRANSIENT);
+	portal_db_bind_text(st, 3, report_sector(c));
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *sector = (const char *)sqlite3_column_text(st, 0);
 		const char *industry = (const char *)sqlite3_column_text(st, 1);
@@ -469,13 +487,16 @@ static json_t *results_by(struct rctx *c, int year, const char *end, json_t *sec
 
 json_t *report_quarterly(struct rctx *c, int year, int quarter)
 {
-	if (!report_may_read(c))
+	if (!report_quarterly_may_read(c))
 		return NULL;
 	static const char *const ends[] = { "03-31", "06-30", "09-30", "12-31" };
 	char end[32];
 	snprintf(end, sizeof end, "%04d-%s", year, ends[quarter - 1]);
 	json_t *sectors = json_array(), *total = sector_block();
-	sqlite3_stmt *ss = portal_db_prepare(c->db, "SELECT id, name FROM sectors ORDER BY rowid");
+	/* an authority's report is its sector's alone: its total is that sector */
+	sqlite3_stmt *ss = portal_db_prepare(c->db,
+		"SELECT id, name FROM sectors WHERE ?1 IS NULL OR id = ?1 ORDER BY rowid");
+	portal_db_bind_text(ss, 1, report_sector(c));
 	while (sqlite3_step(ss) == SQLITE_ROW) {
 		const char *sector = (const char *)sqlite3_column_text(ss, 0);
 		json_t *b = sector_block();
@@ -535,7 +556,11 @@ json_t *report_quarterly(struct rctx *c, int year, int quarter)
 	json_array_foreach(sectors, i, b)
 		json_object_set(b, "target", json_object_get(json_object_get(targets, "sectors"),
 			json_string_value(json_object_get(b, "sector"))));
-	json_object_set(total, "target", json_object_get(targets, "total"));
+	if (report_sector(c))
+		json_object_set(total, "target", json_object_get(json_object_get(targets, "sectors"),
+								 report_sector(c)));
+	else
+		json_object_set(total, "target", json_object_get(targets, "total"));
 	json_decref(targets);
 	return json_pack("{s:i,s:i,s:s,s:o,s:o,s:o}", "year", year, "quarter", quarter, "period_end", end,
 			 "sectors", sectors, "total", total, "results_by_industry", by_industry);

@@ -61,8 +61,13 @@ json_t *report_overdue(struct rctx *c, int year, const char *as_of, const char *
  * 1, or 0 with 403 on c. */
 int report_may_read(struct rctx *c);
 
+/* Who reads the quarterly report and the bulletin: staff and admin, and a
+ * sector's authority (行业主管部门), for whom it holds its sector alone
+ * (its total is that sector). 1, or 0 with 403 on c. */
+int report_quarterly_may_read(struct rctx *c);
+
 /* The quarterly progress report for year and quarter (1-4); NULL (403 on
- * c) when c->u may not read reports. */
+ * c) when c->u may not read it (report_quarterly_may_read). */
 json_t *report_quarterly(struct rctx *c, int year, int quarter);
 /* The same as CSV (one row per sector and measure) into r. */
 void report_quarterly_csv(struct request *r, json_t *rep);

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-const struct portal_user portal_anonymous = { 0, "", "public", NULL, NULL };
+const struct portal_user portal_anonymous = { 0, "", "public", NULL, NULL, NULL, NULL };
 
 static void token_hash(const char *token, char hex[65])
 {
@@ -34,7 +34,7 @@ int portal_auth_bearer(sqlite3 *db, struct arena *a, const char *authorization,
 	char hex[65];
 	token_hash(token, hex);
 	sqlite3_stmt *st = portal_db_prepare(db,
-		"SELECT u.id, u.name, u.role, u.enterprise_id, u.agency_id"
+		"SELECT u.id, u.name, u.role, u.enterprise_id, u.agency_id" PORTAL_USER_AREA_COLS
 		" FROM tokens t JOIN users u ON u.id = t.user_id"
 		" WHERE t.hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled_at IS NULL");
 	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
@@ -46,6 +46,8 @@ int portal_auth_bearer(sqlite3 *db, struct arena *a, const char *authorization,
 		user->role = arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
 		user->enterprise_id = arena_strdup(a, (const char *)sqlite3_column_text(st, 3));
 		user->agency_id = arena_strdup(a, (const char *)sqlite3_column_text(st, 4));
+		user->district = arena_strdup(a, (const char *)sqlite3_column_text(st, 5));
+		user->sector = arena_strdup(a, (const char *)sqlite3_column_text(st, 6));
 		rc = 0;
 	}
 	sqlite3_finalize(st);
@@ -59,9 +61,14 @@ int portal_user_sees_all(const struct portal_user *u)
 
 int portal_user_may_publish(const struct portal_user *u) { return portal_user_sees_all(u); }
 
+int portal_user_may_upload(const struct portal_user *u)
+{
+	return u->id && strcmp(u->role, "authority") != 0;
+}
+
 size_t portal_user_groups(const struct portal_user *u, struct arena *a, const char ***groups)
 {
-	const char **g = arena_alloc(a, 5 * sizeof *g);
+	const char **g = arena_alloc(a, 7 * sizeof *g);
 	size_t n = 0;
 	g[n++] = "public";
 	if (strcmp(u->role, "expert") == 0)	/* experts are assigned by user name */
@@ -72,18 +79,28 @@ size_t portal_user_groups(const struct portal_user *u, struct arena *a, const ch
 		g[n++] = arena_printf(a, "e:%s", u->enterprise_id);
 	if (u->agency_id && *u->agency_id)
 		g[n++] = arena_printf(a, "ag:%s", u->agency_id);
+	/* the area roles: only for their role, so a stray column gives nothing */
+	if (strcmp(u->role, "district") == 0 && u->district && *u->district)
+		g[n++] = arena_printf(a, "d:%s", u->district);
+	if (strcmp(u->role, "authority") == 0 && u->sector && *u->sector)
+		g[n++] = arena_printf(a, "s:%s", u->sector);
 	*groups = g;
 	return n;
 }
 
 int portal_role_valid(const char *role)
 {
-	static const char *const roles[] = { "admin", "staff", "expert", "agency", "enterprise" };
+	static const char *const roles[] = { "admin", "staff", "expert", "agency", "enterprise",
+					     "district", "authority" };
 	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
 		if (strcmp(role, roles[i]) == 0)
 			return 1;
 	return 0;
 }
+
+static int insert_user(sqlite3 *db, const char *name, const char *role, const char *enterprise_id,
+		       const char *agency_id, const char *district, const char *sector, char *err,
+		       size_t errlen);
 
 int portal_user_add(sqlite3 *db, const char *name, const char *role, const char *enterprise_id,
 		    const char *agency_id, char *err, size_t errlen)
@@ -93,16 +110,59 @@ int portal_user_add(sqlite3 *db, const char *name, const char *role, const char 
 		return -1;
 	}
 	if (!portal_role_valid(role)) {
-		snprintf(err, errlen, "unknown role '%s' (admin, staff, expert, agency or enterprise)", role);
+		snprintf(err, errlen, "unknown role '%s' (admin, staff, expert, agency, enterprise,"
+			 " district or authority)", role);
 		return -1;
 	}
+	if (strcmp(role, "district") == 0 || strcmp(role, "authority") == 0) {
+		snprintf(err, errlen, "a %s user needs its %s", role,
+			 role[0] == 'd' ? "district (--district 朝阳区)" : "sector (--sector industry)");
+		return -1;
+	}
+	return insert_user(db, name, role, enterprise_id, agency_id, NULL, NULL, err, errlen);
+}
+
+int portal_user_add_area(sqlite3 *db, const char *name, const char *role, const char *area,
+			 char *err, size_t errlen)
+{
+	int district = strcmp(role, "district") == 0;
+	if (!district && strcmp(role, "authority") != 0) {
+		snprintf(err, errlen, "only district and authority users have an area, not '%s'", role);
+		return -1;
+	}
+	if (!*name || strlen(name) > 100) {
+		snprintf(err, errlen, "a user name must have 1 to 100 characters");
+		return -1;
+	}
+	sqlite3_stmt *st = portal_db_prepare(db, district ? "SELECT 1 FROM districts WHERE id = ?"
+							  : "SELECT 1 FROM sectors WHERE id = ?");
+	portal_db_bind_text(st, 1, area);
+	int known = area && sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!known) {
+		snprintf(err, errlen, district ? "unknown district '%s' (a district as the records name it: 朝阳区)"
+					       : "unknown sector '%s' (industry, services or agriculture)",
+			 area ? area : "");
+		return -1;
+	}
+	return insert_user(db, name, role, NULL, NULL, district ? area : NULL, district ? NULL : area,
+			   err, errlen);
+}
+
+static int insert_user(sqlite3 *db, const char *name, const char *role, const char *enterprise_id,
+		       const char *agency_id, const char *district, const char *sector, char *err,
+		       size_t errlen)
+{
 	sqlite3_stmt *st = portal_db_prepare(db,
-		"INSERT INTO users (name, role, enterprise_id, agency_id, created_at) VALUES (?, ?, ?, ?, ?)");
+		"INSERT INTO users (name, role, enterprise_id, agency_id, district, sector, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?)");
 	portal_db_bind_text(st, 1, name);
 	portal_db_bind_text(st, 2, role);
 	portal_db_bind_text(st, 3, enterprise_id);
 	portal_db_bind_text(st, 4, agency_id);
-	sqlite3_bind_int64(st, 5, portal_now());
+	portal_db_bind_text(st, 5, district);
+	portal_db_bind_text(st, 6, sector);
+	sqlite3_bind_int64(st, 7, portal_now());
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT) {

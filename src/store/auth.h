@@ -8,8 +8,10 @@
  * up in SQLite on every request, never cached. Access groups are the strings a document's access terms are
  * matched against (see docs.h): "public", "u:<user id>", "e:<enterprise>",
  * "ag:<agency>", and for experts "xu:<user name>" (the name an expert record
- * carries, through which assignments reach its user). Staff and admin see
- * everything. */
+ * carries, through which assignments reach its user), for a district
+ * user (区发改委) "d:<district>" and for a sector's authority (行业主管部门)
+ * "s:<sector>": a case's documents carry the district and sector of its
+ * enterprise. Staff and admin see everything. */
 #ifndef PORTAL_AUTH_H
 #define PORTAL_AUTH_H
 
@@ -24,6 +26,8 @@ struct portal_user {
 	const char *role;	/* "public" for anonymous callers */
 	const char *enterprise_id;	/* NULL when none */
 	const char *agency_id;
+	const char *district;	/* role district: its district (朝阳区); else NULL */
+	const char *sector;	/* role authority: its sector (industry); else NULL */
 };
 
 extern const struct portal_user portal_anonymous;
@@ -36,16 +40,31 @@ int portal_auth_bearer(sqlite3 *db, struct arena *a, const char *authorization,
 		       struct portal_user *user);
 
 int portal_user_sees_all(const struct portal_user *u);
+/* 1 when the caller may upload documents: every signed-in role but a
+ * sector's authority, which only reads. */
+int portal_user_may_upload(const struct portal_user *u);
 /* 1 when the role may publish (visibility=public). */
 int portal_user_may_publish(const struct portal_user *u);
 /* The caller's access groups, as an arena array; returns the count. */
 size_t portal_user_groups(const struct portal_user *u, struct arena *a, const char ***groups);
 
-/* 1 when role names one of the five roles. */
+/* 1 when role names one of the seven roles (admin, staff, expert, agency,
+ * enterprise, district, authority). */
 int portal_role_valid(const char *role);
-/* Create a user. -1 with err (duplicate name, bad role). */
+/* Create a user. -1 with err (duplicate name, bad role; district and
+ * authority users are made with portal_user_add_area). */
 int portal_user_add(sqlite3 *db, const char *name, const char *role, const char *enterprise_id,
 		    const char *agency_id, char *err, size_t errlen);
+/* Create a district user (role "district", area a district's id as the
+ * enterprises' records hold it: 朝阳区) or a sector's authority (role
+ * "authority", area a sector id: industry, services, agriculture). -1 with
+ * err (duplicate name, bad role, unknown district or sector). */
+int portal_user_add_area(sqlite3 *db, const char *name, const char *role, const char *area,
+			 char *err, size_t errlen);
+/* The SQL columns a user's row is read with, after id, name, role,
+ * enterprise_id, agency_id: ", u.district, u.sector" (for the places
+ * that resolve a caller: tokens, sessions, feeds). */
+#define PORTAL_USER_AREA_COLS ", u.district, u.sector"
 /* The id of the user named name; 0 when there is none. */
 long long portal_user_id(sqlite3 *db, const char *name);
 

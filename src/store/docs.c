@@ -208,6 +208,14 @@ size_t docs_access_groups(sqlite3 *db, struct arena *a, const char *id, const ch
 	add_groups(db, a, "SELECT DISTINCT x.user_name FROM document_cases dc"
 		   " JOIN assignments s ON s.case_id = dc.case_id JOIN experts x ON x.id = s.expert_id"
 		   " WHERE dc.doc_id = ?", id, "xu", &g);
+	/* the area of its cases' enterprises: the district (区发改委) and the
+	 * sector (行业主管部门) they belong to */
+	add_groups(db, a, "SELECT DISTINCT e.district FROM document_cases dc"
+		   " JOIN case_parties c ON c.case_id = dc.case_id JOIN enterprises e ON e.id = c.enterprise_id"
+		   " WHERE dc.doc_id = ?", id, "d", &g);
+	add_groups(db, a, "SELECT DISTINCT e.sector FROM document_cases dc"
+		   " JOIN case_parties c ON c.case_id = dc.case_id JOIN enterprises e ON e.id = c.enterprise_id"
+		   " WHERE dc.doc_id = ?", id, "s", &g);
 	*groups = g.v;
 	return g.n;
 }

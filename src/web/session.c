@@ -121,7 +121,7 @@ void session_resolve(struct request *r)
 	char hex[65];
 	sha256_hex(sid, hex);
 	sqlite3_stmt *st = portal_db_prepare(r->db,
-		"SELECT u.id, u.name, u.role, u.enterprise_id, u.agency_id, s.csrf"
+		"SELECT u.id, u.name, u.role, u.enterprise_id, u.agency_id, s.csrf" PORTAL_USER_AREA_COLS
 		" FROM sessions s JOIN users u ON u.id = s.user_id"
 		" WHERE s.hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL");
 	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
@@ -133,6 +133,8 @@ void session_resolve(struct request *r)
 		r->user.enterprise_id = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 3));
 		r->user.agency_id = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 4));
 		r->csrf_token = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 5));
+		r->user.district = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 6));
+		r->user.sector = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 7));
 		r->session_id = sid;
 	}
 	sqlite3_finalize(st);

@@ -17,28 +17,31 @@
  * Record lists are scoped by the engine, so a role is offered only the
  * lists that hold its own records. A <details> that is open on wide
  * screens (portal.css) and collapses on narrow ones, without script. */
-enum { M_ANON = 1, M_STAFF = 2, M_ENT = 4, M_AG = 8, M_EXP = 16, M_USERS = 30, M_ALL = 31 };
+enum { M_ANON = 1, M_STAFF = 2, M_ENT = 4, M_AG = 8, M_EXP = 16, M_USERS = 30, M_ALL = 127,
+       M_DIST = 32, M_AUTH = 64, M_AREA = 96 };
 static const struct {
 	const char *href, *label;
 	unsigned roles;
 } menu_items[] = {
 	{ "/", "首页", M_ALL },
 	{ "/search", "文档检索", M_ANON },
-	{ "/audits", "审核", M_STAFF | M_ENT | M_AG | M_EXP },
-	{ "/projects", "项目", M_STAFF | M_ENT | M_EXP },
+	{ "/audits", "审核", M_STAFF | M_ENT | M_AG | M_EXP | M_AREA },
+	{ "/projects", "项目", M_STAFF | M_ENT | M_EXP | M_AREA },
 	{ "/enterprises", "企业", M_STAFF },
 	{ "/enterprises", "本单位", M_ENT },
 	{ "/enterprises", "客户企业", M_AG },
+	{ "/enterprises", "本区企业", M_DIST },
+	{ "/enterprises", "本行业企业", M_AUTH },
 	{ "/agencies", "咨询机构", M_STAFF },
 	{ "/agencies", "本机构", M_AG },
 	{ "/experts", "专家", M_STAFF },
 	{ "/experts", "本人信息", M_EXP },
-	{ "/reports", "报表", M_STAFF },
-	{ "/overdue", "逾期", M_STAFF | M_ENT | M_AG },
-	{ "/deadlines", "截止日期", M_STAFF | M_ENT | M_AG },
+	{ "/reports", "报表", M_STAFF | M_AUTH },
+	{ "/overdue", "逾期", M_STAFF | M_ENT | M_AG | M_AREA },
+	{ "/deadlines", "截止日期", M_STAFF | M_ENT | M_AG | M_AREA },
 	{ "/typical-units", "典型单位", M_ALL },
-	{ "/upload", "上传", M_USERS },
-	{ "/account/alerts", "提醒", M_USERS },
+	{ "/upload", "上传", M_USERS | M_DIST },
+	{ "/account/alerts", "提醒", M_USERS | M_AREA },
 	{ "/admin/users", "用户", M_STAFF },
 	{ "/admin/audit-log", "审计日志", M_STAFF },
 };
@@ -54,6 +57,10 @@ static unsigned menu_role(const struct request *r)
 		return M_ENT;
 	if (strcmp(role, "agency") == 0)
 		return M_AG;
+	if (strcmp(role, "district") == 0)
+		return M_DIST;
+	if (strcmp(role, "authority") == 0)
+		return M_AUTH;
 	return strcmp(role, "expert") == 0 ? M_EXP : 0;
 }
 

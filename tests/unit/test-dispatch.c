@@ -30,8 +30,8 @@ static const struct page pages[] = {
 	{ "GET", "/api/staff", handler, NULL, PAGE_STAFF },
 };
 
-static const struct portal_user enterprise_user = { 7, "ent", "enterprise", "e1", NULL };
-static const struct portal_user staff_user = { 8, "staff", "staff", NULL, NULL };
+static const struct portal_user enterprise_user = { 7, "ent", "enterprise", "e1", NULL, NULL, NULL };
+static const struct portal_user staff_user = { 8, "staff", "staff", NULL, NULL, NULL, NULL };
 
 static FCGX_Request fcgi;
 static struct request req;
