@@ -31,6 +31,7 @@ extern "C" {
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -579,6 +580,42 @@ static Xapian::Query thin_ngrams(const Xapian::Query &q)
 
 static Xapian::Query restrict_query(Xapian::Query q, const struct pxap_query *pq);
 
+/* Weight for the document types and the industry a query's intent favours
+ * (intent.h): OP_AND_MAYBE, so they rank and never widen or filter. The
+ * weight is a fixed amount from the type and industry values (facets); the
+ * text's own BM25 weights are a few units per word. */
+static double prefer_weight()
+{
+	static double w = -1;
+	if (w < 0) {
+		const char *e = getenv("PORTAL_PREFER_WEIGHT");	/* bench/relevance sweeps it */
+		w = e && *e ? atof(e) : PXAP_PREFER_WEIGHT;
+	}
+	return w;
+}
+
+static Xapian::Query prefer(Xapian::Query q, const struct pxap_query *pq)
+{
+	double w = prefer_weight();
+	if (w <= 0 || blank(pq->q))
+		return q;
+	if (pq->nprefer_type) {
+		Xapian::ValueMapPostingSource *src = new Xapian::ValueMapPostingSource(SLOT_TYPE);
+		for (size_t i = 0; i < pq->nprefer_type; i++)
+			if (given(pq->prefer_type[i]))
+				src->add_mapping(pq->prefer_type[i], w * pq->prefer_type_share[i]);
+		src->set_default_weight(0);
+		q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, Xapian::Query(src->release()));
+	}
+	if (given(pq->prefer_industry)) {
+		Xapian::ValueMapPostingSource *src = new Xapian::ValueMapPostingSource(SLOT_INDUSTRY);
+		src->add_mapping(pq->prefer_industry, w);
+		src->set_default_weight(0);
+		q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, Xapian::Query(src->release()));
+	}
+	return q;
+}
+
 /* The whole query: user text (or everything) and boost terms, then the field
  * filters, then the access filter. Filters never change the weights. */
 static Xapian::Query build_query(pxap_reader *r, const struct pxap_query *pq)
@@ -599,6 +636,7 @@ static Xapian::Query build_query(pxap_reader *r, const struct pxap_query *pq)
 		} catch (const Xapian::QueryParserError &) {
 		}
 	}
+	q = prefer(q, pq);
 	std::vector<Xapian::Query> alts;
 	for (size_t i = 0; i < pq->nalt; i++)
 		if (given(pq->alt[i]))
