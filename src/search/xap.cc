@@ -584,22 +584,30 @@ static Xapian::Query restrict_query(Xapian::Query q, const struct pxap_query *pq
  * (intent.h): OP_AND_MAYBE, so they rank and never widen or filter. The
  * weight is a fixed amount from the type and industry values (facets); the
  * text's own BM25 weights are a few units per word. */
+static double env_weight(const char *name, double dflt)
+{
+	const char *e = getenv(name);	/* bench/relevance sweeps them */
+	return e && *e ? atof(e) : dflt;
+}
+
 static double prefer_weight()
 {
-	static double w = -1;
-	if (w < 0) {
-		const char *e = getenv("PORTAL_PREFER_WEIGHT");	/* bench/relevance sweeps it */
-		w = e && *e ? atof(e) : PXAP_PREFER_WEIGHT;
-	}
+	static double w = env_weight("PORTAL_PREFER_WEIGHT", PXAP_PREFER_WEIGHT);
+	return w;
+}
+
+static double industry_weight()
+{
+	static double w = env_weight("PORTAL_INDUSTRY_WEIGHT", PXAP_INDUSTRY_WEIGHT);
 	return w;
 }
 
 static Xapian::Query prefer(Xapian::Query q, const struct pxap_query *pq)
 {
-	double w = prefer_weight();
-	if (w <= 0 || blank(pq->q))
+	double w = prefer_weight(), wi = industry_weight();
+	if (blank(pq->q))
 		return q;
-	if (pq->nprefer_type) {
+	if (pq->nprefer_type && w > 0) {
 		Xapian::ValueMapPostingSource *src = new Xapian::ValueMapPostingSource(SLOT_TYPE);
 		for (size_t i = 0; i < pq->nprefer_type; i++)
 			if (given(pq->prefer_type[i]))
@@ -607,9 +615,9 @@ static Xapian::Query prefer(Xapian::Query q, const struct pxap_query *pq)
 		src->set_default_weight(0);
 		q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, Xapian::Query(src->release()));
 	}
-	if (given(pq->prefer_industry)) {
+	if (given(pq->prefer_industry) && wi > 0) {
 		Xapian::ValueMapPostingSource *src = new Xapian::ValueMapPostingSource(SLOT_INDUSTRY);
-		src->add_mapping(pq->prefer_industry, w);
+		src->add_mapping(pq->prefer_industry, wi);
 		src->set_default_weight(0);
 		q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, Xapian::Query(src->release()));
 	}

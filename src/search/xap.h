@@ -137,7 +137,7 @@ struct pxap_query {
 	size_t nexclude;
 	/* Ranking preferences (intent.h), never filters: documents of these
 	 * types gain up to PXAP_PREFER_WEIGHT times prefer_type_share[i];
-	 * documents of this canonical industry gain PXAP_PREFER_WEIGHT. */
+	 * documents of this canonical industry gain PXAP_INDUSTRY_WEIGHT. */
 	const char *const *prefer_type;
 	const double *prefer_type_share;
 	size_t nprefer_type;
@@ -170,7 +170,8 @@ size_t pxap_results_terms(const pxap_results *res, const char *const **terms);
 #define PXAP_NFACETS 5
 /* The most weight a ranking preference (pxap_query.prefer_*) adds; measured
  * in bench/relevance (RESULTS.md). */
-#define PXAP_PREFER_WEIGHT 2.0
+#define PXAP_PREFER_WEIGHT 8.0
+#define PXAP_INDUSTRY_WEIGHT 16.0
 size_t pxap_results_facet_count(const pxap_results *res, int facet);
 const char *pxap_results_facet_name(const pxap_results *res, int facet, size_t i);
 size_t pxap_results_facet_freq(const pxap_results *res, int facet, size_t i);
