@@ -6,12 +6,18 @@
                                                       MODE rewrites the query text (experiments,
                                                       see README): plain (default), or, title,
                                                       ortitle, phrase, phraseboost, synphrase
-  relevance.py omega CONF DB JUDGMENTS OUT.tsv        run every query through the omega CGI
+  relevance.py omega CONF DB JUDGMENTS OUT.tsv [OP]   run every query through the omega CGI
+                                                      (OP: and, Omega's default, or or)
+  relevance.py recoll CONFDIR JUDGMENTS OUT.tsv       run every query through recollq
   relevance.py score JUDGMENTS NAME=RUN.tsv...        nDCG@10 and MRR@10, per query and mean
   relevance.py pool JUDGMENTS RUN.tsv...              retrieved but unjudged files, per query
   relevance.py export BASE_URL DIR                    the portal's extracted text of every
                                                       document as DIR/docs/NAME.txt (so Omega
                                                       can rank the very same text)
+
+The queries are queries.tsv beside JUDGMENTS (query_id, kind, query; kinds:
+rules, cases, figures, known); a query without judgments is still run (for
+pooling). Scores are given per kind and overall.
 
 A run file has one line per hit: query_id, rank (1..), corpus-relative file
 (docs/... or programme/...), and the engine's total match count.
@@ -64,6 +70,38 @@ def read_judgments(path):
             grades[qid][file] = g
     return queries, grades
 
+
+def read_queries(judgments):
+    """-> ordered [(qid, query)], {qid: kind}, {qid: {file: grade}}: the
+    queries of queries.tsv beside the judgments (or, without it, those of
+    the judgments, kind "all")."""
+    jq, grades = read_judgments(judgments)
+    path = os.path.join(os.path.dirname(os.path.abspath(judgments)), "queries.tsv")
+    if not os.path.exists(path):
+        return jq, {q: "all" for q, _ in jq}, grades
+    queries, kinds = [], {}
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            cols = line.rstrip("\n").split("\t")
+            if not line.strip() or line.startswith("#") or cols[0] == "query_id":
+                continue
+            if len(cols) != 3:
+                sys.exit(f"{path}:{n}: expected 3 tab-separated columns, got {len(cols)}")
+            qid, kind, query = cols
+            if kind not in KINDS:
+                sys.exit(f"{path}:{n}: kind must be one of {', '.join(KINDS)}")
+            if qid in grades and dict(jq)[qid] != query:
+                sys.exit(f"{path}:{n}: {qid} reads differently in the judgments")
+            queries.append((qid, query))
+            kinds[qid] = kind
+            grades.setdefault(qid, {})
+    for qid, _ in jq:
+        if qid not in kinds:
+            sys.exit(f"{path}: {qid} is judged but not listed")
+    return queries, kinds, grades
+
+
+KINDS = ("rules", "cases", "figures", "known")
 
 EXTENSIONS = (".pdf", ".docx", ".doc", ".odt", ".html", ".txt", ".md")
 
@@ -157,7 +195,7 @@ def rewrite(query, mode):
 
 
 def run_portal(base, judgments, out, mode="plain"):
-    queries, _ = read_judgments(judgments)
+    queries, _, _ = read_queries(judgments)
     rows = []
     for qid, query in queries:
         url = base.rstrip("/") + "/api/search?" + urllib.parse.urlencode(
@@ -175,10 +213,10 @@ def run_portal(base, judgments, out, mode="plain"):
     write_run(out, rows)
 
 
-def run_omega(conf, db, judgments, out):
+def run_omega(conf, db, judgments, out, op="and"):
     """Run the omega CGI binary once per query with a one-line-per-hit
-    template (see run: FMT=relevance)."""
-    queries, _ = read_judgments(judgments)
+    template (see run: FMT=relevance); op "or" sets DEFAULTOP=or."""
+    queries, _, _ = read_queries(judgments)
     binary = os.environ.get("OMEGA_CGI", "/usr/lib/cgi-bin/omega/omega")
     rows = []
     for qid, query in queries:
@@ -189,7 +227,8 @@ def run_omega(conf, db, judgments, out):
             "GATEWAY_INTERFACE": "CGI/1.1",
             "REQUEST_METHOD": "GET",
             "QUERY_STRING": urllib.parse.urlencode(
-                {"DB": db, "FMT": "relevance", "P": query, "HITSPERPAGE": DEPTH}),
+                dict({"DB": db, "FMT": "relevance", "P": query, "HITSPERPAGE": DEPTH},
+                     **({"DEFAULTOP": "or"} if op == "or" else {}))),
         })
         res = subprocess.run([binary], env=env, capture_output=True, check=True)
         files, total = [], 0
@@ -199,6 +238,32 @@ def run_omega(conf, db, judgments, out):
                 files.append(corpus_path(urllib.parse.unquote(cols[1])))
             elif cols[0] == "TOTAL" and len(cols) >= 2:
                 total = int(cols[1] or 0)
+        if not files:
+            rows.append((qid, 0, "", total))
+        for i, f in enumerate(files[:DEPTH], 1):
+            rows.append((qid, i, f, total))
+    write_run(out, rows)
+
+
+def run_recoll(confdir, judgments, out):
+    """recollq -c CONFDIR -b -n 20 QUERY: Recoll's own query language (words
+    ANDed), file:// URLs one a line; -S none keeps its relevance order."""
+    queries, _, _ = read_queries(judgments)
+    rows = []
+    for qid, query in queries:
+        res = subprocess.run(["recollq", "-c", confdir, "-b", "-n", str(DEPTH), query],
+                             capture_output=True)
+        files = []
+        for line in res.stdout.decode("utf-8", "replace").splitlines():
+            if line.startswith("file://"):
+                files.append(corpus_path(urllib.parse.unquote(line[7:])))
+        total = len(files)
+        for line in res.stderr.decode("utf-8", "replace").splitlines():
+            if line.endswith(" results") or " results" in line:
+                try:
+                    total = int(line.split()[0])
+                except ValueError:
+                    pass
         if not files:
             rows.append((qid, 0, "", total))
         for i, f in enumerate(files[:DEPTH], 1):
@@ -245,59 +310,72 @@ def pvalue(p, rounds=20000):
     return f"p < {1 / rounds:.4f}" if p == 0 else f"p = {p:.3f}"
 
 
+BASELINES = ("omega", "omega-or", "recoll")
+
+
 def score(judgments, runs):
-    queries, grades = read_judgments(judgments)
+    queries, kinds, grades = read_queries(judgments)
+    queries = [(q, t) for q, t in queries if any(g > 0 for g in grades[q].values())]
     names, data = [], []
     for spec in runs:
         name, _, path = spec.partition("=")
         names.append(name)
         data.append(read_run(path))
     w = max(len(q) for _, q in queries)
-    head = f"{'id':<4} {'query':<{w}} {'rel':>3}"
+    head = f"{'id':<4} {'kind':<7} {'query':<{w}} {'rel':>3}"
     for n in names:
         head += f" | {n[:8]:>8} {'nDCG':>5} {'RR':>5}"
     print(head)
     print("-" * len(head.expandtabs()))
-    sums = [[0.0, 0.0] for _ in names]
+    per = {}  # (system index, qid) -> (nDCG, RR)
     for qid, query in queries:
         g = grades[qid]
         nrel = sum(1 for v in g.values() if v > 0)
         # CJK characters take two columns in a terminal.
         pad = w - len(query) - sum(1 for c in query if ord(c) > 0x2e80)
-        line = f"{qid:<4} {query}{' ' * max(pad, 0)} {nrel:>3}"
+        line = f"{qid:<4} {kinds[qid]:<7} {query}{' ' * max(pad, 0)} {nrel:>3}"
         for j, run in enumerate(data):
             entry = run.get(qid, {"files": [], "total": 0})
             n, r = ndcg(entry["files"], g), rr(entry["files"], g)
-            sums[j][0] += n
-            sums[j][1] += r
+            per[j, qid] = (n, r)
             line += f" | {entry['total']:>8} {n:5.3f} {r:5.3f}"
         print(line)
     print("-" * len(head.expandtabs()))
     nq = len(queries)
-    line = f"{'mean':<4} {'(' + str(nq) + ' queries)':<{w}} {'':>3}"
-    for s in sums:
-        line += f" | {'':>8} {s[0] / nq:5.3f} {s[1] / nq:5.3f}"
-    print(line)
-    if len(data) >= 2:  # the first two runs head to head
-        print()
-        for label, metric in (("nDCG@10", ndcg), ("RR@10", rr)):
-            diffs = []
-            for qid, _ in queries:
-                a = metric(data[0].get(qid, {"files": []})["files"], grades[qid])
-                b = metric(data[1].get(qid, {"files": []})["files"], grades[qid])
-                diffs.append(a - b)
-            wins = sum(d > 1e-9 for d in diffs)
-            losses = sum(d < -1e-9 for d in diffs)
-            print(f"{names[0]} vs {names[1]} on {label}: better on {wins}, worse on {losses}, "
-                  f"equal on {nq - wins - losses} of {nq} queries; paired randomisation "
-                  f"test {pvalue(randomisation_p(diffs))} (two-sided)")
+
+    def mean(j, qids, m):
+        return sum(per[j, q][m] for q in qids) / len(qids) if qids else 0.0
+
+    groups = [(k, [q for q, _ in queries if kinds[q] == k]) for k in KINDS + ("all",)]
+    groups = [(k, qs) for k, qs in groups if qs] + [("overall", [q for q, _ in queries])]
     print()
-    for name, s in zip(names, sums):
-        print(f"{name}: mean nDCG@10 = {s[0] / nq:.3f}   MRR@10 = {s[1] / nq:.3f}")
+    print(f"{'system':<10}" + "".join(f" | {k + ' (' + str(len(qs)) + ')':>15}" for k, qs in groups))
+    print(f"{'':<10}" + " | nDCG@10 MRR@10" * len(groups))
+    for j, name in enumerate(names):
+        print(f"{name[:10]:<10}" + "".join(
+            f" |   {mean(j, qs, 0):5.3f}  {mean(j, qs, 1):5.3f}" for _, qs in groups))
+    if len(data) >= 2:
+        # the first run against the best baseline (by overall nDCG@10)
+        base = [j for j, n in enumerate(names) if n in BASELINES and j != 0] or [1]
+        best = max(base, key=lambda j: mean(j, [q for q, _ in queries], 0))
+        print()
+        print(f"{names[0]} vs the best baseline, {names[best]}:")
+        for k, qs in groups:
+            for label, m in (("nDCG@10", 0), ("RR@10", 1)):
+                diffs = [per[0, q][m] - per[best, q][m] for q in qs]
+                wins = sum(d > 1e-9 for d in diffs)
+                losses = sum(d < -1e-9 for d in diffs)
+                print(f"  {k:<8} {label}: {mean(0, qs, m):.3f} vs {mean(best, qs, m):.3f}, "
+                      f"better on {wins}, worse on {losses}, equal on {len(qs) - wins - losses}; "
+                      f"paired randomisation test {pvalue(randomisation_p(diffs))}")
+    print()
+    for j, name in enumerate(names):
+        print(f"{name}: mean nDCG@10 = {mean(j, [q for q, _ in queries], 0):.3f}   "
+              f"MRR@10 = {mean(j, [q for q, _ in queries], 1):.3f}   ({nq} queries)")
 
 
 def pool(judgments, runs):
-    queries, grades = read_judgments(judgments)
+    queries, _, grades = read_queries(judgments)
     data = [read_run(p) for p in runs]
     for qid, query in queries:
         seen = []
@@ -335,8 +413,10 @@ def export(base, outdir):
 def main(argv):
     if len(argv) in (5, 6) and argv[1] == "portal":
         run_portal(argv[2], argv[3], argv[4], argv[5] if len(argv) == 6 else "plain")
-    elif len(argv) == 6 and argv[1] == "omega":
-        run_omega(argv[2], argv[3], argv[4], argv[5])
+    elif len(argv) in (6, 7) and argv[1] == "omega":
+        run_omega(argv[2], argv[3], argv[4], argv[5], argv[6] if len(argv) == 7 else "and")
+    elif len(argv) == 5 and argv[1] == "recoll":
+        run_recoll(argv[2], argv[3], argv[4])
     elif len(argv) >= 4 and argv[1] == "score":
         score(argv[2], argv[3:])
     elif len(argv) == 4 and argv[1] == "export":

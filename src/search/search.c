@@ -12,6 +12,7 @@
 #include "http-response.h"
 #include "index.h"
 #include "industry.h"
+#include "intent.h"
 #include "log.h"
 #include "normalize.h"
 #include "settings.h"
@@ -225,6 +226,40 @@ static int in_field(const size_t at[], size_t nat, size_t start)
 	return 0;
 }
 
+/* A query typed as a question (intent.h): its question words out, its
+ * business names as documents write them, and the document types and the
+ * industry it asks for favoured. PORTAL_INTENT=0 switches this off (for
+ * bench/relevance's before/after). */
+static void read_intent(struct request *r, struct pxap_query *q)
+{
+	static int off = -1;
+	if (off < 0) {
+		const char *e = getenv("PORTAL_INTENT");
+		off = e && strcmp(e, "0") == 0;
+	}
+	if (off)
+		return;
+	struct query_intent in;
+	intent_read(r->arena, q->q, &in);
+	q->q = in.text;
+	q->prefer_industry = in.industry;
+	const struct intent_type *types = intent_types(in.want);
+	size_t n = 0;
+	while (types && types[n].type)
+		n++;
+	if (!n)
+		return;
+	const char **t = arena_alloc(r->arena, n * sizeof *t);
+	double *share = arena_alloc(r->arena, n * sizeof *share);
+	for (size_t i = 0; i < n; i++) {
+		t[i] = types[i].type;
+		share[i] = types[i].share;
+	}
+	q->prefer_type = t;
+	q->prefer_type_share = share;
+	q->nprefer_type = n;
+}
+
 static void search_rewrite(struct request *r, struct pxap_query *q)
 {
 	struct buf folded = BUF_INIT;	/* as the index holds it (index.c) */
@@ -232,6 +267,7 @@ static void search_rewrite(struct request *r, struct pxap_query *q)
 	q->q = arena_strdup(r->arena, buf_str(&folded));
 	buf_free(&folded);
 	q->q = fold_industry_fields(r->arena, q->q);
+	read_intent(r, q);
 	char *text = arena_strdup(r->arena, q->q);
 	size_t at[8], nat = standard_fields(text, at, 8);
 	struct portal_ident ids[8], nums[8];

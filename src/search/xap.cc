@@ -31,6 +31,7 @@ extern "C" {
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -588,6 +589,50 @@ static Xapian::Query thin_ngrams(const Xapian::Query &q)
 
 static Xapian::Query restrict_query(Xapian::Query q, const struct pxap_query *pq);
 
+/* Weight for the document types and the industry a query's intent favours
+ * (intent.h): OP_AND_MAYBE, so they rank and never widen or filter. The
+ * weight is a fixed amount from the type and industry values (facets); the
+ * text's own BM25 weights are a few units per word. */
+static double env_weight(const char *name, double dflt)
+{
+	const char *e = getenv(name);	/* bench/relevance sweeps them */
+	return e && *e ? atof(e) : dflt;
+}
+
+static double prefer_weight()
+{
+	static double w = env_weight("PORTAL_PREFER_WEIGHT", PXAP_PREFER_WEIGHT);
+	return w;
+}
+
+static double industry_weight()
+{
+	static double w = env_weight("PORTAL_INDUSTRY_WEIGHT", PXAP_INDUSTRY_WEIGHT);
+	return w;
+}
+
+static Xapian::Query prefer(Xapian::Query q, const struct pxap_query *pq)
+{
+	double w = prefer_weight(), wi = industry_weight();
+	if (blank(pq->q))
+		return q;
+	if (pq->nprefer_type && w > 0) {
+		Xapian::ValueMapPostingSource *src = new Xapian::ValueMapPostingSource(SLOT_TYPE);
+		for (size_t i = 0; i < pq->nprefer_type; i++)
+			if (given(pq->prefer_type[i]))
+				src->add_mapping(pq->prefer_type[i], w * pq->prefer_type_share[i]);
+		src->set_default_weight(0);
+		q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, Xapian::Query(src->release()));
+	}
+	if (given(pq->prefer_industry) && wi > 0) {
+		Xapian::ValueMapPostingSource *src = new Xapian::ValueMapPostingSource(SLOT_INDUSTRY);
+		src->add_mapping(pq->prefer_industry, wi);
+		src->set_default_weight(0);
+		q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, Xapian::Query(src->release()));
+	}
+	return q;
+}
+
 /* The whole query: user text (or everything) and boost terms, then the field
  * filters, then the access filter. Filters never change the weights. */
 static Xapian::Query build_query(pxap_reader *r, const struct pxap_query *pq)
@@ -608,6 +653,7 @@ static Xapian::Query build_query(pxap_reader *r, const struct pxap_query *pq)
 		} catch (const Xapian::QueryParserError &) {
 		}
 	}
+	q = prefer(q, pq);
 	std::vector<Xapian::Query> alts;
 	for (size_t i = 0; i < pq->nalt; i++)
 		if (given(pq->alt[i]))

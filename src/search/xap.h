@@ -139,6 +139,13 @@ struct pxap_query {
 	 * "XVsuperseded" hides old versions). */
 	const char *const *exclude;
 	size_t nexclude;
+	/* Ranking preferences (intent.h), never filters: documents of these
+	 * types gain up to PXAP_PREFER_WEIGHT times prefer_type_share[i];
+	 * documents of this canonical industry gain PXAP_INDUSTRY_WEIGHT. */
+	const char *const *prefer_type;
+	const double *prefer_type_share;
+	size_t nprefer_type;
+	const char *prefer_industry;
 	/* Count every match for the total and the facets, never a sample
 	 * (exact, and slow for a broad query in a big index: for checks such
 	 * as bench/count-check, not for pages). */
@@ -168,6 +175,10 @@ size_t pxap_results_terms(const pxap_results *res, const char *const **terms);
  * they count only what the access filter lets through.
  * facet: 0 doc_type, 1 sector, 2 year, 3 industry, 4 grade. */
 #define PXAP_NFACETS 5
+/* The most weight a ranking preference (pxap_query.prefer_*) adds; measured
+ * in bench/relevance (RESULTS.md). */
+#define PXAP_PREFER_WEIGHT 8.0
+#define PXAP_INDUSTRY_WEIGHT 16.0
 size_t pxap_results_facet_count(const pxap_results *res, int facet);
 const char *pxap_results_facet_name(const pxap_results *res, int facet, size_t i);
 size_t pxap_results_facet_freq(const pxap_results *res, int facet, size_t i);
