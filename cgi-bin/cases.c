@@ -23,6 +23,7 @@
 #include "records-link.h"
 #include "records-ui.h"
 #include "report-ui.h"
+#include "similar-cases.h"
 #include "report.h"
 #include "records-move.h"
 #include "workflow.h"
@@ -614,6 +615,7 @@ static const struct page pages[] = {
 	/* every record type */
 	{ "GET", "/api/*", api_list, list_params, PAGE_USER },
 	{ "POST", "/api/*", api_create, NULL, PAGE_USER },
+	{ "GET", "/api/*/*/similar", api_similar_cases, NULL, PAGE_USER },
 	{ "GET", "/api/*/*", api_get, NULL, PAGE_USER },
 	{ "PATCH", "/api/*/*", api_patch, NULL, PAGE_USER },
 	{ "POST", "/api/*/*/transitions", api_transition, NULL, PAGE_USER },

@@ -21,6 +21,7 @@
 #include "ui-shared.h"
 #include "url.h"
 #include "records-move.h"
+#include "similar-cases.h"
 #include "workflow.h"
 #include "labels.h"
 
@@ -973,6 +974,7 @@ static void record_page(struct request *r, const struct rtype *t, const char *id
 		timeline(r, o);
 		checklist(r, o);
 		documents(r, t, id, o);
+		similar_cases_section(r, arena_printf(r->arena, "%s:%s", t->kind, id));
 	}
 	if (t == &rt_projects)
 		results(r, id, o);

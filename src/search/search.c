@@ -548,3 +548,68 @@ int portal_similar(struct request *r, const char *id, size_t limit, struct searc
 	collect(r, rd, xr, res);
 	return 0;
 }
+
+/* The document ids linked to case_id that r's caller may read. */
+static size_t readable_case_docs(struct request *r, const char *case_id, const char ***out)
+{
+	struct arena_strv v = { 0 };
+	sqlite3_stmt *st = portal_db_cached(r->db,
+		"SELECT doc_id FROM document_cases WHERE case_id = ? ORDER BY doc_id LIMIT 50");
+	sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		arena_strv_push(r->arena, &v, arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 0)));
+	sqlite3_reset(st);
+	size_t n = 0;
+	for (size_t i = 0; i < v.n; i++)
+		if (docs_may_read(r->db, &r->user, v.v[i]))
+			v.v[n++] = v.v[i];
+	*out = (const char **)v.v;
+	return n;
+}
+
+int portal_similar_cases(struct request *r, const char *case_id, size_t limit,
+			 struct similar_case **out, size_t *n)
+{
+	static const char *const case_types[] = { "audit_report", "feasibility_study", "acceptance_report" };
+	static const double shares[] = { 1.0, 1.0, 1.0 };
+	*out = arena_alloc(r->arena, (limit + 1) * sizeof **out);
+	*n = 0;
+	pxap_reader *rd = search_reader();
+	if (!rd)
+		return -1;
+	const char **ids;
+	size_t nids = readable_case_docs(r, case_id, &ids);
+	if (!nids)
+		return 0;
+	struct pxap_query q = { .limit = limit * 6, .prefer_type = case_types,
+				.prefer_type_share = shares, .nprefer_type = 3 };
+	base_query(r, &q);
+	char err[512];
+	pxap_results *xr = pxap_similar_set(rd, ids, nids, &q, err, sizeof err);
+	if (!xr) {
+		portal_log("similar cases failed: %s", err);
+		return -1;
+	}
+	struct search_result res;
+	memset(&res, 0, sizeof res);
+	collect(r, rd, xr, &res);
+	sqlite3_stmt *st = portal_db_cached(r->db,
+		"SELECT case_id FROM document_cases WHERE doc_id = ? AND case_id <> ? ORDER BY case_id");
+	for (size_t i = 0; i < res.nhits && *n < limit; i++) {
+		sqlite3_bind_text(st, 1, res.hits[i].id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, case_id, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW && *n < limit) {
+			const char *c = (const char *)sqlite3_column_text(st, 0);
+			size_t k = 0;
+			while (k < *n && strcmp((*out)[k].case_id, c) != 0)
+				k++;
+			if (k < *n)
+				continue;	/* that case already shown by a better document */
+			(*out)[*n].case_id = arena_strdup(r->arena, c);
+			(*out)[*n].hit = res.hits[i];
+			(*n)++;
+		}
+		sqlite3_reset(st);
+	}
+	return 0;
+}

@@ -60,6 +60,23 @@ int portal_search(struct request *r, const struct search_params *p, struct searc
  * answering an error. */
 int portal_similar(struct request *r, const char *id, size_t limit, struct search_result *res);
 
+/* A case like another and the document of it most like the other's. */
+struct similar_case {
+	const char *case_id;	/* "audit:12", "project:3" */
+	struct search_hit hit;
+};
+
+/* Up to limit other cases like case_id: the documents of other cases most
+ * like the documents of case_id the caller may read, taken together, the
+ * same industry and the types that record a case's measures and figures
+ * (audit reports, feasibility studies, acceptance reports) first; each case
+ * once, by its best document. Only documents the caller may read take part
+ * or are shown; whether the caller may open a case is the records' rule,
+ * for the caller of this to apply. *out in r's arena. -1 (logged, nothing
+ * answered) when the index cannot answer. */
+int portal_similar_cases(struct request *r, const char *case_id, size_t limit,
+			 struct similar_case **out, size_t *n);
+
 /* The query text as Xapian is asked it: plain words joined by OR; text with
  * quotes, brackets, fields or operators as it is. In arena a (or q itself). */
 const char *search_any_word(struct arena *a, const char *q);

@@ -611,11 +611,9 @@ static double industry_weight()
 	return w;
 }
 
-static Xapian::Query prefer(Xapian::Query q, const struct pxap_query *pq)
+static Xapian::Query prefer_always(Xapian::Query q, const struct pxap_query *pq)
 {
 	double w = prefer_weight(), wi = industry_weight();
-	if (blank(pq->q))
-		return q;
 	if (pq->nprefer_type && w > 0) {
 		Xapian::ValueMapPostingSource *src = new Xapian::ValueMapPostingSource(SLOT_TYPE);
 		for (size_t i = 0; i < pq->nprefer_type; i++)
@@ -631,6 +629,13 @@ static Xapian::Query prefer(Xapian::Query q, const struct pxap_query *pq)
 		q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, Xapian::Query(src->release()));
 	}
 	return q;
+}
+
+/* The preferences of a query with text (a blank query lists everything,
+ * which they would reorder). */
+static Xapian::Query prefer(Xapian::Query q, const struct pxap_query *pq)
+{
+	return blank(pq->q) ? q : prefer_always(q, pq);
 }
 
 /* The whole query: user text (or everything) and boost terms, then the field
@@ -1198,6 +1203,61 @@ pxap_results *pxap_similar(pxap_reader *r, const char *id, const struct pxap_que
 				Xapian::Query like(Xapian::Query::OP_ELITE_SET, eset.begin(), eset.end(), 15);
 				like = Xapian::Query(Xapian::Query::OP_AND_NOT, like, Xapian::Query(idterm));
 				run(r, restrict_query(like, q), q, false, *res);
+				break;
+			} catch (const Xapian::DatabaseModifiedError &) {
+				if (attempt == RETRIES)
+					throw;
+			}
+		}
+		return res.release();
+	} catch (...) {
+		report(err, errlen);
+		return NULL;
+	}
+}
+
+pxap_results *pxap_similar_set(pxap_reader *r, const char *const *ids, size_t nids,
+			       const struct pxap_query *q, char *err, size_t errlen)
+{
+	try {
+		if (!r || !q || (nids && !ids))
+			throw usage_error("pxap_similar_set: no reader, ids or query");
+		std::unique_ptr<pxap_results> res;
+		for (int attempt = 0;; attempt++) {
+			res.reset(new pxap_results);
+			try {
+				refresh(r);
+				Xapian::RSet rset;
+				std::vector<Xapian::Query> own;
+				std::string industry;
+				for (size_t i = 0; i < nids; i++) {
+					if (!given(ids[i]))
+						continue;
+					std::string idterm = std::string("Q") + ids[i];
+					Xapian::PostingIterator p = r->db.postlist_begin(idterm);
+					if (p == r->db.postlist_end(idterm))
+						continue;
+					rset.add_document(*p);
+					own.push_back(Xapian::Query(idterm));
+					if (industry.empty())
+						industry = r->db.get_document(*p).get_value(SLOT_INDUSTRY);
+				}
+				if (rset.empty())
+					return res.release();
+				Xapian::Enquire enq(r->db);
+				enq.set_query(Xapian::Query(Xapian::Query::OP_OR, own.begin(), own.end()));
+				text_terms decider;
+				Xapian::ESet eset = enq.get_eset(40, rset, &decider);
+				Xapian::Query like(Xapian::Query::OP_ELITE_SET, eset.begin(), eset.end(), 20);
+				like = Xapian::Query(Xapian::Query::OP_AND_NOT, like,
+					Xapian::Query(Xapian::Query::OP_OR, own.begin(), own.end()));
+				/* documents of some case only */
+				like = Xapian::Query(Xapian::Query::OP_FILTER, like,
+					Xapian::Query(Xapian::Query::OP_WILDCARD, "XC"));
+				struct pxap_query pq = *q;
+				if (!given(pq.prefer_industry) && !industry.empty())
+					pq.prefer_industry = industry.c_str();
+				run(r, restrict_query(prefer_always(like, &pq), &pq), &pq, false, *res);
 				break;
 			} catch (const Xapian::DatabaseModifiedError &) {
 				if (attempt == RETRIES)

@@ -191,6 +191,13 @@ void pxap_results_free(pxap_results *res);
  * total is Xapian's estimate, unsampled; there are no facets. */
 pxap_results *pxap_similar(pxap_reader *r, const char *id, const struct pxap_query *q,
 			   char *err, size_t errlen);
+/* Documents linked to some case and most like the documents ids together
+ * (relevance feedback over all of them; ids themselves left out), ranked
+ * with q's preferences (the industry of the first of ids when q names
+ * none), restricted by q's access and filters: what "similar cases" are
+ * made of. */
+pxap_results *pxap_similar_set(pxap_reader *r, const char *const *ids, size_t nids,
+			       const struct pxap_query *q, char *err, size_t errlen);
 
 /* Number of documents in the database (for fsck), or -1. */
 long pxap_reader_doccount(pxap_reader *r, char *err, size_t errlen);
