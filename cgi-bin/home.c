@@ -345,7 +345,10 @@ static void pending_section(struct request *r)
 	json_array_foreach(fs, i, x)
 		pending_row(r, "企业填报", arena_printf(r->arena, "/audits/%s", jstr(x, "audit")),
 			arena_printf(r->arena, "%s %lld年审核", jstr(x, "enterprise"), (long long)json_integer_value(json_object_get(x, "year"))),
-			arena_printf(r->arena, "合同 %s，备案登记表 %s", jstr(x, "contract_date"), jstr(x, "registration_date")),
+			json_integer_value(json_object_get(x, "late_days"))
+				? arena_printf(r->arena, "合同 %s，备案登记表 %s（逾期 %lld 天）", jstr(x, "contract_date"),
+					       jstr(x, "registration_date"), (long long)json_integer_value(json_object_get(x, "late_days")))
+				: arena_printf(r->arena, "合同 %s，备案登记表 %s", jstr(x, "contract_date"), jstr(x, "registration_date")),
 			jstr(x, "filed_by"), jstr(x, "filed_at"));
 	json_array_foreach(cs, i, x)
 		pending_row(r, "变更申请", arena_printf(r->arena, "/projects/%s", jstr(x, "project")),

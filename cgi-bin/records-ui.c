@@ -697,9 +697,16 @@ static void transitions(struct request *r, const struct rtype *t, const char *id
 		any |= strcmp(w->t[i].from, state) == 0;
 	if (!any)
 		html_raw(&r->out, "<p>当前状态没有后续办理事项。</p>");
+	/* An audit whose experts' opinions wait: its grade is confirmed in
+	 * 专家评审意见 (reviews()), beside the proposals, not here. */
+	int reviews_wait = 0;
+	json_t *rv;
+	size_t k;
+	json_array_foreach(json_object_get(o, "reviews"), k, rv)
+		reviews_wait |= strcmp(json_string_value(json_object_get(rv, "state")), "pending") == 0;
 	for (size_t i = 0; i < w->n; i++) {
 		const struct transition *tr = &w->t[i];
-		if (strcmp(tr->from, state))
+		if (strcmp(tr->from, state) || (reviews_wait && t == &rt_audits && strcmp(tr->to, "evaluated") == 0))
 			continue;
 		form_open(r, arena_printf(r->arena, "/%s/%s/transitions", t->name, id), "transition");
 		html_raw(&r->out, "<input type=\"hidden\" name=\"to\" value=\"");

@@ -145,6 +145,11 @@ check "and edits it: still one opinion, now 合格 78" \
 check "the audit's own grade is untouched" [ "$(jq -r .grade <<<"$BODY")" = null ]
 api GET "audits/$CA" "" "$ENTA"
 check "the enterprise does not see the experts' proposals" [ "$(jq -r 'has("reviews")' <<<"$BODY")" = false ]
+check "nor in the case's history" [ "$(jq -r '[.history[] | select(.action | startswith("review"))] | length' <<<"$BODY")" = 0 ]
+api POST "experts/$Y/assignments" "{\"case\":\"audit:$CA\",\"role\":\"reviewer\"}"; must 200 "assign Y to CA"
+api GET "audits/$CA" "" "$EXPY"
+check "another expert on the case reads neither X's opinion nor its history entry" \
+	[ "$(jq -r '(.reviews | length), ([.history[] | select(.action | startswith("review"))] | length)' <<<"$BODY" | paste -sd/)" = 0/0 ]
 api PATCH "audits/$CA" '{"grade":"优秀","score":95}' "$EXPX"
 check "the expert cannot set the grade by PATCH (403)" [ "$CODE" = 403 ]
 api POST "audits/$CA/transitions" '{"to":"evaluated","evaluated_date":"2025-06-20","grade":"优秀","score":95}' "$EXPX"
@@ -157,6 +162,8 @@ check "nor can the enterprise (403)" [ "$CODE" = 403 ]
 check "the grade is still unset" [ "$(sql "SELECT ifnull(grade, 'none') FROM audits WHERE id = '$CA'")" = none ]
 api GET pending "" "$STAFF"
 check "staff's pending list holds the review with its proposal" [ "$(jq -r '.reviews[0].proposals' <<<"$BODY")" = "评审甲：合格 78" ]
+api POST "audits/$CA/reviews/$X" '{"reason":"自己退回"}' "$EXPX"
+check "the expert cannot return (or so reopen) an opinion itself (403)" [ "$CODE" = 403 ]
 api POST "audits/$CA/reviews/$X" '{"reason":"请说明节水量依据"}' "$STAFF"
 check "staff return the opinion with a reason" [ "$(jq -r '.reviews[0].state' <<<"$BODY")" = returned ]
 api POST "audits/$CA/reviews/confirm" "$CONFIRM" "$STAFF"

@@ -466,6 +466,11 @@ json_t *selfserve_pending(struct rctx *c)
 		" strftime('%Y-%m-%dT%H:%M:%SZ', f.filed_at, 'unixepoch') AS filed_at"
 		" FROM audit_filings f JOIN audits a ON a.id = f.audit_id LEFT JOIN users u ON u.id = f.filed_by"
 		" WHERE f.state = 'pending' ORDER BY f.filed_at, f.id", NULL));
+	json_t *f;
+	size_t i;
+	json_array_foreach(json_object_get(o, "filings"), i, f)
+		json_object_set_new(f, "late_days", json_integer(filing_late_days(c->db,
+			json_integer_value(json_object_get(f, "year")), text(f, "contract_date"), text(f, "registration_date"))));
 	json_object_set_new(o, "changes", rec_rows(c->db,
 		"SELECT c.project_id AS project, p.name AS project_name,"
 		" (SELECT name FROM enterprises WHERE id = p.enterprise_id) AS enterprise, c.id, c.description,"
@@ -480,4 +485,15 @@ json_t *selfserve_pending(struct rctx *c)
 		" FROM expert_reviews r JOIN audits a ON 'audit:' || a.id = r.case_id JOIN experts x ON x.id = r.expert_id"
 		" WHERE r.state = 'pending' GROUP BY r.case_id ORDER BY max(r.updated_at)", NULL));
 	return o;
+}
+
+void selfserve_history_scope(struct rctx *c, json_t *history)
+{
+	if (portal_user_sees_all(c->u))
+		return;
+	for (size_t i = json_array_size(history); i-- > 0;) {
+		const char *action = text(json_array_get(history, i), "action");
+		if (action && (strcmp(action, "review") == 0 || strcmp(action, "review_return") == 0))
+			json_array_remove(history, i);
+	}
 }

@@ -260,6 +260,10 @@ int review_return(struct rctx *c, const char *audit_id, const char *expert_id, j
 int review_confirm(struct rctx *c, const char *audit_id, json_t *in);
 /* Adds "filings" and (staff: all, an expert: its own) "reviews" to o. */
 void selfserve_audit_view(struct rctx *c, const char *audit_id, json_t *o);
+/* A case's history as c->u may read it: the experts' opinions and their
+ * returns (actions review, review_return) are staff's only, so neither
+ * the parties nor another expert read them there. */
+void selfserve_history_scope(struct rctx *c, json_t *history);
 /* Staff: {"filings", "changes", "reviews"} waiting for them; NULL otherwise. */
 json_t *selfserve_pending(struct rctx *c);
 /* Adds "experts" (assigned to the case c->t:id) to o. */
