@@ -692,21 +692,22 @@ static void transitions(struct request *r, const struct rtype *t, const char *id
 	const struct workflow *w = t->flow;
 	const char *state = json_string_value(json_object_get(o, w->column));
 	section(r, "办理");
-	int any = 0;
-	for (size_t i = 0; i < w->n; i++)
-		any |= strcmp(w->t[i].from, state) == 0;
-	if (!any)
-		html_raw(&r->out, "<p>当前状态没有后续办理事项。</p>");
 	/* An audit whose experts' opinions wait: its grade is confirmed in
 	 * 专家评审意见 (reviews()), beside the proposals, not here. */
-	int reviews_wait = 0;
+	int reviews_wait = 0, any = 0;
 	json_t *rv;
 	size_t k;
 	json_array_foreach(json_object_get(o, "reviews"), k, rv)
 		reviews_wait |= strcmp(json_string_value(json_object_get(rv, "state")), "pending") == 0;
+	reviews_wait = reviews_wait && t == &rt_audits;
+	for (size_t i = 0; i < w->n; i++)
+		any |= strcmp(w->t[i].from, state) == 0 && !(reviews_wait && strcmp(w->t[i].to, "evaluated") == 0);
+	if (!any)
+		html_raw(&r->out, reviews_wait ? "<p>专家评审意见待确认：请在上方“专家评审意见”中确认评估等级。</p>"
+			 : "<p>当前状态没有后续办理事项。</p>");
 	for (size_t i = 0; i < w->n; i++) {
 		const struct transition *tr = &w->t[i];
-		if (strcmp(tr->from, state) || (reviews_wait && t == &rt_audits && strcmp(tr->to, "evaluated") == 0))
+		if (strcmp(tr->from, state) || (reviews_wait && strcmp(tr->to, "evaluated") == 0))
 			continue;
 		form_open(r, arena_printf(r->arena, "/%s/%s/transitions", t->name, id), "transition");
 		html_raw(&r->out, "<input type=\"hidden\" name=\"to\" value=\"");
