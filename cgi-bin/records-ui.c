@@ -841,7 +841,7 @@ static void people_and_changes(struct request *r, const struct rtype *t, const c
 		if (may_file) {
 			int ent = !records_may_write(&r->user);
 			html_raw(b, "<h3>申请变更</h3>");
-			form_open(r, arena_printf(r->arena, "/%s/%s/changes", t->name, id), "record");
+			form_open(r, arena_printf(r->arena, "/%s/%s/changes", t->name, id), "record wide");
 			html_raw(b, "<label>变更内容 *<textarea name=\"description\" required></textarea></label>"
 				    "<label>变更后的完工日期<input type=\"date\" name=\"new_end_date\"></label>");
 			html_raw(b, ent ? "<label>变更理由 *<textarea name=\"reason\" required></textarea></label>"
@@ -1008,7 +1008,7 @@ static void reviews(struct request *r, const char *id, json_t *o)
 	const char *mst = mine ? json_string_value(json_object_get(mine, "state")) : NULL;
 	if (may_review && open && !(mst && strcmp(mst, "confirmed") == 0)) {
 		html_raw(b, mine ? "<h3>修改评审意见</h3>" : "<h3>填写评审意见</h3>");
-		form_open(r, arena_printf(r->arena, "/audits/%s/reviews", id), "record");
+		form_open(r, arena_printf(r->arena, "/audits/%s/reviews", id), "record wide");
 		html_raw(b, "<label>评审意见 *<textarea name=\"opinion\" required rows=\"6\">");
 		if (mine)
 			html_txt(b, value_text(r, NULL, json_object_get(mine, "opinion")));
