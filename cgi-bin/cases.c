@@ -192,6 +192,64 @@ static void api_change_request(struct request *r)
 
 static void api_results(struct request *r) { json_write(r, &rt_projects, 200, do_results); }
 
+/* Self-service (records-selfserve.c): an enterprise's filing and staff's
+ * decision on it; an expert's review, staff returning it or confirming
+ * the grade. Each answers the audit as its caller sees it. */
+static int do_filing(struct request *r, struct rctx *c, json_t *in, const char **id)
+{
+	long long filing_id = 0;
+	*id = r->arg;
+	return audit_filing_submit(c, r->arg, in, &filing_id);
+}
+
+static int do_filing_decide(struct request *r, struct rctx *c, json_t *in, const char **id)
+{
+	*id = rh_seg(r, 2);
+	return audit_filing_decide(c, *id, strtoll(r->arg, NULL, 10), in);
+}
+
+static int do_review(struct request *r, struct rctx *c, json_t *in, const char **id)
+{
+	*id = r->arg;
+	return review_save(c, r->arg, in);
+}
+
+static int do_review_confirm(struct request *r, struct rctx *c, json_t *in, const char **id)
+{
+	*id = r->arg;
+	return review_confirm(c, r->arg, in);
+}
+
+static int do_review_return(struct request *r, struct rctx *c, json_t *in, const char **id)
+{
+	*id = rh_seg(r, 2);
+	return review_return(c, *id, r->arg, in);
+}
+
+static void api_filing(struct request *r) { json_write(r, &rt_audits, 201, do_filing); }
+static void api_review(struct request *r) { json_write(r, &rt_audits, 200, do_review); }
+static void api_review_confirm(struct request *r) { json_write(r, &rt_audits, 200, do_review_confirm); }
+static void api_review_return(struct request *r) { json_write(r, &rt_audits, 200, do_review_return); }
+
+static void api_filing_decide(struct request *r)
+{
+	char *end;
+	long long fid = strtoll(r->arg, &end, 10);
+	if (*end || fid <= 0) {
+		portal_error(r, 404, "not_found", "没有这份填报。 There is no such filing.");
+		return;
+	}
+	json_write(r, &rt_audits, 200, do_filing_decide);
+}
+
+/* GET /api/pending (staff): what waits for staff to confirm. */
+static void api_pending(struct request *r)
+{
+	struct rctx c;
+	rh_ctx(r, &c, NULL);
+	resp_json(r, 200, selfserve_pending(&c));
+}
+
 static void api_change_decide(struct request *r)
 {
 	char *end;
@@ -612,6 +670,12 @@ static const struct page pages[] = {
 	{ "POST", "/api/projects/*/changes", api_change_request, NULL, PAGE_USER },
 	{ "POST", "/api/projects/*/results", api_results, NULL, PAGE_USER },
 	{ "POST", "/api/projects/*/changes/*", api_change_decide, NULL, PAGE_USER },
+	{ "POST", "/api/audits/*/filings", api_filing, NULL, PAGE_USER },
+	{ "POST", "/api/audits/*/filings/*", api_filing_decide, NULL, PAGE_USER },
+	{ "POST", "/api/audits/*/reviews", api_review, NULL, PAGE_USER },
+	{ "POST", "/api/audits/*/reviews/confirm", api_review_confirm, NULL, PAGE_USER },
+	{ "POST", "/api/audits/*/reviews/*", api_review_return, NULL, PAGE_USER },
+	{ "GET", "/api/pending", api_pending, NULL, PAGE_STAFF },
 	/* every record type */
 	{ "GET", "/api/*", api_list, list_params, PAGE_USER },
 	{ "POST", "/api/*", api_create, NULL, PAGE_USER },
@@ -641,6 +705,8 @@ static const struct page pages[] = {
 	{ "POST", "/*/*/assignments", ui_assign, NULL, PAGE_USER },
 	{ "POST", "/projects/*/results", ui_results, NULL, PAGE_USER },
 	{ "POST", "/*/*/changes", ui_change, NULL, PAGE_USER },
+	{ "POST", "/audits/*/filings", ui_filing, NULL, PAGE_USER },
+	{ "POST", "/audits/*/reviews", ui_review, NULL, PAGE_USER },
 };
 
 int main(void)

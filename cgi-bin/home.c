@@ -311,6 +311,68 @@ static void due_section(struct request *r)
 	json_decref(later);
 }
 
+/* ---- staff: what parties filed and staff confirm (records-selfserve.c) -------- */
+
+static void pending_row(struct request *r, const char *kind, const char *href, const char *what,
+			const char *detail, const char *who, const char *at)
+{
+	struct buf *b = &r->out;
+	html_raw(b, "<tr>");
+	html_cell(b, kind);
+	html_raw(b, "<td>");
+	href_link(b, href, what);
+	html_raw(b, "</td>");
+	html_cell(b, detail);
+	html_cell(b, who);
+	html_cell(b, at ? ui_beijing(r, at) : "");
+	html_raw(b, "</tr>");
+}
+
+static void pending_section(struct request *r)
+{
+	struct buf *b = &r->out;
+	struct rctx c;
+	rh_ctx(r, &c, NULL);
+	json_t *p = selfserve_pending(&c), *x;
+	if (!p)
+		return;
+	json_t *fs = json_object_get(p, "filings"), *cs = json_object_get(p, "changes"), *rs = json_object_get(p, "reviews");
+	size_t i, n = json_array_size(fs) + json_array_size(cs) + json_array_size(rs);
+	html_raw(b, "<section class=\"home-pending\" id=\"pending\" aria-labelledby=\"pending-h\">");
+	heading(b, "pending-h", "待确认事项");
+	if (!n) {
+		html_raw(b, "<p class=\"summary\">没有等待确认的企业填报、变更申请或专家评审意见。</p></section>");
+		json_decref(p);
+		return;
+	}
+	html_raw(b, "<p class=\"summary\">");
+	html_txtf(b, "企业填报 %zu 份 · 变更申请 %zu 项 · 待确认等级的评审 %zu 件", json_array_size(fs),
+		  json_array_size(cs), json_array_size(rs));
+	html_raw(b, "</p><table class=\"list pending\"><thead><tr><th scope=\"col\">事项</th><th scope=\"col\">案件</th>"
+		    "<th scope=\"col\">内容</th><th scope=\"col\">提交人</th><th scope=\"col\">时间（北京时间）</th>"
+		    "</tr></thead><tbody>");
+	json_array_foreach(fs, i, x)
+		pending_row(r, "企业填报", arena_printf(r->arena, "/audits/%s", jstr(x, "audit")),
+			arena_printf(r->arena, "%s %lld年审核", jstr(x, "enterprise"), (long long)json_integer_value(json_object_get(x, "year"))),
+			json_integer_value(json_object_get(x, "late_days"))
+				? arena_printf(r->arena, "合同 %s，备案登记表 %s（逾期 %lld 天）", jstr(x, "contract_date"),
+					       jstr(x, "registration_date"), (long long)json_integer_value(json_object_get(x, "late_days")))
+				: arena_printf(r->arena, "合同 %s，备案登记表 %s", jstr(x, "contract_date"), jstr(x, "registration_date")),
+			jstr(x, "filed_by"), jstr(x, "filed_at"));
+	json_array_foreach(cs, i, x)
+		pending_row(r, "变更申请", arena_printf(r->arena, "/projects/%s", jstr(x, "project")),
+			arena_printf(r->arena, "%s：%s", jstr(x, "enterprise"), jstr(x, "project_name")),
+			jstr(x, "description"), *jstr(x, "requested_by") ? jstr(x, "requested_by") : "工作人员",
+			jstr(x, "requested_at"));
+	json_array_foreach(rs, i, x)
+		pending_row(r, "专家评审", arena_printf(r->arena, "/audits/%s", jstr(x, "audit")),
+			arena_printf(r->arena, "%s %lld年审核", jstr(x, "enterprise"), (long long)json_integer_value(json_object_get(x, "year"))),
+			jstr(x, "proposals"), arena_printf(r->arena, "%lld 位专家", (long long)json_integer_value(json_object_get(x, "opinions"))),
+			jstr(x, "updated_at"));
+	html_raw(b, "</tbody></table></section>");
+	json_decref(p);
+}
+
 /* ---- staff: the indexing queue, recent uploads ------------------------------- */
 
 static long long count(struct request *r, const char *sql)
@@ -868,6 +930,7 @@ void ui_home(struct request *r)
 			    "<p><a href=\"/login\">登录</a>后可查看本单位的审核、项目和材料清单。</p></section>");
 	} else if (portal_user_sees_all(&r->user)) {
 		due_section(r);
+		pending_section(r);
 		queue_section(r);
 		recent_section(r);
 		areas_section(r);

@@ -695,15 +695,25 @@ static void transitions(struct request *r, const struct rtype *t, const char *id
 	struct rctx c;
 	rh_ctx(r, &c, t);
 	section(r, "办理");
-	int any = 0;
+	/* An audit whose experts' opinions wait: its grade is confirmed in
+	 * 专家评审意见 (reviews()), beside the proposals, not here. */
+	int reviews_wait = 0, any = 0;
+	json_t *rv;
+	size_t k;
+	json_array_foreach(json_object_get(o, "reviews"), k, rv)
+		reviews_wait |= strcmp(json_string_value(json_object_get(rv, "state")), "pending") == 0;
+	reviews_wait = reviews_wait && t == &rt_audits;
 	for (size_t i = 0; i < w->n; i++)
-		any |= strcmp(w->t[i].from, state) == 0 && workflow_may_move(&c, id, w->t[i].to);
+		any |= strcmp(w->t[i].from, state) == 0 && workflow_may_move(&c, id, w->t[i].to) &&
+		       !(reviews_wait && strcmp(w->t[i].to, "evaluated") == 0);
 	if (!any)
-		html_raw(&r->out, "<p>当前状态没有后续办理事项。</p>");
+		html_raw(&r->out, reviews_wait ? "<p>专家评审意见待确认：请在上方“专家评审意见”中确认评估等级。</p>"
+			 : "<p>当前状态没有后续办理事项。</p>");
 	for (size_t i = 0; i < w->n; i++) {
 		const struct transition *tr = &w->t[i];
 		/* only the moves this caller may make (a district: its approval) */
-		if (strcmp(tr->from, state) || !workflow_may_move(&c, id, tr->to))
+		if (strcmp(tr->from, state) || !workflow_may_move(&c, id, tr->to) ||
+		    (reviews_wait && strcmp(tr->to, "evaluated") == 0))
 			continue;
 		form_open(r, arena_printf(r->arena, "/%s/%s/transitions", t->name, id), "transition");
 		html_raw(&r->out, "<input type=\"hidden\" name=\"to\" value=\"");
@@ -796,13 +806,32 @@ static void people_and_changes(struct request *r, const struct rtype *t, const c
 		}
 	}
 	if (json_object_get(o, "changes")) {
+		struct rctx cc;
+		rh_ctx(r, &cc, t);
+		int may_file = selfserve_allowed(&cc, SS_CHANGE_REQUEST, id);
 		section(r, "变更申请");
 		if (!json_array_size(json_object_get(o, "changes")))
-			html_raw(b, "<p>暂无。</p>");
-		html_raw(b, "<ul>");
+			html_raw(b, "<p>暂无变更申请。</p>");
+		html_raw(b, "<ul class=\"changes\">");
 		json_array_foreach(json_object_get(o, "changes"), i, x) {
 			html_raw(b, "<li>");
 			html_txt(b, value_text(r, NULL, json_object_get(x, "description")));
+			if (json_is_string(json_object_get(x, "new_end_date"))) {
+				html_raw(b, "（完工日期改为 ");
+				html_txt(b, json_string_value(json_object_get(x, "new_end_date")));
+				html_raw(b, "）");
+			}
+			if (json_is_string(json_object_get(x, "reason"))) {
+				html_raw(b, " · 理由：");
+				html_txt(b, json_string_value(json_object_get(x, "reason")));
+			}
+			html_raw(b, " · ");
+			const char *by = json_string_value(json_object_get(x, "requested_by"));
+			if (by) {
+				html_txt(b, by);
+				html_raw(b, "提出于 ");
+			}
+			html_txt(b, value_text(r, NULL, json_object_get(x, "requested")));
 			html_raw(b, " · ");
 			html_txt(b, label_of(L_CHANGE_STATE, json_string_value(json_object_get(x, "state"))));
 			const char *st = json_string_value(json_object_get(x, "state"));
@@ -817,12 +846,184 @@ static void people_and_changes(struct request *r, const struct rtype *t, const c
 			html_raw(b, "</li>");
 		}
 		html_raw(b, "</ul>");
-		if (records_may_write(&r->user)) {
-			form_open(r, arena_printf(r->arena, "/%s/%s/changes", t->name, id), "record");
+		if (may_file) {
+			int ent = !records_may_write(&r->user);
+			html_raw(b, "<h3>申请变更</h3>");
+			form_open(r, arena_printf(r->arena, "/%s/%s/changes", t->name, id), "record wide");
 			html_raw(b, "<label>变更内容 *<textarea name=\"description\" required></textarea></label>"
 				    "<label>变更后的完工日期<input type=\"date\" name=\"new_end_date\"></label>");
+			html_raw(b, ent ? "<label>变更理由 *<textarea name=\"reason\" required></textarea></label>"
+				     : "<label>变更理由<textarea name=\"reason\"></textarea></label>");
 			form_close(r, "提出变更申请");
 		}
+	}
+}
+
+/* ---- self-service on an audit (records-selfserve.c) ------------------------------ */
+
+/* The enterprise's filings of its contract and registration dates: what
+ * was filed and how it stands; 填报 for the enterprise while the audit is
+ * on the list, 确认 / 退回 for staff on a pending one. */
+static void filings(struct request *r, const char *id, json_t *o)
+{
+	struct buf *b = &r->out;
+	json_t *fs = json_object_get(o, "filings"), *f;
+	size_t i;
+	struct rctx c;
+	rh_ctx(r, &c, &rt_audits);
+	int may_file = selfserve_allowed(&c, SS_FILE, id), staff = records_may_write(&r->user), pending = 0;
+	int listed = strcmp(json_string_value(json_object_get(o, "state")), "listed") == 0;
+	if (!json_array_size(fs) && !(may_file && listed))
+		return;
+	section(r, "企业填报（合同和备案登记表日期）");
+	if (json_array_size(fs)) {
+		html_raw(b, "<table class=\"list filings\"><thead><tr><th scope=\"col\">咨询合同日期</th>"
+			    "<th scope=\"col\">备案登记表日期</th><th scope=\"col\">期限</th><th scope=\"col\">填报人</th>"
+			    "<th scope=\"col\">填报时间（北京时间）</th><th scope=\"col\">状态</th></tr></thead><tbody>");
+		json_array_foreach(fs, i, f) {
+			const char *st = json_string_value(json_object_get(f, "state"));
+			long long late = json_integer_value(json_object_get(f, "late_days"));
+			pending |= strcmp(st, "pending") == 0;
+			html_raw(b, "<tr>");
+			html_cell(b, json_string_value(json_object_get(f, "contract_date")));
+			html_cell(b, json_string_value(json_object_get(f, "registration_date")));
+			html_cell(b, late ? arena_printf(r->arena, "逾期 %lld 天", late) : "按时");
+			html_cell(b, value_text(r, NULL, json_object_get(f, "filed_by")));
+			html_cell(b, ui_beijing(r, value_text(r, NULL, json_object_get(f, "filed_at"))));
+			html_raw(b, "<td>");
+			html_txt(b, label_of(L_FILING_STATE, st));
+			if (json_is_string(json_object_get(f, "decided_by"))) {
+				html_raw(b, "（");
+				html_txt(b, json_string_value(json_object_get(f, "decided_by")));
+				if (json_is_string(json_object_get(f, "reason"))) {
+					html_raw(b, "：");
+					html_txt(b, json_string_value(json_object_get(f, "reason")));
+				}
+				html_raw(b, "）");
+			}
+			if (staff && strcmp(st, "pending") == 0) {
+				const char *fid = value_text(r, NULL, json_object_get(f, "id"));
+				form_open(r, arena_printf(r->arena, "/audits/%s/filings", id), "inline");
+				html_raw(b, "<input type=\"hidden\" name=\"filing_id\" value=\"");
+				html_attr(b, fid);
+				html_raw(b, "\"><input type=\"hidden\" name=\"decision\" value=\"confirmed\">");
+				form_close(r, "确认");
+				form_open(r, arena_printf(r->arena, "/audits/%s/filings", id), "inline");
+				html_raw(b, "<input type=\"hidden\" name=\"filing_id\" value=\"");
+				html_attr(b, fid);
+				html_raw(b, "\"><input type=\"hidden\" name=\"decision\" value=\"returned\">"
+					    "<label>退回理由<input type=\"text\" name=\"reason\" required maxlength=\"300\"></label>");
+				form_close(r, "退回");
+			}
+			html_raw(b, "</td></tr>");
+		}
+		html_raw(b, "</tbody></table>");
+	}
+	if (may_file && listed && !pending) {
+		html_raw(b, "<h3>填报</h3><p>填报后由市级工作人员确认；确认后审核进入“已备案”，逾期填报会标明逾期天数。</p>");
+		form_open(r, arena_printf(r->arena, "/audits/%s/filings", id), "record");
+		input(r, &rt_audits, rtype_field(&rt_audits, "contract_date"), NULL, 1);
+		input(r, &rt_audits, rtype_field(&rt_audits, "registration_date"), NULL, 1);
+		form_close(r, "提交填报");
+	} else if (may_file && pending) {
+		html_raw(b, "<p>填报已提交，等待市级工作人员确认。</p>");
+	}
+}
+
+static void grade_select(struct request *r, const char *label, const char *selected)
+{
+	struct buf *b = &r->out;
+	html_raw(b, "<label>");
+	html_txt(b, label);
+	html_raw(b, " *<select name=\"grade\" required>");
+	option(b, "", "请选择", 0);
+	for (const char *const *g = audit_grades; *g; g++)
+		option(b, *g, *g, selected && strcmp(selected, *g) == 0);
+	html_raw(b, "</select></label>");
+}
+
+static void score_input(struct request *r, const char *label, json_t *v)
+{
+	struct buf *b = &r->out;
+	html_raw(b, "<label>");
+	html_txt(b, label);
+	html_raw(b, "（0–100） *<input type=\"number\" name=\"score\" min=\"0\" max=\"100\" step=\"1\" required value=\"");
+	if (json_is_integer(v))
+		html_txtf(b, "%lld", (long long)json_integer_value(v));
+	html_raw(b, "\"></label>");
+}
+
+/* The experts' review opinions: staff see them all, with 退回 for each
+ * pending one and the form confirming the grade; an assigned expert its
+ * own, with the 评审意见 form until staff confirm. */
+static void reviews(struct request *r, const char *id, json_t *o)
+{
+	struct buf *b = &r->out;
+	json_t *rv = json_object_get(o, "reviews"), *x, *mine = NULL;
+	size_t i;
+	if (!rv)
+		return;
+	struct rctx c;
+	rh_ctx(r, &c, &rt_audits);
+	int staff = records_may_write(&r->user), pending = 0;
+	int open = strcmp(json_string_value(json_object_get(o, "state")), "evaluated") != 0;
+	int may_review = !staff && selfserve_allowed(&c, SS_REVIEW, id);
+	if (!staff && !may_review)
+		return;
+	section(r, "专家评审意见");
+	if (!json_array_size(rv))
+		html_raw(b, staff ? "<p>指派的专家尚未提交评审意见。</p>" : "<p>您尚未提交评审意见。</p>");
+	json_array_foreach(rv, i, x) {
+		const char *st = json_string_value(json_object_get(x, "state"));
+		pending += strcmp(st, "pending") == 0;
+		if (!staff)
+			mine = x;
+		html_raw(b, "<article class=\"review\"><h3>");
+		html_txt(b, value_text(r, NULL, json_object_get(x, "expert")));
+		html_raw(b, "：建议“");
+		html_txt(b, value_text(r, NULL, json_object_get(x, "grade")));
+		html_raw(b, "”，");
+		html_txtf(b, "%lld 分", (long long)json_integer_value(json_object_get(x, "score")));
+		html_raw(b, "</h3><p class=\"opinion\">");
+		html_txt(b, value_text(r, NULL, json_object_get(x, "opinion")));
+		html_raw(b, "</p><p class=\"meta\">");
+		html_txt(b, label_of(L_FILING_STATE, st));
+		html_raw(b, " · 更新于 ");
+		html_txt(b, ui_beijing(r, value_text(r, NULL, json_object_get(x, "updated_at"))));
+		if (json_is_string(json_object_get(x, "return_reason"))) {
+			html_raw(b, " · 退回理由：");
+			html_txt(b, json_string_value(json_object_get(x, "return_reason")));
+		}
+		html_raw(b, "</p>");
+		if (staff && strcmp(st, "pending") == 0 && open) {
+			form_open(r, arena_printf(r->arena, "/audits/%s/reviews", id), "inline");
+			html_raw(b, "<input type=\"hidden\" name=\"expert_id\" value=\"");
+			html_attr(b, value_text(r, NULL, json_object_get(x, "expert_id")));
+			html_raw(b, "\"><label>退回理由<input type=\"text\" name=\"reason\" required maxlength=\"300\"></label>");
+			form_close(r, "退回");
+		}
+		html_raw(b, "</article>");
+	}
+	if (staff && pending && open && strcmp(json_string_value(json_object_get(o, "state")), "submitted") == 0) {
+		html_raw(b, "<h3>确认评估等级</h3><p>评估等级只由工作人员在此确认；确认后专家意见不再修改。</p>");
+		form_open(r, arena_printf(r->arena, "/audits/%s/reviews", id), "record");
+		html_raw(b, "<input type=\"hidden\" name=\"confirm\" value=\"1\">");
+		input(r, &rt_audits, rtype_field(&rt_audits, "evaluated_date"), NULL, 1);
+		grade_select(r, "评估等级", NULL);
+		score_input(r, "评估得分", NULL);
+		form_close(r, "确认");
+	}
+	const char *mst = mine ? json_string_value(json_object_get(mine, "state")) : NULL;
+	if (may_review && open && !(mst && strcmp(mst, "confirmed") == 0)) {
+		html_raw(b, mine ? "<h3>修改评审意见</h3>" : "<h3>填写评审意见</h3>");
+		form_open(r, arena_printf(r->arena, "/audits/%s/reviews", id), "record wide");
+		html_raw(b, "<label>评审意见 *<textarea name=\"opinion\" required rows=\"6\">");
+		if (mine)
+			html_txt(b, value_text(r, NULL, json_object_get(mine, "opinion")));
+		html_raw(b, "</textarea></label>");
+		grade_select(r, "建议等级", mine ? json_string_value(json_object_get(mine, "grade")) : NULL);
+		score_input(r, "建议得分", mine ? json_object_get(mine, "score") : NULL);
+		form_close(r, "提交评审意见");
 	}
 }
 
@@ -867,6 +1068,9 @@ static void change_sentence(struct request *r, const struct rtype *t, const char
 	static const char *const names[][2] = {
 		{ "document", "文档" }, { "case", "案卷" }, { "role", "角色" }, { "expert", "专家" },
 		{ "reason", "理由" }, { "change_request", "变更申请" }, { "superseded_by", "被替代为" },
+		{ "decision", "结果" }, { "late_days", "逾期天数" }, { "opinion", "评审意见" },
+		{ "proposed_grade", "建议等级" }, { "proposed_score", "建议得分" },
+		{ "reviews_confirmed", "确认的评审意见数" },
 	};
 	struct buf *b = &r->out;
 	const char *key;
@@ -889,6 +1093,10 @@ static void change_sentence(struct request *r, const struct rtype *t, const char
 		if (!f && strcmp(key, "expert") == 0)
 			f = &expert_ref;
 		json_t *from = json_object_get(v, "from"), *to = json_object_get(v, "to");
+		if (!f && strcmp(key, "decision") == 0 && json_is_string(v)) {
+			html_txt(b, label_of(L_FILING_STATE, json_string_value(v)));
+			continue;
+		}
 		if (!rtype_field(t, key) && strcmp(key, "role") == 0 && json_is_string(to)) {
 			const char *role = json_string_value(to);
 			html_txt(b, strcmp(action, "assign") == 0 ? label_of(L_EXPERT_ROLE, role) : link_role_label(role));
@@ -985,6 +1193,10 @@ static void record_page(struct request *r, const struct rtype *t, const char *id
 	rh_ctx(r, &mc, t);
 	if (!records_may_write(&r->user) && t->flow && workflow_may_move_some(&mc))
 		transitions(r, t, id, o);	/* a district: its approval, nothing else */
+	if (t == &rt_audits) {
+		filings(r, id, o);
+		reviews(r, id, o);
+	}
 	if (records_may_write(&r->user)) {
 		if (t->flow)
 			transitions(r, t, id, o);
@@ -1098,7 +1310,7 @@ static int op_change(struct request *r, struct rctx *c, const char *id)
 {
 	if (c->t != &rt_projects)
 		return rctx_fail(c, 404, "not_found", NULL, "只有项目可以提出变更申请。");
-	static const char *const names[] = { "description", "new_end_date", "decision", NULL };
+	static const char *const names[] = { "description", "new_end_date", "decision", "reason", NULL };
 	json_t *in = form_json(r, NULL, names);
 	const char *cid = req_form(r, "change_id");
 	long long change = 0;
@@ -1125,6 +1337,38 @@ static int op_results(struct request *r, struct rctx *c, const char *id)
 	return rc;
 }
 
+/* 填报 (an enterprise) or, with filing_id, 确认 / 退回 (staff). */
+static int op_filing(struct request *r, struct rctx *c, const char *id)
+{
+	static const char *const names[] = { "contract_date", "registration_date", "decision", "reason", NULL };
+	json_t *in = form_json(r, NULL, names);
+	const char *fid = req_form(r, "filing_id");
+	long long filing = 0;
+	int rc = fid ? audit_filing_decide(c, id, atoll(fid), in) : audit_filing_submit(c, id, in, &filing);
+	json_decref(in);
+	return rc;
+}
+
+/* 评审意见 (an expert); with confirm, the grade (staff); with expert_id,
+ * 退回 (staff). */
+static int op_review(struct request *r, struct rctx *c, const char *id)
+{
+	static const char *const names[] = { "opinion", "grade", "evaluated_date", "reason", NULL };
+	json_t *in = form_json(r, NULL, names);
+	const char *score = req_form(r, "score"), *expert = req_form(r, "expert_id");
+	if (score && *score) {
+		char *end;
+		long long v = strtoll(score, &end, 10);
+		json_object_set_new(in, "score", *end ? json_string(score) : json_integer(v));
+	}
+	int rc = req_form(r, "confirm") ? review_confirm(c, id, in)
+		: expert ? review_return(c, id, expert, in) : review_save(c, id, in);
+	json_decref(in);
+	return rc;
+}
+
+void ui_filing(struct request *r) { posted(r, op_filing); }
+void ui_review(struct request *r) { posted(r, op_review); }
 void ui_results(struct request *r) { posted(r, op_results); }
 void ui_update(struct request *r) { posted(r, op_update); }
 void ui_transition(struct request *r) { posted(r, op_transition); }

@@ -17,6 +17,8 @@ void ui_link(struct request *r);		/* POST /TYPE/ID/links */
 void ui_assign(struct request *r);		/* POST /experts/ID/assignments */
 void ui_results(struct request *r);	/* POST /projects/ID/results */
 void ui_change(struct request *r);		/* POST /projects/ID/changes */
+void ui_filing(struct request *r);		/* POST /audits/ID/filings */
+void ui_review(struct request *r);		/* POST /audits/ID/reviews */
 
 void ui_reports(struct request *r);		/* GET /reports */
 void ui_quarterly(struct request *r);		/* GET /reports/quarterly */

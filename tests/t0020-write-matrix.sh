@@ -24,7 +24,10 @@
 # Covers: upload (API and form) with and without case and visibility,
 # link, unlink, restore of a superseded version, create / PATCH of every
 # record type, every audit and project transition, expert assignments,
-# change requests and their decisions, deadlines, the HTML form posts;
+# change requests (the project's enterprise files one) and their
+# decisions, an enterprise's filing of its audit's dates and staff's
+# decision, an expert's review, its return and the grade's confirmation,
+# deadlines, the HTML form posts;
 # supersession across owners and of public documents; identical bytes
 # uploaded by another tenant. The district approval (applied ->
 # district_approved) is the one move a district makes, on its own
@@ -140,6 +143,8 @@ snapshot() {
 			SELECT 'audit', * FROM audits ORDER BY id;
 			SELECT 'project', * FROM projects ORDER BY id;
 			SELECT 'change', * FROM project_changes ORDER BY id;
+			SELECT 'filing', * FROM audit_filings ORDER BY id;
+			SELECT 'review', * FROM expert_reviews ORDER BY case_id, expert_id;
 			SELECT 'training', * FROM trainings ORDER BY id;
 			SELECT 'deadline', * FROM deadlines ORDER BY year, item;
 			SELECT 'link', * FROM document_cases ORDER BY doc_id, case_id;
@@ -647,11 +652,27 @@ move PA '{"to":"approved","approved_date":"2024-04-01","subsidy_fen":100000000}'
 move PA '{"to":"implementing","start_date":"2024-05-01","planned_end_date":"2025-03-31"}' staff
 
 # Change requests and decisions (API and form).
+# The project's own enterprise (enta, enta2) files one, with its reason;
+# staff too; no one else.
 CHG='{"description":"设备到货推迟","new_end_date":"2025-04-30"}'
+CHG_E='{"description":"设备到货推迟","new_end_date":"2025-04-30","reason":"供货商延期交货"}'
 for r in anon $NONSTAFF $AREA; do
-	refused "$(rwant "$r" PA)" "$r: POST /api/projects/<PA>/changes" "$r" api POST "${REC[PA]}/changes" "$CHG"
-	refused "$(rwant "$r" PA)" "$r: POST /projects/<PA>/changes (form)" "$r" form "/${REC[PA]}/changes" description=设备到货推迟
+	[ "$r" = enta ] && continue
+	refused "$(rwant "$r" PA)" "$r: POST /api/projects/<PA>/changes" "$r" api POST "${REC[PA]}/changes" "$CHG_E"
+	refused "$(rwant "$r" PA)" "$r: POST /projects/<PA>/changes (form)" "$r" form "/${REC[PA]}/changes" description=设备到货推迟 reason=延期
 done
+refused 422 "enta: POST /api/projects/<PA>/changes without a reason" enta api POST "${REC[PA]}/changes" "$CHG"
+allowed 201 "enta: POST /api/projects/<PA>/changes (its own project)" enta api POST "${REC[PA]}/changes" "$CHG_E"
+CID0=$(jq -r '[.changes[] | select(.state == "pending")][0].id' <<<"$BODY")
+[[ $CID0 =~ ^[0-9]+$ ]] || bail "no change request id: $BODY"
+for r in anon $NONSTAFF; do
+	refused "$(rwant "$r" PA)" "$r: POST /api/projects/<PA>/changes/<CID0> rejected (the enterprise's)" "$r" api POST "${REC[PA]}/changes/$CID0" '{"decision":"rejected"}'
+done
+allowed 200 "staff: POST /api/projects/<PA>/changes/<CID0> rejected (the enterprise's)" staff api POST "${REC[PA]}/changes/$CID0" '{"decision":"rejected"}'
+allowed 303 "enta: POST /projects/<PA>/changes (form, its own project)" enta form "/${REC[PA]}/changes" description=设备到货推迟 reason=供货商延期交货
+CID1=$(sql "SELECT id FROM project_changes WHERE project_id = '$PRJ_A' AND state = 'pending'")
+[[ $CID1 =~ ^[0-9]+$ ]] || bail "enta's form made no change request"
+allowed 303 "staff: POST /projects/<PA>/changes (form) decision rejected (the enterprise's)" staff form "/${REC[PA]}/changes" "change_id=$CID1" decision=rejected
 allowed 201 "staff: POST /api/projects/<PA>/changes" staff api POST "${REC[PA]}/changes" "$CHG"
 CID=$(jq -r '[.changes[] | select(.state == "pending")][0].id' <<<"$BODY")
 [[ $CID =~ ^[0-9]+$ ]] || bail "no change request id: $BODY"
@@ -757,6 +778,73 @@ for r in anon $NONSTAFF $AREA staff; do
 done
 hcall "$BASE/api/typical-units?year=2024"
 check "anon: GET /api/typical-units -> 200 (public)" [ "$CODE" = 200 ]
+
+# ---- self-service: filings, reviews (records-selfserve.c) --------------------------------
+# A new audit of A (agency G), expert X assigned, and one of B (agency H).
+as admin api POST audits "{\"enterprise_id\":\"$EA\",\"year\":2026,\"agency_id\":\"$G\"}"
+AUD_S=$(id)
+as admin api POST audits "{\"enterprise_id\":\"$EB\",\"year\":2026,\"agency_id\":\"$H\"}"
+AUD_SB=$(id)
+as admin api POST "experts/$X/assignments" "{\"case\":\"audit:$AUD_S\",\"role\":\"reviewer\"}"
+[ "$CODE" = 200 ] || bail "assign X to the new audit: $CODE $BODY"
+REC[CS]="audits/$AUD_S" REC[CSB]="audits/$AUD_SB"
+SEES[agg]+=" CS" SEES[agh]+=" CSB" SEES[enta]+=" CS" SEES[entb]+=" CSB" SEES[expx]+=" CS"
+SEES[dista]+=" CS" SEES[distb]+=" CSB" SEES[auth]+=" CS"
+# sswant ROLE KEY: a self-service write ROLE may not make on KEY: 401
+# anonymous, 404 when it cannot see the case, 403 when it can.
+ssw() { [ "$1" = anon ] && { echo 401; return; }; if sees "$1" "$2"; then echo 403; else echo 404; fi; }
+FIL='{"contract_date":"2026-01-10","registration_date":"2026-01-20"}'
+for r in anon $NONSTAFF $AREA staff admin; do
+	[ "$r" = enta ] && continue
+	refused "$(ssw "$r" CS)" "$r: POST /api/audits/<CS>/filings" "$r" api POST "${REC[CS]}/filings" "$FIL"
+	refused "$(ssw "$r" CS)" "$r: POST /audits/<CS>/filings (form)" "$r" form "/${REC[CS]}/filings" contract_date=2026-01-10 registration_date=2026-01-20
+done
+allowed 201 "enta: POST /api/audits/<CS>/filings (its own audit)" enta api POST "${REC[CS]}/filings" "$FIL"
+FID=$(jq -r '.filings[0].id' <<<"$BODY")
+[[ $FID =~ ^[0-9]+$ ]] || bail "no filing id: $BODY"
+allowed 303 "entb: POST /audits/<CSB>/filings (form, its own audit)" entb form "/${REC[CSB]}/filings" contract_date=2026-01-10 registration_date=2026-01-20
+FIDB=$(sql "SELECT id FROM audit_filings WHERE audit_id = '$AUD_SB'")
+[[ $FIDB =~ ^[0-9]+$ ]] || bail "entb's form made no filing"
+for r in anon $NONSTAFF $AREA; do
+	refused "$(ssw "$r" CS)" "$r: POST /api/audits/<CS>/filings/<FID> confirmed" "$r" api POST "${REC[CS]}/filings/$FID" '{"decision":"confirmed"}'
+	refused "$(ssw "$r" CSB)" "$r: POST /audits/<CSB>/filings (form) decision" "$r" form "/${REC[CSB]}/filings" "filing_id=$FIDB" decision=returned reason=有误
+done
+allowed 200 "staff: POST /api/audits/<CS>/filings/<FID> confirmed" staff api POST "${REC[CS]}/filings/$FID" '{"decision":"confirmed"}'
+check "staff: the confirmed filing moved <CS> to filed" [ "$(sql "SELECT state FROM audits WHERE id = '$AUD_S'")" = filed ]
+allowed 303 "admin: POST /audits/<CSB>/filings (form) decision returned" admin form "/${REC[CSB]}/filings" "filing_id=$FIDB" decision=returned reason=合同日期有误
+check "admin: the form returned B's filing" [ "$(sql "SELECT state FROM audit_filings WHERE id = $FIDB")" = returned ]
+as staff api POST "${REC[CS]}/transitions" '{"to":"submitted","report_date":"2026-05-20"}'
+[ "$CODE" = 200 ] || bail "submit the new audit: $CODE $BODY"
+
+REVW='{"opinion":"报告完整。","grade":"良好","score":85}'
+for r in anon $NONSTAFF $AREA staff admin; do
+	[ "$r" = expx ] && continue
+	refused "$(ssw "$r" CS)" "$r: POST /api/audits/<CS>/reviews" "$r" api POST "${REC[CS]}/reviews" "$REVW"
+	refused "$(ssw "$r" CS)" "$r: POST /audits/<CS>/reviews (form)" "$r" form "/${REC[CS]}/reviews" opinion=报告完整 grade=良好 score=85
+done
+allowed 200 "expx: POST /api/audits/<CS>/reviews (assigned)" expx api POST "${REC[CS]}/reviews" "$REVW"
+allowed 303 "expx: POST /audits/<CS>/reviews (form, assigned)" expx form "/${REC[CS]}/reviews" opinion=报告完整，建议合格 grade=合格 score=75
+for r in anon $NONSTAFF $AREA; do
+	refused "$(ssw "$r" CS)" "$r: POST /api/audits/<CS>/reviews/<X> (return)" "$r" api POST "${REC[CS]}/reviews/$X" '{"reason":"请补充"}'
+	refused "$(ssw "$r" CS)" "$r: POST /audits/<CS>/reviews (form, return)" "$r" form "/${REC[CS]}/reviews" "expert_id=$X" reason=请补充
+done
+allowed 200 "staff: POST /api/audits/<CS>/reviews/<X> (return)" staff api POST "${REC[CS]}/reviews/$X" '{"reason":"请补充节水依据"}'
+allowed 303 "expx: POST /audits/<CS>/reviews (form, answering the return)" expx form "/${REC[CS]}/reviews" opinion=依据见附表 grade=合格 score=75
+GRADE='{"evaluated_date":"2026-06-20","grade":"合格","score":75}'
+for r in anon $NONSTAFF $AREA; do
+	refused "$(ssw "$r" CS)" "$r: POST /api/audits/<CS>/reviews/confirm" "$r" api POST "${REC[CS]}/reviews/confirm" "$GRADE"
+	refused "$(ssw "$r" CS)" "$r: POST /audits/<CS>/reviews (form, confirm)" "$r" form "/${REC[CS]}/reviews" confirm=1 evaluated_date=2026-06-20 grade=合格 score=75
+done
+allowed 303 "admin: POST /audits/<CS>/reviews (form, confirm)" admin form "/${REC[CS]}/reviews" confirm=1 evaluated_date=2026-06-20 grade=合格 score=75
+check "admin: the form confirmed the grade" [ "$(sql "SELECT state || grade FROM audits WHERE id = '$AUD_S'")" = evaluated合格 ]
+for r in anon $NONSTAFF $AREA; do
+	w=403; [ "$r" = anon ] && w=401
+	[ "$r" = anon ] && a=() || a=(-H "Authorization: Bearer ${TOK[$r]}")
+	hcall "${a[@]}" "$BASE/api/pending"
+	check "$r: GET /api/pending -> $w" [ "$CODE" = "$w" ]
+done
+hcall -H "Authorization: Bearer ${TOK[staff]}" "$BASE/api/pending"
+check "staff: GET /api/pending -> 200" [ "$CODE" = 200 ]
 
 wait_idle
 check "fsck passes after the matrix" fsck_clean

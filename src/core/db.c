@@ -271,6 +271,28 @@ static const char *const migrations[] = {
 	"  SELECT DISTINCT dc.doc_id, strftime('%s','now'), strftime('%s','now') FROM document_cases dc"
 	"  JOIN documents d ON d.id = dc.doc_id WHERE d.status = 'indexed'"
 	"  AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.doc_id = dc.doc_id AND j.state = 'queued');",
+	/* 13: self-service (src/records/records-selfserve.c): an enterprise's
+	 * filing of its audit's contract and registration dates, pending until
+	 * staff confirm (the audit's move to filed) or return it with a reason;
+	 * an assigned expert's review opinion, proposed grade and score on an
+	 * audit, one per expert and case, editable until staff confirm the
+	 * grade; who filed a change request and why. */
+	"CREATE TABLE audit_filings ("
+	"  id INTEGER PRIMARY KEY, audit_id TEXT NOT NULL REFERENCES audits(id),"
+	"  contract_date TEXT NOT NULL, registration_date TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','confirmed','returned')),"
+	"  filed_by INTEGER NOT NULL, filed_at INTEGER NOT NULL,"
+	"  decided_by INTEGER, decided_at INTEGER, reason TEXT);"
+	"CREATE INDEX audit_filings_audit ON audit_filings(audit_id, state);"
+	"CREATE TABLE expert_reviews ("
+	"  case_id TEXT NOT NULL, expert_id TEXT NOT NULL REFERENCES experts(id),"
+	"  opinion TEXT NOT NULL, grade TEXT NOT NULL, score INTEGER NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','confirmed','returned')),"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+	"  confirmed_by INTEGER, confirmed_at INTEGER, return_reason TEXT,"
+	"  PRIMARY KEY (case_id, expert_id));"
+	"ALTER TABLE project_changes ADD COLUMN reason TEXT;"
+	"ALTER TABLE project_changes ADD COLUMN requested_by INTEGER;",
 };
 
 long long portal_now(void) { return (long long)time(NULL); }

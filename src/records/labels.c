@@ -40,6 +40,10 @@ static const struct label {
 	{ L_CHANGE_STATE, "approved", "已批准" },
 	{ L_CHANGE_STATE, "rejected", "未批准" },
 
+	{ L_FILING_STATE, "pending", "待确认" },
+	{ L_FILING_STATE, "confirmed", "已确认" },
+	{ L_FILING_STATE, "returned", "已退回" },
+
 	{ L_EXPERT_ROLE, "reviewer", "评审专家" },
 	{ L_EXPERT_ROLE, "evaluator", "评估专家" },
 	{ L_EXPERT_ROLE, "acceptance", "验收专家" },
@@ -63,6 +67,12 @@ static const struct label {
 	{ L_ACTION, "unlink", "取消关联" },
 	{ L_ACTION, "change_request", "提出变更申请" },
 	{ L_ACTION, "change_decision", "审批变更申请" },
+	{ L_ACTION, "filing", "企业填报" },
+	{ L_ACTION, "filing_confirm", "确认企业填报" },
+	{ L_ACTION, "filing_return", "退回企业填报" },
+	{ L_ACTION, "review", "填写评审意见" },
+	{ L_ACTION, "review_return", "退回评审意见" },
+	{ L_ACTION, "grade_confirm", "确认评估等级" },
 	{ L_ACTION, "restore", "恢复版本" },
 	{ L_ACTION, "retry", "重新索引" },
 	{ L_ACTION, "results", "确认项目成效" },

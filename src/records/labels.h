@@ -13,6 +13,7 @@
 #define L_PROJECT_STATE	"project_state"	/* recommended ... rejected */
 #define L_AGENCY_STATUS	"agency_status"	/* active, suspended, removed */
 #define L_CHANGE_STATE	"change_state"	/* pending, approved, rejected */
+#define L_FILING_STATE	"filing_state"	/* pending, confirmed, returned: filings, reviews */
 #define L_EXPERT_ROLE	"expert_role"	/* reviewer, evaluator, acceptance */
 #define L_DOC_ROLE	"doc_role"	/* a document's role in a case */
 #define L_ACTION	"action"	/* audit-trail actions */

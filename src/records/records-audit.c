@@ -66,6 +66,11 @@ static int check_evaluated(struct rctx *c, const char *id, json_t *next)
 	return rc ? rc : rule_has_expert(c, arena_printf(c->a, "audit:%s", id));
 }
 
+const char *audit_grade_of(long long score)
+{
+	return score >= 90 ? "优秀" : score >= 80 ? "良好" : score >= 60 ? "合格" : "不合格";
+}
+
 /* The grade follows the score, whenever either is set. */
 static int grade_follows_score(struct rctx *c, json_t *row)
 {
@@ -77,7 +82,7 @@ static int grade_follows_score(struct rctx *c, json_t *row)
 		return rctx_fail(c, 422, "grade_score", grade ? "score" : "grade",
 			"评估等级和得分须同时给出。 A grade and a score go together.");
 	long long score = json_integer_value(sv);
-	const char *want = score >= 90 ? "优秀" : score >= 80 ? "良好" : score >= 60 ? "合格" : "不合格";
+	const char *want = audit_grade_of(score);
 	if (strcmp(grade, want) == 0)
 		return 0;
 	return rctx_fail(c, 422, "grade_score", "grade", arena_printf(c->a,
@@ -136,6 +141,8 @@ static void extra(struct rctx *c, const char *id, json_t *o)
 			"name", rec_column(st, 1), "role", rec_column(st, 2)));
 	sqlite3_finalize(st);
 	json_object_set_new(o, "experts", a);
+	if (c->t == &rt_audits)
+		selfserve_audit_view(c, id, o);
 }
 
 const struct rtype rt_audits = {

@@ -1,5 +1,6 @@
-/* records-change.c: change requests on projects being implemented. A
- * request is pending until staff approve or reject it; approving one with
+/* records-change.c: change requests on projects being implemented. The
+ * project's enterprise (giving its reason) or staff file one; a request
+ * is pending until staff approve or reject it; approving one with
  * a new end date moves the project's planned end, still at most 12 months
  * after the start. A project is not accepted while a request is pending
  * (records-project.c). */
@@ -12,11 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int begin(struct rctx *c)
+/* The action's rule (records-selfserve.c: the project's enterprise files,
+ * staff decide), then the transaction. */
+static int begin(struct rctx *c, enum selfserve_action a, const char *project_id)
 {
 	char err[256];
-	if (!records_may_write(c->u))
-		return rctx_fail(c, 403, "forbidden", NULL, "只有市级工作人员可以处理变更申请。 Only staff may handle change requests.");
+	int rc = selfserve_may(c, a, project_id);
+	if (rc)
+		return rc;
 	if (portal_db_exec(c->db, "BEGIN IMMEDIATE", err, sizeof err) < 0)
 		return rctx_fail(c, 503, "busy", NULL, "数据库繁忙，请稍后再试。 The database is busy; try again.");
 	return 0;
@@ -39,6 +43,8 @@ static int end(struct rctx *c, int rc, const char *project_id, const char *actio
 
 static const struct rfield f_desc = { .name = "description", .type = FT_LONG, .flags = F_REQ, .label = "变更内容" };
 static const struct rfield f_end = { .name = "new_end_date", .type = FT_DATE, .flags = 0, .label = "变更后的完工日期" };
+static const struct rfield f_reason = { .name = "reason", .type = FT_LONG, .flags = 0, .label = "变更理由" };
+static const struct rfield f_reason_req = { .name = "reason", .type = FT_LONG, .flags = F_REQ, .label = "变更理由" };
 
 /* The 12-month limit for a new end date; 0 or 422. */
 static int within_limit(struct rctx *c, json_t *row, const char *end_date)
@@ -57,10 +63,11 @@ static int within_limit(struct rctx *c, json_t *row, const char *end_date)
 
 int project_change_request(struct rctx *c, const char *project_id, json_t *in, long long *change_id)
 {
-	int rc = begin(c);
+	int rc = begin(c, SS_CHANGE_REQUEST, project_id);
 	if (rc)
 		return rc;
-	json_t *row = rec_row(c, project_id), *desc = NULL, *endd = NULL;
+	json_t *row = rec_row(c, project_id), *desc = NULL, *endd = NULL, *why = NULL;
+	int by_staff = records_may_write(c->u);
 	const char *state = row ? json_string_value(json_object_get(row, "state")) : NULL;
 	if (!row)
 		rc = rctx_fail(c, 404, "not_found", NULL, "没有这个项目。 There is no such project.");
@@ -71,22 +78,26 @@ int project_change_request(struct rctx *c, const char *project_id, json_t *in, l
 		rc = rctx_fail(c, 409, "workflow", NULL,
 			"变更申请只能在项目批准后、验收前提出。 Change requests are made between approval and acceptance.");
 	else if (!(rc = rec_value(c, &f_desc, json_object_get(in, "description"), &desc)) &&
-		 !(rc = rec_value(c, &f_end, json_object_get(in, "new_end_date"), &endd)))
+		 !(rc = rec_value(c, &f_end, json_object_get(in, "new_end_date"), &endd)) &&
+		 !(rc = rec_value(c, by_staff ? &f_reason : &f_reason_req, json_object_get(in, "reason"), &why)))
 		rc = within_limit(c, row, json_string_value(endd));
 	if (!rc) {
 		sqlite3_stmt *st = portal_db_prepare(c->db, "INSERT INTO project_changes (project_id, description,"
-			" new_end_date, requested_at) VALUES (?, ?, ?, ?)");
+			" new_end_date, requested_at, reason, requested_by) VALUES (?, ?, ?, ?, ?, ?)");
 		sqlite3_bind_text(st, 1, project_id, -1, SQLITE_TRANSIENT);
 		rec_bind(st, 2, desc);
 		rec_bind(st, 3, endd);
 		sqlite3_bind_int64(st, 4, portal_now());
+		rec_bind(st, 5, why);
+		sqlite3_bind_int64(st, 6, c->u->id);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = rctx_fail(c, 500, "database", NULL, "保存失败。 The change request could not be saved.");
 		sqlite3_finalize(st);
 		*change_id = sqlite3_last_insert_rowid(c->db);
 	}
-	json_t *d = rc ? NULL : json_pack("{s:{s:I,s:O,s:O}}", "change_request", "id", (json_int_t)*change_id,
-					  "description", desc, "new_end_date", endd);
+	json_t *d = rc ? NULL : json_pack("{s:{s:I,s:O,s:O,s:O}}", "change_request", "id", (json_int_t)*change_id,
+					  "description", desc, "new_end_date", endd, "reason", why ? why : json_null());
+	json_decref(why);
 	json_decref(row);
 	json_decref(desc);
 	json_decref(endd);
@@ -95,7 +106,7 @@ int project_change_request(struct rctx *c, const char *project_id, json_t *in, l
 
 int project_change_decide(struct rctx *c, const char *project_id, long long change_id, json_t *in)
 {
-	int rc = begin(c);
+	int rc = begin(c, SS_CHANGE_DECIDE, project_id);
 	if (rc)
 		return rc;
 	const char *decision = json_string_value(json_object_get(in, "decision"));

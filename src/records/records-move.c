@@ -108,7 +108,6 @@ int workflow_may_move(const struct rctx *c, const char *id, const char *to)
 
 int workflow_move(struct rctx *c, const char *id, json_t *in)
 {
-	const struct workflow *w = c->t->flow;
 	char err[256];
 	if (!workflow_may_move_some(c))
 		return rctx_fail(c, 403, "forbidden", NULL, R_STAFF_MOVES);
@@ -117,6 +116,22 @@ int workflow_move(struct rctx *c, const char *id, json_t *in)
 			"请给出目标状态（to）。 The body must be a JSON object with the target state in \"to\".");
 	if (portal_db_exec(c->db, "BEGIN IMMEDIATE", err, sizeof err) < 0)
 		return rctx_fail(c, 503, "busy", NULL, "数据库繁忙，请稍后再试。 The database is busy; try again.");
+	int rc = workflow_move_within(c, id, in);
+	if (!rc && portal_db_exec(c->db, "COMMIT", err, sizeof err) == 0)
+		return 0;
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc ? rc : rctx_fail(c, 500, "database", NULL, "保存失败。 The change could not be saved.");
+}
+
+int workflow_move_within(struct rctx *c, const char *id, json_t *in)
+{
+	const struct workflow *w = c->t->flow;
+	if (!records_may_write(c->u))
+		return rctx_fail(c, 403, "forbidden", NULL,
+			"只有市级工作人员可以变更状态。 Only staff may move a record to another state.");
+	if (!json_is_object(in) || !json_is_string(json_object_get(in, "to")))
+		return rctx_fail(c, 422, "invalid", "to",
+			"请给出目标状态（to）。 The body must be a JSON object with the target state in \"to\".");
 	const char *to = json_string_value(json_object_get(in, "to"));
 	json_t *row = rec_row(c, id), *diff = json_object(), *old = row ? json_deep_copy(row) : NULL;
 	int rc = 0;
@@ -182,8 +197,5 @@ int workflow_move(struct rctx *c, const char *id, json_t *in)
 	json_decref(row);
 	json_decref(old);
 	json_decref(diff);
-	if (!rc && portal_db_exec(c->db, "COMMIT", err, sizeof err) == 0)
-		return 0;
-	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc ? rc : rctx_fail(c, 500, "database", NULL, "保存失败。 The change could not be saved.");
+	return rc;
 }

@@ -11,6 +11,10 @@ struct rctx;
 /* Move record id of c->t to the state in->"to", setting the fields the
  * transition takes from in. Writes the audit trail. 0 or a status. */
 int workflow_move(struct rctx *c, const char *id, json_t *in);
+/* The same inside a transaction the caller holds (and commits or rolls
+ * back): for a move that is one step of a larger write (a self-service
+ * filing confirmed, records-selfserve.c). 0 or a status. */
+int workflow_move_within(struct rctx *c, const char *id, json_t *in);
 
 /* The one rule of who may make a move: staff and admin any move; a
  * district user (区发改委) the district approval of a project

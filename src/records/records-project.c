@@ -284,14 +284,16 @@ static void extra(struct rctx *c, const char *id, json_t *o)
 {
 	records_case_experts(c, id, o);
 	sqlite3_stmt *st = portal_db_prepare(c->db,
-		"SELECT id, description, new_end_date, state, strftime('%Y-%m-%d', requested_at, 'unixepoch')"
-		" FROM project_changes WHERE project_id = ? ORDER BY id");
+		"SELECT c.id, c.description, c.new_end_date, c.state, strftime('%Y-%m-%d', c.requested_at, 'unixepoch'),"
+		" c.reason, u.name FROM project_changes c LEFT JOIN users u ON u.id = c.requested_by"
+		" WHERE c.project_id = ? ORDER BY c.id");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
 	json_t *a = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o}", "id", rec_column(st, 0),
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", rec_column(st, 0),
 			"description", rec_column(st, 1), "new_end_date", rec_column(st, 2),
-			"state", rec_column(st, 3), "requested", rec_column(st, 4)));
+			"state", rec_column(st, 3), "requested", rec_column(st, 4),
+			"reason", rec_column(st, 5), "requested_by", rec_column(st, 6)));
 	sqlite3_finalize(st);
 	json_object_set_new(o, "changes", a);
 	project_results_view(c, id, o);

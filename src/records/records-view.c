@@ -28,7 +28,9 @@ json_t *rec_get(struct rctx *c, const char *id)
 	}
 	if (c->t->extra)
 		c->t->extra(c, id, o);
-	json_object_set_new(o, "history", rec_history(c->db, object));
+	json_t *history = rec_history(c->db, object);
+	selfserve_history_scope(c, history);
+	json_object_set_new(o, "history", history);
 	return o;
 }
 

@@ -207,7 +207,8 @@ int rule_changed(json_t *row, json_t *old, const char *field);
  * on c, runs in one transaction and writes the audit trail. */
 /* Assign an expert to a case, refusing conflicts of interest (409). */
 int expert_assign(struct rctx *c, const char *expert_id, json_t *in);
-/* A change request on a project: {"description", "new_end_date"?}. */
+/* A change request on a project: {"description", "new_end_date"?,
+ * "reason"} (the reason required when an enterprise files it). */
 int project_change_request(struct rctx *c, const char *project_id, json_t *in, long long *change_id);
 /* Decide a pending change request: {"decision": "approved"|"rejected"}. */
 int project_change_decide(struct rctx *c, const char *project_id, long long change_id, json_t *in);
@@ -224,6 +225,48 @@ int project_results_confirm(struct rctx *c, const char *project_id, json_t *in);
 
 /* The grades of an evaluated audit, best first, NULL-terminated. */
 extern const char *const audit_grades[];
+/* The grade a score earns: 优秀 90-100, 良好 80-89, 合格 60-79, 不合格. */
+const char *audit_grade_of(long long score);
+
+/* Self-service (records-selfserve.c): what enterprises and experts file
+ * themselves and staff confirm. Who may take each action is one rule,
+ * checked by selfserve_may(); each action runs in one transaction and
+ * writes the audit log on its case. */
+enum selfserve_action {
+	SS_FILE,		/* an enterprise files its audit's dates */
+	SS_FILING_DECIDE,	/* staff confirm or return a filing */
+	SS_CHANGE_REQUEST,	/* the project's enterprise or staff */
+	SS_CHANGE_DECIDE,	/* staff approve or reject a change request */
+	SS_REVIEW,		/* an expert assigned to the audit */
+	SS_REVIEW_DECIDE,	/* staff confirm the grade or return a review */
+};
+/* 0 when c->u may take action a on record id of type c->t; else 404 (not
+ * visible) or 403 with the rule's sentence on c. */
+int selfserve_may(struct rctx *c, enum selfserve_action a, const char *id);
+/* The same as a yes/no for pages (c is left as it was). */
+int selfserve_allowed(struct rctx *c, enum selfserve_action a, const char *id);
+/* {"contract_date", "registration_date"}: a pending filing (c->t audits). */
+int audit_filing_submit(struct rctx *c, const char *audit_id, json_t *in, long long *filing_id);
+/* {"decision": "confirmed"|"returned", "reason"}: confirming moves the
+ * audit to filed with the filing's dates (its rules, its late mark); a
+ * return needs the reason. */
+int audit_filing_decide(struct rctx *c, const char *audit_id, long long filing_id, json_t *in);
+/* {"opinion", "grade", "score"}: the caller's review (an assigned expert),
+ * created or replaced until staff confirm the grade. */
+int review_save(struct rctx *c, const char *audit_id, json_t *in);
+/* {"reason"}: staff send expert_id's pending review back. */
+int review_return(struct rctx *c, const char *audit_id, const char *expert_id, json_t *in);
+/* {"evaluated_date", "grade", "score", "reason"?}: staff confirm the grade
+ * (the audit's move to evaluated) with pending reviews; they are locked. */
+int review_confirm(struct rctx *c, const char *audit_id, json_t *in);
+/* Adds "filings" and (staff: all, an expert: its own) "reviews" to o. */
+void selfserve_audit_view(struct rctx *c, const char *audit_id, json_t *o);
+/* A case's history as c->u may read it: the experts' opinions and their
+ * returns (actions review, review_return) are staff's only, so neither
+ * the parties nor another expert read them there. */
+void selfserve_history_scope(struct rctx *c, json_t *history);
+/* Staff: {"filings", "changes", "reviews"} waiting for them; NULL otherwise. */
+json_t *selfserve_pending(struct rctx *c);
 /* Adds "experts" (assigned to the case c->t:id) to o. */
 void records_case_experts(struct rctx *c, const char *id, json_t *o);
 
