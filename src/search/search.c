@@ -5,6 +5,7 @@
 #include "db.h"
 #include "docs.h"
 #include "editions.h"
+#include "fold.h"
 #include "utf8.h"
 #include "hit-cache.h"
 #include "http-request.h"
@@ -13,6 +14,7 @@
 #include "industry.h"
 #include "log.h"
 #include "normalize.h"
+#include "quantity.h"
 #include "settings.h"
 #include "snippet.h"
 #include "synonyms.h"
@@ -225,15 +227,36 @@ static int in_field(const size_t at[], size_t nat, size_t start)
 	return 0;
 }
 
+/* Figures with units in the query (quantity.h: 节约标准煤 320 吨) leave the
+ * text (blanked, so spans stay right: their digits and units as words
+ * match little) and become terms that may match instead of it, weighted
+ * as boost terms: a report quoting the figure ranks first. Their terms go
+ * to *terms (arena); returns how many. */
+static size_t figure_terms(struct arena *a, char *text, const char ***terms)
+{
+	struct portal_qty qs[8];
+	size_t n = portal_qty_find(text, strlen(text), qs, 8);
+	*terms = arena_alloc(a, (n + 1) * sizeof **terms);
+	for (size_t i = 0; i < n; i++) {
+		(*terms)[i] = arena_printf(a, "%s%s", PORTAL_TERM_FIGURE, qs[i].term);
+		memset(text + qs[i].start, ' ', qs[i].end - qs[i].start);
+	}
+	return n;
+}
+
 static void search_rewrite(struct request *r, struct pxap_query *q)
 {
 	struct buf folded = BUF_INIT;	/* as the index holds it (index.c) */
-	portal_utf8_fold_alnum(&folded, q->q, strlen(q->q));
+	portal_fold_text(&folded, q->q, strlen(q->q));
 	q->q = arena_strdup(r->arena, buf_str(&folded));
 	buf_free(&folded);
 	q->q = fold_industry_fields(r->arena, q->q);
 	char *text = arena_strdup(r->arena, q->q);
 	size_t at[8], nat = standard_fields(text, at, 8);
+	const char **figs;
+	size_t nfig = figure_terms(r->arena, text, &figs);
+	if (nfig)
+		q->q = text;
 	struct portal_ident ids[8], nums[8];
 	size_t n = portal_norm_find(text, strlen(text), ids, 8);
 	size_t nn = portal_norm_find_numbers(text, strlen(text), nums, 8);
@@ -304,8 +327,17 @@ static void search_rewrite(struct request *r, struct pxap_query *q)
 		q->alt = alt;
 		q->nalt = na;
 	}
+	if (nfig) {
+		const char **alt = arena_alloc(r->arena, (q->nalt + nfig) * sizeof *alt);
+		for (size_t i = 0; i < q->nalt; i++)
+			alt[i] = q->alt[i];
+		for (size_t i = 0; i < nfig; i++)
+			alt[q->nalt + i] = figs[i];
+		q->alt = alt;
+		q->nalt += nfig;
+	}
 	q->q = search_any_word(r->arena, q->q);
-	q->q = synonyms_expand(r->arena, q->q);
+	q->q = synonyms_expand(r->arena, q->q, &q->synonyms, &q->nsynonyms);
 }
 
 /* The statement fill_hit() runs for each hit: prepared once per process

@@ -14,13 +14,16 @@
 #include "snippet.h"
 #include "arena.h"
 #include "buf.h"
+#include "fold.h"
 #include "utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_TERMS 64
+#define MAX_TERMS 256	/* the query's terms and their traditional spellings */
+#define MAX_OWN 64	/* the query's own terms */
+#define MAX_VARIANTS 8	/* traditional spellings looked for, per term */
 #define MAX_HITS 256		/* occurrences of one term considered */
 #define CHUNK 8192		/* bytes of text searched at a time */
 
@@ -34,11 +37,18 @@ struct term {
 	enum kind kind;
 	uint32_t a, b;		/* the characters of a bigram or single */
 	int weight;
+	size_t id;		/* the query term it spells: its own index, or its original's */
 };
 
+/* The query's terms (t[0, own)), then the traditional spellings of its
+ * Chinese ones (環境 for 环境: fold.h), which count as the term they
+ * spell. Terms are simplified (folded like the index), the stored text is
+ * as written: so a traditional document's snippet is found and marked. */
 struct query {
 	struct term t[MAX_TERMS];
-	size_t n;
+	size_t n, own;
+	char pool[MAX_TERMS * 2 * UTF8_MAX];	/* the spellings' bytes */
+	size_t used;
 };
 
 /* Roughly the scripts Xapian's CJK n-gram mode splits into characters. */
@@ -60,13 +70,41 @@ static int is_space(uint32_t c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0x3000;
 }
 
+/* The traditional spellings of Chinese term i as terms of their own. */
+static void add_spellings(struct query *q, size_t i)
+{
+	const struct term *t = &q->t[i];
+	if (t->kind == WORD)
+		return;
+	uint32_t va[MAX_VARIANTS + 1] = { t->a }, vb[MAX_VARIANTS + 1] = { t->b };
+	size_t na = 1 + portal_fold_variants(t->a, va + 1, MAX_VARIANTS);
+	size_t nb = t->kind == BIGRAM ? 1 + portal_fold_variants(t->b, vb + 1, MAX_VARIANTS) : 1;
+	size_t added = 0;
+	for (size_t x = 0; x < na; x++)
+		for (size_t y = 0; y < nb && added < MAX_VARIANTS; y++) {
+			if ((x == 0 && y == 0) || q->n == MAX_TERMS ||
+			    q->used + 2 * UTF8_MAX > sizeof q->pool)
+				continue;
+			char *s = q->pool + q->used;
+			size_t len = portal_utf8_encode(s, va[x]);
+			if (t->kind == BIGRAM)
+				len += portal_utf8_encode(s + len, vb[y]);
+			q->used += len;
+			q->t[q->n] = *t;
+			q->t[q->n].s = s;
+			q->t[q->n].len = len;
+			q->n++;
+			added++;
+		}
+}
+
 /* Sort the terms into bigrams, single characters and words; drop
  * duplicates, and single characters that belong to a query bigram (they
  * are found, and marked, through the bigram). */
 static void read_terms(const char *const *terms, size_t nterms, struct query *q)
 {
 	q->n = 0;
-	for (size_t i = 0; i < nterms && q->n < MAX_TERMS; i++) {
+	for (size_t i = 0; i < nterms && q->n < MAX_OWN; i++) {
 		const char *s = terms[i];
 		size_t len = s ? strlen(s) : 0, at = 0;
 		if (!len)
@@ -98,10 +136,16 @@ static void read_terms(const char *const *terms, size_t nterms, struct query *q)
 		for (size_t k = 0; k < q->n && q->t[i].kind == SINGLE; k++)
 			grouped = grouped || (q->t[k].kind == BIGRAM &&
 					      (q->t[k].a == q->t[i].a || q->t[k].b == q->t[i].a));
-		if (!grouped)
-			q->t[kept++] = q->t[i];
+		if (!grouped) {
+			q->t[kept] = q->t[i];
+			q->t[kept].id = kept;
+			kept++;
+		}
 	}
-	q->n = kept;
+	q->n = q->own = kept;
+	q->used = 0;
+	for (size_t i = 0; i < q->own; i++)
+		add_spellings(q, i);
 }
 
 static int is_bigram(const struct query *q, uint32_t a, uint32_t b)
@@ -171,7 +215,7 @@ static size_t snippet_window(const struct query *q, const char *text, size_t len
 	int count[MAX_TERMS], found[MAX_TERMS] = { 0 }, all = 0, best_score = 0;
 	if (!hits)
 		return 0;
-	for (size_t i = 0; i < q->n; i++)
+	for (size_t i = 0; i < q->own; i++)
 		all += q->t[i].weight;
 	for (size_t chunk = 0; chunk < len && best_score < all; chunk += CHUNK) {
 		size_t stop = chunk + CHUNK < len ? chunk + CHUNK : len, before = nhits;
@@ -189,11 +233,13 @@ static size_t snippet_window(const struct query *q, const char *text, size_t len
 		memset(count, 0, sizeof count);
 		int score = 0;
 		for (size_t lo = 0, hi = 0; hi < nhits; hi++) {
-			if (count[hits[hi].term]++ == 0)
-				score += q->t[hits[hi].term].weight;
+			const struct term *th = &q->t[hits[hi].term];
+			if (count[th->id]++ == 0)
+				score += th->weight;
 			while (hits[hi].pos - hits[lo].pos > span) {
-				if (--count[hits[lo].term] == 0)
-					score -= q->t[hits[lo].term].weight;
+				const struct term *tl = &q->t[hits[lo].term];
+				if (--count[tl->id] == 0)
+					score -= tl->weight;
 				lo++;
 			}
 			if (score > best_score) {
@@ -234,7 +280,8 @@ static void render(const struct query *q, const char *text, size_t from, size_t 
 	}
 	for (size_t i = from; i < to;) {
 		off[n] = i;
-		cp[n++] = portal_utf8_next(text, to, &i);
+		/* folded, to compare with the query's (simplified) terms */
+		cp[n++] = portal_fold_char(portal_utf8_next(text, to, &i));
 	}
 	off[n] = to;
 	int marking = 0, space = 1;	/* no space at the start */
