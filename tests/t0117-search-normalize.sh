@@ -5,7 +5,8 @@
 #    环境保护 and 环境保护 one saying 環境保護, each snippet in the document's
 #    own characters (the index and the query are folded, the text is not);
 #  - figures with units: 2543.1 吨标准煤 finds the report that says
-#    综合能耗2543.1tce (programme/p027), 1907800 元 its 190.78万元;
+#    综合能耗2543.1tce (programme/p027), 1907800 元 its 190.78万元, and not
+#    the other report that has figures in 万元 and tce (p036);
 #  - the synonym list grown from the corpus: COD finds a text that says only
 #    化学需氧量.
 # The two short notices are written here (no traditional document is in the
@@ -29,6 +30,7 @@ TRAD=$(put "$PORTAL_DATA/trad.txt")
 SIMP=$(put "$PORTAL_DATA/simp.txt")
 WATER=$(put "$PORTAL_DATA/water.txt")
 P027=$(put "$(corpus_file p027_ programme)")
+P036=$(put "$(corpus_file p036_ programme)")	# another report: 投资304.96万元, 857.4tce
 
 # search Q: sets BODY to the API's answer
 search() { call -G --data-urlencode "q=$1" --data per_page=20 "$BASE/api/search"; }
@@ -53,10 +55,13 @@ check "清潔生產審核 finds the notice that says 清洁生产审核" has "$S
 search '2543.1 吨标准煤'
 check "a figure quoted with another unit (2543.1 吨标准煤) finds the report (2543.1tce) first" \
 	[ "$(jq -r '.results[0].id' <<<"$BODY")" = "$P027" ]
-search '投资 1907800 元'
-check "投资 1907800 元 finds the report's 190.78万元 first" [ "$(jq -r '.results[0].id' <<<"$BODY")" = "$P027" ]
-search '综合能耗 2543.1 吨'
-check "2543.1 吨 (tonnes) finds the figure in tce too" [ "$(jq -r '.results[0].id' <<<"$BODY")" = "$P027" ]
+search '1907800 元'
+check "1907800 元 finds the report's 190.78万元, and only it" [ "$(jq -r '[.results[].id] | join(" ")' <<<"$BODY")" = "$P027" ]
+search '2543.1 吨'
+check "2543.1 吨 (tonnes) finds the figure in tce too, and only it" \
+	[ "$(jq -r '[.results[].id] | join(" ")' <<<"$BODY")" = "$P027" ]
+search '综合能耗 857.4 吨标煤'
+check "综合能耗 857.4 吨标煤 ranks the other report first" [ "$(jq -r '.results[0].id' <<<"$BODY")" = "$P036" ]
 
 search 'COD'
 check "COD finds the text that says only 化学需氧量 (the grown synonym list)" has "$WATER" < <(jq -r '.results[].id' <<<"$BODY")
