@@ -55,6 +55,8 @@ check "清潔生產審核 finds the notice that says 清洁生产审核" has "$S
 search '2543.1 吨标准煤'
 check "a figure quoted with another unit (2543.1 吨标准煤) finds the report (2543.1tce) first" \
 	[ "$(jq -r '.results[0].id' <<<"$BODY")" = "$P027" ]
+snippet_of "$P027" | grep -qF '<mark>2543.1</mark>tce' && ok "its snippet marks the figure" ||
+	not_ok "its snippet marks the figure (got: $(snippet_of "$P027"))"
 search '1907800 元'
 check "1907800 元 finds the report's 190.78万元, and only it" [ "$(jq -r '[.results[].id] | join(" ")' <<<"$BODY")" = "$P027" ]
 search '2543.1 吨'

@@ -232,19 +232,28 @@ static int in_field(const size_t at[], size_t nat, size_t start)
  * match little) and become terms that may match instead of it, weighted
  * as boost terms: a report quoting the figure ranks first. Their terms go
  * to *terms (arena); returns how many. */
-static size_t figure_terms(struct arena *a, char *text, const char ***terms)
+static size_t figure_terms(struct arena *a, char *text, const char ***terms, const char ***numbers)
 {
 	struct portal_qty qs[8];
 	size_t n = portal_qty_find(text, strlen(text), qs, 8);
 	*terms = arena_alloc(a, (n + 1) * sizeof **terms);
+	*numbers = arena_alloc(a, (n + 1) * sizeof **numbers);
 	for (size_t i = 0; i < n; i++) {
 		(*terms)[i] = arena_printf(a, "%s%s", PORTAL_TERM_FIGURE, qs[i].term);
+		(*numbers)[i] = arena_strndup(a, text + qs[i].start, qs[i].num_end - qs[i].start);
 		memset(text + qs[i].start, ' ', qs[i].end - qs[i].start);
 	}
 	return n;
 }
 
-static void search_rewrite(struct request *r, struct pxap_query *q)
+/* Words the snippets mark beside the query's own terms: the numbers of its
+ * figures (figure_terms()), which left the text. */
+struct marks {
+	const char **words;
+	size_t n;
+};
+
+static void search_rewrite(struct request *r, struct pxap_query *q, struct marks *marks)
 {
 	struct buf folded = BUF_INIT;	/* as the index holds it (index.c) */
 	portal_fold_text(&folded, q->q, strlen(q->q));
@@ -254,7 +263,8 @@ static void search_rewrite(struct request *r, struct pxap_query *q)
 	char *text = arena_strdup(r->arena, q->q);
 	size_t at[8], nat = standard_fields(text, at, 8);
 	const char **figs;
-	size_t nfig = figure_terms(r->arena, text, &figs);
+	size_t nfig = figure_terms(r->arena, text, &figs, &marks->words);
+	marks->n = nfig;
 	if (nfig)
 		q->q = text;
 	struct portal_ident ids[8], nums[8];
@@ -431,7 +441,8 @@ static void read_hits(struct request *r, const char *const *terms, size_t nterms
 
 /* Copy Xapian's results (from rd) into res (request arena), then free them
  * with the request. */
-static void collect(struct request *r, pxap_reader *rd, pxap_results *xr, struct search_result *res)
+static void collect(struct request *r, pxap_reader *rd, pxap_results *xr, const struct marks *marks,
+		    struct search_result *res)
 {
 	arena_on_destroy(r->arena, free_results, xr);
 	res->total = pxap_results_total(xr);
@@ -440,6 +451,15 @@ static void collect(struct request *r, pxap_reader *rd, pxap_results *xr, struct
 	res->hits = arena_alloc(r->arena, (res->nhits + 1) * sizeof *res->hits);
 	const char *const *terms;
 	size_t nterms = pxap_results_terms(xr, &terms);
+	if (marks && marks->n) {
+		const char **all = arena_alloc(r->arena, (nterms + marks->n) * sizeof *all);
+		for (size_t i = 0; i < nterms; i++)
+			all[i] = terms[i];
+		for (size_t i = 0; i < marks->n; i++)
+			all[nterms + i] = marks->words[i];
+		terms = all;
+		nterms += marks->n;
+	}
 	hit_cache_follow(hits_kept, pxap_reader_epoch(rd));
 	size_t missing = 0;
 	for (size_t i = 0; i < res->nhits; i++) {
@@ -485,7 +505,8 @@ int portal_search(struct request *r, const struct search_params *p, struct searc
 	base_query(r, &q);
 	if (p->current_only)
 		q.nexclude = 2;	/* old editions too */
-	search_rewrite(r, &q);
+	struct marks marks = { 0 };
+	search_rewrite(r, &q, &marks);
 	char err[512];
 	pxap_results *xr = pxap_search(rd, &q, err, sizeof err);
 	if (!xr) {
@@ -493,7 +514,7 @@ int portal_search(struct request *r, const struct search_params *p, struct searc
 		portal_error(r, 503, "search_failed", "搜索未能完成，请重试。 The search could not be run; please try again.");
 		return -1;
 	}
-	collect(r, rd, xr, res);
+	collect(r, rd, xr, &marks, res);
 	return 0;
 }
 
@@ -512,6 +533,6 @@ int portal_similar(struct request *r, const char *id, size_t limit, struct searc
 		portal_error(r, 503, "search_failed", "未能查找相似文档，请重试。 Similar documents could not be found; please try again.");
 		return -1;
 	}
-	collect(r, rd, xr, res);
+	collect(r, rd, xr, NULL, res);
 	return 0;
 }

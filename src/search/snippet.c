@@ -38,6 +38,7 @@ struct term {
 	uint32_t a, b;		/* the characters of a bigram or single */
 	int weight;
 	size_t id;		/* the query term it spells: its own index, or its original's */
+	int number;		/* a WORD of digits (and points): letters may touch it */
 };
 
 /* The query's terms (t[0, own)), then the traditional spellings of its
@@ -63,6 +64,11 @@ int snippet_is_cjk(uint32_t c)
 static int ascii_alnum(unsigned char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int digit_or_point(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || c == '.';
 }
 
 static int is_space(uint32_t c)
@@ -119,7 +125,8 @@ static void read_terms(const char *const *terms, size_t nterms, struct query *q)
 		if (dup)
 			continue;
 		struct term *t = &q->t[q->n++];
-		*t = (struct term){ .s = s, .len = len, .kind = WORD, .weight = 4 };
+		*t = (struct term){ .s = s, .len = len, .kind = WORD, .weight = 4,
+				    .number = strspn(s, "0123456789.") == len };
 		if (ncp == 2 && at == len && snippet_is_cjk(cp[0]) && snippet_is_cjk(cp[1])) {
 			t->kind = BIGRAM;
 			t->a = cp[0];
@@ -168,8 +175,10 @@ static int is_single(const struct query *q, uint32_t a)
  * inside a longer word. */
 static int word_at(const struct term *t, const char *text, size_t len, size_t i)
 {
-	if (i + t->len > len || (i > 0 && ascii_alnum((unsigned char)text[i - 1])) ||
-	    (i + t->len < len && ascii_alnum((unsigned char)text[i + t->len])))
+	/* a number ends where its digits do: 320 in 标煤320t */
+	int (*part)(unsigned char) = t->number ? digit_or_point : ascii_alnum;
+	if (i + t->len > len || (i > 0 && part((unsigned char)text[i - 1])) ||
+	    (i + t->len < len && part((unsigned char)text[i + t->len])))
 		return 0;
 	for (size_t k = 0; k < t->len; k++) {
 		unsigned char a = (unsigned char)text[i + k], b = (unsigned char)t->s[k];

@@ -645,6 +645,8 @@ Xapian::Query synonym_field::operator()(const std::string &str)
 		from = tab + 1;
 		if (term.empty())
 			continue;
+		/* As words, not phrases: measured in bench/relevance, each
+		 * alternative as a phrase lost (0.885 nDCG@10 against 0.898). */
 		Xapian::Query t = thin_ngrams(words.parse_query(term, Xapian::QueryParser::FLAG_CJK_NGRAM, prefix));
 		if (!t.empty())
 			alts.push_back(t);
