@@ -18,7 +18,7 @@ const char *synonyms_path(void);
 /* Rewrite a user query so each word of it that is a synonym (outside
  * quotes; a whole word between spaces, never part of a longer Chinese run)
  * becomes "syn:N", N its group's place in *groups (each group its terms
- * joined by tabs): "医院 节能" -> "医院 syn:0", groups {"节能\t节约能源"}.
+ * joined by tabs): "北京 节能" -> "北京 syn:0", groups {"节能\t节约能源"}.
  * The search gives the groups to Xapian (pxap_query.synonyms), which
  * matches each as one term (OP_SYNONYM). Returns q itself, and no groups,
  * when nothing applies. The result and the groups live in the arena. q is

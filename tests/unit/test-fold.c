@@ -175,8 +175,8 @@ START_TEST(synonym_words_become_groups)
 	struct arena *a = arena_new();
 	const char *const *groups;
 	size_t n;
-	const char *q = synonyms_expand(a, "医院 节能", &groups, &n);
-	ck_assert_str_eq(q, "医院 syn:0");
+	const char *q = synonyms_expand(a, "北京 节能", &groups, &n);
+	ck_assert_str_eq(q, "北京 syn:0");
 	ck_assert_uint_eq(n, 1);
 	ck_assert_msg(strstr(groups[0], "节约能源") && strstr(groups[0], "节能"), "group: %s", groups[0]);
 	/* Latin letters in any case; a group named twice is given once */
