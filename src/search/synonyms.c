@@ -1,7 +1,8 @@
 /* synonyms.c: the domain synonym list and query expansion.
  *
  * Two files make the list: the project's (doc/synonyms.tsv, read where the
- * build put it: PORTAL_SYNONYMS_PATH), so a grown list reaches every
+ * build put it: PORTAL_SYNONYMS_PATH, or the file PORTAL_SYNONYMS names,
+ * none when it is empty), so a grown list reaches every
  * instance with the next build, and the instance's own (index/synonyms.tsv,
  * the admin's additions; older instances hold a copy of the project's list
  * there, which the merge below makes harmless). Lines that share a term
@@ -119,7 +120,9 @@ static int changed(const char *path, struct timespec *seen)
 
 static void load(void)
 {
-	const char *paths[2] = { PORTAL_SYNONYMS_PATH, synonyms_path() };
+	/* PORTAL_SYNONYMS names the project's list elsewhere ("" for none) */
+	const char *project = getenv("PORTAL_SYNONYMS");
+	const char *paths[2] = { project ? project : PORTAL_SYNONYMS_PATH, synonyms_path() };
 	int diff = 0;
 	for (int k = 0; k < 2; k++)
 		diff |= changed(paths[k], &list.mtime[k]);

@@ -200,6 +200,13 @@ START_TEST(synonym_words_become_groups)
 	q = synonyms_expand(a, "节能", &groups, &n);
 	ck_assert_str_eq(q, "syn:0");
 	ck_assert_msg(strstr(groups[0], "节约能源") && strstr(groups[0], "节电"), "group: %s", groups[0]);
+	/* PORTAL_SYNONYMS="" leaves the project's list out (the admin's stays) */
+	setenv("PORTAL_SYNONYMS", "", 1);
+	q = synonyms_expand(a, "COD", &groups, &n);
+	ck_assert_str_eq(q, "COD");
+	q = synonyms_expand(a, "节能", &groups, &n);
+	ck_assert_msg(n == 1 && strstr(groups[0], "节电"), "group: %s", n ? groups[0] : "");
+	unsetenv("PORTAL_SYNONYMS");
 	unlink(path);
 	snprintf(path, sizeof path, "%s/index", data);
 	rmdir(path);
