@@ -216,19 +216,22 @@ static int by_pos(const void *x, const void *y)
 }
 
 /* Where the snippet starts: just before the span of at most `span` bytes
- * holding the most (weighted, distinct) query terms; 0 without any. */
-static size_t snippet_window(const struct query *q, const char *text, size_t len, size_t span)
+ * holding the most (weighted, distinct) query terms, of the first nterms
+ * of q; 0 without any. Its score to *score. */
+static size_t snippet_window(const struct query *q, size_t nterms, const char *text, size_t len,
+			     size_t span, int *score_out)
 {
-	size_t cap = q->n * MAX_HITS, nhits = 0, best = 0;
+	size_t cap = nterms * MAX_HITS, nhits = 0, best = 0;
 	struct hit *hits = malloc((cap ? cap : 1) * sizeof *hits);
 	int count[MAX_TERMS], found[MAX_TERMS] = { 0 }, all = 0, best_score = 0;
+	*score_out = 0;
 	if (!hits)
 		return 0;
 	for (size_t i = 0; i < q->own; i++)
 		all += q->t[i].weight;
 	for (size_t chunk = 0; chunk < len && best_score < all; chunk += CHUNK) {
 		size_t stop = chunk + CHUNK < len ? chunk + CHUNK : len, before = nhits;
-		for (size_t i = 0; i < q->n; i++) {
+		for (size_t i = 0; i < nterms; i++) {
 			size_t at = chunk;
 			while (found[i] < MAX_HITS && (at = find(&q->t[i], text, len, at, stop)) < stop) {
 				hits[nhits++] = (struct hit){ at, i };
@@ -258,6 +261,7 @@ static size_t snippet_window(const struct query *q, const char *text, size_t len
 		}
 	}
 	free(hits);
+	*score_out = best_score;
 	return best;
 }
 
@@ -350,7 +354,13 @@ char *snippet_html(struct arena *a, const char *const *terms, size_t nterms,
 	read_terms(terms, nterms, &q);
 	size_t from = 0;
 	if (len > max_bytes) {
-		from = snippet_window(&q, text, len, max_bytes * 2 / 3);
+		/* The query's own terms first; their traditional spellings
+		 * only when those are nowhere (a traditional document): most
+		 * texts are simplified, and the spellings double the search. */
+		int score;
+		from = snippet_window(&q, q.own, text, len, max_bytes * 2 / 3, &score);
+		if (!score && q.n > q.own)
+			from = snippet_window(&q, q.n, text, len, max_bytes * 2 / 3, &score);
 		from = from > max_bytes / 6 ? from - max_bytes / 6 : 0;
 		if (from + max_bytes > len)
 			from = len - max_bytes;
