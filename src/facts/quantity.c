@@ -93,6 +93,9 @@ static const struct unit *unit_at(const char *text, size_t len, size_t i, int mu
 		size_t k = match(text, len, i, units[u].text);
 		if (!k || (units[u].need_mult && !mult))
 			continue;
+		/* one letter alone is read only as written: t, not T (a symbol in formulas) */
+		if (k == 1 && is_alpha(units[u].text[0]) && text[i] != units[u].text[0])
+			continue;
 		/* a Latin unit ends where the letters do: 5 tons is not 5 t */
 		if (is_alpha(units[u].text[strlen(units[u].text) - 1]) && i + k < len &&
 		    (is_alpha(text[i + k]) || is_digit(text[i + k])))
