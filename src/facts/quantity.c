@@ -274,6 +274,11 @@ size_t portal_qty_scan(const char *text, size_t len, portal_qty_fn fn, void *arg
 			i++;
 			continue;
 		}
+		/* "3. 6万元": a PDF's line broke a figure after its point */
+		if (i >= 3 && text[i - 1] == ' ' && text[i - 2] == '.' && is_digit(text[i - 3])) {
+			i++;
+			continue;
+		}
 		struct portal_qty q;
 		size_t next;
 		if (figure_at(text, len, i, &q, &next)) {

@@ -158,6 +158,7 @@ START_TEST(numbers_that_are_not_figures)
 	figures("1千瓦", "kw:1");		/* 千 before 瓦 is part of the unit */
 	figures("v1.5t", "");
 	figures("⎛1 T", "");			/* T is no tonne */
+	figures("投资3. 6万元", "");		/* a figure broken after its point */
 	figures("5.6.7吨", "");			/* a section number, not a figure */
 }
 END_TEST
