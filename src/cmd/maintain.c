@@ -125,6 +125,8 @@ static int build(sqlite3 *db, const char *dir, long *count)
 	}
 	sqlite3_finalize(st);
 	if (rc == 0)
+		rc = pxap_writer_set_format(w, PORTAL_INDEX_FORMAT, err, sizeof err);
+	if (rc == 0)
 		rc = pxap_writer_commit(w, err, sizeof err);
 	pxap_writer_close(w);
 	return rc;
@@ -173,6 +175,19 @@ int portalctl_fsck_previews(sqlite3 *db)
 	sqlite3_finalize(st);
 	closedir(d);
 	return problems;
+}
+
+int portalctl_index_upgrade(sqlite3 *db)
+{
+	int format = pxap_format(portal_settings()->xapian_path, err, sizeof err);
+	if (format < 0)
+		return fail(err);
+	if (format >= PORTAL_INDEX_FORMAT)
+		return 0;
+	printf("reindex: the index's terms are of version %d, this build makes version %d: "
+	       "rebuilding it (searches go on meanwhile)\n", format, PORTAL_INDEX_FORMAT);
+	fflush(stdout);
+	return portalctl_reindex(db);
 }
 
 int portalctl_reindex(sqlite3 *db)

@@ -24,6 +24,7 @@
 #include "records-cmd.h"
 #include "session.h"
 #include "index-dir.h"
+#include "index.h"
 #include "settings.h"
 #include "synonyms.h"
 #include "store.h"
@@ -102,18 +103,8 @@ static int cmd_init(void)
 			snprintf(err, sizeof err, "cannot create %s: %s", dirs[i], strerror(errno));
 			return fail(err);
 		}
-	if (access(synonyms_path(), F_OK) != 0) {	/* the project's list to start with */
-		char src[PATH_MAX];
-		snprintf(src, sizeof src, "%s/doc/synonyms.tsv", PORTAL_SRCDIR);
-		FILE *in = fopen(src, "r"), *out = in ? fopen(synonyms_path(), "w") : NULL;
-		int c;
-		while (in && out && (c = fgetc(in)) != EOF)
-			fputc(c, out);
-		if (in)
-			fclose(in);
-		if (out)
-			fclose(out);
-	}
+	/* The project's synonym list is read where the build put it (synonyms.h);
+	 * index/synonyms.tsv holds the admin's additions. */
 	int lock = index_dir_lock(err, sizeof err);
 	if (lock < 0 || index_dir_prepare(err, sizeof err) < 0) {
 		index_dir_unlock(lock);
@@ -126,7 +117,8 @@ static int cmd_init(void)
 	int rc = 0;
 	if (access(marker, F_OK) != 0) {
 		pxap_writer *w = pxap_writer_open(s->xapian_path, err, sizeof err);
-		rc = w ? pxap_writer_commit(w, err, sizeof err) : -1;
+		rc = w && pxap_writer_set_format(w, PORTAL_INDEX_FORMAT, err, sizeof err) == 0
+			? pxap_writer_commit(w, err, sizeof err) : -1;
 		pxap_writer_close(w);
 	}
 	index_dir_unlock(lock);
@@ -328,7 +320,7 @@ int main(int argc, char **argv)
 		return fail(err);
 	int rc;
 	if (strcmp(cmd, "init") == 0)
-		rc = 0;
+		rc = portalctl_index_upgrade(db);	/* an index of older terms is rebuilt */
 	else if (strcmp(cmd, "user") == 0)
 		rc = cmd_user(argc - 2, argv + 2);
 	else if (strcmp(cmd, "users") == 0)

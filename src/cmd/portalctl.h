@@ -10,6 +10,10 @@ int portalctl_import(sqlite3 *db, int argc, char **argv);
 
 /* portalctl reindex: rebuild the index from SQLite into a new generation
  * while searches go on, then switch to it (maintain.c). */
+/* portalctl init: rebuild the index (as reindex does) when it was made
+ * with an older term scheme than this build's (index.h:
+ * PORTAL_INDEX_FORMAT); nothing otherwise. 0, or 1 with a message. */
+int portalctl_index_upgrade(sqlite3 *db);
 int portalctl_reindex(sqlite3 *db);
 /* fsck's look at the page images (maintain.c): every folder under
  * index/preview/ names a document; each one that does not is printed. The

@@ -10,9 +10,10 @@
 #include "db.h"
 #include "docs.h"
 #include "editions.h"
+#include "fold.h"
 #include "industry.h"
 #include "normalize.h"
-#include "utf8.h"
+#include "quantity.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -41,6 +42,8 @@ static const char *meta_string(json_t *meta, const char *key, struct arena *a)
 
 /* Room for the terms a document may get (identifiers are capped below). */
 #define MAX_TERMS 130
+/* ... and for its figures' terms (XQ, figures()), distinct ones. */
+#define MAX_FIGURES 400
 
 static void add_term(struct arena *a, struct pxap_doc *d, const char *term)
 {
@@ -53,10 +56,10 @@ static void add_term(struct arena *a, struct pxap_doc *d, const char *term)
 static void add_wterm(struct arena *a, struct pxap_doc *d, const char *term, unsigned wdf)
 {
 	if (!d->wterms) {
-		d->wterms = arena_alloc(a, MAX_TERMS * sizeof *d->wterms);
-		d->wdfs = arena_alloc(a, MAX_TERMS * sizeof *d->wdfs);
+		d->wterms = arena_alloc(a, (MAX_TERMS + MAX_FIGURES) * sizeof *d->wterms);
+		d->wdfs = arena_alloc(a, (MAX_TERMS + MAX_FIGURES) * sizeof *d->wdfs);
 	}
-	if (d->nwterms < MAX_TERMS) {
+	if (d->nwterms < MAX_TERMS + MAX_FIGURES) {
 		((const char **)d->wterms)[d->nwterms] = term;
 		((unsigned *)d->wdfs)[d->nwterms++] = wdf;
 	}
@@ -122,6 +125,50 @@ static void from_metadata(json_t *meta, struct arena *a, struct pxap_doc *d)
 	}
 }
 
+/* Figures with units (quantity.h) of the folded title and text, as
+ * weighted terms "XQ<unit>:<value>", each with its number of mentions. */
+struct figures {
+	struct arena *a;
+	const char **terms;
+	unsigned *wdfs;
+	size_t n;
+};
+
+static void count_figure(struct figures *f, const char *term)
+{
+	size_t skip = sizeof PORTAL_TERM_FIGURE - 1;
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->terms[i] + skip, term) == 0) {
+			f->wdfs[i]++;
+			return;
+		}
+	if (f->n < MAX_FIGURES) {
+		f->terms[f->n] = arena_printf(f->a, "%s%s", PORTAL_TERM_FIGURE, term);
+		f->wdfs[f->n++] = 1;
+	}
+}
+
+static int on_figure(const struct portal_qty *q, void *arg)
+{
+	struct figures *f = arg;
+	count_figure(f, q->term);
+	if (q->also[0])
+		count_figure(f, q->also);
+	return 0;
+}
+
+static void figures(struct arena *a, struct pxap_doc *d)
+{
+	struct figures f = { a, arena_alloc(a, MAX_FIGURES * sizeof *f.terms),
+			     arena_alloc(a, MAX_FIGURES * sizeof *f.wdfs), 0 };
+	if (d->title)
+		portal_qty_scan(d->title, strlen(d->title), on_figure, &f);
+	if (d->body)
+		portal_qty_scan(d->body, d->body_len, on_figure, &f);
+	for (size_t i = 0; i < f.n; i++)
+		add_wterm(a, d, f.terms[i], f.wdfs[i]);
+}
+
 /* What the document's cases say about it: the enterprise's sector,
  * industry and name, the case's year and an audit's grade. The text's own
  * metadata wins where it has a value; cases fill the gaps. */
@@ -184,17 +231,19 @@ int portal_index_document(sqlite3 *db, pxap_writer *w, const char *id, char *err
 		.sector = meta_string(meta, "sector", a),
 		.year = meta_string(meta, "year", a),
 	};
-	/* Full-width digits and letters are indexed as ASCII (the query is
-	 * folded alike in search.c): "ＧＢ１８４６６" is found by "GB 18466". */
+	/* Terms are made from the text folded (fold.h; the query is folded
+	 * alike in search.c): full-width digits and letters as ASCII
+	 * ("ＧＢ１８４６６" is found by "GB 18466"), traditional characters as
+	 * simplified (環境保護 by 环境保护). SQLite keeps the text as written. */
 	struct buf folded = BUF_INIT;
 	if (d.body) {
-		portal_utf8_fold_alnum(&folded, d.body, d.body_len);
+		portal_fold_text(&folded, d.body, d.body_len);
 		d.body = arena_strndup(a, buf_str(&folded), folded.len);
 		d.body_len = folded.len;
 		buf_reset(&folded);
 	}
 	if (d.title) {
-		portal_utf8_fold_alnum(&folded, d.title, strlen(d.title));
+		portal_fold_text(&folded, d.title, strlen(d.title));
 		d.title = arena_strdup(a, buf_str(&folded));
 	}
 	buf_free(&folded);
@@ -222,6 +271,13 @@ int portal_index_document(sqlite3 *db, pxap_writer *w, const char *id, char *err
 	d.record = record.data;
 	d.record_len = record.len;
 	from_cases(db, a, id, &d);
+	if (d.enterprise) {
+		struct buf names = BUF_INIT;
+		portal_fold_text(&names, d.enterprise, strlen(d.enterprise));
+		d.enterprise = arena_strdup(a, buf_str(&names));
+		buf_free(&names);
+	}
+	figures(a, &d);
 	/* metadata stored before industry.h existed may hold another name */
 	d.industry = portal_industry_fold(d.industry);
 	rc = pxap_writer_put(w, &d, err, errlen);

@@ -21,4 +21,16 @@ int portal_index_document(sqlite3 *db, pxap_writer *w, const char *id, char *err
  * asked for). */
 #define PORTAL_TERM_SUPERSEDED "XVsuperseded"
 
+/* The prefix of a figure's term: "XQtce:320" (quantity.h), weighted by
+ * its number of mentions; the query's figures look for it (search.c). */
+#define PORTAL_TERM_FIGURE "XQ"
+
+/* The version of what the index's terms are made of: raised whenever a
+ * change to index.c, fold.c, quantity.c or normalize.c makes an existing
+ * index disagree with the queries (2: traditional characters folded,
+ * figures as XQ terms). The index records the version it was built with
+ * (pxap_writer_set_format()); portalctl init rebuilds an index with an
+ * older one. */
+#define PORTAL_INDEX_FORMAT 2
+
 #endif

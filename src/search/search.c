@@ -5,6 +5,7 @@
 #include "db.h"
 #include "docs.h"
 #include "editions.h"
+#include "fold.h"
 #include "utf8.h"
 #include "hit-cache.h"
 #include "hit-record.h"
@@ -15,6 +16,7 @@
 #include "intent.h"
 #include "log.h"
 #include "normalize.h"
+#include "quantity.h"
 #include "settings.h"
 #include "snippet.h"
 #include "synonyms.h"
@@ -260,16 +262,47 @@ static void read_intent(struct request *r, struct pxap_query *q)
 	q->nprefer_type = n;
 }
 
-static void search_rewrite(struct request *r, struct pxap_query *q)
+/* Figures with units in the query (quantity.h: 节约标准煤 320 吨) leave the
+ * text (blanked, so spans stay right: their digits and units as words
+ * match little) and become terms that may match instead of it, weighted
+ * as boost terms: a report quoting the figure ranks first. Their terms go
+ * to *terms (arena); returns how many. */
+static size_t figure_terms(struct arena *a, char *text, const char ***terms, const char ***numbers)
+{
+	struct portal_qty qs[8];
+	size_t n = portal_qty_find(text, strlen(text), qs, 8);
+	*terms = arena_alloc(a, (n + 1) * sizeof **terms);
+	*numbers = arena_alloc(a, (n + 1) * sizeof **numbers);
+	for (size_t i = 0; i < n; i++) {
+		(*terms)[i] = arena_printf(a, "%s%s", PORTAL_TERM_FIGURE, qs[i].term);
+		(*numbers)[i] = arena_strndup(a, text + qs[i].start, qs[i].num_end - qs[i].start);
+		memset(text + qs[i].start, ' ', qs[i].end - qs[i].start);
+	}
+	return n;
+}
+
+/* Words the snippets mark beside the query's own terms: the numbers of its
+ * figures (figure_terms()), which left the text. */
+struct marks {
+	const char **words;
+	size_t n;
+};
+
+static void search_rewrite(struct request *r, struct pxap_query *q, struct marks *marks)
 {
 	struct buf folded = BUF_INIT;	/* as the index holds it (index.c) */
-	portal_utf8_fold_alnum(&folded, q->q, strlen(q->q));
+	portal_fold_text(&folded, q->q, strlen(q->q));
 	q->q = arena_strdup(r->arena, buf_str(&folded));
 	buf_free(&folded);
 	q->q = fold_industry_fields(r->arena, q->q);
 	read_intent(r, q);
 	char *text = arena_strdup(r->arena, q->q);
 	size_t at[8], nat = standard_fields(text, at, 8);
+	const char **figs;
+	size_t nfig = figure_terms(r->arena, text, &figs, &marks->words);
+	marks->n = nfig;
+	if (nfig)
+		q->q = text;
 	struct portal_ident ids[8], nums[8];
 	size_t n = portal_norm_find(text, strlen(text), ids, 8);
 	size_t nn = portal_norm_find_numbers(text, strlen(text), nums, 8);
@@ -340,8 +373,17 @@ static void search_rewrite(struct request *r, struct pxap_query *q)
 		q->alt = alt;
 		q->nalt = na;
 	}
+	if (nfig) {
+		const char **alt = arena_alloc(r->arena, (q->nalt + nfig) * sizeof *alt);
+		for (size_t i = 0; i < q->nalt; i++)
+			alt[i] = q->alt[i];
+		for (size_t i = 0; i < nfig; i++)
+			alt[q->nalt + i] = figs[i];
+		q->alt = alt;
+		q->nalt += nfig;
+	}
 	q->q = search_any_word(r->arena, q->q);
-	q->q = synonyms_expand(r->arena, q->q);
+	q->q = synonyms_expand(r->arena, q->q, &q->synonyms, &q->nsynonyms);
 }
 
 /* The statement fill_hit() runs for each hit of an index without hit
@@ -464,7 +506,8 @@ static void read_hits(struct request *r, const char *const *terms, size_t nterms
 
 /* Copy Xapian's results (from rd) into res (request arena), then free them
  * with the request. */
-static void collect(struct request *r, pxap_reader *rd, pxap_results *xr, struct search_result *res)
+static void collect(struct request *r, pxap_reader *rd, pxap_results *xr, const struct marks *marks,
+		    struct search_result *res)
 {
 	arena_on_destroy(r->arena, free_results, xr);
 	res->total = pxap_results_total(xr);
@@ -473,6 +516,15 @@ static void collect(struct request *r, pxap_reader *rd, pxap_results *xr, struct
 	res->hits = arena_alloc(r->arena, (res->nhits + 1) * sizeof *res->hits);
 	const char *const *terms;
 	size_t nterms = pxap_results_terms(xr, &terms);
+	if (marks && marks->n) {
+		const char **all = arena_alloc(r->arena, (nterms + marks->n) * sizeof *all);
+		for (size_t i = 0; i < nterms; i++)
+			all[i] = terms[i];
+		for (size_t i = 0; i < marks->n; i++)
+			all[nterms + i] = marks->words[i];
+		terms = all;
+		nterms += marks->n;
+	}
 	hit_cache_follow(hits_kept, pxap_reader_epoch(rd));
 	size_t missing = 0;
 	for (size_t i = 0; i < res->nhits; i++) {
@@ -518,7 +570,8 @@ int portal_search(struct request *r, const struct search_params *p, struct searc
 	base_query(r, &q);
 	if (p->current_only)
 		q.nexclude = 2;	/* old editions too */
-	search_rewrite(r, &q);
+	struct marks marks = { 0 };
+	search_rewrite(r, &q, &marks);
 	char err[512];
 	pxap_results *xr = pxap_search(rd, &q, err, sizeof err);
 	if (!xr) {
@@ -526,7 +579,7 @@ int portal_search(struct request *r, const struct search_params *p, struct searc
 		portal_error(r, 503, "search_failed", "搜索未能完成，请重试。 The search could not be run; please try again.");
 		return -1;
 	}
-	collect(r, rd, xr, res);
+	collect(r, rd, xr, &marks, res);
 	return 0;
 }
 
@@ -545,7 +598,7 @@ int portal_similar(struct request *r, const char *id, size_t limit, struct searc
 		portal_error(r, 503, "search_failed", "未能查找相似文档，请重试。 Similar documents could not be found; please try again.");
 		return -1;
 	}
-	collect(r, rd, xr, res);
+	collect(r, rd, xr, NULL, res);
 	return 0;
 }
 

@@ -14,13 +14,16 @@
 #include "snippet.h"
 #include "arena.h"
 #include "buf.h"
+#include "fold.h"
 #include "utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_TERMS 64
+#define MAX_TERMS 256	/* the query's terms and their traditional spellings */
+#define MAX_OWN 64	/* the query's own terms */
+#define MAX_VARIANTS 8	/* traditional spellings looked for, per term */
 #define MAX_HITS 256		/* occurrences of one term considered */
 #define CHUNK 8192		/* bytes of text searched at a time */
 
@@ -34,11 +37,19 @@ struct term {
 	enum kind kind;
 	uint32_t a, b;		/* the characters of a bigram or single */
 	int weight;
+	size_t id;		/* the query term it spells: its own index, or its original's */
+	int number;		/* a WORD of digits (and points): letters may touch it */
 };
 
+/* The query's terms (t[0, own)), then the traditional spellings of its
+ * Chinese ones (環境 for 环境: fold.h), which count as the term they
+ * spell. Terms are simplified (folded like the index), the stored text is
+ * as written: so a traditional document's snippet is found and marked. */
 struct query {
 	struct term t[MAX_TERMS];
-	size_t n;
+	size_t n, own;
+	char pool[MAX_TERMS * 2 * UTF8_MAX];	/* the spellings' bytes */
+	size_t used;
 };
 
 /* Roughly the scripts Xapian's CJK n-gram mode splits into characters. */
@@ -55,9 +66,42 @@ static int ascii_alnum(unsigned char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+static int digit_or_point(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || c == '.';
+}
+
 static int is_space(uint32_t c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0x3000;
+}
+
+/* The traditional spellings of Chinese term i as terms of their own. */
+static void add_spellings(struct query *q, size_t i)
+{
+	const struct term *t = &q->t[i];
+	if (t->kind == WORD)
+		return;
+	uint32_t va[MAX_VARIANTS + 1] = { t->a }, vb[MAX_VARIANTS + 1] = { t->b };
+	size_t na = 1 + portal_fold_variants(t->a, va + 1, MAX_VARIANTS);
+	size_t nb = t->kind == BIGRAM ? 1 + portal_fold_variants(t->b, vb + 1, MAX_VARIANTS) : 1;
+	size_t added = 0;
+	for (size_t x = 0; x < na; x++)
+		for (size_t y = 0; y < nb && added < MAX_VARIANTS; y++) {
+			if ((x == 0 && y == 0) || q->n == MAX_TERMS ||
+			    q->used + 2 * UTF8_MAX > sizeof q->pool)
+				continue;
+			char *s = q->pool + q->used;
+			size_t len = portal_utf8_encode(s, va[x]);
+			if (t->kind == BIGRAM)
+				len += portal_utf8_encode(s + len, vb[y]);
+			q->used += len;
+			q->t[q->n] = *t;
+			q->t[q->n].s = s;
+			q->t[q->n].len = len;
+			q->n++;
+			added++;
+		}
 }
 
 /* Sort the terms into bigrams, single characters and words; drop
@@ -66,7 +110,7 @@ static int is_space(uint32_t c)
 static void read_terms(const char *const *terms, size_t nterms, struct query *q)
 {
 	q->n = 0;
-	for (size_t i = 0; i < nterms && q->n < MAX_TERMS; i++) {
+	for (size_t i = 0; i < nterms && q->n < MAX_OWN; i++) {
 		const char *s = terms[i];
 		size_t len = s ? strlen(s) : 0, at = 0;
 		if (!len)
@@ -81,7 +125,8 @@ static void read_terms(const char *const *terms, size_t nterms, struct query *q)
 		if (dup)
 			continue;
 		struct term *t = &q->t[q->n++];
-		*t = (struct term){ .s = s, .len = len, .kind = WORD, .weight = 4 };
+		*t = (struct term){ .s = s, .len = len, .kind = WORD, .weight = 4,
+				    .number = strspn(s, "0123456789.") == len };
 		if (ncp == 2 && at == len && snippet_is_cjk(cp[0]) && snippet_is_cjk(cp[1])) {
 			t->kind = BIGRAM;
 			t->a = cp[0];
@@ -98,10 +143,16 @@ static void read_terms(const char *const *terms, size_t nterms, struct query *q)
 		for (size_t k = 0; k < q->n && q->t[i].kind == SINGLE; k++)
 			grouped = grouped || (q->t[k].kind == BIGRAM &&
 					      (q->t[k].a == q->t[i].a || q->t[k].b == q->t[i].a));
-		if (!grouped)
-			q->t[kept++] = q->t[i];
+		if (!grouped) {
+			q->t[kept] = q->t[i];
+			q->t[kept].id = kept;
+			kept++;
+		}
 	}
-	q->n = kept;
+	q->n = q->own = kept;
+	q->used = 0;
+	for (size_t i = 0; i < q->own; i++)
+		add_spellings(q, i);
 }
 
 static int is_bigram(const struct query *q, uint32_t a, uint32_t b)
@@ -124,8 +175,10 @@ static int is_single(const struct query *q, uint32_t a)
  * inside a longer word. */
 static int word_at(const struct term *t, const char *text, size_t len, size_t i)
 {
-	if (i + t->len > len || (i > 0 && ascii_alnum((unsigned char)text[i - 1])) ||
-	    (i + t->len < len && ascii_alnum((unsigned char)text[i + t->len])))
+	/* a number ends where its digits do: 320 in 标煤320t */
+	int (*part)(unsigned char) = t->number ? digit_or_point : ascii_alnum;
+	if (i + t->len > len || (i > 0 && part((unsigned char)text[i - 1])) ||
+	    (i + t->len < len && part((unsigned char)text[i + t->len])))
 		return 0;
 	for (size_t k = 0; k < t->len; k++) {
 		unsigned char a = (unsigned char)text[i + k], b = (unsigned char)t->s[k];
@@ -163,19 +216,22 @@ static int by_pos(const void *x, const void *y)
 }
 
 /* Where the snippet starts: just before the span of at most `span` bytes
- * holding the most (weighted, distinct) query terms; 0 without any. */
-static size_t snippet_window(const struct query *q, const char *text, size_t len, size_t span)
+ * holding the most (weighted, distinct) query terms, of the first nterms
+ * of q; 0 without any. Its score to *score. */
+static size_t snippet_window(const struct query *q, size_t nterms, const char *text, size_t len,
+			     size_t span, int *score_out)
 {
-	size_t cap = q->n * MAX_HITS, nhits = 0, best = 0;
+	size_t cap = nterms * MAX_HITS, nhits = 0, best = 0;
 	struct hit *hits = malloc((cap ? cap : 1) * sizeof *hits);
 	int count[MAX_TERMS], found[MAX_TERMS] = { 0 }, all = 0, best_score = 0;
+	*score_out = 0;
 	if (!hits)
 		return 0;
-	for (size_t i = 0; i < q->n; i++)
+	for (size_t i = 0; i < q->own; i++)
 		all += q->t[i].weight;
 	for (size_t chunk = 0; chunk < len && best_score < all; chunk += CHUNK) {
 		size_t stop = chunk + CHUNK < len ? chunk + CHUNK : len, before = nhits;
-		for (size_t i = 0; i < q->n; i++) {
+		for (size_t i = 0; i < nterms; i++) {
 			size_t at = chunk;
 			while (found[i] < MAX_HITS && (at = find(&q->t[i], text, len, at, stop)) < stop) {
 				hits[nhits++] = (struct hit){ at, i };
@@ -189,11 +245,13 @@ static size_t snippet_window(const struct query *q, const char *text, size_t len
 		memset(count, 0, sizeof count);
 		int score = 0;
 		for (size_t lo = 0, hi = 0; hi < nhits; hi++) {
-			if (count[hits[hi].term]++ == 0)
-				score += q->t[hits[hi].term].weight;
+			const struct term *th = &q->t[hits[hi].term];
+			if (count[th->id]++ == 0)
+				score += th->weight;
 			while (hits[hi].pos - hits[lo].pos > span) {
-				if (--count[hits[lo].term] == 0)
-					score -= q->t[hits[lo].term].weight;
+				const struct term *tl = &q->t[hits[lo].term];
+				if (--count[tl->id] == 0)
+					score -= tl->weight;
 				lo++;
 			}
 			if (score > best_score) {
@@ -203,6 +261,7 @@ static size_t snippet_window(const struct query *q, const char *text, size_t len
 		}
 	}
 	free(hits);
+	*score_out = best_score;
 	return best;
 }
 
@@ -234,7 +293,8 @@ static void render(const struct query *q, const char *text, size_t from, size_t 
 	}
 	for (size_t i = from; i < to;) {
 		off[n] = i;
-		cp[n++] = portal_utf8_next(text, to, &i);
+		/* folded, to compare with the query's (simplified) terms */
+		cp[n++] = portal_fold_char(portal_utf8_next(text, to, &i));
 	}
 	off[n] = to;
 	int marking = 0, space = 1;	/* no space at the start */
@@ -294,7 +354,13 @@ char *snippet_html(struct arena *a, const char *const *terms, size_t nterms,
 	read_terms(terms, nterms, &q);
 	size_t from = 0;
 	if (len > max_bytes) {
-		from = snippet_window(&q, text, len, max_bytes * 2 / 3);
+		/* The query's own terms first; their traditional spellings
+		 * only when those are nowhere (a traditional document): most
+		 * texts are simplified, and the spellings double the search. */
+		int score;
+		from = snippet_window(&q, q.own, text, len, max_bytes * 2 / 3, &score);
+		if (!score && q.n > q.own)
+			from = snippet_window(&q, q.n, text, len, max_bytes * 2 / 3, &score);
 		from = from > max_bytes / 6 ? from - max_bytes / 6 : 0;
 		if (from + max_bytes > len)
 			from = len - max_bytes;

@@ -9,7 +9,10 @@
  * Marking follows the n-gram model of the index: a Chinese run is marked
  * where neighbouring characters form query bigrams (清洁生产 marks
  * 清洁生产, not the 产生 in 产生了), a single character only when the query
- * has it on its own; Latin words and numbers as whole words, in any case. */
+ * has it on its own; Latin words and numbers as whole words, in any case
+ * (a number of digits and points may touch letters: 320 in 标煤320t). The
+ * text is as stored, the terms folded (fold.h): Chinese terms are also
+ * looked for in their traditional spellings and compared folded. */
 #ifndef PORTAL_SNIPPET_H
 #define PORTAL_SNIPPET_H
 

@@ -9,7 +9,9 @@
  *          "XC<case>" (one per case), "XA<group>" access groups;
  *          title text with prefix "S" (and unprefixed, weighted x3);
  *          body text unprefixed. All text goes through TermGenerator with
- *          FLAG_CJK_NGRAM.
+ *          FLAG_CJK_NGRAM, folded first by the caller (fold.h); figures
+ *          "XQ<unit>:<value>" come as weighted terms (index.h).
+ *   metadata: "portal.format", the term scheme's version (index.h).
  *   values: 0 doc_type, 1 sector, 2 year, 4 industry, 5 grade (facets,
  *           ValueCountMatchSpy); 3 date as sortable serialised seconds.
  *   data:   the id.
@@ -74,6 +76,14 @@ int pxap_writer_commit(pxap_writer *w, char *err, size_t errlen);
 /* Commits anything pending, ignoring errors (commit first to see them),
  * and frees w. */
 void pxap_writer_close(pxap_writer *w);
+
+/* The version of the index's term scheme (index.h: PORTAL_INDEX_FORMAT),
+ * kept in the database's metadata; written with the next commit. 0, or -1
+ * with err. */
+int pxap_writer_set_format(pxap_writer *w, int format, char *err, size_t errlen);
+/* The version recorded in the database at path: 0 when none was (an index
+ * older than versions), or -1 with err (no database there). */
+int pxap_format(const char *path, char *err, size_t errlen);
 
 /* Write a compacted copy of the database at from into the new directory to
  * (Xapian's compact: full blocks, each posting list contiguous; document
@@ -146,6 +156,12 @@ struct pxap_query {
 	const double *prefer_type_share;
 	size_t nprefer_type;
 	const char *prefer_industry;
+	/* Synonym groups the text refers to as "syn:N" (N from 0): each is its
+	 * terms separated by tabs ("节能\t节约能源"), and matches as one term
+	 * (Xapian's OP_SYNONYM over each term parsed as text): a document
+	 * using both forms weighs as one using either (synonyms.h). */
+	const char *const *synonyms;
+	size_t nsynonyms;
 	/* Count every match for the total and the facets, never a sample
 	 * (exact, and slow for a broad query in a big index: for checks such
 	 * as bench/count-check, not for pages). */

@@ -608,6 +608,56 @@ START_TEST(test_snippet_cjk)
 }
 END_TEST
 
+/* Synonym groups (pxap_query.synonyms) match as one term: either form
+ * finds the documents of both; a group the query does not have matches
+ * nothing; the title's extra weight reads them too. */
+START_TEST(test_synonym_group)
+{
+	static const char *const groups[] = { "节能降耗\t节水" };
+	struct pxap_query pq = everything("syn:0");
+	pq.synonyms = groups;
+	pq.nsynonyms = 1;
+	pxap_results *res = run(&pq);
+	ck_assert_uint_eq(pxap_results_count(res), 2);
+	ck_assert(has_id(res, "d1") && has_id(res, "d2"));
+	/* the title (北京市医院节水改造) weighs: d2 first */
+	ck_assert_str_eq(pxap_results_id(res, 0), "d2");
+	/* the snippet marks every form */
+	const char *s = snip(res, D1_BODY, strlen(D1_BODY), 200);
+	ck_assert_ptr_nonnull(strstr(s, "<mark>节能降耗</mark>"));
+	pxap_results_free(res);
+	pq = everything("syn:1");
+	pq.synonyms = groups;
+	pq.nsynonyms = 1;
+	ck_assert_uint_eq(total(pq), 0);
+	pq = everything("syn:0");	/* no groups given */
+	ck_assert_uint_eq(total(pq), 0);
+}
+END_TEST
+
+/* Terms are simplified (the query is folded like the index), the stored
+ * text is as written: a traditional text is found and marked in its own
+ * characters. */
+START_TEST(test_snippet_traditional)
+{
+	static const char *const terms[] = { "环境", "境保", "保护" };
+	static const char text[] = "本報告說明企業的環境保護措施與節能成效。";
+	const char *s = snippet_html(arena, terms, 3, text, sizeof text - 1, 200);
+	ck_assert_msg(strstr(s, "企業的<mark>環境保護</mark>措施") != NULL, "snippet: %s", s);
+}
+END_TEST
+
+/* The index records the version of its term scheme. */
+START_TEST(test_format)
+{
+	ck_assert_int_eq(pxap_format(dir, err, sizeof err), 0);
+	ck_assert_int_eq(pxap_writer_set_format(w, 2, err, sizeof err), 0);
+	ck_assert_int_eq(pxap_writer_commit(w, err, sizeof err), 0);
+	ck_assert_int_eq(pxap_format(dir, err, sizeof err), 2);
+	ck_assert_int_eq(pxap_format("/nonexistent/index", err, sizeof err), -1);
+}
+END_TEST
+
 START_TEST(test_snippet_cjk_single)
 {
 	/* A one-character query word is marked wherever it occurs. */
@@ -1138,6 +1188,9 @@ static void add_index_tests(TCase *tc)
 	tcase_add_test(tc, test_delete);
 	tcase_add_test(tc, test_paging);
 	tcase_add_test(tc, test_sort_by_date);
+	tcase_add_test(tc, test_synonym_group);
+	tcase_add_test(tc, test_snippet_traditional);
+	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_snippet_cjk);
 	tcase_add_test(tc, test_snippet_cjk_single);
 	tcase_add_test(tc, test_snippet_escapes);
