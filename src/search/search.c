@@ -645,7 +645,7 @@ int portal_similar_cases(struct request *r, const char *case_id, size_t limit,
 	}
 	struct search_result res;
 	memset(&res, 0, sizeof res);
-	collect(r, rd, xr, &res);
+	collect(r, rd, xr, NULL, &res);
 	sqlite3_stmt *st = portal_db_cached(r->db,
 		"SELECT case_id FROM document_cases WHERE doc_id = ? AND case_id <> ? ORDER BY case_id");
 	for (size_t i = 0; i < res.nhits && *n < limit; i++) {
