@@ -412,7 +412,7 @@ static const char *figures_text(struct request *r, json_t *x)
 	const char *out = "", *key;
 	json_t *v;
 	json_object_foreach(json_object_get(x, "results"), key, v)
-		out = arena_printf(r->arena, "%s%s%s %g %s", out, *out ? "；" : "", js(v, "label"),
+		out = arena_printf(r->arena, "%s%s%s %.10g %s", out, *out ? "；" : "", js(v, "label"),
 				   json_number_value(json_object_get(v, "value")), js(v, "unit"));
 	return out;
 }
@@ -542,7 +542,7 @@ void home_typical_units(struct request *r)
 	sqlite3_finalize(st);
 	html_raw(b, "<section class=\"home-typical\" aria-labelledby=\"typical-h\"><h2 id=\"typical-h\">清洁生产典型单位</h2>");
 	if (!year) {
-		html_raw(b, "<p>典型单位从已验收的清洁生产项目中评选，评选后在此公布。<a href=\"/typical\">典型单位</a></p></section>");
+		html_raw(b, "<p>典型单位从已验收的清洁生产项目中评选，评选后在此公布。<a href=\"/typical-units\">查看典型单位</a></p></section>");
 		return;
 	}
 	json_t *rep = report_typical_units(&c, year), *x;
@@ -565,7 +565,7 @@ void home_typical_units(struct request *r)
 		html_raw(b, "</li>");
 	}
 	html_raw(b, "</ul><p><a href=\"");
-	html_attr(b, arena_printf(r->arena, "/typical?year=%d", year));
+	html_attr(b, arena_printf(r->arena, "/typical-units?year=%d", year));
 	html_raw(b, "\">查看全部典型单位</a></p></section>");
 	json_decref(rep);
 }
