@@ -115,7 +115,7 @@ static void editions_page(struct request *r, const char *err)
 	}
 	html_raw(b, "</datalist>");
 	sqlite3_reset(st);
-	html_raw(b, "<table class=\"list editions\"><thead><tr><th>标准号</th><th>版本</th><th>状态</th>"
+	html_raw(b, "<h2>各标准的版本</h2><table class=\"list editions\"><thead><tr><th>标准号</th><th>版本</th><th>状态</th>"
 		    "<th>被代替为</th><th>依据</th><th>文档</th></tr></thead><tbody>");
 	int rows = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {

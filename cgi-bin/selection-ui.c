@@ -15,6 +15,7 @@
 #include "records.h"
 #include "records-http.h"
 #include "report.h"
+#include "report-ui.h"
 #include "selection.h"
 #include "arena.h"
 #include "auth.h"
@@ -287,32 +288,59 @@ void ui_agency_apply(struct request *r)
 
 /* ---- staff: the year's selection -------------------------------------------- */
 
-static void decide_form(struct request *r, long year, json_t *a)
+/* The agencies of the list with (has = 1) or without a record of the year
+ * as a select named agency_id; 0 when there is none. */
+static int agency_select(struct request *r, json_t *list, int has)
 {
 	struct buf *b = &r->out;
-	const char *status = js(a, "status");
-	form_open(r, arena_printf(r->arena, "/agencies/selection?year=%ld", year), "row-form");
-	hidden(r, "agency_id", js(a, "agency_id"));
-	if (!*status) {
-		hidden(r, "action", "apply");
-		html_raw(b, "<label>申请日期<input type=\"date\" name=\"applied_at\"></label>"
-			    "<button type=\"submit\">代为申请</button></form>");
+	json_t *a;
+	size_t i;
+	int n = 0;
+	json_array_foreach(list, i, a)
+		n += (*js(a, "status") != 0) == has;
+	if (!n)
+		return 0;
+	html_raw(b, "<label>咨询机构<select name=\"agency_id\" required>");
+	json_array_foreach(list, i, a)
+		if ((*js(a, "status") != 0) == has)
+			option(b, js(a, "agency_id"), js(a, "name"), 0);
+	html_raw(b, "</select></label>");
+	return 1;
+}
+
+static void decide_forms(struct request *r, long year, json_t *list)
+{
+	struct buf *b = &r->out;
+	const char *action = arena_printf(r->arena, "/agencies/selection?year=%ld", year);
+	html_raw(b, "<h2>遴选与考评</h2>");
+	form_open(r, action, "record");
+	if (!agency_select(r, list, 1)) {
+		html_raw(b, "<p>该年度尚无咨询机构申请。</p></form>");
+	} else {
+		hidden(r, "action", "decide");
+		html_raw(b, "<label>状态<select name=\"status\">");
+		static const char *const sts[] = { "入选", "未入选", "暂停" };
+		option(b, "", "（不变）", 0);
+		for (int k = 0; k < 3; k++)
+			option(b, sts[k], sts[k], 0);
+		html_raw(b, "</select></label><label>遴选日期<input type=\"date\" name=\"selected_at\"></label>"
+			    "<label>考评得分<input type=\"text\" inputmode=\"numeric\" name=\"score\"></label>"
+			    "<label>考评等级<select name=\"grade\">");
+		option(b, "", "（不变）", 0);
+		for (int k = 0; audit_grades[k]; k++)
+			option(b, audit_grades[k], audit_grades[k], 0);
+		html_raw(b, "</select></label><label>原因或说明<input type=\"text\" name=\"reason\"></label>"
+			    "<button type=\"submit\">保存</button></form>");
+	}
+	html_raw(b, "<h2>代为申请</h2>");
+	form_open(r, action, "record");
+	if (!agency_select(r, list, 0)) {
+		html_raw(b, "<p>所有咨询机构均已申请该年度。</p></form>");
 		return;
 	}
-	hidden(r, "action", "decide");
-	html_raw(b, "<label>状态<select name=\"status\">");
-	static const char *const sts[] = { "入选", "未入选", "暂停" };
-	option(b, "", "（不变）", 0);
-	for (int k = 0; k < 3; k++)
-		option(b, sts[k], sts[k], 0);
-	html_raw(b, "</select></label><label>遴选日期<input type=\"date\" name=\"selected_at\"></label>"
-		    "<label>考评得分<input type=\"text\" inputmode=\"numeric\" size=\"4\" name=\"score\"></label>"
-		    "<label>考评等级<select name=\"grade\">");
-	option(b, "", "（不变）", 0);
-	for (int k = 0; audit_grades[k]; k++)
-		option(b, audit_grades[k], audit_grades[k], 0);
-	html_raw(b, "</select></label><label>原因<input type=\"text\" name=\"reason\"></label>"
-		    "<button type=\"submit\">保存</button></form>");
+	hidden(r, "action", "apply");
+	html_raw(b, "<label>申请日期<input type=\"date\" name=\"applied_at\"></label>"
+		    "<button type=\"submit\">代为申请</button></form>");
 }
 
 static void selection_page(struct request *r, long year, const char *err)
@@ -333,7 +361,7 @@ static void selection_page(struct request *r, long year, const char *err)
 		    "暂停须写明原因。只有入选当年度的咨询机构可以承接该年度的审核。</p>");
 	error_box(r, err);
 	html_raw(b, "<table class=\"list selection\"><thead><tr><th>咨询机构</th><th>状态</th><th>申请日期</th>"
-		    "<th>遴选日期</th><th>考评</th><th>逾期备案/报告</th><th>原因或说明</th><th>操作</th></tr></thead><tbody>");
+		    "<th>遴选日期</th><th>考评</th><th>逾期备案/报告</th><th>原因或说明</th></tr></thead><tbody>");
 	json_array_foreach(json_object_get(o, "agencies"), i, a) {
 		html_raw(b, "<tr><td><a href=\"");
 		html_attr(b, arena_printf(r->arena, "/agencies/%s", js(a, "agency_id")));
@@ -353,13 +381,12 @@ static void selection_page(struct request *r, long year, const char *err)
 			(long long)json_integer_value(json_object_get(a, "late_filings")),
 			(long long)json_integer_value(json_object_get(a, "late_reports"))) : "");
 		html_cell(b, js(a, "reason"));
-		html_raw(b, "<td>");
-		decide_form(r, year, a);
-		html_raw(b, "</td></tr>");
+		html_raw(b, "</tr>");
 	}
 	if (!json_array_size(json_object_get(o, "agencies")))
-		html_raw(b, "<tr><td colspan=\"8\">暂无咨询机构</td></tr>");
+		html_raw(b, "<tr><td colspan=\"7\">暂无咨询机构</td></tr>");
 	html_raw(b, "</tbody></table>");
+	decide_forms(r, year, json_object_get(o, "agencies"));
 	json_decref(o);
 	ui_page_end(r);
 }
@@ -420,7 +447,7 @@ static const char *figures_text(struct request *r, json_t *x)
 static const char *investment_text(struct request *r, json_t *x)
 {
 	json_t *v = json_object_get(x, "investment_fen");
-	return json_is_integer(v) ? rec_yuan_text(r->arena, json_integer_value(v)) : "";
+	return json_is_integer(v) ? report_wan_yuan(r, json_integer_value(v)) : "";
 }
 
 static void unit_cells(struct request *r, json_t *x, int link)
@@ -582,9 +609,9 @@ void home_agency_year(struct request *r)
 	html_raw(b, "<section class=\"home-agency-year\" aria-labelledby=\"agency-year-h\"><h2 id=\"agency-year-h\">");
 	html_txtf(b, "本机构 %d 年度入选状态", year);
 	html_raw(b, "</h2><p class=\"summary\">");
-	html_txt(b, s ? s : "未申请");
+	html_txt(b, !s ? "未申请" : strcmp(s, "申请") == 0 ? "已申请，待工作人员遴选" : s);
 	if (!s || strcmp(s, "入选") != 0)
-		html_txtf(b, "：未入选 %d 年度的咨询机构不能承接该年度的审核。", year);
+		html_txtf(b, "。未入选 %d 年度的咨询机构不能承接该年度的审核。", year);
 	html_raw(b, " <a href=\"");
 	html_attr(b, arena_printf(r->arena, "/agencies/%s", r->user.agency_id));
 	html_raw(b, "\">年度入选与考评记录</a></p></section>");

@@ -96,7 +96,7 @@ check "the public list gives the reason" [ "$(jq -r '.results[0].reason' <<<"$BO
 for p in "/typical?year=2024" "/typical-units?year=2024"; do
 	page anon "$p"
 	check "anonymous: $p shows the unit and its figures" \
-		bash -c '[ "$1" = 200 ] && grep -qF "北京海淀化工有限公司" <<<"$2" && grep -qF "节能量 120.5 tce" <<<"$2" && grep -qF "3,000,000.00 元" <<<"$2"' _ "$CODE" "$BODY"
+		bash -c '[ "$1" = 200 ] && grep -qF "北京海淀化工有限公司" <<<"$2" && grep -qF "节能量 120.5 tce" <<<"$2" && grep -qF "300.00 万元" <<<"$2"' _ "$CODE" "$BODY"
 	check "anonymous: $p has no staff form" bash -c '! grep -qF "评为典型单位" <<<"$1"' _ "$BODY"
 done
 page anon /
