@@ -93,26 +93,33 @@ static int date_of(struct rctx *c, json_t *in, const char *key, const char *labe
 
 /* ---- agency years ---------------------------------------------------------- */
 
-/* The scoreboard's late counts of agency_id in year into o, computed as
- * staff would see them (the scoreboard is a staff report; the caller has
- * already been allowed to see this agency's figures). */
-static void late_counts(struct rctx *c, const char *agency_id, int year, json_t *o)
+/* The scoreboard of year as staff see it: the late counts of an agency's
+ * year come from it (the caller has already been allowed to see that
+ * agency's figures). A new reference. */
+static json_t *board_of(struct rctx *c, int year)
 {
 	struct portal_user staff = *c->u;
 	staff.role = "staff";
 	struct rctx sc = *c;
 	sc.u = &staff;
-	json_t *board = report_scoreboard(&sc, year), *row;
+	return report_scoreboard(&sc, year);
+}
+
+static void late_counts(json_t *board, const char *agency_id, json_t *o)
+{
+	json_t *row;
 	size_t i;
 	json_array_foreach(json_object_get(board, "results"), i, row)
 		if (strcmp(text(row, "agency_id"), agency_id) == 0) {
 			json_object_set(o, "late_filings", json_object_get(row, "late_filings"));
 			json_object_set(o, "late_reports", json_object_get(row, "late_reports"));
 		}
-	json_decref(board);
 }
 
-static json_t *year_row(struct rctx *c, sqlite3_stmt *st, const char *agency_id, int with_late)
+/* One row of agency_years (the columns year, applied_at, status,
+ * selected_at, score, grade, reason) as JSON; with the late counts of
+ * board when it is not NULL. */
+static json_t *year_row(sqlite3_stmt *st, const char *agency_id, json_t *board)
 {
 	int year = sqlite3_column_int(st, 0);
 	char due[11];
@@ -125,8 +132,8 @@ static json_t *year_row(struct rctx *c, sqlite3_stmt *st, const char *agency_id,
 	/* the selection step: done when decided (入选 or 未入选, or 暂停 after 入选) */
 	json_object_set_new(o, "selection", timeline_step("agency_selection", "年度咨询机构遴选", due,
 		strcmp(status, "申请") == 0 ? NULL : sel, NULL));
-	if (with_late)
-		late_counts(c, agency_id, year, o);
+	if (board)
+		late_counts(board, agency_id, o);
 	return o;
 }
 
@@ -142,8 +149,11 @@ json_t *agency_years_json(struct rctx *c, const char *agency_id)
 		" WHERE agency_id = ? ORDER BY year DESC");
 	sqlite3_bind_text(st, 1, agency_id, -1, SQLITE_TRANSIENT);
 	json_t *a = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(a, year_row(c, st, agency_id, with_late));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *board = with_late ? board_of(c, sqlite3_column_int(st, 0)) : NULL;
+		json_array_append_new(a, year_row(st, agency_id, board));
+		json_decref(board);
+	}
 	sqlite3_finalize(st);
 	return json_pack("{s:s,s:s,s:o}", "agency_id", agency_id, "name", name, "years", a);
 }
@@ -305,18 +315,19 @@ json_t *agency_selection_json(struct rctx *c, int year)
 		" FROM agencies g LEFT JOIN agency_years y ON y.agency_id = g.id AND y.year = ?"
 		" WHERE g.status <> 'removed' ORDER BY y.status IS NULL, g.name");
 	sqlite3_bind_int(st, 1, year);
-	json_t *a = json_array();
+	json_t *a = json_array(), *board = board_of(c, year);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 7);
 		json_t *o = sqlite3_column_type(st, 2) == SQLITE_NULL
 			? json_pack("{s:i,s:n}", "year", year, "status")
-			: year_row(c, st, id, 1);
+			: year_row(st, id, board);
 		json_object_set_new(o, "agency_id", json_string(id));
 		json_object_set_new(o, "name", rec_column(st, 8));
 		json_object_set_new(o, "agency_status", rec_column(st, 9));
 		json_array_append_new(a, o);
 	}
 	sqlite3_finalize(st);
+	json_decref(board);
 	return json_pack("{s:i,s:s,s:o}", "year", year, "due", due, "agencies", a);
 }
 
