@@ -15,7 +15,6 @@
 #include "records.h"
 #include "records-http.h"
 #include "report.h"
-#include "report-ui.h"
 #include "selection.h"
 #include "arena.h"
 #include "auth.h"
@@ -444,10 +443,14 @@ static const char *figures_text(struct request *r, json_t *x)
 	return out;
 }
 
+/* The investment in 万元 with two decimals, as the reports write money. */
 static const char *investment_text(struct request *r, json_t *x)
 {
 	json_t *v = json_object_get(x, "investment_fen");
-	return json_is_integer(v) ? report_wan_yuan(r, json_integer_value(v)) : "";
+	if (!json_is_integer(v))
+		return "";
+	long long fen = json_integer_value(v);
+	return arena_printf(r->arena, "%lld.%02lld 万元", fen / 1000000, fen % 1000000 / 10000);
 }
 
 static void unit_cells(struct request *r, json_t *x, int link)
