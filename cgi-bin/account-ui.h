@@ -34,5 +34,10 @@ void api_saved_search_create(struct request *r);	/* POST /api/saved-searches */
 void api_saved_search_delete(struct request *r);	/* DELETE /api/saved-searches/ID */
 void api_feed_token(struct request *r);	/* POST /api/feed-token */
 void ui_feed(struct request *r);		/* GET /feeds/TOKEN.atom */
+/* The new matches of r->user's saved searches since each was last looked
+ * at (as /account/alerts marks them 新, at most 50 per search), summed;
+ * -1 when the user saved none or the index cannot answer (nothing is
+ * written to r then). The home page shows it. */
+long ui_alerts_fresh(struct request *r);
 
 #endif

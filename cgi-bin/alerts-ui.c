@@ -493,6 +493,42 @@ void api_saved_searches(struct request *r)
 	resp_json(r, 200, json_pack("{s:o}", "saved_searches", a));
 }
 
+long ui_alerts_fresh(struct request *r)
+{
+	struct saved *s;
+	size_t n = saved_list(r, r->user.id, &s);
+	if (!n)
+		return -1;
+	/* run_query answers its failures as a page: keep what r holds so far
+	 * and put it back, so that the caller's page goes on without a count */
+	int status = r->status;
+	const char *ct = r->content_type_out;
+	struct buf keep_out = BUF_INIT, keep_headers = BUF_INIT;
+	buf_append(&keep_out, r->out.data ? r->out.data : "", r->out.len);
+	buf_append(&keep_headers, r->headers.data ? r->headers.data : "", r->headers.len);
+	long fresh = 0;
+	for (size_t i = 0; i < n && fresh >= 0; i++) {
+		struct search_result res;
+		if (run_query(r, s[i].query, FEED_HITS, &res) < 0) {
+			fresh = -1;
+			break;
+		}
+		for (size_t k = 0; k < res.nhits; k++)
+			fresh += indexed_at(r, res.hits[k].id) > s[i].seen_at;
+	}
+	if (fresh < 0) {
+		buf_reset(&r->out);
+		buf_append(&r->out, keep_out.data, keep_out.len);
+		buf_reset(&r->headers);
+		buf_append(&r->headers, keep_headers.data, keep_headers.len);
+		r->status = status;
+		r->content_type_out = ct;
+	}
+	buf_free(&keep_out);
+	buf_free(&keep_headers);
+	return fresh;
+}
+
 void api_saved_search_create(struct request *r)
 {
 	json_t *in = req_json_read(r, FORM_MAX);

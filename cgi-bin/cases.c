@@ -25,6 +25,7 @@
 #include "report-ui.h"
 #include "similar-cases.h"
 #include "report.h"
+#include "selection-ui.h"
 #include "records-move.h"
 #include "workflow.h"
 #include "ui-shared.h"
@@ -595,43 +596,15 @@ static void api_standard_set(struct request *r)
 	const char *by = json_string_value(json_object_get(in, "replaced_by"));
 	if (!edition)
 		edition = r->arg;
-	char err[256];
-	const char **changed;
-	size_t n;
-	if (portal_db_exec(r->db, "BEGIN IMMEDIATE", err, sizeof err) < 0) {
-		json_decref(in);
-		portal_error(r, 503, "busy", "数据库繁忙，请重试。 The database is busy; please try again.");
-		return;
-	}
-	if (editions_set(r->db, r->arena, edition, status, by, &changed, &n, err, sizeof err) < 0) {
-		portal_db_exec(r->db, "ROLLBACK", err + 128, 128);
-		json_decref(in);
-		portal_error(r, 400, "bad_parameter", err);
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (jobs_enqueue(r->db, changed[i], err, sizeof err) < 0)
-			portal_log("standards: reindex %s: %s", changed[i], err);
-	char canon[PORTAL_IDENT_MAX];
-	portal_norm_standard(edition, strlen(edition), canon, sizeof canon, NULL, 0);
-	/* the detail as the audit-log page shows it: in Chinese */
-	json_t *d = json_object();
-	json_object_set_new(d, "状态", json_string(strcmp(status, "current") == 0 ? "现行"
-		: strcmp(status, "withdrawn") == 0 ? "已废止" : "已被代替"));
-	char byc[PORTAL_IDENT_MAX];
-	if (by && *by && strcmp(status, "superseded") == 0 &&
-	    portal_norm_standard(by, strlen(by), byc, sizeof byc, NULL, 0) == 0)
-		json_object_set_new(d, "代替版本", json_string(byc));
-	char *detail = json_dumps(d, JSON_COMPACT);
-	json_decref(d);
-	audit_log(r->db, r->user.id, "edition_set", arena_printf(r->arena, "standard:%s", canon), detail);
-	free(detail);
+	const char *msg;
+	int rc = editions_set_logged(r, edition, status, by, &msg);
 	json_decref(in);
-	if (portal_db_exec(r->db, "COMMIT", err, sizeof err) < 0) {
-		portal_db_exec(r->db, "ROLLBACK", err, sizeof err);
-		portal_error(r, 503, "busy", "未能保存，请重试。 The change could not be saved; please try again.");
+	if (rc) {
+		portal_error(r, rc, rc == 503 ? "busy" : "bad_parameter", msg);
 		return;
 	}
+	char err[256], canon[PORTAL_IDENT_MAX];
+	portal_norm_standard(edition, strlen(edition), canon, sizeof canon, NULL, 0);
 	json_t *o = editions_json(r->db, canon, err, sizeof err);
 	resp_json(r, 200, o ? o : json_object());
 }
@@ -676,6 +649,13 @@ static const struct page pages[] = {
 	{ "POST", "/api/audits/*/reviews/confirm", api_review_confirm, NULL, PAGE_USER },
 	{ "POST", "/api/audits/*/reviews/*", api_review_return, NULL, PAGE_USER },
 	{ "GET", "/api/pending", api_pending, NULL, PAGE_STAFF },
+	/* agencies' yearly selection, typical units (selection-ui.c) */
+	{ "GET", "/api/agencies/selection", api_agency_selection, year_params, PAGE_STAFF },
+	{ "GET", "/api/agencies/*/years", api_agency_years, NULL, PAGE_USER },
+	{ "POST", "/api/agencies/*/years", api_agency_apply, NULL, PAGE_USER },
+	{ "PATCH", "/api/agencies/*/years/*", api_agency_decide, NULL, PAGE_STAFF },
+	{ "POST", "/api/projects/*/typical", api_typical_choose, NULL, PAGE_STAFF },
+	{ "DELETE", "/api/projects/*/typical", api_typical_withdraw, NULL, PAGE_STAFF },
 	/* every record type */
 	{ "GET", "/api/*", api_list, list_params, PAGE_USER },
 	{ "POST", "/api/*", api_create, NULL, PAGE_USER },
@@ -691,6 +671,13 @@ static const struct page pages[] = {
 	{ "GET", "/reports/bulletin", ui_bulletin, bulletin_params, PAGE_USER },
 	{ "GET", "/reports/scoreboard", ui_scoreboard, year_params, PAGE_STAFF },
 	{ "GET", "/typical-units", ui_typical, year_params },
+	{ "GET", "/typical", ui_typical, year_params },
+	{ "POST", "/typical", ui_typical_post, year_params, PAGE_STAFF },
+	{ "GET", "/agencies/selection", ui_agency_selection, year_params, PAGE_STAFF },
+	{ "POST", "/agencies/selection", ui_agency_selection_post, year_params, PAGE_STAFF },
+	{ "POST", "/agencies/*/years", ui_agency_apply, NULL, PAGE_USER },
+	{ "GET", "/admin/editions", ui_editions, NULL, PAGE_STAFF },
+	{ "POST", "/admin/editions", ui_editions_post, NULL, PAGE_STAFF },
 	{ "GET", "/overdue", ui_overdue, overdue_params, PAGE_USER },
 	{ "GET", "/deadlines", ui_deadlines, year_params, PAGE_USER },
 	{ "POST", "/deadlines", ui_deadlines_post, year_params, PAGE_STAFF },

@@ -23,6 +23,8 @@
  * nothing its caller may not open. Deadlines and checklists are the
  * records layer's (report_case_next(), link_checklist()). */
 #include "home.h"
+#include "account-ui.h"
+#include "selection-ui.h"
 #include "records.h"
 #include "records-http.h"
 #include "records-link.h"
@@ -479,7 +481,8 @@ static void areas_section(struct request *r)
 	static const char *const groups[][2] = {
 		{ "记录", "/audits 审核|/projects 项目|/enterprises 企业|/agencies 咨询机构|/experts 专家|/trainings 培训" },
 		{ "报表", "/reports/quarterly 季度进展报表|/reports/scoreboard 咨询机构评分榜|/overdue 逾期事项|"
-			  "/deadlines 年度截止日期|/typical-units 典型单位" },
+			  "/deadlines 年度截止日期|/typical-units 典型单位|/agencies/selection 咨询机构年度遴选|"
+			  "/admin/editions 标准版本" },
 		{ "文档与账户", "/upload 上传文档|/search 全部文档|/account 我的账户|/account/tokens 令牌与会话" },
 	};
 	struct buf *b = &r->out;
@@ -912,6 +915,21 @@ static void bulletin_section(struct request *r)
 	html_raw(b, "</ul><p class=\"more\">");
 	href_link(b, arena_printf(r->arena, "/reports/quarterly?year=%d", year), "季度进展报表（图表）");
 	html_raw(b, "</p></section>");
+
+/* ---- every signed-in user: new matches of saved searches ------------------ */
+
+/* fresh: ui_alerts_fresh(); nothing when the user saved no search. */
+static void alerts_section(struct request *r, long fresh)
+{
+	struct buf *b = &r->out;
+	if (fresh < 0)
+		return;
+	html_raw(b, "<p class=\"home-alerts\"><a href=\"/account/alerts\">");
+	if (fresh)
+		html_txtf(b, "保存的搜索有 %ld 条新结果", fresh);
+	else
+		html_raw(b, "保存的搜索暂无新结果");
+	html_raw(b, "</a></p>");
 }
 
 /* ---- the page ------------------------------------------------------------ */
@@ -920,14 +938,16 @@ void ui_home(struct request *r)
 {
 	struct buf *b = &r->out;
 	const char *role = r->user.role ? r->user.role : "";
+	/* before the page starts: a failed search must not touch it */
+	long fresh = r->user.id ? ui_alerts_fresh(r) : -1;
 	ui_page_begin(r, "首页");
 	hero(r, r->user.id != 0);
+	if (r->user.id)
+		alerts_section(r, fresh);
 	if (!r->user.id) {
 		public_standards(r);
-		html_raw(b, "<section class=\"home-typical\" aria-labelledby=\"typical-h\">");
-		heading(b, "typical-h", "清洁生产典型单位");
-		html_raw(b, "<p>审核评估为优秀的单位，可供同行业参考。<a href=\"/typical-units\">查看典型单位</a></p>"
-			    "<p><a href=\"/login\">登录</a>后可查看本单位的审核、项目和材料清单。</p></section>");
+		home_typical_units(r);
+		html_raw(b, "<p><a href=\"/login\">登录</a>后可查看本单位的审核、项目和材料清单。</p>");
 	} else if (portal_user_sees_all(&r->user)) {
 		due_section(r);
 		pending_section(r);
@@ -939,6 +959,7 @@ void ui_home(struct request *r)
 		enterprise_section(r);
 		deadlines_section(r);
 	} else if (strcmp(role, "agency") == 0) {
+		home_agency_year(r);
 		cases_section(r, "客户的审核", 1, 0);
 		deadlines_section(r);
 	} else if (strcmp(role, "expert") == 0) {

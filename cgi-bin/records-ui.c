@@ -6,6 +6,7 @@
  * CSRF token; the engine validates them exactly as it validates JSON, and a
  * refusal shows the page again with the sentence on top. */
 #include "records-ui.h"
+#include "selection-ui.h"
 #include "results.h"
 #include "records.h"
 #include "records-view.h"
@@ -1188,6 +1189,8 @@ static void record_page(struct request *r, const struct rtype *t, const char *id
 		results(r, id, o);
 	if (t == &rt_enterprises)
 		cases_of(r, o);
+	if (t == &rt_agencies)
+		ui_agency_years_section(r, id);
 	people_and_changes(r, t, id, o);
 	struct rctx mc;
 	rh_ctx(r, &mc, t);

@@ -23,7 +23,6 @@ void ui_review(struct request *r);		/* POST /audits/ID/reviews */
 void ui_reports(struct request *r);		/* GET /reports */
 void ui_quarterly(struct request *r);		/* GET /reports/quarterly */
 void ui_scoreboard(struct request *r);		/* GET /reports/scoreboard */
-void ui_typical(struct request *r);		/* GET /typical-units */
 void ui_overdue(struct request *r);		/* GET /overdue */
 void ui_deadlines(struct request *r);		/* GET /deadlines */
 void ui_deadlines_post(struct request *r);	/* POST /deadlines */

@@ -1,7 +1,7 @@
 /* report-ui.c: HTML pages for reports (records-ui.h): the quarterly
  * progress report with SVG bar charts (drawn here from literals and
- * numbers; labels go through html_txt), the agency scoreboard, typical
- * units, overdue items and the deadline settings of a year. */
+ * numbers; labels go through html_txt), the agency scoreboard, overdue
+ * items and the deadline settings of a year. */
 #include "records-ui.h"
 #include "report-ui.h"
 #include "records.h"
@@ -279,37 +279,6 @@ void ui_scoreboard(struct request *r)
 	}
 	if (!json_array_size(json_object_get(rep, "results")))
 		html_raw(b, "<tr><td colspan=\"13\">暂无数据</td></tr>");
-	html_raw(b, "</tbody></table>");
-	json_decref(rep);
-	ui_page_end(r);
-}
-
-void ui_typical(struct request *r)
-{
-	long year = year_of(r);
-	struct rctx c;
-	if (year < 0)
-		return;
-	rh_ctx(r, &c, NULL);
-	json_t *rep = report_typical_units(&c, (int)year), *x;
-	struct buf *b = &r->out;
-	size_t i;
-	ui_page_begin(r, "清洁生产典型单位");
-	html_raw(b, "<h1>清洁生产典型单位</h1>");
-	year_form(r, year, NULL);
-	html_raw(b, "<table class=\"list\"><thead><tr><th>单位</th><th>行业大类</th><th>行业</th><th>区</th>"
-		    "<th>评估得分</th><th>咨询机构</th></tr></thead><tbody>");
-	json_array_foreach(json_object_get(rep, "results"), i, x) {
-		static const char *const keys[] = { "enterprise", "sector_name", "industry", "district" };
-		html_raw(b, "<tr>");
-		for (int k = 0; k < 4; k++)
-			html_cell(b, json_string_value(json_object_get(x, keys[k])));
-		html_cell_int(b, json_integer_value(json_object_get(x, "score")));
-		html_cell(b, json_string_value(json_object_get(x, "agency")));
-		html_raw(b, "</tr>");
-	}
-	if (!json_array_size(json_object_get(rep, "results")))
-		html_raw(b, "<tr><td colspan=\"6\">暂无数据：该年度尚无评估为优秀的单位</td></tr>");
 	html_raw(b, "</tbody></table>");
 	json_decref(rep);
 	ui_page_end(r);

@@ -27,7 +27,8 @@
 # change requests (the project's enterprise files one) and their
 # decisions, an enterprise's filing of its audit's dates and staff's
 # decision, an expert's review, its return and the grade's confirmation,
-# deadlines, the HTML form posts;
+# deadlines, agencies' yearly applications and selection, typical units,
+# standards editions (API and forms), the HTML form posts;
 # supersession across owners and of public documents; identical bytes
 # uploaded by another tenant. The district approval (applied ->
 # district_approved) is the one move a district makes, on its own
@@ -147,6 +148,9 @@ snapshot() {
 			SELECT 'review', * FROM expert_reviews ORDER BY case_id, expert_id;
 			SELECT 'training', * FROM trainings ORDER BY id;
 			SELECT 'deadline', * FROM deadlines ORDER BY year, item;
+			SELECT 'agency_year', * FROM agency_years ORDER BY agency_id, year;
+			SELECT 'typical', * FROM typical_units ORDER BY project_id;
+			SELECT 'edition', * FROM standard_editions ORDER BY number, year;
 			SELECT 'link', * FROM document_cases ORDER BY doc_id, case_id;
 			SELECT 'document', id, sha256, uploader_id, visibility, superseded_by, version, doc_type FROM documents ORDER BY id;
 			SELECT 'audit_log', count(*) FROM audit_log;"
@@ -714,6 +718,56 @@ done
 allowed 200 "staff: PATCH /api/deadlines/2024" staff api PATCH deadlines/2024 '{"audit_report":"2024-06-15"}'
 allowed 303 "admin: POST /deadlines?year=2024 (form)" admin form "/deadlines?year=2024" audit_filing=2024-03-10
 check "admin: the form set the deadline" [ "$(sql "SELECT date FROM deadlines WHERE year = 2024 AND item = 'audit_filing'")" = 2024-03-10 ]
+
+# ---- agency years: POST /api/agencies/ID/years, PATCH .../years/YEAR, their forms -----------
+# The agency itself or staff apply; only staff select (selection.h). Staff
+# apply for a new agency K: H must keep taking audits of any year below.
+as admin api POST agencies '{"name":"矩阵丙咨询","year":2024}'
+K=$(id)
+for r in anon $NONSTAFF $AREA; do
+	w=403; [ "$r" = anon ] && w=401
+	[ "$r" = agg ] || refused $w "$r: POST /api/agencies/<G>/years" "$r" api POST "agencies/$G/years" '{"year":2026}'
+	[ "$r" = agh ] || refused $w "$r: POST /api/agencies/<H>/years" "$r" api POST "agencies/$H/years" '{"year":2026}'
+	[ "$r" = agg ] || refused $w "$r: POST /agencies/<G>/years (form)" "$r" form "/agencies/$G/years" year=2027
+	refused $w "$r: POST /agencies/selection?year=2026 (form, apply for G)" "$r" form "/agencies/selection?year=2026" "agency_id=$G" action=apply
+done
+allowed 201 "agg: POST /api/agencies/<G>/years (its own)" agg api POST "agencies/$G/years" '{"year":2026}'
+allowed 303 "agg: POST /agencies/<G>/years (form, its own)" agg form "/agencies/$G/years" year=2027
+allowed 201 "staff: POST /api/agencies/<K>/years" staff api POST "agencies/$K/years" '{"year":2026}'
+allowed 303 "admin: POST /agencies/selection?year=2028 (form, apply for K)" admin form "/agencies/selection?year=2028" "agency_id=$K" action=apply
+for r in anon $NONSTAFF $AREA; do
+	w=403; [ "$r" = anon ] && w=401
+	refused $w "$r: PATCH /api/agencies/<G>/years/2026" "$r" api PATCH "agencies/$G/years/2026" '{"status":"入选"}'
+	refused $w "$r: POST /agencies/selection?year=2026 (form, select G)" "$r" form "/agencies/selection?year=2026" "agency_id=$G" action=decide status=入选
+done
+allowed 200 "staff: PATCH /api/agencies/<G>/years/2026" staff api PATCH "agencies/$G/years/2026" '{"status":"入选"}'
+allowed 303 "admin: POST /agencies/selection?year=2026 (form, select K)" admin form "/agencies/selection?year=2026" "agency_id=$K" action=decide status=入选
+check "the form selected K for 2026" [ "$(sql "SELECT status FROM agency_years WHERE agency_id = '$K' AND year = 2026")" = 入选 ]
+
+# ---- typical units: POST/DELETE /api/projects/ID/typical and the form ----------------------
+# PA is completed (accepted), so only the role decides.
+for r in anon $NONSTAFF $AREA; do
+	w=403; [ "$r" = anon ] && w=401
+	refused $w "$r: POST /api/projects/<PA>/typical" "$r" api POST "projects/$PRJ_A/typical" '{"reason":"示范"}'
+	refused $w "$r: POST /typical?year=2024 (form, choose PA)" "$r" form "/typical?year=2024" "project_id=$PRJ_A" action=choose reason=示范
+done
+allowed 200 "staff: POST /api/projects/<PA>/typical" staff api POST "projects/$PRJ_A/typical" '{"reason":"示范"}'
+for r in anon $NONSTAFF $AREA; do
+	w=403; [ "$r" = anon ] && w=401
+	refused $w "$r: DELETE /api/projects/<PA>/typical" "$r" api DELETE "projects/$PRJ_A/typical"
+	refused $w "$r: POST /typical?year=2024 (form, withdraw PA)" "$r" form "/typical?year=2024" "project_id=$PRJ_A" action=withdraw
+done
+allowed 200 "admin: DELETE /api/projects/<PA>/typical" admin api DELETE "projects/$PRJ_A/typical"
+allowed 303 "staff: POST /typical?year=2024 (form, choose PA)" staff form "/typical?year=2024" "project_id=$PRJ_A" action=choose reason=示范
+check "staff: the form chose PA" [ "$(sql "SELECT reason FROM typical_units WHERE project_id = '$PRJ_A'")" = 示范 ]
+
+# ---- standards editions: the staff page's form ----------------------------------------------
+for r in anon $NONSTAFF $AREA; do
+	w=403; [ "$r" = anon ] && w=401
+	refused $w "$r: POST /admin/editions (form)" "$r" form /admin/editions "edition=GB 18466-2001" status=superseded "replaced_by=GB 18466-2005"
+done
+allowed 303 "staff: POST /admin/editions (form)" staff form /admin/editions "edition=GB 18466-2001" status=superseded "replaced_by=GB 18466-2005"
+check "staff: the form set the edition" [ "$(sql "SELECT status || ' ' || replaced_by FROM standard_editions WHERE number = 'GB 18466' AND year = 2001")" = "superseded GB 18466-2005" ]
 
 # ---- the other HTML forms: create, update, link -------------------------------------------
 for r in anon $NONSTAFF $AREA; do

@@ -137,7 +137,7 @@ check "anonymous: the newest public guideline of its sector is listed" grep -qF 
 check "anonymous: a restricted standard is not" no_other "$H" 未公开的标准草案 "$DRAFT"
 check "anonymous: sector headings and links to search by sector" bash -c \
 	'grep -qF "<h3>服务业</h3>" <<<"$1" && grep -qF "/search?type=standard&amp;sector=industry" <<<"$1"' _ "$H"
-check "anonymous: a link to the typical units" grep -qF 'href="/typical-units"' <<<"$H"
+check "anonymous: a link to the typical units" grep -qF 'href="/typical-units' <<<"$H"
 check "anonymous: no case, no restricted document" no_other "$H" 华彩机密治理方案 康宁咨询合同 年审核
 
 H=${HOME[enterprise]}

@@ -25,11 +25,12 @@ check "its checklist shows the report present" [ "$(jq -r '.checklist.required[]
 check "the demo report gets indexed" [ "$(wait_indexed "$D")" = indexed ]
 check "search finds demo documents by a Chinese word" [ -n "$(search_ids 清洁生产审核报告)" ]
 call "$BASE/api/typical-units?year=$Y"
-check "typical units list the demo's 优秀 units" [ "$(jq .total <<<"$BODY")" = 2 ]
+check "typical units list the demo's accepted project chosen by staff" \
+	[ "$(jq -c '[.total, .results[0].enterprise, .results[0].results.energy_tce.value]' <<<"$BODY")" = '[1,"北京京南热电有限公司",326.5]' ]
 # The pages of reports: data escaped once, markup not printed as text.
 call "$BASE/typical-units?year=$Y"
-check "the typical units page shows each unit's score in its own cell" \
-	bash -c 'grep -qF "<td>95</td>" <<<"$1" && grep -qF "<td>北京康宁医院</td>" <<<"$1"' _ "$BODY"
+check "the typical units page shows each unit and its figures in their own cells" \
+	bash -c 'grep -qF "<td>北京京南热电有限公司</td>" <<<"$1" && grep -qF "<td>节能量 326.5 tce；节水量 16000 m³；" <<<"$1"' _ "$BODY"
 check "the typical units page prints no markup as text" bash -c '! grep -qF "&lt;td" <<<"$1"' _ "$BODY"
 call -H "Authorization: Bearer $ADMIN" "$BASE/reports/scoreboard?year=$Y"
 check "the scoreboard shows counts in cells and the status in Chinese" \

@@ -13,6 +13,7 @@
 #include "db.h"
 #include "docs.h"
 #include "report.h"
+#include "selection.h"
 #include "store.h"
 #include "records-move.h"
 #include "workflow.h"
@@ -216,6 +217,20 @@ static int add_agencies(struct demo *d)
 		if (strcmp(agencies[i][1], "suspended") == 0 &&
 		    move(c, &rt_agencies, d->ag[i], "{\"to\":\"suspended\",\"evaluation\":\"年度考评不合格，暂停承接审核\"}"))
 			return -1;
+		/* each applied for the year and was selected by Jan 31; the
+		 * suspended one suspended for it too (selection.h) */
+		int susp = strcmp(agencies[i][1], "suspended") == 0;
+		json_t *ap = json_pack("{s:i,s:s}", "year", d->y, "applied_at", arena_printf(d->a, "%d-01-0%d", d->y, 5 + i));
+		json_t *sel = json_pack("{s:s,s:s}", "status", "入选", "selected_at", arena_printf(d->a, "%d-01-20", d->y));
+		json_t *sus = json_pack("{s:s,s:s,s:i,s:s}", "status", "暂停", "reason", "年度考评不合格，暂停承接审核",
+					"score", 55, "grade", "不合格");
+		int rc = agency_year_apply(c, d->ag[i], ap) || agency_year_decide(c, d->ag[i], d->y, sel) ||
+			 (susp && agency_year_decide(c, d->ag[i], d->y, sus));
+		json_decref(ap);
+		json_decref(sel);
+		json_decref(sus);
+		if (rc)
+			return failed(c, "agency year");
 	}
 	return 0;
 }
@@ -371,6 +386,17 @@ static int add_project(struct demo *d, size_t k)
 		     ents[p->ent].name, p->name), "acceptance_report", case_id, "acceptance_report",
 		     acceptance(a, &ents[p->ent], p, y)))
 		return -1;
+	/* an accepted project: its third-party figures confirmed, and chosen
+	 * a typical unit of the year with them */
+	if (target >= workflow_index(rt_projects.flow, "accepted")) {
+		json_t *res = json_pack("{s:f,s:f,s:f}", "energy_tce", 326.5, "water_m3", 16000.0, "cod_t", 2.3);
+		json_t *why = json_pack("{s:s}", "reason", "余热深度回收节能效果显著，第三方评估确认，可供电力行业参考（示例）");
+		int bad = project_results_confirm(c, id, res) || typical_choose(c, id, why);
+		json_decref(res);
+		json_decref(why);
+		if (bad)
+			return failed(c, "typical unit");
+	}
 	return 0;
 }
 

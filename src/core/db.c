@@ -293,6 +293,21 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (case_id, expert_id));"
 	"ALTER TABLE project_changes ADD COLUMN reason TEXT;"
 	"ALTER TABLE project_changes ADD COLUMN requested_by INTEGER;",
+	/* 14: agencies' yearly selection (records-selection.c): an agency
+	 * applies for a year, staff select it (by Jan 31) or not, may
+	 * suspend it with a reason, and record its evaluation (score, grade);
+	 * and the typical units staff choose among accepted projects. */
+	"CREATE TABLE agency_years ("
+	"  agency_id TEXT NOT NULL REFERENCES agencies(id), year INTEGER NOT NULL,"
+	"  applied_at TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT '申请' CHECK (status IN ('申请','入选','未入选','暂停')),"
+	"  selected_at TEXT, score INTEGER CHECK (score BETWEEN 0 AND 100), grade TEXT, reason TEXT,"
+	"  PRIMARY KEY (agency_id, year));"
+	"CREATE INDEX agency_years_year ON agency_years(year, status);"
+	"CREATE TABLE typical_units ("
+	"  project_id TEXT PRIMARY KEY REFERENCES projects(id), year INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL, chosen_by INTEGER, chosen_at INTEGER NOT NULL);"
+	"CREATE INDEX typical_units_year ON typical_units(year);",
 };
 
 long long portal_now(void) { return (long long)time(NULL); }

@@ -93,6 +93,10 @@ static const struct label {
 	{ L_ACTION, "saved_search_create", "保存搜索" },
 	{ L_ACTION, "saved_search_delete", "删除保存的搜索" },
 	{ L_ACTION, "feed_token", "生成订阅地址" },
+	{ L_ACTION, "agency_apply", "申请年度入选" },
+	{ L_ACTION, "agency_year", "年度遴选与考评" },
+	{ L_ACTION, "typical_unit", "评选典型单位" },
+	{ L_ACTION, "typical_unit_withdrawn", "撤销典型单位" },
 
 	{ L_USER_ROLE, "anonymous", "访客" },
 	{ L_USER_ROLE, "enterprise", "企业" },

@@ -51,7 +51,7 @@ static int check_filed(struct rctx *c, const char *id, json_t *next)
 	if (!agency)
 		return rctx_fail(c, 409, "no_agency", "agency_id",
 			"提交合同和备案登记表前须确定咨询机构。 An audit needs a consulting agency before its contract is filed.");
-	int rc = rule_agency_active(c, agency);
+	int rc = rule_agency_active(c, agency, (int)json_integer_value(json_object_get(next, "year")));
 	return rc ? rc : rule_not_before(c, next, "registration_date", "contract_date");
 }
 
@@ -104,7 +104,7 @@ static int check(struct rctx *c, json_t *row, json_t *old)
 	    strcmp(json_string_value(json_object_get(row, "state")), "listed") != 0)
 		return rctx_fail(c, 409, "no_agency", "agency_id",
 			"已备案的审核须有咨询机构。 A filed audit keeps a consulting agency.");
-	if (agency && rule_changed(row, old, "agency_id") && (rc = rule_agency_active(c, agency)))
+	if (agency && rule_changed(row, old, "agency_id") && (rc = rule_agency_active(c, agency, (int)json_integer_value(json_object_get(row, "year")))))
 		return rc;
 	if (id && (rule_changed(row, old, "enterprise_id") || rule_changed(row, old, "agency_id")))
 		return rule_no_conflict(c, arena_printf(c->a, "audit:%s", id), ent, agency);

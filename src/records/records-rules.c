@@ -92,14 +92,29 @@ int rule_no_conflict(struct rctx *c, const char *case_id, const char *ent, const
 		who, who));
 }
 
-int rule_agency_active(struct rctx *c, const char *agency)
+int rule_agency_active(struct rctx *c, const char *agency, int year)
 {
-	sqlite3_stmt *st = portal_db_prepare(c->db, "SELECT status FROM agencies WHERE id = ?");
+	sqlite3_stmt *st = portal_db_prepare(c->db, "SELECT status,"
+		" (SELECT count(*) FROM agency_years WHERE agency_id = g.id),"
+		" (SELECT status FROM agency_years WHERE agency_id = g.id AND year = ?2)"
+		" FROM agencies g WHERE id = ?1");
 	sqlite3_bind_text(st, 1, agency, -1, SQLITE_TRANSIENT);
-	int active = sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "active") == 0;
+	sqlite3_bind_int(st, 2, year);
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	int active = found && strcmp((const char *)sqlite3_column_text(st, 0), "active") == 0;
+	/* once an agency takes part in the yearly selection, only a year it
+	 * was selected for (入选) counts (selection.h) */
+	int yearly = found && sqlite3_column_int(st, 1) > 0;
+	const char *ys = found ? (const char *)sqlite3_column_text(st, 2) : NULL;
+	int selected = !yearly || (ys && strcmp(ys, "入选") == 0);
+	const char *ystatus = ys ? arena_strdup(c->a, ys) : "未申请";
 	sqlite3_finalize(st);
-	if (active)
-		return 0;
-	return rctx_fail(c, 409, "agency_inactive", "agency_id",
-		"该咨询机构已被暂停或取消资格，不能承接审核。 The consulting agency is suspended or removed and cannot take audits.");
+	if (!active)
+		return rctx_fail(c, 409, "agency_inactive", "agency_id",
+			"该咨询机构已被暂停或取消资格，不能承接审核。 The consulting agency is suspended or removed and cannot take audits.");
+	if (!selected)
+		return rctx_fail(c, 409, "agency_not_selected", "agency_id", arena_printf(c->a,
+			"该咨询机构未入选 %d 年度（%s），不能承接该年度的审核。"
+			" The consulting agency is not selected for %d and cannot take its audits.", year, ystatus, year));
+	return 0;
 }

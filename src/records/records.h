@@ -198,8 +198,10 @@ int rule_not_future(struct rctx *c, json_t *row, const char *field);
 /* No expert assigned to case_id is linked to its enterprise ent or its
  * agency (either may be NULL): 409 conflict_of_interest. */
 int rule_no_conflict(struct rctx *c, const char *case_id, const char *ent, const char *agency);
-/* The agency exists and is active: 409 agency_inactive otherwise. */
-int rule_agency_active(struct rctx *c, const char *agency);
+/* The agency exists and is active (409 agency_inactive otherwise) and,
+ * once it has any yearly record, is 入选 for year (409
+ * agency_not_selected otherwise; selection.h). */
+int rule_agency_active(struct rctx *c, const char *agency, int year);
 /* 1 when field differs between row and old (always 1 when old is NULL). */
 int rule_changed(json_t *row, json_t *old, const char *field);
 

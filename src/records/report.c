@@ -615,7 +615,7 @@ void report_quarterly_csv(struct request *r, json_t *rep)
 	json_decref(all);
 }
 
-/* ---- scoreboard and typical units --------------------------------------- */
+/* ---- scoreboard (typical units: records-selection.c) --------------------------------------- */
 
 json_t *report_scoreboard(struct rctx *c, int year)
 {
@@ -658,23 +658,4 @@ json_t *report_scoreboard(struct rctx *c, int year)
 	}
 	sqlite3_finalize(st);
 	return json_pack("{s:i,s:o}", "year", year, "results", a);
-}
-
-json_t *report_typical_units(struct rctx *c, int year)
-{
-	sqlite3_stmt *st = portal_db_prepare(c->db,
-		"SELECT e.name, e.sector, s.name, e.industry, e.district, a.score, g.name, a.evaluated_date"
-		" FROM audits a JOIN enterprises e ON e.id = a.enterprise_id JOIN sectors s ON s.id = e.sector"
-		" LEFT JOIN agencies g ON g.id = a.agency_id"
-		" WHERE a.year = ? AND a.state = 'evaluated' AND a.grade = '优秀'"
-		" ORDER BY a.score DESC, e.name");
-	sqlite3_bind_int(st, 1, year);
-	json_t *a = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "enterprise", rec_column(st, 0),
-			"sector", rec_column(st, 1), "sector_name", rec_column(st, 2), "industry", rec_column(st, 3),
-			"district", rec_column(st, 4), "score", rec_column(st, 5), "agency", rec_column(st, 6),
-			"evaluated_date", rec_column(st, 7)));
-	sqlite3_finalize(st);
-	return json_pack("{s:i,s:I,s:o}", "year", year, "total", (json_int_t)json_array_size(a), "results", a);
 }

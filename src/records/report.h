@@ -75,7 +75,8 @@ void report_quarterly_csv(struct request *r, json_t *rep);
 /* Agencies ranked by the grades of the audits of year they produced;
  * NULL (403 on c) when c->u may not read reports. */
 json_t *report_scoreboard(struct rctx *c, int year);
-/* Units whose audit of year was graded 优秀, best score first. Public. */
+/* The typical units staff chose for year among accepted projects, each
+ * with its figures (records-selection.c, selection.h). Public. */
 json_t *report_typical_units(struct rctx *c, int year);
 
 #endif

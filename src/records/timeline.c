@@ -84,6 +84,17 @@ json_t *timeline_of(sqlite3 *db, const char *kind, json_t *row, const char *as_o
 	return json_array();
 }
 
+json_t *timeline_step(const char *item, const char *label, const char *due, const char *done,
+		      const char *as_of)
+{
+	char today[11];
+	if (!as_of) {
+		rec_today(today);
+		as_of = today;
+	}
+	return step(item, label, due, done, as_of);
+}
+
 int timeline_late_count(json_t *t)
 {
 	size_t i;

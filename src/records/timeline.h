@@ -22,6 +22,12 @@
  * "status_label" (Chinese), "days" (late or overdue by; 0 otherwise)}]. */
 json_t *timeline_of(sqlite3 *db, const char *kind, json_t *row, const char *as_of);
 
+/* One step on its own, marked the same way: item and label name it, due
+ * its deadline ("" for none), done its date (NULL: not done). An agency's
+ * yearly selection (due Jan 31) is marked with it. */
+json_t *timeline_step(const char *item, const char *label, const char *due, const char *done,
+		      const char *as_of);
+
 /* How many of the steps in timeline t were done late or are overdue. */
 int timeline_late_count(json_t *t);
 
