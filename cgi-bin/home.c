@@ -915,6 +915,7 @@ static void bulletin_section(struct request *r)
 	html_raw(b, "</ul><p class=\"more\">");
 	href_link(b, arena_printf(r->arena, "/reports/quarterly?year=%d", year), "季度进展报表（图表）");
 	html_raw(b, "</p></section>");
+}
 
 /* ---- every signed-in user: new matches of saved searches ------------------ */
 
