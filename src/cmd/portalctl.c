@@ -100,8 +100,11 @@ static int cmd_init(void)
 			return fail(err);
 		}
 	if (access(synonyms_path(), F_OK) != 0) {	/* the project's list to start with */
+		/* From the source tree when built there, else as installed. */
 		char src[PATH_MAX];
 		snprintf(src, sizeof src, "%s/doc/synonyms.tsv", PORTAL_SRCDIR);
+		if (access(src, R_OK) != 0)
+			snprintf(src, sizeof src, "%s/synonyms.tsv", PORTAL_PKGDATADIR);
 		FILE *in = fopen(src, "r"), *out = in ? fopen(synonyms_path(), "w") : NULL;
 		int c;
 		while (in && out && (c = fgetc(in)) != EOF)
