@@ -8,10 +8,27 @@
 # logs are printed first.
 set -u
 
+# TOP: the source tree (scripts, templates, static files); BUILD: where the
+# programs were built (the same tree, or a VPATH build directory: make check
+# exports both). Tests write only to their instance's temp directory and to
+# BUILD, never to TOP (make distcheck checks from a read-only tree).
 TOP=${PORTAL_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+BUILD=${PORTAL_BUILDDIR:-$TOP}
 CORPUS=${PORTAL_CORPUS:-$TOP/../shared/corpus}
 T_N=0
 T_FAIL=0
+
+# A test that reads documents of the labelled corpus (it calls corpus_file
+# or names $CORPUS) is skipped, saying why, when there is no corpus; under
+# ./portal test (PORTAL_CORPUS_REQUIRED=1) it fails instead.
+if [ ! -d "$CORPUS/docs" ] && grep -qE 'corpus_file|\$CORPUS' "$0" 2>/dev/null; then
+	if [ "${PORTAL_CORPUS_REQUIRED:-}" = 1 ]; then
+		echo "Bail out! the test corpus is not at $CORPUS (set PORTAL_CORPUS, or ./configure --with-corpus=DIR)"
+		exit 1
+	fi
+	echo "1..0 # SKIP needs the labelled test corpus, not found at $CORPUS (set PORTAL_CORPUS, or ./configure --with-corpus=DIR)"
+	exit 0
+fi
 
 ok() { T_N=$((T_N + 1)); echo "ok $T_N - $1"; }
 not_ok() { T_N=$((T_N + 1)); T_FAIL=$((T_FAIL + 1)); echo "not ok $T_N - $1"; }
@@ -54,7 +71,7 @@ sanitizer_wait() {
 	[ -n "${PORTAL_SANITIZERS:-}" ] || return 0
 	for _ in $(seq 300); do
 		left=0
-		for p in $(pgrep -f "^$TOP/(cgi-bin/[a-z]+\.fcgi|src/cmd/portal)"); do
+		for p in $(pgrep -f "^$BUILD/(cgi-bin/[a-z]+\.fcgi|src/cmd/portal)"); do
 			tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxF "PORTAL_DATA=$PORTAL_DATA" && { left=1; break; }
 		done
 		[ $left = 0 ] && return 0
@@ -161,10 +178,25 @@ need_browser() {
 	command -v node >/dev/null || bail "node not found: install nodejs (./portal test does)"
 	[ -x "$CHROMIUM" ] || bail "$CHROMIUM not found: install chromium (./portal test does)"
 	local dep missing=
-	for dep in $(jq -r '.dependencies | keys[]' "$BROWSER_DIR/package.json"); do
-		[ -f "$BROWSER_DIR/node_modules/$dep/package.json" ] || missing=1
-	done
+	browser_deps() {
+		missing=
+		for dep in $(jq -r '.dependencies | keys[]' "$BROWSER_DIR/package.json"); do
+			[ -f "$BROWSER_DIR/node_modules/$dep/package.json" ] || missing=1
+		done
+	}
+	browser_deps
 	[ -z "$missing" ] && return 0
+	# A VPATH build (make distcheck): the scripts and their npm packages
+	# go to the build directory, the source tree stays as it is (node
+	# finds packages beside the script, not through NODE_PATH).
+	if [ "$BUILD" != "$TOP" ]; then
+		mkdir -p "$BUILD/tests/browser"
+		cp "$TOP"/tests/browser/*.mjs "$TOP"/tests/browser/package*.json "$BUILD/tests/browser/" ||
+			bail "cannot copy tests/browser to $BUILD"
+		BROWSER_DIR=$BUILD/tests/browser
+		browser_deps
+		[ -z "$missing" ] && return 0
+	fi
 	command -v npm >/dev/null || bail "npm not found: install npm (./portal test does)"
 	(cd "$BROWSER_DIR" && npm install --no-audit --no-fund --silent) ||
 		bail "npm install in $BROWSER_DIR failed"

@@ -85,7 +85,7 @@ check "no half-written document rows (rows $rows <= answers that were not errors
 check "portalctl fsck is clean" fsck_clean
 # Upload processes of this instance (their environment names its data).
 mine=0
-for pid in $(pgrep -f "$TOP/cgi-bin/upload.fcgi"); do
+for pid in $(pgrep -f "$BUILD/cgi-bin/upload.fcgi"); do
 	tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "PORTAL_DATA=$PORTAL_DATA" && mine=$((mine + 1))
 done
 check "no orphaned upload workers (master + $((mine - 1)) workers)" [ "$mine" -le $((1 + ${PORTAL_WORKERS:-2})) ]

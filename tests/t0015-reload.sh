@@ -41,7 +41,7 @@ check "search works after the reload" [ "$(jq -r '.results[0].id' <<<"$BODY")" =
 # from the file afresh, not forked from the master's old image. A rebuild
 # is simulated by replacing search.fcgi with a copy (a new file, as the
 # linker writes one); the master keeps running the old, now deleted file.
-BIN=$TOP/cgi-bin/search.fcgi
+BIN=$BUILD/cgi-bin/search.fcgi
 cp -p "$BIN" "$BIN.t0015.$$" && mv -f "$BIN.t0015.$$" "$BIN"
 master=$(cat "$RUN/search.pid")
 check "the search master runs a replaced file (simulated rebuild)" \

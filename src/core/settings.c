@@ -1,4 +1,5 @@
 /* settings.c: the instance's data layout and limits, from the environment. */
+#include "config.h"
 #include "settings.h"
 #include "log.h"
 
@@ -27,7 +28,7 @@ const struct portal_settings *portal_settings(void)
 	if (loaded)
 		return &settings;
 	const char *data = getenv("PORTAL_DATA");
-	settings.data_dir = xstrdup(data && *data ? data : ".");
+	settings.data_dir = xstrdup(data && *data ? data : PORTAL_DEFAULT_DATA);
 	settings.index_dir = join(settings.data_dir, "index");
 	settings.db_path = join(settings.index_dir, "portal.db");
 	settings.xapian_path = join(settings.index_dir, "xapian");

@@ -21,7 +21,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#ifndef PORTAL_PKGDATADIR
+#define PORTAL_PKGDATADIR "/usr/share/qingjie-portal"
+#endif
 #ifndef PORTAL_SYNONYMS_PATH
 #define PORTAL_SYNONYMS_PATH ""
 #endif
@@ -122,7 +126,10 @@ static void load(void)
 {
 	/* PORTAL_SYNONYMS names the project's list elsewhere ("" for none) */
 	const char *project = getenv("PORTAL_SYNONYMS");
-	const char *paths[2] = { project ? project : PORTAL_SYNONYMS_PATH, synonyms_path() };
+	if (!project)	/* the source tree's when built there, else as installed */
+		project = access(PORTAL_SYNONYMS_PATH, R_OK) == 0 ? PORTAL_SYNONYMS_PATH
+								 : PORTAL_PKGDATADIR "/synonyms.tsv";
+	const char *paths[2] = { project, synonyms_path() };
 	int diff = 0;
 	for (int k = 0; k < 2; k++)
 		diff |= changed(paths[k], &list.mtime[k]);

@@ -29,6 +29,7 @@
 #include "extract.h"
 #include "extract-zip.h"
 #include "sandbox.h"
+#include "utf8.h"
 
 #include "check-run.h"
 #include "corpus.h"
