@@ -248,6 +248,15 @@ static const char *const migrations[] = {
 	"  withdrawn INTEGER NOT NULL DEFAULT 0, staff INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (number, year));"
 	"CREATE INDEX standard_editions_doc ON standard_editions(doc_id);",
+	/* 12: the indexer's lanes (src/cmd/portal-indexer.c): a queued job
+	 * handed to the long lane (text recognition, long PDFs) says so, and
+	 * how many of its pages are done; claimed orders the claims, which
+	 * no longer follow the ids (jobs_recover()). */
+	"ALTER TABLE jobs ADD COLUMN lane TEXT;"
+	"ALTER TABLE jobs ADD COLUMN extract_started INTEGER;"
+	"ALTER TABLE jobs ADD COLUMN pages_done INTEGER;"
+	"ALTER TABLE jobs ADD COLUMN pages_total INTEGER;"
+	"ALTER TABLE jobs ADD COLUMN claimed INTEGER;",
 };
 
 long long portal_now(void) { return (long long)time(NULL); }
