@@ -4,8 +4,8 @@
 # a text file: the text file is indexed and found while the scan is still
 # pending, read by the indexer's long lane (state, not time: the scan's
 # record says so). Meanwhile the scan's progress is visible: its record's
-# `extraction` (lane long, pages_total 4), its page and `portalctl stats`
-# ("识别中 N/2 页", "reading: N/4 pages"). In the end the scan is indexed
+# `extraction` (lane long, pages_total 2), its page and `portalctl stats`
+# ("识别中 N/2 页", "reading: N/2 pages"). In the end the scan is indexed
 # with its recognised text, and its record no longer has `extraction`.
 # Covers portal-indexer.c (lanes, answers as they come, progress),
 # extract-pdf.c (the quick lane's "long" answer), extract-ocr.c (pages side
