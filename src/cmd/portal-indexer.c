@@ -120,6 +120,7 @@ struct job {
 struct progress_slot {
 	volatile int done, total;
 };
+#define WORKERS_MAX 16	/* extraction workers at most; slot WORKERS_MAX is the spare's */
 static struct progress_slot *progress;
 
 /* Whether documents of this type get page images. */
@@ -158,6 +159,8 @@ static int extract_child(const char *msg, size_t len, struct buf *out, char *err
 	const struct sandbox_limits *lim = &limits;
 	if (lane[0] == 'l') {
 		int slot = atoi(lane + 1);
+		if (slot < 0 || slot > WORKERS_MAX)
+			slot = WORKERS_MAX;
 		o.quick = 0;
 		o.ocr_width = (int)env_long("PORTAL_OCR_WIDTH", cores());
 		o.ocr_max_pages = PORTAL_OCR_MAX_PAGES;
@@ -165,6 +168,11 @@ static int extract_child(const char *msg, size_t len, struct buf *out, char *err
 		o.progress = report_pages;
 		o.progress_arg = &progress[slot];
 		lim = &long_limits;
+		/* Below the quick lane and the web's workers: a scan takes the
+		 * processors only when nothing quick wants them. */
+		errno = 0;
+		if (nice(10) == -1 && errno)
+			portal_log("long lane: nice: %s", strerror(errno));
 	} else {
 		o.quick = 1;
 	}
@@ -514,7 +522,6 @@ refused:
  * job is recorded as such in SQLite (jobs_set_long) and, while a worker
  * reads it, how many of its pages are done (progress slots, written to
  * SQLite at most once a second), for its document's page and portalctl. */
-#define WORKERS_MAX 16
 #define DEPTH 8			/* jobs at a quick worker at once (<= SANDBOX_ZYGOTE_QUEUE) */
 #define BACKLOG_MAX 512		/* long jobs waiting for a long worker */
 #define READY_MAX 512		/* jobs waiting to run without a worker */
