@@ -629,7 +629,9 @@ void ui_document(struct request *r)
 	meta_row(b, "类型", docs_type_label(json_string_value(json_object_get(doc, "doc_type"))));
 	meta_row(b, "格式", jstr(doc, "mime"));
 	meta_row(b, "大小", arena_printf(r->arena, "%lld 字节", (long long)json_integer_value(json_object_get(doc, "size"))));
-	meta_row(b, "状态", strcmp(status, "indexed") == 0 ? "已索引" : strcmp(status, "failed") == 0 ? "处理失败" : "等待索引");
+	char pending[64];
+	meta_row(b, "状态", strcmp(status, "indexed") == 0 ? "已索引" : strcmp(status, "failed") == 0 ? "处理失败"
+		 : docs_pending_label(doc, pending, sizeof pending));
 	meta_row(b, "错误", jstr(doc, "error"));
 	json_t *conf = json_object_get(doc, "doc_type_confidence");
 	const char *tsrc = jstr(doc, "doc_type_source");

@@ -461,7 +461,8 @@ static void result_row(struct view *v, struct buf *b, const char *name, const ch
 		html_raw(b, "失败：");
 		html_txt(b, failure_zh(why));
 	} else {
-		html_raw(b, "等待索引");
+		char pending[64];
+		html_txt(b, docs_pending_label(doc, pending, sizeof pending));
 		v->pending = 1;
 	}
 	html_raw(b, "</span>");

@@ -212,6 +212,18 @@
 		xhr.send(data);
 	}
 
+	// A pending document's state: a scan read in the indexer's long lane
+	// shows its pages (docs_pending_label() says the same on the server).
+	function pendingWords(x) {
+		if (!x)
+			return '等待索引';
+		if (x.state === 'waiting')
+			return '排队等待识别';
+		if (x.pages_total > 0)
+			return '识别中 ' + x.pages_done + '/' + x.pages_total + ' 页';
+		return '识别中';
+	}
+
 	// Ask for the document until it is indexed or has failed. A duplicate
 	// keeps its words; only the link's text (the title) follows.
 	function follow(item, id, duplicate) {
@@ -224,8 +236,10 @@
 				try { d = JSON.parse(xhr.responseText); } catch (x) { /* not JSON */ }
 				if (xhr.status !== 200 || !d)
 					return again();
-				if (d.status === 'pending' && !duplicate)
+				if (d.status === 'pending' && !duplicate) {
+					item.state.textContent = pendingWords(d.extraction);
 					return again();
+				}
 				if (duplicate)
 					set(item, 'duplicate', '已在门户中');
 				else if (d.status === 'indexed')

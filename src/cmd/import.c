@@ -10,6 +10,7 @@
  * a summary: indexed, duplicate, refused, failed, with reasons. On a terminal a progress bar shows the way. */
 #include "portalctl.h"
 #include "db.h"
+#include "jobs.h"
 #include "detect.h"
 #include "docs.h"
 #include "extract.h"
@@ -171,6 +172,13 @@ static int visit(const char *path, const struct stat *st, int type, struct FTW *
 	return 0;
 }
 
+/* Pages the long lane has read of the scans it holds: a scan of a
+ * hundred pages keeps its document pending for minutes while these move. */
+static long long pages_read(void)
+{
+	return jobs_long_pages(imp.db);
+}
+
 static long pending_of_import(void)
 {
 	sqlite3_stmt *q = portal_db_prepare(imp.db,
@@ -186,14 +194,17 @@ static long pending_of_import(void)
 static int wait_for_indexer(void)
 {
 	long pending = pending_of_import(), last = pending;
+	long long pages = pages_read();
 	unsigned long todo = (unsigned long)pending;
 	time_t moved = time(NULL);
 	while (pending > 0) {
 		progress("indexed", todo - (unsigned long)pending, todo);
 		usleep(200 * 1000);
 		pending = pending_of_import();
-		if (pending != last) {
+		long long now_pages = pages_read();
+		if (pending != last || now_pages != pages) {
 			last = pending;
+			pages = now_pages;
 			moved = time(NULL);
 		} else if (time(NULL) - moved > STALL_SECONDS) {
 			printf("import: the indexer made no progress for %d s; %ld documents are still"

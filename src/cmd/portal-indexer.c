@@ -38,11 +38,14 @@
 #include "supervise.h"
 #include "xap.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -72,6 +75,32 @@ static const struct sandbox_limits limits = {
 	.max_output = 64UL * 1024 * 1024,
 };
 
+/* The long lane's: the same per process (each page's tesseract is a
+ * process of its own, with its own processor time), but a scan of a few
+ * hundred pages has half an hour. */
+static const struct sandbox_limits long_limits = {
+	.cpu_seconds = 60,
+	.memory_bytes = 1024UL * 1024 * 1024,
+	.wall_seconds = 1800,
+	.max_output = 64UL * 1024 * 1024,
+};
+#define LONG_BUDGET (1800 - 120)	/* no page is started after this (seconds) */
+
+static long env_long(const char *name, long fallback)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n = v && *v ? strtol(v, &end, 10) : fallback;
+	return v && *v && (*end || n < 0) ? fallback : n;
+}
+
+/* Processors online: the default width of the lanes. */
+static long cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? n : 1;
+}
+
 struct job {
 	long long id;
 	char doc_id[DOC_ID_LEN];
@@ -85,9 +114,14 @@ struct job {
 	char mime[128];		/* detected when the bytes were stored; "" if none */
 };
 
-/* Extractions run in children of this zygote (sandbox.h), forked at
- * start-up while the process is small. Process lifetime. */
-static struct sandbox_zygote *zygote;
+/* Where a long lane's child says how far its text recognition is: one
+ * slot per worker, in memory shared with the workers' children (mapped
+ * before the zygotes are forked). Process lifetime. */
+struct progress_slot {
+	volatile int done, total;
+};
+#define WORKERS_MAX 16	/* extraction workers at most; slot WORKERS_MAX is the spare's */
+static struct progress_slot *progress;
 
 /* Whether documents of this type get page images. */
 static int wants_preview(const char *mime)
@@ -95,37 +129,80 @@ static int wants_preview(const char *mime)
 	return mime && strcmp(mime, "application/pdf") == 0;
 }
 
-/* Runs in the sandboxed child. msg is "path\0mime", then "\0preview"
- * when the reply starts with the first pages' images (preview.h), or
- * "\0preview-only" when it is those images alone. */
+static void report_pages(void *arg, int done, int total)
+{
+	struct progress_slot *p = arg;
+	p->total = total;
+	p->done = done;
+}
+
+/* Runs in the sandboxed child. msg is "path\0mime\0want\0lane": want is
+ * "" (the text), "preview" (the first pages' images, then the text;
+ * preview.h) or "preview-only" (the images alone); lane is "q" (quick: a
+ * long extraction is not run but answered "L") or "l" and the worker's
+ * progress slot ("l2"). The reply starts with 'T' (what was asked for
+ * follows) or is "L" (the file is the long lane's). */
 static int extract_child(const char *msg, size_t len, struct buf *out, char *err, size_t errlen)
 {
-	size_t plen = strlen(msg);
-	if (plen >= len) {
+	const char *field[4];
+	size_t at = 0;
+	for (int i = 0; i < 4; i++) {
+		field[i] = at < len ? msg + at : "";
+		at += strlen(field[i]) + 1;
+	}
+	const char *mime = field[1], *want = field[2], *lane = field[3];
+	if (!*msg) {
 		snprintf(err, errlen, "The file could not be read.");
 		return -1;
 	}
-	const char *mime = msg + plen + 1;
-	size_t at = plen + 1 + strlen(mime) + 1;
-	const char *want = at < len ? msg + at : "";
+	struct portal_extract_opts o = *portal_extract_options();
+	const struct sandbox_limits *lim = &limits;
+	if (lane[0] == 'l') {
+		int slot = atoi(lane + 1);
+		if (slot < 0 || slot > WORKERS_MAX)
+			slot = WORKERS_MAX;
+		o.quick = 0;
+		o.ocr_width = (int)env_long("PORTAL_OCR_WIDTH", cores());
+		o.ocr_max_pages = PORTAL_OCR_MAX_PAGES;
+		o.ocr_budget = LONG_BUDGET;
+		o.progress = report_pages;
+		o.progress_arg = &progress[slot];
+		lim = &long_limits;
+		/* Below the quick lane and the web's workers: a scan takes the
+		 * processors only when nothing quick wants them. */
+		errno = 0;
+		if (nice(10) == -1 && errno)
+			portal_log("long lane: nice: %s", strerror(errno));
+	} else {
+		o.quick = 1;
+	}
+	portal_extract_configure(&o);
+	buf_putc(out, 'T');
 	if (strcmp(want, "preview-only") == 0) {
 		portal_preview_pdf(msg, PREVIEW_PAGES, PREVIEW_BUDGET, out);
 		return 0;
 	}
-	if (!*want)
-		return portal_extract_file(msg, mime, out, err, errlen);
 	/* The text first, so the images get the time that is left and a PDF
 	 * slow to draw loses its images, not its text (or its OCR's time). */
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct buf text = BUF_INIT;
-	if (portal_extract_file(msg, mime, &text, err, errlen) < 0) {
+	int rc = portal_extract_file(msg, mime, &text, err, errlen);
+	if (rc == PORTAL_EXTRACT_LONG) {
+		buf_reset(out);
+		buf_putc(out, 'L');
+		buf_free(&text);
+		return 0;
+	}
+	if (rc < 0) {
 		buf_free(&text);
 		return -1;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double left = limits.wall_seconds - 10 - (double)(t1.tv_sec - t0.tv_sec);
-	portal_preview_pdf(msg, PREVIEW_PAGES, left < PREVIEW_BUDGET ? left : PREVIEW_BUDGET, out);
+	if (*want) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double left = lim->wall_seconds - 10 - (double)(t1.tv_sec - t0.tv_sec);
+		portal_preview_pdf(msg, PREVIEW_PAGES, left < PREVIEW_BUDGET ? left : PREVIEW_BUDGET, out);
+	}
 	buf_append(out, text.data ? text.data : "", text.len);
 	buf_free(&text);
 	return 0;
@@ -239,67 +316,11 @@ static int load_document(sqlite3 *db, struct job *j)
 	return found ? 0 : -1;
 }
 
-/* Claim the oldest queued job (jobs.h) and read its document. 1 when one
- * was claimed. A database error counts as an empty queue: the next look
- * tries again. */
-static int next_job(sqlite3 *db, struct job *j)
-{
-	struct portal_job q;
-	memset(j, 0, sizeof *j);
-	for (;;) {
-		int rc = jobs_claim(db, &q);
-		if (rc < 0)
-			portal_log("claiming a job: database: %s", sqlite3_errmsg(db));
-		if (rc <= 0)
-			return 0;
-		j->id = q.id;
-		j->attempts = q.attempts;
-		snprintf(j->doc_id, sizeof j->doc_id, "%s", q.doc_id);
-		if (load_document(db, j) == 0)
-			return 1;
-		/* Jobs go with their document (ON DELETE CASCADE); a read
-		 * that failed is not worth a crash either. */
-		portal_log("job %lld: document %s could not be read: %s", q.id, q.doc_id, sqlite3_errmsg(db));
-		if (jobs_finish(db, q.id, JOB_FAILED) < 0)
-			portal_fatal("database: %s", sqlite3_errmsg(db));
-	}
-}
-
 static long long now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The next job for the batch begun at start (now_ms()) holding n jobs:
- * 1 when one was claimed, 0 when the batch is complete. Uploads arrive
- * one by one, a few milliseconds apart, and the indexer often catches up
- * with them; ending the batch at every empty queue would commit (several
- * disk flushes, as much work as ~10 jobs) for every few documents, so an
- * empty queue is watched for LINGER_MS before the batch ends (on a busy
- * machine uploads sent one after another arrived 300-500 ms apart; with
- * 200 ms, 20 of them still took 12 commits). */
-static int next_in_batch(sqlite3 *db, struct job *j, long long start, size_t n)
-{
-	long long quiet = now_ms() + LINGER_MS;
-	for (;;) {
-		if (stopping || n >= BATCH_MAX || now_ms() - start >= BATCH_MS)
-			return 0;
-		if (next_job(db, j))
-			return 1;
-		if (now_ms() >= quiet)
-			return 0;
-		usleep(POLL_MS * 1000);
-	}
-}
-
-static long env_long(const char *name, long fallback)
-{
-	const char *v = getenv(name);
-	char *end;
-	long n = v && *v ? strtol(v, &end, 10) : fallback;
-	return v && *v && (*end || n < 0) ? fallback : n;
 }
 
 /* Compact the index when it is due: enough commits since the last time and
@@ -476,36 +497,87 @@ refused:
 	return -1;
 }
 
-/* ---- extraction ahead ----------------------------------------------------
+/* ---- lanes of extraction workers ----------------------------------------
  *
- * While this process writes documents into SQLite and Xapian, the sandbox
- * extracts the next queued ones, up to AHEAD of them, so the two use both
- * processors and neither waits for the other at every document (on a busy
- * machine each such wait is a trip through the scheduler). Those jobs are
- * not claimed until their turn comes (their attempts count only their own
- * runs, and a crash leaves them queued as they were); when one is claimed
- * and still the same file, the text waiting for it is used. Jobs are
- * claimed in id order and the ahead ones are submitted in id order, so the
- * text for a job is always the oldest in flight, or not there at all. */
-#define AHEAD 16	/* jobs extracted ahead at most (<= SANDBOX_ZYGOTE_QUEUE) */
+ * Texts are extracted by workers while this process writes documents into
+ * SQLite and Xapian: each worker is a zygote (sandbox.h), forked at
+ * start-up while the process is small, that runs each extraction in a
+ * sandboxed child of its own. The quick lane has PORTAL_EXTRACT_WORKERS
+ * of them (default: one per processor), each given up to DEPTH jobs at a
+ * time; the long lane (PORTAL_LONG_WORKERS, default 1) takes one job at a
+ * time and recognises up to PORTAL_OCR_WIDTH pages of it at once (default:
+ * one per processor). An image goes to the long lane at once; any other
+ * file goes to the quick lane first, whose child answers "L" instead of
+ * starting anything long (a scan, a PDF of over PORTAL_LONG_PAGES pages:
+ * extract.h), and then to the long lane. So a scan of a hundred pages
+ * holds up no other document: each answer is taken as it comes, whatever
+ * its order in the queue.
+ *
+ * Jobs are not claimed while their text is extracted, only once it is
+ * there (their attempts count only their own runs, and a crash of this
+ * process, which takes the workers with it, leaves them queued as they
+ * were); the text is then used if the job is still queued. A job that
+ * needs no extraction (its text is in SQLite, its type is refused, its
+ * attempts are used up) waits in `ready` for its turn in a batch. A long
+ * job is recorded as such in SQLite (jobs_set_long) and, while a worker
+ * reads it, how many of its pages are done (progress slots, written to
+ * SQLite at most once a second), for its document's page and portalctl. */
+#define DEPTH 8			/* jobs at a quick worker at once (<= SANDBOX_ZYGOTE_QUEUE) */
+#define BACKLOG_MAX 512		/* long jobs waiting for a long worker */
+#define READY_MAX 512		/* jobs waiting to run without a worker */
+#define LOOK 32			/* queued jobs looked at in one go */
+#define PROGRESS_MS 1000	/* a long job's pages go to SQLite this often at most */
+
+enum lane { QUICK, LONG };
+
+/* A job handed to a worker (or waiting for one). */
+struct flight {
+	long long job;
+	char doc[DOC_ID_LEN];
+	char sha256[65];
+	char mime[128];
+};
+
+struct worker {
+	struct sandbox_zygote *z;
+	enum lane lane;
+	struct flight q[DEPTH];	/* submitted, oldest first (a ring from head): the order of its answers */
+	size_t head, n;
+	int done_seen, total_seen;	/* long: the pages last written to SQLite */
+	long long written_ms;
+};
 
 static struct {
-	struct {
-		long long job;
-		char sha256[65];
-		char mime[128];
-	} q[AHEAD];		/* submitted, oldest first (a ring from head) */
-	size_t head, n;
-	long long last;		/* the newest job looked at for submitting */
-} ahead;
+	struct worker w[WORKERS_MAX];	/* the quick ones, then the long ones */
+	int n;
+	struct flight backlog[BACKLOG_MAX];	/* long jobs, oldest first */
+	size_t nbacklog;
+	long long ready[READY_MAX];	/* jobs to run with no worker, oldest first */
+	size_t nready;
+	long long cursor;	/* the newest job looked at */
+	int next_answer;	/* the worker looked at first for an answer (in turn) */
+} lanes;
 
-static struct buf *extract_msg(struct buf *msg, const char *path, const char *mime)
+/* For the rare extraction run here and now (a job whose text was not
+ * extracted ahead, previews of a document indexed before): a zygote of
+ * its own, using the last progress slot. Process lifetime. */
+static struct sandbox_zygote *spare;
+
+/* The message for extract_child(). */
+static struct buf *extract_msg(struct buf *msg, const char *path, const char *mime, int slot)
 {
+	char lane[16];
 	buf_reset(msg);
 	buf_append(msg, path, strlen(path) + 1);
-	buf_puts(msg, mime);
+	buf_append(msg, mime, strlen(mime) + 1);
 	if (wants_preview(mime))
-		buf_append(msg, "\0preview", 9);
+		buf_puts(msg, "preview");
+	buf_putc(msg, '\0');
+	if (slot < 0)
+		snprintf(lane, sizeof lane, "q");
+	else
+		snprintf(lane, sizeof lane, "l%d", slot);
+	buf_puts(msg, lane);
 	return msg;
 }
 
@@ -544,95 +616,260 @@ static int ahead_document(sqlite3 *db, const char *doc_id, char sha256[65], char
 	return found;
 }
 
-/* Submit queued job q for extraction, when its document needs it and its
- * type can be read. -1 when the zygote can take nothing now. */
-static int submit_ahead(sqlite3 *db, const struct portal_job *q, struct buf *msg)
+/* Hand f to worker wi. 0, or -1 when its zygote can take nothing now. */
+static int submit(sqlite3 *db, int wi, const struct flight *f)
 {
-	char path[PATH_MAX], err[512], recorded[128];
-	size_t i = (ahead.head + ahead.n) % AHEAD;
-	ahead.last = ahead.q[i].job = q->id;
-	if (!ahead_document(db, q->doc_id, ahead.q[i].sha256, recorded, sizeof recorded))
-		return 0;
-	portal_object_path(ahead.q[i].sha256, path, sizeof path);
-	/* A file that cannot be detected or is refused is left to its turn,
-	 * which records why. */
-	if (job_mime(recorded, path, ahead.q[i].mime, sizeof ahead.q[i].mime, err, sizeof err) < 0 ||
-	    !portal_extract_supported(ahead.q[i].mime))
-		return 0;
-	extract_msg(msg, path, ahead.q[i].mime);
-	if (portal_sandbox_zygote_submit(zygote, msg->data, msg->len, &limits, err, sizeof err) < 0)
-		return -1;	/* no zygote now: each job tries at its turn */
-	ahead.n++;
+	struct worker *w = &lanes.w[wi];
+	char path[PATH_MAX], err[512];
+	struct buf msg = BUF_INIT;
+	portal_object_path(f->sha256, path, sizeof path);
+	extract_msg(&msg, path, f->mime, w->lane == LONG ? wi : -1);
+	int rc = portal_sandbox_zygote_submit(w->z, msg.data, msg.len,
+					      w->lane == LONG ? &long_limits : &limits, err, sizeof err);
+	buf_free(&msg);
+	if (rc < 0) {
+		portal_log("%s: no extraction worker: %s", f->doc, err);
+		return -1;
+	}
+	w->q[(w->head + w->n) % DEPTH] = *f;
+	w->n++;
+	if (w->lane == LONG) {
+		progress[wi].done = progress[wi].total = 0;
+		w->done_seen = w->total_seen = -1;
+		w->written_ms = 0;
+		if (jobs_set_long(db, f->job, 1) < 0)
+			portal_log("%s: database: %s", f->doc, sqlite3_errmsg(db));
+		portal_log("%s: reading in the long lane", f->doc);
+	}
 	return 0;
 }
 
-/* Start extracting the queued jobs after job `after` (and after those
- * already in flight) that will need it, until AHEAD are in flight. */
-static void start_ahead(sqlite3 *db, long long after)
+static void make_ready(long long job)
 {
-	if (stopping || ahead.n == AHEAD)
+	if (lanes.nready == READY_MAX)
+		portal_fatal("more than %d jobs ready", READY_MAX);	/* fill() keeps room */
+	lanes.ready[lanes.nready++] = job;
+}
+
+/* f belongs to the long lane: to a free long worker, or to the backlog. */
+static void to_long(sqlite3 *db, const struct flight *f)
+{
+	for (int i = 0; i < lanes.n; i++)
+		if (lanes.w[i].lane == LONG && lanes.w[i].n == 0)
+			if (submit(db, i, f) == 0)
+				return;
+	if (lanes.nbacklog == BACKLOG_MAX) {
+		make_ready(f->job);	/* fill() keeps room; extracted at its turn */
 		return;
-	if (ahead.last < after)
-		ahead.last = after;
-	struct portal_job next[AHEAD];
-	struct buf msg = BUF_INIT;
+	}
+	lanes.backlog[lanes.nbacklog++] = *f;
+	if (jobs_set_long(db, f->job, 0) < 0)
+		portal_log("%s: database: %s", f->doc, sqlite3_errmsg(db));
+}
+
+/* Where queued job q goes: a quick worker, the long lane, or ready. */
+static void place(sqlite3 *db, const struct portal_job *q)
+{
+	struct flight f;
+	char path[PATH_MAX], recorded[128], err[512];
+	memset(&f, 0, sizeof f);
+	f.job = q->id;
+	snprintf(f.doc, sizeof f.doc, "%s", q->doc_id);
+	/* Used up, text already there (or document gone), type unreadable or
+	 * refused: the job's turn says so, with no worker. */
+	if (q->attempts >= MAX_ATTEMPTS ||
+	    !ahead_document(db, q->doc_id, f.sha256, recorded, sizeof recorded)) {
+		make_ready(q->id);
+		return;
+	}
+	portal_object_path(f.sha256, path, sizeof path);
+	if (job_mime(recorded, path, f.mime, sizeof f.mime, err, sizeof err) < 0 ||
+	    !portal_extract_supported(f.mime)) {
+		make_ready(q->id);
+		return;
+	}
+	if (portal_extract_is_long(f.mime)) {
+		to_long(db, &f);
+		return;
+	}
+	int best = -1;
+	for (int i = 0; i < lanes.n; i++)
+		if (lanes.w[i].lane == QUICK && lanes.w[i].n < DEPTH &&
+		    (best < 0 || lanes.w[i].n < lanes.w[best].n))
+			best = i;
+	if (best < 0 || submit(db, best, &f) < 0)
+		make_ready(q->id);
+}
+
+static size_t tracked(void)
+{
+	size_t n = lanes.nbacklog + lanes.nready;
+	for (int i = 0; i < lanes.n; i++)
+		n += lanes.w[i].n;
+	return n;
+}
+
+/* Give the workers what they can take: the long backlog to free long
+ * workers, then queued jobs not looked at yet, while the quick workers
+ * have room. */
+static void fill(sqlite3 *db)
+{
+	if (stopping)
+		return;
+	for (int i = 0; i < lanes.n && lanes.nbacklog; i++) {
+		if (lanes.w[i].lane != LONG || lanes.w[i].n)
+			continue;
+		if (submit(db, i, &lanes.backlog[0]) < 0)
+			break;
+		memmove(lanes.backlog, lanes.backlog + 1, --lanes.nbacklog * sizeof lanes.backlog[0]);
+	}
+	if (!tracked())
+		lanes.cursor = 0;	/* nothing is lost between looks */
 	for (;;) {
-		size_t want = AHEAD - ahead.n;
-		size_t n = jobs_queued_after(db, ahead.last, MAX_ATTEMPTS, next, want);
-		for (size_t k = 0; k < n; k++)
-			if (submit_ahead(db, &next[k], &msg) < 0)
-				goto out;
-		if (n < want || ahead.n == AHEAD)
+		size_t room = 0;
+		for (int i = 0; i < lanes.n; i++)
+			if (lanes.w[i].lane == QUICK)
+				room += DEPTH - lanes.w[i].n;
+		/* Each job looked at may end in ready or the backlog, and each
+		 * quick one in flight may yet go to the backlog. */
+		if (!room || lanes.nready + LOOK > READY_MAX ||
+		    lanes.nbacklog + LOOK + (size_t)lanes.n * DEPTH > BACKLOG_MAX)
+			break;
+		struct portal_job next[LOOK];
+		size_t want = room < LOOK ? room : LOOK;
+		size_t n = jobs_queued_after(db, lanes.cursor, INT_MAX, next, want);
+		for (size_t k = 0; k < n; k++) {
+			lanes.cursor = next[k].id;
+			place(db, &next[k]);
+		}
+		if (n < want)
 			break;
 	}
-out:
-	buf_free(&msg);
 }
 
-/* Collect and throw away the oldest text extracted ahead. */
-static void drop_oldest(void)
+/* Write the long jobs' pages to SQLite when they moved (at most once a
+ * second each, and at once when the last page is done). */
+static void note_progress(sqlite3 *db)
 {
-	struct buf discard = BUF_INIT;
-	char err[512];
-	portal_sandbox_zygote_collect(zygote, &discard, err, sizeof err);
-	buf_free(&discard);
-	ahead.head = (ahead.head + 1) % AHEAD;
-	ahead.n--;
+	for (int i = 0; i < lanes.n; i++) {
+		struct worker *w = &lanes.w[i];
+		if (w->lane != LONG || !w->n)
+			continue;
+		int done = progress[i].done, total = progress[i].total;
+		if ((done == w->done_seen && total == w->total_seen) ||
+		    (now_ms() - w->written_ms < PROGRESS_MS && done != total))
+			continue;
+		if (jobs_set_pages(db, w->q[w->head].job, done, total) < 0)
+			portal_log("%s: database: %s", w->q[w->head].doc, sqlite3_errmsg(db));
+		w->done_seen = done;
+		w->total_seen = total;
+		w->written_ms = now_ms();
+	}
 }
 
-/* The zygote is needed for something else: drop every text extracted
- * ahead (the jobs are submitted again by the next start_ahead()). */
-static void drop_ahead(void)
+/* 1 when worker i's oldest job has its answer (or the worker is lost or
+ * late, which a collect turns into an answer too). */
+static int answered(int i, int wait_ms)
 {
-	while (ahead.n)
-		drop_oldest();
-	ahead.last = 0;
+	const struct worker *w = &lanes.w[i];
+	if (!w->n)
+		return 0;
+	int fd = portal_sandbox_zygote_fd(w->z);
+	if (fd < 0 || portal_sandbox_zygote_overdue(w->z))
+		return 1;
+	struct pollfd p = { fd, POLLIN, 0 };
+	return poll(&p, 1, wait_ms) > 0;
 }
 
-/* Extracted ahead for jobs before j (done since without it, or given up)
- * is of no use: drop it. Then 1 when the oldest in flight is j's text. */
-static int ahead_is(const struct job *j)
+/* Wait up to ms for any answer (or just wait, when nothing is out). */
+static void wait_answers(int ms)
 {
-	while (ahead.n && ahead.q[ahead.head].job < j->id)
-		drop_oldest();
-	return ahead.n && ahead.q[ahead.head].job == j->id &&
-	       strcmp(ahead.q[ahead.head].sha256, j->sha256) == 0;
+	struct pollfd p[WORKERS_MAX];
+	nfds_t n = 0;
+	for (int i = 0; i < lanes.n; i++) {
+		if (!lanes.w[i].n)
+			continue;
+		int fd = portal_sandbox_zygote_fd(lanes.w[i].z);
+		if (fd < 0 || portal_sandbox_zygote_overdue(lanes.w[i].z))
+			return;
+		p[n++] = (struct pollfd){ fd, POLLIN, 0 };
+	}
+	if (poll(p, n, ms) < 0 && errno != EINTR)
+		portal_fatal("poll: %s", strerror(errno));
+}
+
+/* What a worker answered for a job. */
+struct answer {
+	struct flight f;
+	int rc;			/* 0: text holds the text (images first, for a PDF); -1: why */
+	struct buf text;
+	char why[1024];
+};
+
+/* Take one answer that has come, if any: 1 with *x, 0 when none has. A
+ * quick worker's "L" (a long job) goes on to the long lane meanwhile. */
+static int take_answer(sqlite3 *db, struct answer *x)
+{
+	for (int k = 0; k < lanes.n; k++) {
+		int i = (lanes.next_answer + k) % lanes.n;
+		struct worker *w = &lanes.w[i];
+		if (!answered(i, 0))
+			continue;
+		lanes.next_answer = (i + 1) % lanes.n;
+		x->f = w->q[w->head];
+		w->head = (w->head + 1) % DEPTH;
+		w->n--;
+		x->text = (struct buf)BUF_INIT;
+		x->why[0] = '\0';
+		x->rc = portal_sandbox_zygote_collect(w->z, &x->text, x->why, sizeof x->why);
+		if (x->rc == 0 && x->text.len == 1 && x->text.data[0] == 'L' && w->lane == QUICK) {
+			buf_free(&x->text);
+			to_long(db, &x->f);
+			k = -1;	/* look again from the next worker */
+			continue;
+		}
+		if (x->rc == 0 && (!x->text.len || x->text.data[0] != 'T')) {
+			x->rc = -1;
+			snprintf(x->why, sizeof x->why, "The file could not be read: the text extractor sent nonsense.");
+		}
+		if (x->rc == 0) {	/* the tag goes */
+			memmove(x->text.data, x->text.data + 1, x->text.len);
+			x->text.len--;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* Take the tag off a reply from the spare zygote: 0, or -1 with why. */
+static int untag(struct buf *reply, char *why, size_t whylen)
+{
+	if (!reply->len || reply->data[0] != 'T') {
+		snprintf(why, whylen, "The file could not be read: the text extractor sent nonsense.");
+		return -1;
+	}
+	memmove(reply->data, reply->data + 1, reply->len);
+	reply->len--;
+	return 0;
 }
 
 /* Detect and extract j's file: 0 with the text, or -1 with why (a
- * sentence). mime is the type detected, "" when none was. */
-static int extract_job(const struct job *j, const char *path, char *mime, size_t mimelen,
-		       struct buf *text, char *why, size_t whylen)
+ * sentence). mime is the type detected, "" when none was. x: the answer
+ * of a worker for this job, or NULL when it is extracted here. */
+static int extract_job(const struct job *j, const char *path, struct answer *x, char *mime,
+		       size_t mimelen, struct buf *text, char *why, size_t whylen)
 {
 	char err[512];
 	int rc;
 
 	*mime = '\0';
-	if (ahead_is(j)) {
-		snprintf(mime, mimelen, "%s", ahead.q[ahead.head].mime);
-		ahead.head = (ahead.head + 1) % AHEAD;
-		ahead.n--;
-		rc = portal_sandbox_zygote_collect(zygote, text, why, whylen);
+	if (x) {
+		snprintf(mime, mimelen, "%s", x->f.mime);
+		rc = x->rc;
+		if (rc == 0)
+			buf_append(text, x->text.data ? x->text.data : "", x->text.len);
+		else
+			snprintf(why, whylen, "%s", x->why);
 	} else {
 		if (job_mime(j->mime, path, mime, mimelen, err, sizeof err) < 0) {
 			portal_log("%s: %s", j->doc_id, err);
@@ -644,10 +881,11 @@ static int extract_job(const struct job *j, const char *path, char *mime, size_t
 			portal_extract_refusal(mime, why, whylen);
 			return -1;
 		}
-		drop_ahead();
 		struct buf msg = BUF_INIT;
-		extract_msg(&msg, path, mime);
-		rc = portal_sandbox_zygote_run(zygote, msg.data, msg.len, &limits, text, why, whylen);
+		extract_msg(&msg, path, mime, WORKERS_MAX);
+		rc = portal_sandbox_zygote_run(spare, msg.data, msg.len, &long_limits, text, why, whylen);
+		if (rc == 0)
+			rc = untag(text, why, whylen);
 		buf_free(&msg);
 	}
 	if (rc == 0 && wants_preview(mime) && keep_previews(j->doc_id, text) < 0) {
@@ -664,13 +902,15 @@ static void previews_for_indexed(const struct job *j, const char *path)
 {
 	if (!wants_preview(j->mime) || previews_count(j->doc_id, PREVIEW_PAGES) >= 0)
 		return;
-	drop_ahead();	/* the zygote runs one request alone */
 	struct buf msg = BUF_INIT, reply = BUF_INIT;
 	char why[512] = "the renderer's reply is malformed";
-	extract_msg(&msg, path, j->mime);
-	buf_puts(&msg, "-only");	/* "\0preview" -> "\0preview-only" */
-	if (portal_sandbox_zygote_run(zygote, msg.data, msg.len, &limits, &reply, why, sizeof why) < 0 ||
-	    keep_previews(j->doc_id, &reply) < 0)
+	extract_msg(&msg, path, j->mime, -1);
+	/* "path\0mime\0preview\0q" -> "path\0mime\0preview-only\0q" */
+	msg.len -= 2;
+	buf_puts(&msg, "-only");
+	buf_append(&msg, "\0q", 2);
+	if (portal_sandbox_zygote_run(spare, msg.data, msg.len, &limits, &reply, why, sizeof why) < 0 ||
+	    untag(&reply, why, sizeof why) < 0 || keep_previews(j->doc_id, &reply) < 0)
 		portal_log("%s: no page images: %s", j->doc_id, why);
 	buf_free(&msg);
 	buf_free(&reply);
@@ -770,8 +1010,9 @@ static void finish_batch(sqlite3 *db, struct batch *b)
  * repeats harmlessly. Whatever goes wrong with this one document (its
  * file, its text, its rows, its index entry) ends its job failed with a
  * sentence saying why, and the indexer goes on with the next. Every job is
- * added to b. */
-static void run_job(sqlite3 *db, pxap_writer *w, struct job *j, struct batch *b)
+ * added to b. x: what a worker extracted for it, or NULL (extracted here
+ * when it needs it). */
+static void run_job(sqlite3 *db, pxap_writer *w, struct job *j, struct answer *x, struct batch *b)
 {
 	char path[PATH_MAX], mime[128] = "", why[1024], err[512];
 	struct buf text = BUF_INIT;
@@ -791,11 +1032,10 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j, struct batch *b)
 		portal_log("reindexed %s", j->doc_id);
 		goto out;
 	}
-	if (extract_job(j, path, mime, sizeof mime, &text, why, sizeof why) < 0) {
+	if (extract_job(j, path, x, mime, sizeof mime, &text, why, sizeof why) < 0) {
 		give_up(w, b, j, mime, why);
 		goto out;
 	}
-	start_ahead(db, j->id);	/* the next text while we index this one */
 	portal_utf8_sanitize(&text);
 	struct learned l;
 	learn(j, &text, a, &l);
@@ -832,7 +1072,6 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j, struct batch *b)
 	portal_log("indexed %s (%s, %zu bytes of text, %s %.2f by %s%s)", j->doc_id, mime, text.len,
 		   l.doc_type, l.confidence, l.type_source, nsup ? ", supersedes an earlier version" : "");
 out:
-	start_ahead(db, j->id);
 	buf_free(&text);
 	arena_destroy(a);
 }
@@ -902,20 +1141,93 @@ static int lock_current_writer(const struct portal_settings *s, pxap_writer **w,
 	return lock;
 }
 
-/* A batch starting with job j: up to BATCH_MAX jobs or BATCH_MS, then one
- * Xapian commit and one SQLite transaction, under the writer lock. The
- * number of documents committed. */
+/* Claim job id and read its document: 1 when *j is to run. */
+static int claim(sqlite3 *db, long long id, struct job *j)
+{
+	struct portal_job q;
+	memset(j, 0, sizeof *j);
+	int rc = jobs_claim_id(db, id, &q);
+	if (rc < 0)
+		portal_log("claiming job %lld: database: %s", id, sqlite3_errmsg(db));
+	if (rc <= 0)
+		return 0;	/* done meanwhile, or gone with its document */
+	j->id = q.id;
+	j->attempts = q.attempts;
+	snprintf(j->doc_id, sizeof j->doc_id, "%s", q.doc_id);
+	if (load_document(db, j) == 0)
+		return 1;
+	/* Jobs go with their document (ON DELETE CASCADE); a read that
+	 * failed is not worth a crash either. */
+	portal_log("job %lld: document %s could not be read: %s", q.id, q.doc_id, sqlite3_errmsg(db));
+	if (jobs_finish(db, q.id, JOB_FAILED) < 0)
+		portal_fatal("database: %s", sqlite3_errmsg(db));
+	return 0;
+}
+
+/* Run the next job whose turn it is (one that needs no worker, or one
+ * whose answer has come): 1 when one was taken, 0 when none is waiting. */
+static int run_next(sqlite3 *db, pxap_writer *w, struct batch *b)
+{
+	struct job j;
+	if (lanes.nready) {
+		long long id = lanes.ready[0];
+		memmove(lanes.ready, lanes.ready + 1, --lanes.nready * sizeof lanes.ready[0]);
+		if (claim(db, id, &j)) {
+			run_job(db, w, &j, NULL, b);
+			job_free(&j);
+		}
+		return 1;
+	}
+	struct answer x;
+	if (!take_answer(db, &x))
+		return 0;
+	if (claim(db, x.f.job, &j)) {
+		/* The same bytes as extracted (a document's never change). */
+		int same = strcmp(j.sha256, x.f.sha256) == 0;
+		run_job(db, w, &j, same ? &x : NULL, b);
+		job_free(&j);
+	}
+	buf_free(&x.text);
+	return 1;
+}
+
+/* 1 when a job is waiting for its turn. */
+static int work_waiting(void)
+{
+	if (lanes.nready)
+		return 1;
+	for (int i = 0; i < lanes.n; i++)
+		if (answered(i, 0))
+			return 1;
+	return 0;
+}
+
+/* A batch: up to BATCH_MAX jobs or BATCH_MS, then one Xapian commit and
+ * one SQLite transaction, under the writer lock. Uploads arrive one by
+ * one, a few milliseconds apart, and the indexer often catches up with
+ * them; ending the batch whenever nothing waits would commit (several disk
+ * flushes, as much work as ~10 jobs) for every few documents, so the batch
+ * ends only once nothing came for LINGER_MS (on a busy machine uploads
+ * sent one after another arrived 300-500 ms apart; with 200 ms, 20 of them
+ * still took 12 commits). The number of documents committed. */
 static size_t index_batch(sqlite3 *db, const struct portal_settings *s, pxap_writer **w,
-			  char *generation, size_t genlen, struct job *j)
+			  char *generation, size_t genlen)
 {
 	char err[512];
 	int lock = lock_current_writer(s, w, generation, genlen);
 	struct batch b = { .n = 0, .failed = 0 };
-	long long start = now_ms();
-	do {
-		run_job(db, *w, j, &b);
-		job_free(j);
-	} while (next_in_batch(db, j, start, b.n));
+	long long start = now_ms(), quiet = start + LINGER_MS;
+	while (!stopping && b.n < BATCH_MAX && now_ms() - start < BATCH_MS) {
+		fill(db);
+		note_progress(db);
+		if (run_next(db, *w, &b)) {
+			quiet = now_ms() + LINGER_MS;
+			continue;
+		}
+		if (now_ms() >= quiet)
+			break;
+		wait_answers(POLL_MS);
+	}
 	size_t n = b.n, failed = b.failed;
 	if (n && pxap_writer_commit(*w, err, sizeof err) < 0)
 		portal_fatal("commit: %s", err);	/* the jobs run again after restart */
@@ -926,6 +1238,49 @@ static size_t index_batch(sqlite3 *db, const struct portal_settings *s, pxap_wri
 	return n;
 }
 
+/* The shared progress slots and the workers' zygotes, before SQLite, the
+ * model and Xapian make this process big. */
+static void start_workers(void)
+{
+	char err[512];
+	long quick = env_long("PORTAL_EXTRACT_WORKERS", cores());
+	long slow = env_long("PORTAL_LONG_WORKERS", 1);
+	if (quick < 1)
+		quick = 1;
+	if (slow < 1)
+		slow = 1;
+	if (quick > WORKERS_MAX - 1)
+		quick = WORKERS_MAX - 1;
+	if (quick + slow > WORKERS_MAX)
+		slow = WORKERS_MAX - quick;
+	progress = mmap(NULL, (WORKERS_MAX + 1) * sizeof *progress, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (progress == MAP_FAILED)
+		portal_fatal("shared memory: %s", strerror(errno));
+	for (long i = 0; i < quick + slow; i++) {
+		struct worker *wk = &lanes.w[lanes.n++];
+		wk->lane = i < quick ? QUICK : LONG;
+		wk->z = portal_sandbox_zygote_start(extract_child, err, sizeof err);
+		if (!wk->z)
+			portal_fatal("%s", err);
+	}
+	spare = portal_sandbox_zygote_start(extract_child, err, sizeof err);
+	if (!spare)
+		portal_fatal("%s", err);
+	portal_log("extraction: %ld quick worker%s, %ld long", quick, quick == 1 ? "" : "s", slow);
+}
+
+static void stop_workers(sqlite3 *db)
+{
+	char err[512];
+	for (int i = 0; i < lanes.n; i++)
+		portal_sandbox_zygote_close(lanes.w[i].z);
+	portal_sandbox_zygote_close(spare);
+	/* What was out stays queued; the lanes' notes on it go. */
+	if (jobs_recover(db, err, sizeof err) < 0)
+		portal_log("%s", err);
+}
+
 int main(int argc, char **argv)
 {
 	int once = argc > 1 && strcmp(argv[1], "--once") == 0;
@@ -934,11 +1289,8 @@ int main(int argc, char **argv)
 	if (!once)
 		portal_supervise(argv);
 	signal(SIGPIPE, SIG_IGN);
-	char err[512];
 	/* First, before SQLite, the model and Xapian make this process big. */
-	zygote = portal_sandbox_zygote_start(extract_child, err, sizeof err);
-	if (!zygote)
-		portal_fatal("%s", err);
+	start_workers();
 	catch_stop_signals();
 
 	const struct portal_settings *s = portal_settings();
@@ -950,23 +1302,24 @@ int main(int argc, char **argv)
 	long commits = 0;	/* since start or the last compaction */
 	long long idle_since = now_ms();
 	while (!stopping) {
-		struct job j;
-		if (next_job(db, &j)) {
-			size_t n = index_batch(db, s, &w, generation, sizeof generation, &j);
+		fill(db);
+		note_progress(db);
+		if (work_waiting()) {
+			size_t n = index_batch(db, s, &w, generation, sizeof generation);
 			commits += n > 0;
 			idle_since = now_ms();
 			continue;
 		}
-		if (once)
+		if (once && !tracked())
 			break;
 		compact_when_due(&w, generation, &commits, idle_since);
-		usleep(IDLE_MS * 1000);
+		wait_answers(IDLE_MS);
 	}
 	if (w)
 		pxap_writer_close(w);
+	stop_workers(db);
 	portal_db_close_cached(db);
 	sqlite3_close(db);
-	portal_sandbox_zygote_close(zygote);
 	portal_log("stopped");
 	return 0;
 }

@@ -11,12 +11,13 @@
  *   portalctl import [--public] [--no-wait] DIR   every file below DIR (import.c)
  *   portalctl fsck                       SQLite, index and uploads agree?
  *   portalctl reindex | editions | compact | backup DIR | restore DIR   (maintain.c)
- *   portalctl stats                      counts by status
+ *   portalctl stats                      counts by status, long jobs and their pages
  * Exit status 0 on success, 1 on failure, 2 on a usage error. */
 #include "portalctl.h"
 #include "arena.h"
 #include "auth.h"
 #include "db.h"
+#include "jobs.h"
 #include "detect.h"
 #include "docs.h"
 #include "extract.h"
@@ -296,6 +297,25 @@ static int cmd_stats(void)
 	while (sqlite3_step(st) == SQLITE_ROW)
 		printf("%s\t%d\n", sqlite3_column_text(st, 0), sqlite3_column_int(st, 1));
 	sqlite3_finalize(st);
+	/* The long lane's jobs (scans, long PDFs), with how far each is. */
+	struct portal_job_progress p[50];
+	size_t n = jobs_long_list(db, p, 50);
+	if (n)
+		printf("long jobs:\n");
+	for (size_t i = 0; i < n; i++) {
+		st = portal_db_prepare(db, "SELECT filename FROM documents WHERE id = ?");
+		sqlite3_bind_text(st, 1, p[i].doc_id, -1, SQLITE_STATIC);
+		const char *name = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : "";
+		if (!p[i].running)
+			printf("  %s\t%s\twaiting\n", p[i].doc_id, name);
+		else if (p[i].pages_total)
+			printf("  %s\t%s\treading: %d/%d pages, %lld s\n", p[i].doc_id, name,
+			       p[i].pages_done, p[i].pages_total, (long long)(portal_now() - p[i].started));
+		else
+			printf("  %s\t%s\treading, %lld s\n", p[i].doc_id, name,
+			       (long long)(portal_now() - p[i].started));
+		sqlite3_finalize(st);
+	}
 	return 0;
 }
 

@@ -308,6 +308,15 @@ static const char *const migrations[] = {
 	"  project_id TEXT PRIMARY KEY REFERENCES projects(id), year INTEGER NOT NULL,"
 	"  reason TEXT NOT NULL, chosen_by INTEGER, chosen_at INTEGER NOT NULL);"
 	"CREATE INDEX typical_units_year ON typical_units(year);",
+	/* 15: the indexer's lanes (src/cmd/portal-indexer.c): a queued job
+	 * handed to the long lane (text recognition, long PDFs) says so, and
+	 * how many of its pages are done; claimed orders the claims, which
+	 * no longer follow the ids (jobs_recover()). */
+	"ALTER TABLE jobs ADD COLUMN lane TEXT;"
+	"ALTER TABLE jobs ADD COLUMN extract_started INTEGER;"
+	"ALTER TABLE jobs ADD COLUMN pages_done INTEGER;"
+	"ALTER TABLE jobs ADD COLUMN pages_total INTEGER;"
+	"ALTER TABLE jobs ADD COLUMN claimed INTEGER;",
 };
 
 long long portal_now(void) { return (long long)time(NULL); }

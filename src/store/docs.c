@@ -38,6 +38,23 @@ const char *docs_type_label(const char *t)
 	return "未分类";
 }
 
+const char *docs_pending_label(json_t *doc, char *buf, size_t len)
+{
+	json_t *x = json_object_get(doc, "extraction");
+	const char *state = json_string_value(json_object_get(x, "state"));
+	json_int_t done = json_integer_value(json_object_get(x, "pages_done"));
+	json_int_t total = json_integer_value(json_object_get(x, "pages_total"));
+	if (!state)
+		snprintf(buf, len, "等待索引");
+	else if (strcmp(state, "waiting") == 0)
+		snprintf(buf, len, "排队等待识别");
+	else if (total > 0)
+		snprintf(buf, len, "识别中 %lld/%lld 页", (long long)done, (long long)total);
+	else
+		snprintf(buf, len, "识别中");
+	return buf;
+}
+
 int docs_id_valid(const char *id)
 {
 	if (!id || strlen(id) != DOC_ID_LEN - 1 || id[0] != 'd')
@@ -279,6 +296,22 @@ json_t *docs_get_json(sqlite3 *db, const char *id)
 	}
 	sqlite3_finalize(st);
 	json_object_set_new(o, "cases", cases);
+	struct portal_job_progress p;
+	const char *status = json_string_value(json_object_get(o, "status"));
+	if (status && strcmp(status, "pending") == 0 && jobs_long_of(db, id, &p) == 1) {
+		json_t *x = json_pack("{s:s,s:s,s:i,s:i}", "lane", "long",
+				      "state", p.running ? "running" : "waiting",
+				      "pages_done", p.pages_done, "pages_total", p.pages_total);
+		if (p.started) {
+			time_t t = (time_t)p.started;
+			struct tm tm;
+			char when[32];
+			gmtime_r(&t, &tm);
+			strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+			json_object_set_new(x, "started_at", json_string(when));
+		}
+		json_object_set_new(o, "extraction", x);
+	}
 	return o;
 }
 

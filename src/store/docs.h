@@ -93,5 +93,10 @@ extern const char *const portal_doc_types[];
 int docs_type_valid(const char *t);
 /* Chinese label for a doc_type ("审核报告" ...), for pages. */
 const char *docs_type_label(const char *t);
+/* A pending document's state in Chinese, from its record
+ * (docs_get_json()): "识别中 12/100 页" while the long lane reads it,
+ * "排队等待识别" while it waits for that lane, else "等待索引". Written
+ * into buf (len bytes); returns buf. */
+const char *docs_pending_label(json_t *doc, char *buf, size_t len);
 
 #endif

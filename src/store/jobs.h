@@ -13,8 +13,8 @@
  *     is processed again after it (changed while running: run again).
  *
  * So at most one job per document is queued. The indexer claims jobs one
- * at a time in id order (a crash leaves only the newest claimed one in
- * progress, see jobs_recover()). */
+ * at a time, as their texts are ready (a crash leaves only the last claimed
+ * one in progress, see jobs_recover()). */
 #ifndef PORTAL_JOBS_H
 #define PORTAL_JOBS_H
 
@@ -49,6 +49,11 @@ int jobs_requeue(sqlite3 *db, const char *doc_id, char *err, size_t errlen);
  * this run. 1 with *j, 0 when none is queued, -1 on a database error. */
 int jobs_claim(sqlite3 *db, struct portal_job *j);
 
+/* Claim queued job id (the indexer claims a job once its text is
+ * extracted, in whatever order extractions finish): 1 with *j, 0 when it
+ * is queued no more, -1 on a database error. */
+int jobs_claim_id(sqlite3 *db, long long id, struct portal_job *j);
+
 /* Up to max queued jobs after job `after`, oldest first, that have run
  * fewer than max_attempts times, without claiming them (the indexer
  * extracts their text ahead). Returns how many were written to out. */
@@ -63,11 +68,38 @@ enum job_outcome { JOB_DONE, JOB_FAILED };
 int jobs_finish(sqlite3 *db, long long job, enum job_outcome outcome);
 
 /* At the indexer's start-up: jobs left running were cut short by a crash;
- * queue them again. Only the newest of them was in progress (the others
+ * queue them again. Only the one claimed last was in progress (the others
  * were written and waited for their batch's commit), so only it keeps the
  * attempt it used up: a document that crashes the indexer every time is
  * then given up alone after a few attempts, not with its whole batch.
- * Returns how many were queued again, or -1 with err. */
+ * Whatever a lane said of queued jobs (below) is forgotten: the workers
+ * died with the indexer. Returns how many were queued again, or -1 with
+ * err. */
 int jobs_recover(sqlite3 *db, char *err, size_t errlen);
+
+/* ---- long jobs ---------------------------------------------------------
+ *
+ * A queued job whose extraction is long (text recognition of a scan, a
+ * very long PDF) is handed to the indexer's long lane while it stays
+ * queued (it is claimed once its text is there). The lane records it on
+ * the job, so people see that the document is being read and how far. */
+struct portal_job_progress {
+	long long job;
+	char doc_id[DOC_ID_LEN];
+	int running;		/* 0: waiting for a worker of the long lane */
+	long long started;	/* when a worker took it (Unix time), or 0 */
+	int pages_done, pages_total;	/* pages_total 0: not known yet */
+};
+
+/* Job id is in the long lane, waiting (running 0) or being read. 0 or -1. */
+int jobs_set_long(sqlite3 *db, long long id, int running);
+/* Pages of job id's document read so far. 0 or -1. */
+int jobs_set_pages(sqlite3 *db, long long id, int done, int total);
+/* Document doc_id's job in the long lane: 1 with *p, 0 when it has none. */
+int jobs_long_of(sqlite3 *db, const char *doc_id, struct portal_job_progress *p);
+/* Up to max jobs in the long lane, oldest first. How many were written. */
+size_t jobs_long_list(sqlite3 *db, struct portal_job_progress *out, size_t max);
+/* Pages read in the long lane in all (portalctl import watches it move). */
+long long jobs_long_pages(sqlite3 *db);
 
 #endif

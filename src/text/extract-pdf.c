@@ -6,7 +6,9 @@
  * kills it too.
  *
  * A PDF whose text layer is unusable goes to text recognition
- * (extract-ocr.c, the first PORTAL_OCR_MAX_PAGES pages). Unusable means
+ * (extract-ocr.c, the first ocr_max_pages pages); in the quick lane such a
+ * PDF, or one of more than PORTAL_LONG_PAGES pages, is answered
+ * PORTAL_EXTRACT_LONG instead (extract.h). Unusable means
  * fewer than MIN_CHARS_PER_PAGE visible characters per page on average: a
  * scan has none, or only a stamped page number; any real text layer has
  * hundreds.
@@ -240,11 +242,33 @@ void portal_pdf_tidy(const char *text, size_t n, struct buf *out)
 	buf_free(&b);
 }
 
+/* Pages in pdftotext's output: each one ends in a form feed. */
+static long count_pages(const char *s, size_t n)
+{
+	long pages = 0;
+
+	for (size_t i = 0; i < n; i++)
+		pages += s[i] == '\f';
+	return pages;
+}
+
 int portal_extract_pdf(const char *path, struct buf *out, char *err, size_t errlen)
 {
 	struct buf raw = BUF_INIT, arg = BUF_INIT;
+	int quick = portal_extract_options()->quick;
+	char last[16];
+	/* The quick lane reads one page more than a quick PDF may have: that
+	 * is enough to tell, and no more time goes into a long one. */
+	snprintf(last, sizeof last, "%d", PORTAL_LONG_PAGES + 1);
+	char *file = (char *)portal_path_arg(path, &arg);
 	char *argv[] = { "pdftotext", "-q", "-enc", "UTF-8", "-eol", "unix",
-			 (char *)portal_path_arg(path, &arg), "-", NULL };
+			 file, "-", NULL, NULL, NULL };
+	if (quick) {
+		argv[6] = "-l";
+		argv[7] = last;
+		argv[8] = file;
+		argv[9] = "-";
+	}
 
 	int st = portal_run_capture(PDFTOTEXT_PATH, argv, -1, MAX_RAW, &raw, err, errlen);
 	if (st < 0 || status_error(st, err, errlen) < 0) {
@@ -253,9 +277,14 @@ int portal_extract_pdf(const char *path, struct buf *out, char *err, size_t errl
 		return -1;
 	}
 	buf_free(&arg);
+	if (quick && (count_pages(raw.data ? raw.data : "", raw.len) > PORTAL_LONG_PAGES ||
+		      !usable_text(raw.data ? raw.data : "", raw.len))) {
+		buf_free(&raw);
+		return PORTAL_EXTRACT_LONG;	/* a long PDF, or a scan: the long lane's */
+	}
 	if (!usable_text(raw.data ? raw.data : "", raw.len)) {
 		buf_free(&raw);
-		return portal_ocr_pdf(path, PORTAL_OCR_MAX_PAGES, out, err, errlen);
+		return portal_ocr_pdf(path, portal_extract_options()->ocr_max_pages, out, err, errlen);
 	}
 	struct buf text = BUF_INIT;
 	portal_to_utf8(raw.data, raw.len, "UTF-8", &text, NULL, 0, err, errlen);

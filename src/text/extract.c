@@ -187,6 +187,35 @@ static int extract_bytes(int fd, size_t size, enum kind k, struct buf *out,
 	return rc;
 }
 
+/* Process lifetime: set by the indexer in each sandboxed child. */
+static struct portal_extract_opts opts = {
+	.quick = 0,
+	.ocr_width = 1,
+	.ocr_max_pages = PORTAL_OCR_PAGES,
+	.ocr_budget = PORTAL_OCR_BUDGET,
+};
+
+const struct portal_extract_opts *portal_extract_options(void)
+{
+	return &opts;
+}
+
+void portal_extract_configure(const struct portal_extract_opts *o)
+{
+	opts = *o;
+	if (opts.ocr_width < 1)
+		opts.ocr_width = 1;
+	if (opts.ocr_max_pages < 1 || opts.ocr_max_pages > PORTAL_OCR_MAX_PAGES)
+		opts.ocr_max_pages = PORTAL_OCR_PAGES;
+	if (opts.ocr_budget < 1)
+		opts.ocr_budget = PORTAL_OCR_BUDGET;
+}
+
+int portal_extract_is_long(const char *mime)
+{
+	return mime && kind_of(mime) == K_IMAGE;
+}
+
 int portal_extract_file(const char *path, const char *mime, struct buf *out, char *err, size_t errlen)
 {
 	size_t size = 0;
@@ -219,6 +248,8 @@ int portal_extract_file(const char *path, const char *mime, struct buf *out, cha
 	case K_RTF:
 		return portal_extract_rtf(path, out, err, errlen);
 	case K_IMAGE:
+		if (opts.quick)
+			return PORTAL_EXTRACT_LONG;
 		return portal_extract_image(path, out, err, errlen);
 	default:
 		portal_extract_refusal(mime, err, errlen);

@@ -88,12 +88,48 @@ int portal_extract_xls_bytes(const char *data, size_t len, struct buf *out, char
 			     size_t errlen);
 int portal_extract_xls_file(const char *path, struct buf *out, char *err, size_t errlen);
 
+/* ---- lanes: quick and long extractions (extract.c) --------------------- */
+
+/* The indexer runs quick extractions and long ones (text recognition, very
+ * long PDFs) in separate workers, so a scan never holds up the documents
+ * behind it. What is long is known only once the file is looked at, so a
+ * worker of the quick lane is told so (opts.quick): where it would start
+ * something long, portal_extract_file() gives up at once with
+ * PORTAL_EXTRACT_LONG, and the indexer sends the file to the long lane.
+ * The long lane's options say how wide its text recognition runs and
+ * where its progress (pages done of the total) goes. The options are a
+ * process's own: the indexer sets them in each sandboxed child. */
+#define PORTAL_EXTRACT_LONG (-2)
+#define PORTAL_LONG_PAGES 60	/* a PDF with more pages than this is a long job */
+
+struct portal_extract_opts {
+	int quick;		/* 1: answer PORTAL_EXTRACT_LONG instead of a long run */
+	int ocr_width;		/* pages recognised at once (>= 1) */
+	int ocr_max_pages;	/* pages recognised at most */
+	int ocr_budget;		/* seconds after which no page is started */
+	/* Called as pages finish: done of total (both pages). May be NULL. */
+	void (*progress)(void *arg, int done, int total);
+	void *progress_arg;
+};
+
+/* The options in force (the defaults: not quick, one page at a time,
+ * PORTAL_OCR_PAGES within PORTAL_OCR_BUDGET, no progress). */
+const struct portal_extract_opts *portal_extract_options(void);
+void portal_extract_configure(const struct portal_extract_opts *o);
+
+/* 1 when a file of type mime is long whatever it holds (an image: text
+ * recognition), so it goes to the long lane without trying the quick one. */
+int portal_extract_is_long(const char *mime);
+
 /* ---- text recognition with tesseract (extract-ocr.c) ------------------- */
 
-/* At most this many pages of a scanned PDF are recognised, and no page is
- * started after PORTAL_OCR_BUDGET seconds (keep it 30 s or more below the
- * sandbox's wall-clock limit: a page takes up to 15 s on a busy machine). */
-#define PORTAL_OCR_MAX_PAGES 20
+/* By default at most PORTAL_OCR_PAGES pages of a scanned PDF are
+ * recognised, and no page is started after PORTAL_OCR_BUDGET seconds (keep
+ * it 30 s or more below the sandbox's wall-clock limit: a page takes up to
+ * 15 s on a busy machine); the indexer's long lane sets more of both
+ * (portal_extract_configure), up to PORTAL_OCR_MAX_PAGES. */
+#define PORTAL_OCR_PAGES 20
+#define PORTAL_OCR_MAX_PAGES 500
 #define PORTAL_OCR_BUDGET 150
 
 /* A PNG, JPEG or TIFF image through tesseract (chi_sim+eng). Images over
@@ -103,7 +139,8 @@ int portal_extract_image(const char *path, struct buf *out, char *err, size_t er
 
 /* The first max_pages pages of a PDF rendered by pdftoppm (200 dpi, less
  * for pages so large that they would exceed 3500 pixels a side) and
- * recognised one at a time. Spaces tesseract puts between Chinese
+ * recognised up to portal_extract_options()->ocr_width pages at a time,
+ * each finished page reported to its progress function. Spaces tesseract puts between Chinese
  * characters are removed. 0, or -1 with a sentence (also when no text at
  * all was recognised). */
 int portal_ocr_pdf(const char *path, int max_pages, struct buf *out, char *err, size_t errlen);

@@ -233,6 +233,16 @@ size_t portal_sandbox_zygote_pending(const struct sandbox_zygote *z)
 	return z->n;
 }
 
+int portal_sandbox_zygote_fd(const struct sandbox_zygote *z)
+{
+	return z->pid > 0 ? z->rep : -1;
+}
+
+int portal_sandbox_zygote_overdue(const struct sandbox_zygote *z)
+{
+	return z->n && z->deadline >= 0 && portal_sandbox_now_ms() >= z->deadline;
+}
+
 /* Read exactly n bytes of the reply before the deadline (-1: none).
  * 0 when they came, -1 when the zygote is gone, silent or too slow. */
 static int read_reply(int fd, void *p, size_t n, long long deadline)

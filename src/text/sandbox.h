@@ -84,6 +84,15 @@ int portal_sandbox_zygote_collect(struct sandbox_zygote *z, struct buf *out,
 /* How many requests are in flight (submitted, not collected). */
 size_t portal_sandbox_zygote_pending(const struct sandbox_zygote *z);
 
+/* For a caller with several zygotes that takes each reply as it comes:
+ * the descriptor to poll() for POLLIN (the oldest request's reply has
+ * begun, or the zygote is gone), or -1 when no zygote runs now (a collect
+ * then starts one, or fails at once). */
+int portal_sandbox_zygote_fd(const struct sandbox_zygote *z);
+/* 1 when the oldest request's reply is past its deadline (a collect then
+ * gives it up at once), else 0. */
+int portal_sandbox_zygote_overdue(const struct sandbox_zygote *z);
+
 /* Stops the zygote (requests in flight are abandoned) and frees z. */
 void portal_sandbox_zygote_close(struct sandbox_zygote *z);
 

@@ -587,6 +587,45 @@ START_TEST(jobs_recover_queues_running_jobs_again)
 }
 END_TEST
 
+/* The indexer claims jobs as their texts arrive, not in id order (a scan
+ * queued first is claimed last): after a crash the job claimed last is the
+ * one that was in progress and keeps its attempt, whatever its id; the
+ * long lane's notes on a queued job are forgotten. */
+START_TEST(jobs_recover_charges_the_last_claimed)
+{
+	sqlite3 *db = jobs_db();
+	char err[256];
+	struct portal_job first, second, c;
+	struct portal_job_progress p;
+	ck_assert_int_eq(jobs_enqueue(db, DOC1, err, sizeof err), 0);
+	ck_assert_int_eq(jobs_enqueue(db, DOC2, err, sizeof err), 0);
+	size_t n = jobs_queued_after(db, 0, 3, (struct portal_job[2]){ 0 }, 2);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(jobs_claim(db, &c), 1);	/* the older one, DOC1's ... */
+	long long older = c.id;
+	ck_assert_int_eq(jobs_recover(db, err, sizeof err), 1);
+	/* ... is a scan: the long lane marks it, and DOC2's text comes first */
+	ck_assert_int_eq(jobs_set_long(db, older, 1), 0);
+	ck_assert_int_eq(jobs_set_pages(db, older, 3, 10), 0);
+	ck_assert_int_eq(jobs_long_of(db, DOC1, &p), 1);
+	ck_assert_int_eq(p.running, 1);
+	ck_assert_int_eq(p.pages_done, 3);
+	ck_assert_int_eq(p.pages_total, 10);
+	ck_assert_int_eq(jobs_long_pages(db), 3);
+	ck_assert_int_eq(jobs_claim_id(db, older + 1, &second), 1);
+	ck_assert_str_eq(second.doc_id, DOC2);
+	ck_assert_int_eq(jobs_claim_id(db, older, &first), 1);
+	ck_assert_int_eq(jobs_claim_id(db, older, &c), 0);	/* claimed already */
+	ck_assert_int_eq(jobs_recover(db, err, sizeof err), 2);
+	ck_assert_int_eq(jobs_long_of(db, DOC1, &p), 0);	/* the notes went */
+	ck_assert_int_eq(jobs_claim_id(db, second.id, &c), 1);
+	ck_assert_int_eq(c.attempts, 1);	/* refunded, though its id is newer */
+	ck_assert_int_eq(jobs_claim_id(db, first.id, &c), 1);
+	ck_assert_int_eq(c.attempts, first.attempts + 1);	/* kept: claimed last */
+	jobs_db_close(db);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("core");
@@ -613,6 +652,7 @@ int main(void)
 	tcase_add_test(tc, jobs_enqueue_while_running_runs_the_document_again);
 	tcase_add_test(tc, jobs_queued_after_lists_without_claiming);
 	tcase_add_test(tc, jobs_recover_queues_running_jobs_again);
+	tcase_add_test(tc, jobs_recover_charges_the_last_claimed);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -998,6 +998,101 @@ START_TEST(ocr_scanned_pdf_page)
 }
 END_TEST
 
+/* ---- lanes (extract.h: quick and long) ---------------------------------- */
+
+/* The quick lane does not start anything long: a scan and an image are
+ * answered PORTAL_EXTRACT_LONG at once (the indexer then hands them to the
+ * long lane), a PDF with a text layer is read as always. */
+START_TEST(quick_lane_answers_long)
+{
+	char pdf[2048], path[256], root[256], png[300], text_pdf[2048], err[1024];
+	struct buf out = BUF_INIT;
+	const struct portal_extract_opts saved = *portal_extract_options();
+	corpus_file("d0363_", pdf, sizeof pdf);
+	temp_path(path, sizeof path, "quick-page1.pdf");
+	char *argv[] = { "pdfseparate", "-f", "1", "-l", "1", pdf, path, NULL };
+	run_to_file(PDFSEPARATE_PATH, argv, NULL);
+	temp_path(root, sizeof root, "quick-scan");
+	scanned_crop("-png", root);
+	snprintf(png, sizeof png, "%s.png", root);
+	corpus_file("d0006_", text_pdf, sizeof text_pdf);
+
+	struct portal_extract_opts o = saved;
+	o.quick = 1;
+	portal_extract_configure(&o);
+	double t0 = now();
+	ck_assert_int_eq(portal_extract_file(path, "application/pdf", &out, err, sizeof err),
+			 PORTAL_EXTRACT_LONG);
+	ck_assert_int_eq(portal_extract_file(png, "image/png", &out, err, sizeof err),
+			 PORTAL_EXTRACT_LONG);
+	ck_assert_msg(now() - t0 < 20, "the quick lane recognised text");	/* generous: not OCR */
+	ck_assert_uint_eq(out.len, 0);
+	ck_assert_int_eq(portal_extract_file(text_pdf, "application/pdf", &out, err, sizeof err), 0);
+	ck_assert_msg(has(&out, "标准化"), "out: %s", buf_str(&out));
+	ck_assert(portal_extract_is_long("image/png"));
+	ck_assert(!portal_extract_is_long("application/pdf"));
+	portal_extract_configure(&saved);
+	unlink(path);
+	unlink(png);
+	buf_free(&out);
+}
+END_TEST
+
+struct seen_pages {
+	int calls, done[8], total[8];
+};
+
+static void note_pages(void *arg, int done, int total)
+{
+	struct seen_pages *s = arg;
+	if (s->calls < 8) {
+		s->done[s->calls] = done;
+		s->total[s->calls] = total;
+	}
+	s->calls++;
+}
+
+/* The long lane recognises a scan's pages side by side and says how far
+ * it is: 0 of 2 pages, then 1, then 2; the text keeps the pages' order. */
+START_TEST(ocr_pages_in_parallel_with_progress)
+{
+	char pdf[2048], p1[256], p2[256], both[256], err[1024];
+	struct buf out = BUF_INIT;
+	struct seen_pages seen = { 0 };
+	const struct portal_extract_opts saved = *portal_extract_options();
+	corpus_file("d0363_", pdf, sizeof pdf);
+	temp_path(p1, sizeof p1, "two-1.pdf");
+	temp_path(p2, sizeof p2, "two-2.pdf");
+	temp_path(both, sizeof both, "two.pdf");
+	char *sep1[] = { "pdfseparate", "-f", "1", "-l", "1", pdf, p1, NULL };
+	char *sep2[] = { "pdfseparate", "-f", "2", "-l", "2", pdf, p2, NULL };
+	char *unite[] = { "pdfunite", p1, p2, both, NULL };
+	run_to_file(PDFSEPARATE_PATH, sep1, NULL);
+	run_to_file(PDFSEPARATE_PATH, sep2, NULL);
+	run_to_file("/usr/bin/pdfunite", unite, NULL);
+
+	struct portal_extract_opts o = saved;
+	o.ocr_width = 2;
+	o.progress = note_pages;
+	o.progress_arg = &seen;
+	portal_extract_configure(&o);
+	ck_assert_msg(portal_ocr_pdf(both, 10, &out, err, sizeof err) == 0, "err: %s", err);
+	portal_extract_configure(&saved);
+	ck_assert_int_eq(seen.calls, 3);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(seen.done[i], i);
+		ck_assert_int_eq(seen.total[i], 2);
+	}
+	const char *title = strstr(buf_str(&out), "危险废物贮存污染控制标准");
+	const char *contents = strstr(buf_str(&out), "主题内容");	/* page 2: the contents */
+	ck_assert_msg(title && contents && title < contents, "out: %s", buf_str(&out));
+	unlink(p1);
+	unlink(p2);
+	unlink(both);
+	buf_free(&out);
+}
+END_TEST
+
 /* ---- hostile files ------------------------------------------------------ */
 
 /* ---- a zip bomb, quickly ---------------------------------------------- *
@@ -1623,6 +1718,9 @@ int main(void)
 	tcase_add_test(ocr, ocr_jpeg);
 	tcase_add_test(ocr, ocr_tiff);
 	tcase_add_test(ocr, ocr_scanned_pdf_page);
+	TCase *lanes = tcase(s, "lanes", 120);
+	tcase_add_test(lanes, quick_lane_answers_long);
+	tcase_add_test(lanes, ocr_pages_in_parallel_with_progress);
 
 	tcase_add_test(hostile, crc_of_zeros);
 	tcase_add_test(hostile, hostile_zip_bomb);
