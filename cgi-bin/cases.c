@@ -598,13 +598,14 @@ static void api_standard_set(struct request *r)
 		edition = r->arg;
 	const char *msg;
 	int rc = editions_set_logged(r, edition, status, by, &msg);
-	json_decref(in);
 	if (rc) {
+		json_decref(in);
 		portal_error(r, rc, rc == 503 ? "busy" : "bad_parameter", msg);
 		return;
 	}
 	char err[256], canon[PORTAL_IDENT_MAX];
 	portal_norm_standard(edition, strlen(edition), canon, sizeof canon, NULL, 0);
+	json_decref(in);	/* edition pointed into it */
 	json_t *o = editions_json(r->db, canon, err, sizeof err);
 	resp_json(r, 200, o ? o : json_object());
 }
