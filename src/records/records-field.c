@@ -23,7 +23,9 @@ int rctx_fail(struct rctx *c, int status, const char *code, const char *field, c
 {
 	c->status = status;
 	c->code = code;
-	c->field = field;
+	/* copied: a field may be a key of the request's body, which the
+	 * caller frees before it answers the failure */
+	c->field = field && c->a ? arena_strdup(c->a, field) : field;
 	c->msg = msg;
 	return status;
 }
