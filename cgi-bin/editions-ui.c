@@ -73,15 +73,6 @@ static const char *status_label(const char *s)
 	return strcmp(s, "current") == 0 ? "现行" : strcmp(s, "withdrawn") == 0 ? "已废止" : "已被代替";
 }
 
-static void option(struct buf *b, const char *value, const char *text)
-{
-	html_raw(b, "<option value=\"");
-	html_attr(b, value);
-	html_raw(b, "\">");
-	html_txt(b, text);
-	html_raw(b, "</option>");
-}
-
 static void editions_page(struct request *r, const char *err)
 {
 	struct buf *b = &r->out;
@@ -97,9 +88,9 @@ static void editions_page(struct request *r, const char *err)
 	ui_csrf_field(r, b);
 	html_raw(b, "<label>标准版本<input type=\"text\" name=\"edition\" required list=\"editions\""
 		    " placeholder=\"GB 18466-2001\"></label><label>状态<select name=\"status\">");
-	option(b, "superseded", "已被代替");
-	option(b, "withdrawn", "已废止");
-	option(b, "current", "现行");
+	html_option(b, "superseded", "已被代替", 0);
+	html_option(b, "withdrawn", "已废止", 0);
+	html_option(b, "current", "现行", 0);
 	html_raw(b, "</select></label><label>被代替为<input type=\"text\" name=\"replaced_by\" list=\"editions\""
 		    " placeholder=\"GB 18466-2005\"></label><button type=\"submit\">保存</button></form>");
 	sqlite3_stmt *st = portal_db_prepare(r->db,

@@ -120,15 +120,6 @@ static void error_box(struct request *r, const char *msg)
 	html_raw(&r->out, "</p>");
 }
 
-static void option(struct buf *b, const char *value, const char *text, int selected)
-{
-	html_raw(b, "<option value=\"");
-	html_attr(b, value);
-	html_raw(b, selected ? "\" selected>" : "\">");
-	html_txt(b, text);
-	html_raw(b, "</option>");
-}
-
 /* <datalist id="ID"> of the names of the records of t the caller may
  * pick: what an <input list=ID> offers, typed names filtered as one types,
  * without JavaScript. */
@@ -161,17 +152,17 @@ static void select_field(struct request *r, const struct rtype *t, const struct 
 	html_raw(b, "<select name=\"");
 	html_attr(b, f->name);
 	html_raw(b, "\">");
-	option(b, "", blank, 0);
+	html_option(b, "", blank, 0);
 	if (f->type == FT_ENUM) {
 		for (const char *const *c = f->choices; c && *c; c++)
-			option(b, *c, code_label(t, f, *c), selected && strcmp(selected, *c) == 0);
+			html_option(b, *c, code_label(t, f, *c), selected && strcmp(selected, *c) == 0);
 	} else if (lookup_sql(f->ref)) {
 		sqlite3_stmt *st = portal_db_prepare(r->db, lookup_sql(f->ref));
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *id = (const char *)sqlite3_column_text(st, 0);
 			const char *text = strcmp(f->ref, "sectors") == 0 ? label_of(L_SECTOR, id)
 				: (const char *)sqlite3_column_text(st, 1);
-			option(b, id, text, selected && strcmp(selected, id) == 0);
+			html_option(b, id, text, selected && strcmp(selected, id) == 0);
 		}
 		sqlite3_finalize(st);
 	} else {
@@ -181,7 +172,7 @@ static void select_field(struct request *r, const struct rtype *t, const struct 
 		size_t i;
 		json_array_foreach(names, i, x) {
 			const char *id = json_string_value(json_object_get(x, "id"));
-			option(b, id, json_string_value(json_object_get(x, "name")), selected && strcmp(selected, id) == 0);
+			html_option(b, id, json_string_value(json_object_get(x, "name")), selected && strcmp(selected, id) == 0);
 		}
 		json_decref(names);
 	}
@@ -801,7 +792,7 @@ static void people_and_changes(struct request *r, const struct rtype *t, const c
 			html_raw(b, "</label><label>角色<select name=\"role\">");
 			const char *code, *label;
 			for (int k = 0; label_each(L_EXPERT_ROLE, &k, &code, &label);)
-				option(b, code, label, 0);
+				html_option(b, code, label, 0);
 			html_raw(b, "</select></label>");
 			form_close(r, "指派");
 		}
@@ -937,9 +928,9 @@ static void grade_select(struct request *r, const char *label, const char *selec
 	html_raw(b, "<label>");
 	html_txt(b, label);
 	html_raw(b, " *<select name=\"grade\" required>");
-	option(b, "", "请选择", 0);
+	html_option(b, "", "请选择", 0);
 	for (const char *const *g = audit_grades; *g; g++)
-		option(b, *g, *g, selected && strcmp(selected, *g) == 0);
+		html_option(b, *g, *g, selected && strcmp(selected, *g) == 0);
 	html_raw(b, "</select></label>");
 }
 

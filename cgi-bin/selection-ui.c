@@ -75,15 +75,6 @@ static void hidden(struct request *r, const char *name, const char *value)
 	html_raw(&r->out, "\">");
 }
 
-static void option(struct buf *b, const char *value, const char *text, int selected)
-{
-	html_raw(b, "<option value=\"");
-	html_attr(b, value);
-	html_raw(b, selected ? "\" selected>" : "\">");
-	html_txt(b, text);
-	html_raw(b, "</option>");
-}
-
 static long year_param(struct request *r)
 {
 	return rh_num(r, "year", report_current_year(), 2000, 2100);
@@ -302,7 +293,7 @@ static int agency_select(struct request *r, json_t *list, int has)
 	html_raw(b, "<label>咨询机构<select name=\"agency_id\" required>");
 	json_array_foreach(list, i, a)
 		if ((*js(a, "status") != 0) == has)
-			option(b, js(a, "agency_id"), js(a, "name"), 0);
+			html_option(b, js(a, "agency_id"), js(a, "name"), 0);
 	html_raw(b, "</select></label>");
 	return 1;
 }
@@ -319,15 +310,15 @@ static void decide_forms(struct request *r, long year, json_t *list)
 		hidden(r, "action", "decide");
 		html_raw(b, "<label>状态<select name=\"status\">");
 		static const char *const sts[] = { "入选", "未入选", "暂停" };
-		option(b, "", "（不变）", 0);
+		html_option(b, "", "（不变）", 0);
 		for (int k = 0; k < 3; k++)
-			option(b, sts[k], sts[k], 0);
+			html_option(b, sts[k], sts[k], 0);
 		html_raw(b, "</select></label><label>遴选日期<input type=\"date\" name=\"selected_at\"></label>"
 			    "<label>考评得分<input type=\"text\" inputmode=\"numeric\" name=\"score\"></label>"
 			    "<label>考评等级<select name=\"grade\">");
-		option(b, "", "（不变）", 0);
+		html_option(b, "", "（不变）", 0);
 		for (int k = 0; audit_grades[k]; k++)
-			option(b, audit_grades[k], audit_grades[k], 0);
+			html_option(b, audit_grades[k], audit_grades[k], 0);
 		html_raw(b, "</select></label><label>原因或说明<input type=\"text\" name=\"reason\"></label>"
 			    "<button type=\"submit\">保存</button></form>");
 	}

@@ -195,6 +195,18 @@ int audit_filing_submit(struct rctx *c, const char *audit_id, json_t *in, long l
 	return end(c, rc, arena_printf(c->a, "audit:%s", audit_id), "filing", d);
 }
 
+/* The audit's own move (mv, freed here) inside the caller's transaction,
+ * with every rule the move has, whatever record type c is about. */
+static int audit_move(struct rctx *c, const char *audit_id, json_t *mv)
+{
+	const struct rtype *t = c->t;
+	c->t = &rt_audits;
+	int rc = workflow_move_within(c, audit_id, mv);
+	c->t = t;
+	json_decref(mv);
+	return rc;
+}
+
 int audit_filing_decide(struct rctx *c, const char *audit_id, long long filing_id, json_t *in)
 {
 	int rc = selfserve_may(c, SS_FILING_DECIDE, audit_id);
@@ -231,11 +243,7 @@ int audit_filing_decide(struct rctx *c, const char *audit_id, long long filing_i
 				       "registration_date", reg);
 		if (json_is_string(json_object_get(in, "reason")))
 			json_object_set(mv, "reason", json_object_get(in, "reason"));
-		const struct rtype *t = c->t;
-		c->t = &rt_audits;
-		rc = workflow_move_within(c, audit_id, mv);
-		c->t = t;
-		json_decref(mv);
+		rc = audit_move(c, audit_id, mv);
 	}
 	if (!rc) {
 		st = portal_db_prepare(c->db, "UPDATE audit_filings SET state = ?, decided_by = ?, decided_at = ?,"
@@ -385,11 +393,7 @@ int review_confirm(struct rctx *c, const char *audit_id, json_t *in)
 		 * the dates stay in order, an expert is assigned. */
 		json_t *mv = json_deep_copy(in);
 		json_object_set_new(mv, "to", json_string("evaluated"));
-		const struct rtype *t = c->t;
-		c->t = &rt_audits;
-		rc = workflow_move_within(c, audit_id, mv);
-		c->t = t;
-		json_decref(mv);
+		rc = audit_move(c, audit_id, mv);
 	}
 	if (!rc) {
 		st = portal_db_prepare(c->db, "UPDATE expert_reviews SET state = 'confirmed', confirmed_by = ?,"

@@ -85,3 +85,12 @@ void html_cell_int(struct buf *b, long long n)
 {
 	buf_printf(b, "<td>%lld</td>", n);	/* digits need no escaping */
 }
+
+void html_option(struct buf *b, const char *value, const char *text, int selected)
+{
+	html_raw(b, "<option value=\"");
+	html_attr(b, value);
+	html_raw(b, selected ? "\" selected>" : "\">");
+	html_txt(b, text);
+	html_raw(b, "</option>");
+}

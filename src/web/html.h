@@ -20,6 +20,8 @@ void html_txtf(struct buf *b, const char *fmt, ...) __attribute__((format(printf
  * a cell holding a whole number. The markup is theirs, the data escaped. */
 void html_cell(struct buf *b, const char *text);
 void html_cell_int(struct buf *b, long long n);
+/* <option value="value">text</option>, selected when asked. */
+void html_option(struct buf *b, const char *value, const char *text, int selected);
 
 /* Length of s once escaped (for sizing); escape into dst of that size + 1. */
 size_t html_escaped_len(const char *s, size_t len);
