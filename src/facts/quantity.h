@@ -53,4 +53,60 @@ size_t portal_qty_scan(const char *text, size_t len, portal_qty_fn fn, void *arg
 /* The first max figures of q (a query) into out; returns how many. */
 size_t portal_qty_find(const char *q, size_t len, struct portal_qty *out, size_t max);
 
+
+/* ---- figures as values: ranges and bounds (issue #18) --------------------
+ *
+ * A figure is also a number a range can match. Its value, rounded to four
+ * significant digits, becomes bucket terms (index.c prefixes them with XR):
+ * "<unit>:<e>" for its order of magnitude (e = floor(log10 value)) and
+ * "<unit>:<e>:<d>" for its first 1, 2, 3 and 4 significant digits d:
+ *
+ *   320 t   ->  t:2  t:2:3  t:2:32  t:2:320  t:2:3200
+ *
+ * A range of one unit is then the OR of the fewest bucket terms that cover
+ * it (portal_qty_range_terms): [300, 500] t -> t:2:3 t:2:4 t:2:5000. A
+ * document holds many figures, so terms, not a value slot (one value per
+ * document): see bench/relevance/RESULTS.md for the measurement. Values
+ * are compared at four significant digits; orders of magnitude from
+ * PORTAL_QTY_EXP_MIN to PORTAL_QTY_EXP_MAX are bucketed (others keep only
+ * their exact term). */
+#define PORTAL_QTY_EXP_MIN (-3)
+#define PORTAL_QTY_EXP_MAX 12
+#define PORTAL_QTY_BUCKETS 5	/* bucket terms per unit of a figure */
+
+/* The bucket terms of the value in term ("t:320", a portal_qty term) into
+ * out; returns how many (0: not bucketed). */
+size_t portal_qty_buckets(const char *term, char out[][PORTAL_QTY_MAX]);
+
+/* How a figure in a query is bounded. */
+enum portal_qty_bound {
+	PORTAL_QTY_RANGE,	/* 300-500吨, 300～500 t, 300到500吨标准煤 */
+	PORTAL_QTY_MORE,	/* 超过 大于 高于 多于 > ; 以上 after it counts as at least */
+	PORTAL_QTY_AT_LEAST,	/* 不低于 不少于 不小于 至少 >= ≥ ; 100万元以上 */
+	PORTAL_QTY_LESS,	/* 低于 小于 少于 < */
+	PORTAL_QTY_AT_MOST,	/* 不超过 不高于 不大于 不多于 至多 最多 <= ≤ ; 以下 以内 */
+	PORTAL_QTY_ABOUT,	/* 约 大约 左右: within PORTAL_QTY_ABOUT_SHARE */
+};
+
+#define PORTAL_QTY_ABOUT_SHARE 0.1	/* 约 320 吨: 288 to 352 */
+
+struct portal_qty_range {
+	size_t start, end;		/* bound words, numbers and unit: text[start, end) */
+	struct portal_qty q;		/* the figure with the unit (the upper one of a range) */
+	char unit[PORTAL_QTY_MAX];	/* "t/a" */
+	double lo, hi;			/* the values matched, ends included; 0 and
+					 * HUGE_VAL when open (strict bounds leave the
+					 * bound itself out) */
+	enum portal_qty_bound bound;
+};
+
+/* The first max figures of q (a query, folded) that have a bound or are
+ * ranges, into out; returns how many. Figures without either are only
+ * portal_qty_find()'s. */
+size_t portal_qty_ranges(const char *q, size_t len, struct portal_qty_range *out, size_t max);
+
+/* The bucket terms (without prefix) that cover [r->lo, r->hi] of r->unit,
+ * at most max of them, into out; returns how many. */
+size_t portal_qty_range_terms(const struct portal_qty_range *r, char out[][PORTAL_QTY_MAX], size_t max);
+
 #endif

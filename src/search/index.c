@@ -157,6 +157,25 @@ static int on_figure(const struct portal_qty *q, void *arg)
 	return 0;
 }
 
+/* The value buckets of each distinct figure (quantity.h), as boolean
+ * terms "XR<unit>:<order>[:<digits>]": what a range in a query matches.
+ * Shared buckets (t:2 of 320 t and 450 t) are given twice; Xapian keeps one. */
+static void figure_buckets(struct arena *a, struct pxap_doc *d, const struct figures *f)
+{
+	size_t skip = sizeof PORTAL_TERM_FIGURE - 1, n = d->nterms;
+	const char **terms = arena_alloc(a, (n + f->n * PORTAL_QTY_BUCKETS + 1) * sizeof *terms);
+	for (size_t i = 0; i < n; i++)
+		terms[i] = d->terms[i];
+	for (size_t i = 0; i < f->n; i++) {
+		char b[PORTAL_QTY_BUCKETS][PORTAL_QTY_MAX];
+		size_t nb = portal_qty_buckets(f->terms[i] + skip, b);
+		for (size_t k = 0; k < nb; k++)
+			terms[n++] = arena_printf(a, "%s%s", PORTAL_TERM_FIGURE_RANGE, b[k]);
+	}
+	d->terms = terms;
+	d->nterms = n;
+}
+
 static void figures(struct arena *a, struct pxap_doc *d)
 {
 	struct figures f = { a, arena_alloc(a, MAX_FIGURES * sizeof *f.terms),
@@ -167,6 +186,7 @@ static void figures(struct arena *a, struct pxap_doc *d)
 		portal_qty_scan(d->body, d->body_len, on_figure, &f);
 	for (size_t i = 0; i < f.n; i++)
 		add_wterm(a, d, f.terms[i], f.wdfs[i]);
+	figure_buckets(a, d, &f);
 }
 
 /* What the document's cases say about it: the enterprise's sector,

@@ -25,12 +25,17 @@ int portal_index_document(sqlite3 *db, pxap_writer *w, const char *id, char *err
  * its number of mentions; the query's figures look for it (search.c). */
 #define PORTAL_TERM_FIGURE "XQ"
 
+/* The prefix of a figure's value buckets: "XRt:2:32" (quantity.h,
+ * portal_qty_buckets()), boolean: a range in the query (300-500吨, 超过
+ * 100万元) matches the buckets that cover it. */
+#define PORTAL_TERM_FIGURE_RANGE "XR"
+
 /* The version of what the index's terms are made of: raised whenever a
  * change to index.c, fold.c, quantity.c or normalize.c makes an existing
  * index disagree with the queries (2: traditional characters folded,
- * figures as XQ terms). The index records the version it was built with
+ * figures as XQ terms; 3: figures' value buckets as XR terms). The index records the version it was built with
  * (pxap_writer_set_format()); portalctl init rebuilds an index with an
  * older one. */
-#define PORTAL_INDEX_FORMAT 2
+#define PORTAL_INDEX_FORMAT 3
 
 #endif

@@ -20,11 +20,13 @@
 #include "settings.h"
 #include "snippet.h"
 #include "synonyms.h"
+#include "years.h"
 #include "xap.h"
 #include "ui-shared.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define QUERY_MAX 1000		/* bytes */
 #define SNIPPET_BYTES 300	/* of text: about 100 Chinese characters */
@@ -281,6 +283,57 @@ static size_t figure_terms(struct arena *a, char *text, const char ***terms, con
 	return n;
 }
 
+/* The values a query names (issue #18; quantity.h, years.h): ranges and
+ * bounds of figures (300-500吨, 超过 100万元, 约 320 吨) as the value
+ * buckets that cover them, years (2014年, 2013-2015年, 近三年, 十二五) as the
+ * documents' year terms, each a group of q->values. Their text is blanked
+ * (spans stay right), but for a figure that is only about a value (约 320
+ * 吨: its exact term still counts, figure_terms()) and a five-year plan's
+ * name (a word documents use). Returns how many groups. */
+static size_t value_terms(struct arena *a, char *text, struct pxap_query *q)
+{
+	size_t len = strlen(text);
+	struct portal_qty_range rs[8];
+	size_t nr = portal_qty_ranges(text, len, rs, 8);
+	time_t now = time(NULL) + 8 * 3600;	/* Beijing's year */
+	struct tm tm;
+	int this_year = gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 2026;
+	struct portal_years ys[4];
+	size_t ny = portal_years_find(text, len, this_year, ys, 4);
+	if (!nr && !ny)
+		return 0;
+	const char **groups = arena_alloc(a, (nr + ny) * sizeof *groups);
+	size_t n = 0;
+	for (size_t i = 0; i < nr; i++) {
+		char terms[128][PORTAL_QTY_MAX];
+		size_t nt = portal_qty_range_terms(&rs[i], terms, 128);
+		struct buf g = BUF_INIT;
+		for (size_t k = 0; k < nt; k++)
+			buf_printf(&g, "%s%s%s", k ? "\t" : "", PORTAL_TERM_FIGURE_RANGE, terms[k]);
+		if (nt)
+			groups[n++] = arena_strdup(a, buf_str(&g));
+		buf_free(&g);
+		if (rs[i].bound != PORTAL_QTY_ABOUT) {
+			memset(text + rs[i].start, ' ', rs[i].end - rs[i].start);
+		} else {
+			memset(text + rs[i].start, ' ', rs[i].q.start - rs[i].start);
+			memset(text + rs[i].q.end, ' ', rs[i].end - rs[i].q.end);
+		}
+	}
+	for (size_t i = 0; i < ny; i++) {
+		struct buf g = BUF_INIT;
+		for (int y = ys[i].from; y <= ys[i].to; y++)
+			buf_printf(&g, "%sXY%d", y > ys[i].from ? "\t" : "", y);
+		groups[n++] = arena_strdup(a, buf_str(&g));
+		buf_free(&g);
+		if (!ys[i].keep_text)
+			memset(text + ys[i].start, ' ', ys[i].end - ys[i].start);
+	}
+	q->values = groups;
+	q->nvalues = n;
+	return n;
+}
+
 /* Words the snippets mark beside the query's own terms: the numbers of its
  * figures (figure_terms()), which left the text. */
 struct marks {
@@ -299,9 +352,10 @@ static void search_rewrite(struct request *r, struct pxap_query *q, struct marks
 	char *text = arena_strdup(r->arena, q->q);
 	size_t at[8], nat = standard_fields(text, at, 8);
 	const char **figs;
+	size_t nval = value_terms(r->arena, text, q);
 	size_t nfig = figure_terms(r->arena, text, &figs, &marks->words);
 	marks->n = nfig;
-	if (nfig)
+	if (nfig || nval)
 		q->q = text;
 	struct portal_ident ids[8], nums[8];
 	size_t n = portal_norm_find(text, strlen(text), ids, 8);

@@ -726,6 +726,42 @@ static Xapian::Query prefer_always(Xapian::Query q, const struct pxap_query *pq)
 	return q;
 }
 
+static double value_weight()
+{
+	static double w = env_weight("PORTAL_VALUE_WEIGHT", PXAP_VALUE_WEIGHT);
+	return w;
+}
+
+/* The values a query names (pxap_query.values): each group a fixed weight
+ * for the documents carrying any of its terms (boolean terms: their own
+ * weight is nothing). Empty when there are none. */
+static Xapian::Query value_query(const struct pxap_query *pq)
+{
+	std::vector<Xapian::Query> groups;
+	for (size_t i = 0; i < pq->nvalues; i++) {
+		if (!given(pq->values[i]))
+			continue;
+		std::vector<Xapian::Query> terms;
+		std::string group(pq->values[i]);
+		for (size_t from = 0; from < group.size();) {
+			size_t tab = group.find('\t', from);
+			if (tab == std::string::npos)
+				tab = group.size();
+			if (tab > from)
+				terms.push_back(Xapian::Query(group.substr(from, tab - from)));
+			from = tab + 1;
+		}
+		if (terms.empty())
+			continue;
+		Xapian::Query w((new Xapian::FixedWeightPostingSource(value_weight()))->release());
+		groups.push_back(Xapian::Query(Xapian::Query::OP_FILTER, w,
+			Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())));
+	}
+	if (groups.empty())
+		return Xapian::Query();
+	return Xapian::Query(Xapian::Query::OP_OR, groups.begin(), groups.end());
+}
+
 /* The preferences of a query with text (a blank query lists everything,
  * which they would reorder). */
 static Xapian::Query prefer(Xapian::Query q, const struct pxap_query *pq)
@@ -753,6 +789,10 @@ static Xapian::Query build_query(pxap_reader *r, const struct pxap_query *pq)
 		}
 	}
 	q = prefer(q, pq);
+	/* values: rank what the text matches; with no text, match */
+	Xapian::Query v = value_query(pq);
+	if (!v.empty() && !blank(pq->q))
+		q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, v);
 	std::vector<Xapian::Query> alts;
 	for (size_t i = 0; i < pq->nalt; i++)
 		if (given(pq->alt[i]))
@@ -765,6 +805,10 @@ static Xapian::Query build_query(pxap_reader *r, const struct pxap_query *pq)
 	if (!alts.empty()) {
 		a = Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
 		a = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, a, BOOST);
+	}
+	if (!v.empty() && blank(pq->q))
+		a = a.empty() ? v : Xapian::Query(Xapian::Query::OP_OR, a, v);
+	if (!a.empty()) {
 		if (!blank(pq->q))
 			q = Xapian::Query(Xapian::Query::OP_OR, q, a);
 		else if (boosts.empty())
@@ -775,7 +819,7 @@ static Xapian::Query build_query(pxap_reader *r, const struct pxap_query *pq)
 		b = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, b, BOOST);
 		if (!blank(pq->q))
 			q = Xapian::Query(Xapian::Query::OP_AND, q, b);
-		else if (!alts.empty())	/* alternatives rank, never widen */
+		else if (!a.empty())	/* alternatives rank, never widen */
 			q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, b, a);
 		else
 			q = b;

@@ -162,6 +162,15 @@ struct pxap_query {
 	 * using both forms weighs as one using either (synonyms.h). */
 	const char *const *synonyms;
 	size_t nsynonyms;
+	/* Values the query names (issue #18): groups of whole terms, each
+	 * group its terms separated by tabs (a range of figures as the value
+	 * buckets that cover it, "XRt:2:3\tXRt:2:4\tXRt:2:5000"; years as
+	 * "XY2013\tXY2014"). A document carrying any term of a group gains
+	 * PXAP_VALUE_WEIGHT for it, a fixed amount: a boost, never a filter,
+	 * unless the text is blank (the query was only figures and years):
+	 * then the groups, with alt, are what matches. */
+	const char *const *values;
+	size_t nvalues;
 	/* Count every match for the total and the facets, never a sample
 	 * (exact, and slow for a broad query in a big index: for checks such
 	 * as bench/count-check, not for pages). */
@@ -195,6 +204,9 @@ size_t pxap_results_terms(const pxap_results *res, const char *const **terms);
  * in bench/relevance (RESULTS.md). */
 #define PXAP_PREFER_WEIGHT 8.0
 #define PXAP_INDUSTRY_WEIGHT 16.0
+/* What a value the query names adds (pxap_query.values); measured in
+ * bench/relevance (RESULTS.md). */
+#define PXAP_VALUE_WEIGHT 8.0
 size_t pxap_results_facet_count(const pxap_results *res, int facet);
 const char *pxap_results_facet_name(const pxap_results *res, int facet, size_t i);
 size_t pxap_results_facet_freq(const pxap_results *res, int facet, size_t i);
