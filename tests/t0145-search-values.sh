@@ -8,7 +8,8 @@
 #  - with other words the range ranks, it does not filter;
 #  - years (2014年, 2013-2015年, 十二五) favour documents of those years,
 #    and 京发改[2014]123 still finds its document number.
-# Four short reports (their years from their dates) are written here.
+# Four short reports (their years from their dates; the one of 2016 names
+# 2014 as its base year) are written here.
 . "$(dirname "$0")/lib.sh"
 start_instance
 
@@ -18,7 +19,7 @@ report() { # FILE TITLE BODY
 report a.txt "甲厂节能改造项目验收报告" "报告日期：2014年5月19日
 本项目于2014年5月19日通过验收。年节约标准煤 320 吨，年节电 5.6万千瓦时，总投资 150 万元。"
 report b.txt "乙厂余热回收项目验收报告" "报告日期：2016年6月1日
-本项目于2016年6月1日通过验收。年节约标准煤 501 吨，总投资 80 万元。"
+以2014年为基准年，本项目于2016年6月1日通过验收。年节约标准煤 501 吨，总投资 80 万元。"
 report c.txt "丙厂照明改造项目验收报告" "报告日期：2012年3月2日
 本项目于2012年3月2日通过验收。年节约标准煤 299 吨，总投资 100 万元。"
 report d.txt "丁厂电机变频项目验收报告" "报告日期：2015年9月8日
@@ -64,7 +65,7 @@ is "... those in the range first" "$(top '验收报告 节约标准煤 300-500�
 is "验收报告 投资 超过 100万元: those above first" "$(top '验收报告 投资 超过 100万元' 2)" "A D"
 
 # Years: the documents' own year, not the digits.
-is "2014年 alone finds the report of 2014" "$(found '2014年')" "A"
+is "2014年 alone finds the report of 2014, not the one that names 2014 as its base year" "$(found '2014年')" "A"
 is "2014年 验收报告 ranks it first" "$(top '2014年 验收报告' 1)" "A"
 is "... and still finds the others" "$(found '2014年 验收报告')" "A B C D"
 is "2013-2015年 验收报告: 2014 and 2015 first" "$(top '2013-2015年 验收报告' 2)" "A D"
