@@ -10,7 +10,8 @@
  *          title text with prefix "S" (and unprefixed, weighted x3);
  *          body text unprefixed. All text goes through TermGenerator with
  *          FLAG_CJK_NGRAM, folded first by the caller (fold.h); figures
- *          "XQ<unit>:<value>" come as weighted terms (index.h).
+ *          "XQ<unit>:<value>" come as weighted terms (index.h), their value
+ *          buckets "XR<unit>:<e>[:<digits>]" as boolean ones (quantity.h).
  *   metadata: "portal.format", the term scheme's version (index.h).
  *   values: 0 doc_type, 1 sector, 2 year, 4 industry, 5 grade (facets,
  *           ValueCountMatchSpy); 3 date as sortable serialised seconds.
