@@ -418,16 +418,18 @@ static const struct { const char *text; enum portal_qty_bound bound; } bound_bef
 	{ "不超过", PORTAL_QTY_AT_MOST }, { "不高于", PORTAL_QTY_AT_MOST },
 	{ "不大于", PORTAL_QTY_AT_MOST }, { "不多于", PORTAL_QTY_AT_MOST },
 	{ "至多", PORTAL_QTY_AT_MOST }, { "最多", PORTAL_QTY_AT_MOST },
+	{ "未超过", PORTAL_QTY_AT_MOST },
 	{ "<=", PORTAL_QTY_AT_MOST }, { "\xe2\x89\xa4", PORTAL_QTY_AT_MOST },	/* ≤ */
 	{ "超过", PORTAL_QTY_MORE }, { "大于", PORTAL_QTY_MORE }, { "高于", PORTAL_QTY_MORE },
 	{ "多于", PORTAL_QTY_MORE }, { ">", PORTAL_QTY_MORE },
 	{ "低于", PORTAL_QTY_LESS }, { "小于", PORTAL_QTY_LESS }, { "少于", PORTAL_QTY_LESS },
+	{ "不足", PORTAL_QTY_LESS }, { "不到", PORTAL_QTY_LESS },
 	{ "<", PORTAL_QTY_LESS },
 	{ "大约", PORTAL_QTY_ABOUT }, { "约", PORTAL_QTY_ABOUT },
 }, bound_after[] = {
 	{ "及以上", PORTAL_QTY_AT_LEAST }, { "以上", PORTAL_QTY_AT_LEAST },
 	{ "及以下", PORTAL_QTY_AT_MOST }, { "以下", PORTAL_QTY_AT_MOST }, { "以内", PORTAL_QTY_AT_MOST },
-	{ "左右", PORTAL_QTY_ABOUT },
+	{ "左右", PORTAL_QTY_ABOUT }, { "上下", PORTAL_QTY_ABOUT },
 };
 
 /* 约 is a bound only on its own: 节约 320 吨 is not 约 320 吨. */

@@ -83,9 +83,9 @@ enum portal_qty_bound {
 	PORTAL_QTY_RANGE,	/* 300-500吨, 300～500 t, 300到500吨标准煤 */
 	PORTAL_QTY_MORE,	/* 超过 大于 高于 多于 > ; 以上 after it counts as at least */
 	PORTAL_QTY_AT_LEAST,	/* 不低于 不少于 不小于 至少 >= ≥ ; 100万元以上 */
-	PORTAL_QTY_LESS,	/* 低于 小于 少于 < */
-	PORTAL_QTY_AT_MOST,	/* 不超过 不高于 不大于 不多于 至多 最多 <= ≤ ; 以下 以内 */
-	PORTAL_QTY_ABOUT,	/* 约 大约 左右: within PORTAL_QTY_ABOUT_SHARE */
+	PORTAL_QTY_LESS,	/* 低于 小于 少于 不足 不到 < */
+	PORTAL_QTY_AT_MOST,	/* 不超过 未超过 不高于 不大于 不多于 至多 最多 <= ≤ ; 以下 以内 */
+	PORTAL_QTY_ABOUT,	/* 约 大约 ; 左右 上下: within PORTAL_QTY_ABOUT_SHARE */
 };
 
 #define PORTAL_QTY_ABOUT_SHARE 0.1	/* 约 320 吨: 288 to 352 */

@@ -95,6 +95,11 @@ START_TEST(bounds_in_a_query)
 	ranges("约 320 吨", "t 288..352 5 [约 320 吨]");
 	ranges("320吨左右", "t 288..352 5 [320吨左右]");
 	ranges("年节电 5.6万千瓦时以上", "kwh 56000..inf 2 [5.6万千瓦时以上]");
+	ranges("不足 50 m³", "m3 0..50 3 [不足 50 m³]");
+	ranges("未超过 50 m³", "m3 0..50 4 [未超过 50 m³]");
+	ranges("320吨上下", "t 288..352 5 [320吨上下]");
+	ranges("不到500吨", "t 0..500 3 [不到500吨]");	/* 到 here is no range */
+	ranges("≥ 100万元", "yuan 1e+06..inf 2 [≥ 100万元]");
 	/* 节约 is not 约; a plain figure has no bound */
 	ranges("节约320吨", "");
 	ranges("节约标准煤 320 吨", "");
