@@ -185,6 +185,8 @@ static void extract_page(struct request *r)
 	}
 	struct job j = { path, mime, want, strcmp(lane, "quick") != 0 };
 	pages[0] = pages[1] = 0;
+	portal_log("reading %s (%s, %s lane, %lld bytes) for %s", name, mime, j.is_long ? "long" : "quick",
+		   r->content_length, r->remote_addr ? r->remote_addr : "?");
 	struct buf out = BUF_INIT;
 	long long t0 = now_ms();
 	int rc = portal_sandbox_run(run_job, &j, j.is_long ? &portal_extract_long_limits
