@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -249,12 +250,15 @@ static int one_request(const struct url *u, const char *path, const char *mime, 
 	*body = end + 4;
 	*blen = resp->len - (size_t)(end + 4 - s);
 	/* A declared length that did not all come: the host died sending. */
-	for (const char *h = strstr(s, "\r\n"); h && h < end; h = strstr(h + 2, "\r\n"))
-		if (strncasecmp(h + 2, "Content-Length:", 15) == 0 &&
-		    strtoull(h + 17, NULL, 10) != *blen) {
-			snprintf(err, errlen, "the answer was cut off (%zu bytes of %s)", *blen, h + 17);
+	for (const char *h = strstr(s, "\r\n"); h && h < end; h = strstr(h + 2, "\r\n")) {
+		if (strncasecmp(h + 2, "Content-Length:", 15) != 0)
+			continue;
+		unsigned long long declared = strtoull(h + 17, NULL, 10);
+		if (declared != *blen) {
+			snprintf(err, errlen, "the answer was cut off (%zu bytes of %llu)", *blen, declared);
 			return 0;
 		}
+	}
 	return status;
 }
 
@@ -276,6 +280,10 @@ int portal_remote_extract(const char *path, const char *mime, const char *want, 
 {
 	struct url u;
 	const char *url = getenv("PORTAL_EXTRACT_URL");
+	if (strpbrk(mime, "\r\n") || strpbrk(name, "\r\n") || strpbrk(want, "\r\n")) {
+		snprintf(err, errlen, "a header value holds a line break");
+		return PORTAL_REMOTE_HOST_FAILED;
+	}
 	if (!url || parse_url(url, &u) < 0) {
 		snprintf(err, errlen, "PORTAL_EXTRACT_URL is no http://host:port/path address");
 		return PORTAL_REMOTE_HOST_FAILED;
@@ -310,8 +318,8 @@ int portal_remote_extract(const char *path, const char *mime, const char *want, 
 			snprintf(why, sizeof why, "HTTP %d%s%s", status, *m ? ": " : "", m);
 		}
 		portal_log("%s: extraction host failed (try %d of %d): %s", name, i, n, why);
-		if (status == 403 || status == 413 || (status >= 400 && status < 500))
-			break;	/* the same for every host: no use trying again */
+		if (status >= 400 && status < 500)
+			break;	/* a wrong key, too large: the same at every host */
 		if (i < n) {
 			long long pause = 1000LL << (i - 1);
 			if (portal_sandbox_now_ms() + pause < deadline)
