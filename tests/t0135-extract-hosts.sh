@@ -10,6 +10,8 @@
 # refuses a missing or wrong key (403) and an oversize body (413) and says
 # so in JSON. Then the host is stopped: a second scan is tried
 # PORTAL_EXTRACT_TRIES times, read by the indexer itself, and indexed.
+# Last, with PORTAL_EXTRACT_REMOTE=all, a text file is read by the host's
+# quick lane.
 # Covers cgi-bin/extract.c, src/text/extract-job.c, extract-remote.c,
 # portal-indexer.c (extract_child), fcgi-master.c (no_database).
 . "$(dirname "$0")/lib.sh"
@@ -47,8 +49,8 @@ http {
 	client_max_body_size 110m;
 	# The front: the indexer's PORTAL_EXTRACT_URL.
 	upstream extraction_hosts {
-		server 127.0.0.1:$DEAD_PORT max_fails=1 fail_timeout=60s;
-		server 127.0.0.1:$HOST_PORT max_fails=1 fail_timeout=60s;
+		server 127.0.0.1:$DEAD_PORT max_fails=1 fail_timeout=2s;
+		server 127.0.0.1:$HOST_PORT max_fails=1 fail_timeout=2s;
 	}
 	server {
 		listen 127.0.0.1:$FRONT_PORT;
@@ -70,13 +72,17 @@ http {
 }
 EOF
 HOST_OK=
-(
-	export PORTAL_DATA=$EX PORTAL_SOCKET=$EX/extract.sock PORTAL_WORKERS=2 \
-		PORTAL_MAX_UPLOAD=2000000 TMPDIR=$EX/tmp
-	[ "$(id -u)" = 0 ] && export PORTAL_SOCKET_GROUP=www-data
-	exec "$BUILD/cgi-bin/extract.fcgi" >>"$EX/extract.log" 2>&1 </dev/null
-) &
-echo $! >"$EX/extract.pid"
+start_host() {
+	(
+		export PORTAL_DATA=$EX PORTAL_SOCKET=$EX/extract.sock PORTAL_WORKERS=2 \
+			PORTAL_MAX_UPLOAD=2000000 TMPDIR=$EX/tmp
+		[ "$(id -u)" = 0 ] && export PORTAL_SOCKET_GROUP=www-data
+		exec "$BUILD/cgi-bin/extract.fcgi" >>"$EX/extract.log" 2>&1 </dev/null
+	) &
+	echo $! >"$EX/extract.pid"
+	for _ in $(seq 50); do [ -S "$EX/extract.sock" ] && break; sleep 0.1; done
+}
+start_host
 nginx -p "$EX" -c "$EX/nginx.conf" >>"$EX/nginx-error.log" 2>&1 && HOST_OK=1
 stop_hosts() {
 	[ -f "$EX/nginx.pid" ] && kill "$(cat "$EX/nginx.pid")" 2>/dev/null
@@ -90,7 +96,6 @@ stop_hosts() {
 }
 trap 'stop_hosts; stop_instance' EXIT
 [ -n "$HOST_OK" ] || bail "the extraction host's nginx did not start"
-for _ in $(seq 50); do [ -S "$EX/extract.sock" ] && break; sleep 0.1; done
 
 wait_for() {
 	local n=$(($1 * 10)); shift
@@ -161,3 +166,17 @@ check "... with its recognised text" grep -q 危险废物 \
 check "the indexer tried the hosts twice (PORTAL_EXTRACT_TRIES=2)" \
 	[ "$(grep -c "$SCAN2: extraction host failed (try [12] of 2): HTTP 502" "$ILOG")" = 2 ]
 check "... then read it itself" grep -q "$SCAN2: no extraction host read it (HTTP 502): reading it here" "$ILOG"
+
+# ---- PORTAL_EXTRACT_REMOTE=all: quick jobs go to the host too ----
+rm -f "$EX/extract.sock"
+start_host
+"$TOP/portal" down >/dev/null 2>&1
+PORTAL_EXTRACT_REMOTE=all "$TOP/portal" up >>"$PORTAL_DATA/up.log" 2>&1 || bail "portal up (again) failed"
+sleep 2.5	# the front's fail_timeout: the host counts as alive again
+printf '电镀园区清洁生产 第三方远程提取\n' >"$PORTAL_DATA/远程.txt"
+upload "$ADMIN" "$PORTAL_DATA/远程.txt"
+QUICK=$(json .id <<<"$BODY")
+check "with PORTAL_EXTRACT_REMOTE=all a text file is indexed" [ "$(wait_indexed "$QUICK")" = indexed ]
+check "... read by the host in its quick lane" \
+	grep -q "extracted $QUICK (text/plain, quick lane" "$EX/extract.log"
+check "... and found" grep -qx "$QUICK" < <(search_ids 第三方远程提取 "$ADMIN")
