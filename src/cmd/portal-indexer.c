@@ -24,6 +24,8 @@
 #include "editions.h"
 #include "utf8.h"
 #include "extract.h"
+#include "extract-job.h"
+#include "extract-remote.h"
 #include "index.h"
 #include "jobs.h"
 #include "classify.h"
@@ -68,23 +70,16 @@ static volatile sig_atomic_t stopping;
 static struct portal_model *model;	/* process lifetime; NULL: title cues only */
 static void on_stop(int sig) { stopping = sig; }
 
-static const struct sandbox_limits limits = {
-	.cpu_seconds = 60,
-	.memory_bytes = 1024UL * 1024 * 1024,
-	.wall_seconds = 180,	/* OCR stops starting pages at PORTAL_OCR_BUDGET (extract.h) */
-	.max_output = 64UL * 1024 * 1024,
-};
-
-/* The long lane's: the same per process (each page's tesseract is a
- * process of its own, with its own processor time), but a scan of a few
- * hundred pages has half an hour. */
-static const struct sandbox_limits long_limits = {
-	.cpu_seconds = 60,
-	.memory_bytes = 1024UL * 1024 * 1024,
-	.wall_seconds = 1800,
-	.max_output = 64UL * 1024 * 1024,
-};
-#define LONG_BUDGET (1800 - 120)	/* no page is started after this (seconds) */
+/* The lanes' sandbox limits (extract-job.h). A lane whose jobs go to
+ * the extraction hosts (extract-remote.h) has its time twice: once for the
+ * hosts, once to read the file here should none of them do it. */
+static struct sandbox_limits lane_limits(int is_long)
+{
+	struct sandbox_limits l = is_long ? portal_extract_long_limits : portal_extract_quick_limits;
+	if (portal_remote_wanted(is_long))
+		l.wall_seconds *= 2;
+	return l;
+}
 
 static long env_long(const char *name, long fallback)
 {
@@ -136,76 +131,46 @@ static void report_pages(void *arg, int done, int total)
 	p->done = done;
 }
 
-/* Runs in the sandboxed child. msg is "path\0mime\0want\0lane": want is
- * "" (the text), "preview" (the first pages' images, then the text;
- * preview.h) or "preview-only" (the images alone); lane is "q" (quick: a
- * long extraction is not run but answered "L") or "l" and the worker's
- * progress slot ("l2"). The reply starts with 'T' (what was asked for
- * follows) or is "L" (the file is the long lane's). */
+/* Runs in the sandboxed child. msg is "path\0mime\0want\0lane\0name":
+ * want is "" (the text), "preview" (the first pages' images, then the
+ * text; preview.h) or "preview-only" (the images alone); lane is "q"
+ * (quick: a long extraction is not run but answered "L") or "l" and the
+ * worker's progress slot ("l2"); name is the document's id. The reply is
+ * portal_extract_job()'s (extract-job.h), from the extraction hosts when
+ * they take this lane's jobs (extract-remote.h), else from here. */
 static int extract_child(const char *msg, size_t len, struct buf *out, char *err, size_t errlen)
 {
-	const char *field[4];
+	const char *field[5];
 	size_t at = 0;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		field[i] = at < len ? msg + at : "";
 		at += strlen(field[i]) + 1;
 	}
-	const char *mime = field[1], *want = field[2], *lane = field[3];
-	if (!*msg) {
-		snprintf(err, errlen, "The file could not be read.");
-		return -1;
-	}
-	struct portal_extract_opts o = *portal_extract_options();
-	const struct sandbox_limits *lim = &limits;
-	if (lane[0] == 'l') {
+	const char *mime = field[1], *want = field[2], *lane = field[3], *name = field[4];
+	struct portal_extract_lane l = { .is_long = lane[0] == 'l' };
+	if (l.is_long) {
 		int slot = atoi(lane + 1);
 		if (slot < 0 || slot > WORKERS_MAX)
 			slot = WORKERS_MAX;
-		o.quick = 0;
-		o.ocr_width = (int)env_long("PORTAL_OCR_WIDTH", cores());
-		o.ocr_max_pages = PORTAL_OCR_MAX_PAGES;
-		o.ocr_budget = LONG_BUDGET;
-		o.progress = report_pages;
-		o.progress_arg = &progress[slot];
-		lim = &long_limits;
-		/* Below the quick lane and the web's workers: a scan takes the
-		 * processors only when nothing quick wants them. */
-		errno = 0;
-		if (nice(10) == -1 && errno)
-			portal_log("long lane: nice: %s", strerror(errno));
-	} else {
-		o.quick = 1;
+		l.progress = report_pages;
+		l.progress_arg = &progress[slot];
 	}
-	portal_extract_configure(&o);
-	buf_putc(out, 'T');
-	if (strcmp(want, "preview-only") == 0) {
-		portal_preview_pdf(msg, PREVIEW_PAGES, PREVIEW_BUDGET, out);
-		return 0;
+	if (*msg && strcmp(want, "preview-only") != 0 && portal_remote_wanted(l.is_long)) {
+		const struct sandbox_limits *base = l.is_long ? &portal_extract_long_limits
+							      : &portal_extract_quick_limits;
+		int rc = portal_remote_extract(msg, mime, want, l.is_long, name, base->wall_seconds - 10,
+					       out, err, errlen);
+		if (rc != PORTAL_REMOTE_HOST_FAILED)
+			return rc;
+		if (!portal_remote_fallback()) {
+			char why[512];
+			snprintf(why, sizeof why, "%s", err);
+			snprintf(err, errlen, "The file could not be read: no extraction host read it (%s).", why);
+			return -1;
+		}
+		portal_log("%s: no extraction host read it (%s): reading it here", name, err);
 	}
-	/* The text first, so the images get the time that is left and a PDF
-	 * slow to draw loses its images, not its text (or its OCR's time). */
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	struct buf text = BUF_INIT;
-	int rc = portal_extract_file(msg, mime, &text, err, errlen);
-	if (rc == PORTAL_EXTRACT_LONG) {
-		buf_reset(out);
-		buf_putc(out, 'L');
-		buf_free(&text);
-		return 0;
-	}
-	if (rc < 0) {
-		buf_free(&text);
-		return -1;
-	}
-	if (*want) {
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		double left = lim->wall_seconds - 10 - (double)(t1.tv_sec - t0.tv_sec);
-		portal_preview_pdf(msg, PREVIEW_PAGES, left < PREVIEW_BUDGET ? left : PREVIEW_BUDGET, out);
-	}
-	buf_append(out, text.data ? text.data : "", text.len);
-	buf_free(&text);
-	return 0;
+	return portal_extract_job(msg, mime, want, &l, out, err, errlen);
 }
 
 /* Take the images off the front of a reply (extract_child) and keep them
@@ -563,21 +528,26 @@ static struct {
  * its own, using the last progress slot. Process lifetime. */
 static struct sandbox_zygote *spare;
 
-/* The message for extract_child(). */
-static struct buf *extract_msg(struct buf *msg, const char *path, const char *mime, int slot)
+/* The message for extract_child(): want NULL asks for the text (and the
+ * page images, for a PDF). */
+static struct buf *extract_msg(struct buf *msg, const char *path, const char *mime, int slot,
+			       const char *want, const char *doc)
 {
 	char lane[16];
 	buf_reset(msg);
 	buf_append(msg, path, strlen(path) + 1);
 	buf_append(msg, mime, strlen(mime) + 1);
-	if (wants_preview(mime))
+	if (want)
+		buf_puts(msg, want);
+	else if (wants_preview(mime))
 		buf_puts(msg, "preview");
 	buf_putc(msg, '\0');
 	if (slot < 0)
 		snprintf(lane, sizeof lane, "q");
 	else
 		snprintf(lane, sizeof lane, "l%d", slot);
-	buf_puts(msg, lane);
+	buf_append(msg, lane, strlen(lane) + 1);
+	buf_puts(msg, doc);
 	return msg;
 }
 
@@ -623,9 +593,9 @@ static int submit(sqlite3 *db, int wi, const struct flight *f)
 	char path[PATH_MAX], err[512];
 	struct buf msg = BUF_INIT;
 	portal_object_path(f->sha256, path, sizeof path);
-	extract_msg(&msg, path, f->mime, w->lane == LONG ? wi : -1);
-	int rc = portal_sandbox_zygote_submit(w->z, msg.data, msg.len,
-					      w->lane == LONG ? &long_limits : &limits, err, sizeof err);
+	extract_msg(&msg, path, f->mime, w->lane == LONG ? wi : -1, NULL, f->doc);
+	struct sandbox_limits lim = lane_limits(w->lane == LONG);
+	int rc = portal_sandbox_zygote_submit(w->z, msg.data, msg.len, &lim, err, sizeof err);
 	buf_free(&msg);
 	if (rc < 0) {
 		portal_log("%s: no extraction worker: %s", f->doc, err);
@@ -882,8 +852,9 @@ static int extract_job(const struct job *j, const char *path, struct answer *x, 
 			return -1;
 		}
 		struct buf msg = BUF_INIT;
-		extract_msg(&msg, path, mime, WORKERS_MAX);
-		rc = portal_sandbox_zygote_run(spare, msg.data, msg.len, &long_limits, text, why, whylen);
+		extract_msg(&msg, path, mime, WORKERS_MAX, NULL, j->doc_id);
+		struct sandbox_limits lim = lane_limits(1);
+		rc = portal_sandbox_zygote_run(spare, msg.data, msg.len, &lim, text, why, whylen);
 		if (rc == 0)
 			rc = untag(text, why, whylen);
 		buf_free(&msg);
@@ -904,12 +875,9 @@ static void previews_for_indexed(const struct job *j, const char *path)
 		return;
 	struct buf msg = BUF_INIT, reply = BUF_INIT;
 	char why[512] = "the renderer's reply is malformed";
-	extract_msg(&msg, path, j->mime, -1);
-	/* "path\0mime\0preview\0q" -> "path\0mime\0preview-only\0q" */
-	msg.len -= 2;
-	buf_puts(&msg, "-only");
-	buf_append(&msg, "\0q", 2);
-	if (portal_sandbox_zygote_run(spare, msg.data, msg.len, &limits, &reply, why, sizeof why) < 0 ||
+	extract_msg(&msg, path, j->mime, -1, "preview-only", j->doc_id);
+	if (portal_sandbox_zygote_run(spare, msg.data, msg.len, &portal_extract_quick_limits, &reply,
+				      why, sizeof why) < 0 ||
 	    untag(&reply, why, sizeof why) < 0 || keep_previews(j->doc_id, &reply) < 0)
 		portal_log("%s: no page images: %s", j->doc_id, why);
 	buf_free(&msg);

@@ -115,6 +115,8 @@ static void serve_one(const struct fcgi_program *prog, FCGX_Request *fr, sqlite3
 	if (r.nparams < 0) {
 		r.nparams = 0;
 		portal_error(&r, 400, "bad_query", "The address has a malformed query string (a broken %-escape).");
+	} else if (!db) {	/* no accounts here: the page checks its caller */
+		portal_dispatch(&r, prog->pages, prog->npages);
 	} else if (portal_auth_bearer(db, r.arena, r.authorization, &r.user) < 0) {
 		portal_error(&r, 401, "bad_token", "令牌无效：未知、已撤销、已过期，或其用户已停用。"
 			     "The bearer token is not valid: it is unknown, revoked or expired, or its user is disabled.");
@@ -156,8 +158,8 @@ static void worker(const struct fcgi_program *prog, int sock, int has_master)
 	mallopt(M_TRIM_THRESHOLD, 8 << 20);
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	char err[512];
-	sqlite3 *db = portal_db_open(portal_settings()->db_path, err, sizeof err);
-	if (!db)
+	sqlite3 *db = prog->no_database ? NULL : portal_db_open(portal_settings()->db_path, err, sizeof err);
+	if (!db && !prog->no_database)
 		portal_fatal("%s", err);
 	if (prog->worker_init)
 		prog->worker_init();

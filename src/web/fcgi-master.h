@@ -27,6 +27,10 @@ struct fcgi_program {
 	const struct page *pages;
 	size_t npages;
 	void (*worker_init)(void);	/* may be NULL */
+	/* 1: a program with no database (an extraction host's): its workers
+	 * open none, and every caller is anonymous (no token, no session);
+	 * its pages check their callers themselves. */
+	int no_database;
 };
 
 /* Never returns on success; returns 1 (an exit status) when it cannot start. */
