@@ -131,13 +131,17 @@ static const char *const business_suffixes[] = { "企业", "公司", "单位", "
 static const char *const question_words[] = {
 	"有什么", "有哪些", "是多少", "怎么样", "怎么做", "能不能", "要不要", "有没有", "是不是",
 	"什么", "怎么", "怎样", "如何", "哪些", "哪个", "那个", "这个", "多少", "是否", "能否",
-	"可以", "需要", "必须", "应该", "其他", "别的", "别人", "同行", "谁家", "用过", "做了",
+	"可以", "需要", "必须", "应该", "其他", "别的", "别人", "同行", "谁家", "做了",
 	"案例", "啥", "咋", "吗", "呢", "的",
 };
 
 /* Words dropped only at the start of a word and when two characters or more
  * remain (做环评 -> 环评, 就投产 -> 投产, 搞清洁生产 -> 清洁生产; 做法 stays). */
-static const char *const leading_fillers[] = { "做", "就", "搞", "都", "是" };
+static const char *const leading_fillers[] = { "做", "就", "搞" };
+
+/* Particles dropped when a question word's break leaves them alone (都做了啥
+ * -> 都, 是怎么 -> 是); inside words they stay (都市, 是指, 了解). */
+static const char *const lone_particles[] = { "都", "是", "了", "做", "就", "搞", "能" };
 
 /* What the query asks for: a word containing one of these. Explicit case
  * words decide over rule words ("其他医院 排放 标准" is about others). */
@@ -146,7 +150,7 @@ static const char *const rules_markers[] = {
 	"是否", "哪些企业",
 };
 static const char *const explicit_case_markers[] = {
-	"其他", "别的", "别人", "同行", "案例", "经验", "做法", "怎么做", "谁家", "用过",
+	"其他", "别的", "别人", "同行", "案例", "经验", "做法", "怎么做", "谁家",
 };
 static const char *const case_markers[] = {
 	"效果", "效益", "方案", "项目", "改造", "治理",
@@ -240,8 +244,8 @@ static void strip_fillers(char *w)
 
 static int is_filler(const char *w)
 {
-	for (size_t i = 0; i < N(leading_fillers); i++)
-		if (strcmp(w, leading_fillers[i]) == 0)
+	for (size_t i = 0; i < N(lone_particles); i++)
+		if (strcmp(w, lone_particles[i]) == 0)
 			return 1;
 	return 0;
 }

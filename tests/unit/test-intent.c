@@ -89,7 +89,9 @@ START_TEST(question_words_break_run_together_words)
 	reads("北京那个节水的条例", "北京 节水 条例", WANT_ANY, NULL);
 	reads("瓷砖厂 废气 咋规定的", "陶瓷 瓷砖 废气 规定", WANT_RULES, "建材");
 	reads("蔬菜合作社 搞清洁生产 都做了啥", "蔬菜 设施蔬菜 清洁生产", WANT_ANY, "设施种植");
-	reads("喷漆房 废气 蓄热燃烧 谁家用过", "喷漆房 废气 蓄热燃烧", WANT_CASES, NULL);
+	reads("喷漆房 废气 蓄热燃烧 谁家用过", "喷漆房 废气 蓄热燃烧 用过", WANT_CASES, NULL);
+	/* particles go only when left alone: 都市, 过滤 stay whole */
+	reads("都市农业 使用过滤器", "都市农业 使用过滤器", WANT_ANY, NULL);
 	/* a business name at the start of a run-together word is split off */
 	reads("皮革厂废水排放限值", "制革 皮革 毛皮 废水排放限值", WANT_RULES, NULL);
 	reads("工地晚上施工噪音", "建筑施工 施工 晚上施工噪音", WANT_ANY, NULL);
