@@ -36,6 +36,6 @@ int portal_index_document(sqlite3 *db, pxap_writer *w, const char *id, char *err
  * figures as XQ terms; 3: figures' value buckets as XR terms). The index records the version it was built with
  * (pxap_writer_set_format()); portalctl init rebuilds an index with an
  * older one. */
-#define PORTAL_INDEX_FORMAT 3
+#define PORTAL_INDEX_FORMAT 4
 
 #endif

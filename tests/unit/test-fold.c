@@ -128,6 +128,8 @@ START_TEST(units_have_one_form)
 	figures("节水1200m3", "m3:1200");
 	figures("节水1,200 m³", "m3:1200");
 	figures("节水 0.12 万方", "m3:1200");
+	figures("节水38153立方", "m3:38153");	/* 立方 alone, as people say it */
+	figures("容积 500 立方厘米", "cm3:500");	/* not 500 m³ */
 	figures("处理能力 500 t/a", "t/a:500");
 	figures("处理能力500吨/年", "t/a:500");
 	figures("处理规模 30 t/d", "t/d:30");
