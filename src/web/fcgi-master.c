@@ -115,6 +115,11 @@ static void serve_one(const struct fcgi_program *prog, FCGX_Request *fr, sqlite3
 	if (r.nparams < 0) {
 		r.nparams = 0;
 		portal_error(&r, 400, "bad_query", "The address has a malformed query string (a broken %-escape).");
+	} else if (!db && r.authorization) {
+		portal_error(&r, 421, "misdirected", "这台搜索主机只回答匿名请求，带令牌的请求请发往主服务器。"
+			     "This search host answers anonymous requests only; send requests with a token to the primary.");
+	} else if (!db) {
+		portal_dispatch(&r, prog->pages, prog->npages);
 	} else if (portal_auth_bearer(db, r.arena, r.authorization, &r.user) < 0) {
 		portal_error(&r, 401, "bad_token", "令牌无效：未知、已撤销、已过期，或其用户已停用。"
 			     "The bearer token is not valid: it is unknown, revoked or expired, or its user is disabled.");
@@ -156,8 +161,8 @@ static void worker(const struct fcgi_program *prog, int sock, int has_master)
 	mallopt(M_TRIM_THRESHOLD, 8 << 20);
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	char err[512];
-	sqlite3 *db = portal_db_open(portal_settings()->db_path, err, sizeof err);
-	if (!db)
+	sqlite3 *db = prog->no_db ? NULL : portal_db_open(portal_settings()->db_path, err, sizeof err);
+	if (!db && !prog->no_db)
 		portal_fatal("%s", err);
 	if (prog->worker_init)
 		prog->worker_init();
@@ -190,14 +195,21 @@ static void worker(const struct fcgi_program *prog, int sock, int has_master)
 
 /* ---- the master ----------------------------------------------------- */
 
+/* path: a unix socket's path, or ADDRESS:PORT for TCP (a search host,
+ * which the front nginx reaches over the network; FCGI_WEB_SERVER_ADDRS
+ * then limits who may connect, as libfcgi reads it). */
 static int open_socket(const char *path)
 {
-	unlink(path);
+	int tcp = path[0] != '/' && strchr(path, ':');
+	if (!tcp)
+		unlink(path);
 	int sock = FCGX_OpenSocket(path, 128);
 	if (sock < 0) {
 		portal_log("cannot listen on %s", path);
 		return -1;
 	}
+	if (tcp)
+		return sock;
 	const char *group = getenv("PORTAL_SOCKET_GROUP");
 	if (group && *group) {
 		struct group *g = getgrnam(group);

@@ -27,6 +27,11 @@ struct fcgi_program {
 	const struct page *pages;
 	size_t npages;
 	void (*worker_init)(void);	/* may be NULL */
+	/* A program that opens no SQLite (a search host's search.fcgi): its
+	 * requests have r->db NULL and an anonymous caller; one carrying a
+	 * bearer token is answered 421 (it belongs on the primary), and
+	 * cookies are not read. */
+	int no_db;
 };
 
 /* Never returns on success; returns 1 (an exit status) when it cannot start. */
