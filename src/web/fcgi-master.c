@@ -15,6 +15,9 @@
 #include <poll.h>
 #include <limits.h>
 #include <malloc.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <stdio.h>
@@ -208,8 +211,15 @@ static int open_socket(const char *path)
 		portal_log("cannot listen on %s", path);
 		return -1;
 	}
-	if (tcp)
+	if (tcp) {
+		/* Accepted connections inherit it: without, a response written
+		 * in several FastCGI records waits for the front's delayed ACK
+		 * (Nagle), ~40 ms a request. */
+		int one = 1;
+		if (setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0)
+			portal_log("TCP_NODELAY on %s: %s", path, strerror(errno));
 		return sock;
+	}
 	const char *group = getenv("PORTAL_SOCKET_GROUP");
 	if (group && *group) {
 		struct group *g = getgrnam(group);
