@@ -171,6 +171,10 @@ static void worker(const struct fcgi_program *prog, int sock, int has_master)
 		prog->worker_init();
 	FCGX_Request fr;
 	FCGX_InitRequest(&fr, sock, 0);
+	struct sockaddr_storage addr;
+	socklen_t addrlen = sizeof addr;
+	int tcp = getsockname(sock, (struct sockaddr *)&addr, &addrlen) == 0 &&
+		  (addr.ss_family == AF_INET || addr.ss_family == AF_INET6);
 	struct pollfd pfd = { .fd = sock, .events = POLLIN };
 	while (!retiring) {
 		idle = 1;
@@ -189,6 +193,10 @@ static void worker(const struct fcgi_program *prog, int sock, int has_master)
 			if (!retiring)
 				portal_log("accept failed, worker exits");
 			break;
+		}
+		if (tcp) {	/* see open_socket(): on each connection, to be sure */
+			int one = 1;
+			setsockopt(fr.ipcFd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		}
 		serve_one(prog, &fr, db);
 		FCGX_Finish_r(&fr);
