@@ -194,7 +194,7 @@ static void worker(const struct fcgi_program *prog, int sock, int has_master)
 				portal_log("accept failed, worker exits");
 			break;
 		}
-		if (tcp) {	/* see open_socket(): on each connection, to be sure */
+		if (tcp) {	/* TCP_NODELAY: see open_socket() */
 			int one = 1;
 			setsockopt(fr.ipcFd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		}
@@ -220,9 +220,9 @@ static int open_socket(const char *path)
 		return -1;
 	}
 	if (tcp) {
-		/* Accepted connections inherit it: without, a response written
-		 * in several FastCGI records waits for the front's delayed ACK
-		 * (Nagle), ~40 ms a request. */
+		/* Without it a response written in several FastCGI records
+		 * can wait for the front's delayed ACK (Nagle); each accepted
+		 * connection gets it too (worker()). */
 		int one = 1;
 		if (setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0)
 			portal_log("TCP_NODELAY on %s: %s", path, strerror(errno));
