@@ -17,6 +17,7 @@
 #include "editions.h"
 #include "html.h"
 #include "http-request.h"
+#include "hit-record.h"
 #include "http-response.h"
 #include "log.h"
 #include "preview.h"
@@ -30,6 +31,7 @@
 #include "settings.h"
 #include "ui-shared.h"
 #include "url.h"
+#include "xap.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -591,6 +593,78 @@ static void edition_notice(struct request *r, const char *id)
 	html_raw(b, "</p>");
 }
 
+/* The page images (pages of them), then the text (len bytes, or NULL). */
+static void how_it_reads(struct request *r, json_t *doc, int pages, const char *text, size_t len)
+{
+	struct buf *b = &r->out;
+	if (pages > 0)
+		preview_images(r, pages);
+	int wrapped = strcmp(jstr(doc, "mime"), "application/pdf") == 0;
+	if (text && pages > 0) {
+		html_raw(b, "<details class=\"doc-text\"><summary>提取的文字</summary>");
+		text_html(r, text, len, wrapped);
+		html_raw(b, "</details>");
+	} else if (text) {
+		html_raw(b, "<section class=\"doc-text\"><h2>正文</h2>");
+		text_html(r, text, len, wrapped);
+		html_raw(b, "</section>");
+	}
+}
+
+/* Documents like this one that the reader may read (an error answers
+ * nothing here: the page goes on without them). */
+static void similar_section(struct request *r)
+{
+	struct buf *b = &r->out;
+	struct search_result similar;
+	if (portal_similar(r, r->arg, SIMILAR_MAX, &similar) < 0 || !similar.nhits)
+		return;
+	html_raw(b, "<section class=\"similar\"><h2>相似文档</h2><ul>");
+	for (size_t i = 0; i < similar.nhits; i++) {
+		html_raw(b, "<li><a href=\"/documents/");
+		html_attr(b, similar.hits[i].id);
+		html_raw(b, "\">");
+		html_txt(b, similar.hits[i].title);
+		html_raw(b, "</a> <span class=\"type\">");
+		html_txt(b, docs_type_label(similar.hits[i].doc_type));
+		html_raw(b, "</span></li>");
+	}
+	html_raw(b, "</ul></section>");
+}
+
+/* What the document is, as a table, and its download and text links. */
+static void meta_table(struct request *r, json_t *doc)
+{
+	struct buf *b = &r->out;
+	const char *status = jstr(doc, "status");
+	html_raw(b, "<table class=\"meta\">");
+	meta_row(b, "文件名", jstr(doc, "filename"));
+	meta_row(b, "类型", docs_type_label(json_string_value(json_object_get(doc, "doc_type"))));
+	meta_row(b, "格式", jstr(doc, "mime"));
+	meta_row(b, "大小", arena_printf(r->arena, "%lld 字节", (long long)json_integer_value(json_object_get(doc, "size"))));
+	char pending[64];
+	meta_row(b, "状态", strcmp(status, "indexed") == 0 ? "已索引" : strcmp(status, "failed") == 0 ? "处理失败"
+		 : docs_pending_label(doc, pending, sizeof pending));
+	meta_row(b, "错误", jstr(doc, "error"));
+	json_t *conf = json_object_get(doc, "doc_type_confidence");
+	const char *tsrc = jstr(doc, "doc_type_source");
+	if (json_is_number(conf) && *tsrc)
+		meta_row(b, "类型依据", arena_printf(r->arena, "%s（置信度 %.2f）",
+			strcmp(tsrc, "uploader") == 0 ? "上传者指定" : strcmp(tsrc, "classifier") == 0 ? "自动分类" :
+			strcmp(tsrc, "cues") == 0 ? "标题线索" : "默认", json_number_value(conf)));
+	metadata_rows(r, json_object_get(doc, "metadata"));
+	meta_row(b, "版本", arena_printf(r->arena, "%lld", (long long)json_integer_value(json_object_get(doc, "version"))));
+	meta_row(b, "可见性", strcmp(jstr(doc, "visibility"), "public") == 0 ? "公开" : "受限");
+	meta_row(b, "上传时间（北京时间）", ui_beijing(r, jstr(doc, "uploaded_at")));
+	meta_row(b, "索引时间（北京时间）", ui_beijing(r, jstr(doc, "indexed_at")));
+	meta_row(b, "SHA-256", jstr(doc, "sha256"));
+	html_raw(b, "</table><p class=\"actions\"><a class=\"download\" href=\"/api/documents/");
+	html_attr(b, r->arg);
+	html_raw(b, "/file\">下载原文件</a> <a href=\"/api/documents/");
+	html_attr(b, r->arg);
+	html_raw(b, "/text\">纯文本</a></p>");
+}
+
 void ui_document(struct request *r)
 {
 	json_t *doc = visible_doc(r, "view");
@@ -624,66 +698,157 @@ void ui_document(struct request *r)
 		}
 		html_raw(b, "</div>");
 	}
-	html_raw(b, "<table class=\"meta\">");
-	meta_row(b, "文件名", jstr(doc, "filename"));
-	meta_row(b, "类型", docs_type_label(json_string_value(json_object_get(doc, "doc_type"))));
-	meta_row(b, "格式", jstr(doc, "mime"));
-	meta_row(b, "大小", arena_printf(r->arena, "%lld 字节", (long long)json_integer_value(json_object_get(doc, "size"))));
-	char pending[64];
-	meta_row(b, "状态", strcmp(status, "indexed") == 0 ? "已索引" : strcmp(status, "failed") == 0 ? "处理失败"
-		 : docs_pending_label(doc, pending, sizeof pending));
-	meta_row(b, "错误", jstr(doc, "error"));
-	json_t *conf = json_object_get(doc, "doc_type_confidence");
-	const char *tsrc = jstr(doc, "doc_type_source");
-	if (json_is_number(conf) && *tsrc)
-		meta_row(b, "类型依据", arena_printf(r->arena, "%s（置信度 %.2f）",
-			strcmp(tsrc, "uploader") == 0 ? "上传者指定" : strcmp(tsrc, "classifier") == 0 ? "自动分类" :
-			strcmp(tsrc, "cues") == 0 ? "标题线索" : "默认", json_number_value(conf)));
-	metadata_rows(r, json_object_get(doc, "metadata"));
-	meta_row(b, "版本", arena_printf(r->arena, "%lld", (long long)json_integer_value(json_object_get(doc, "version"))));
-	meta_row(b, "可见性", strcmp(jstr(doc, "visibility"), "public") == 0 ? "公开" : "受限");
-	meta_row(b, "上传时间（北京时间）", ui_beijing(r, jstr(doc, "uploaded_at")));
-	meta_row(b, "索引时间（北京时间）", ui_beijing(r, jstr(doc, "indexed_at")));
-	meta_row(b, "SHA-256", jstr(doc, "sha256"));
-	html_raw(b, "</table><p class=\"actions\"><a class=\"download\" href=\"/api/documents/");
-	html_attr(b, r->arg);
-	html_raw(b, "/file\">下载原文件</a> <a href=\"/api/documents/");
-	html_attr(b, r->arg);
-	html_raw(b, "/text\">纯文本</a></p>");
+	meta_table(r, doc);
 	/* where it belongs before how it reads: the images are long */
 	document_cases(r);
 	versions(r, doc);
-	int pages = previews_count(r->arg, PREVIEW_PAGES);
-	if (pages > 0)
-		preview_images(r, pages);
 	size_t len;
 	const char *text = doc_text(r, &len);
-	int wrapped = strcmp(jstr(doc, "mime"), "application/pdf") == 0;
-	if (text && pages > 0) {
-		html_raw(b, "<details class=\"doc-text\"><summary>提取的文字</summary>");
-		text_html(r, text, len, wrapped);
-		html_raw(b, "</details>");
-	} else if (text) {
-		html_raw(b, "<section class=\"doc-text\"><h2>正文</h2>");
-		text_html(r, text, len, wrapped);
-		html_raw(b, "</section>");
-	}
+	how_it_reads(r, doc, previews_count(r->arg, PREVIEW_PAGES), text, len);
 	suggested_cases(r);
-	struct search_result similar;
-	if (strcmp(status, "indexed") == 0 && portal_similar(r, r->arg, SIMILAR_MAX, &similar) == 0 &&
-	    similar.nhits) {
-		html_raw(b, "<section class=\"similar\"><h2>相似文档</h2><ul>");
-		for (size_t i = 0; i < similar.nhits; i++) {
-			html_raw(b, "<li><a href=\"/documents/");
-			html_attr(b, similar.hits[i].id);
-			html_raw(b, "\">");
-			html_txt(b, similar.hits[i].title);
-			html_raw(b, "</a> <span class=\"type\">");
-			html_txt(b, docs_type_label(similar.hits[i].doc_type));
-			html_raw(b, "</span></li>");
-		}
-		html_raw(b, "</ul></section>");
+	if (strcmp(status, "indexed") == 0)
+		similar_section(r);
+	html_raw(b, "</article>");
+	json_decref(doc);
+	ui_page_end(r);
+}
+
+/* ---- on a search host: from the index alone -------------------------------
+ *
+ * A search host (PORTAL_ROLE=search-host) has a replica of the index and
+ * no SQLite: it shows public documents from the record each one carries in
+ * the index (hit-record.h: the details of GET /api/documents/ID, the first
+ * HIT_EXCERPT_CHARS characters of the text). A document that is not public
+ * is not there as far as the host is concerned (404, as the primary answers
+ * an anonymous caller); nginx sends every signed-in request to the primary,
+ * and a 404 or 421 from a host is asked again of the primary (doc/scaling.md),
+ * so a document the host does not hold yet is still found. The file and the
+ * page images are the primary's (its nginx serves those addresses). */
+
+static void free_record(void *p) { free(p); }
+
+/* Document r->arg as the index holds it when it is public: its record in
+ * *hr and the record's details in *doc (a new reference). 0, or -1 after
+ * answering 404 (no such public document here) or 503. */
+static int host_doc(struct request *r, struct hit_record *hr, json_t **doc)
+{
+	pxap_reader *rd = search_reader();
+	if (!rd) {
+		portal_error(r, 503, "index_unavailable", "搜索索引暂时不可用，请稍后再试。 The search index is not available right now; please try again shortly.");
+		return -1;
 	}
+	char *rec = NULL, err[512];
+	size_t len = 0;
+	int found = docs_id_valid(r->arg) ? pxap_document_record(rd, r->arg, "public", &rec, &len, err, sizeof err) : 0;
+	if (found < 0) {
+		portal_log("document %s: %s", r->arg, err);
+		portal_error(r, 503, "index_unavailable", "搜索索引暂时不可用，请稍后再试。 The search index is not available right now; please try again shortly.");
+		return -1;
+	}
+	if (rec)
+		arena_on_destroy(r->arena, free_record, rec);
+	*doc = found && hit_record_unpack(r->arena, rec, len, hr) == 0 && hr->details
+		? json_loads(hr->details, 0, NULL) : NULL;
+	if (!*doc) {
+		portal_error(r, 404, "not_found", "没有这份文档，或您无权查看。 There is no document with this id, or you may not see it.");
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether document id is public in this host's index. */
+static int host_public(struct request *r, const char *id)
+{
+	char *rec = NULL, err[512];
+	size_t len;
+	pxap_reader *rd = search_reader();
+	int found = rd ? pxap_document_record(rd, id, "public", &rec, &len, err, sizeof err) : 0;
+	free(rec);
+	return found == 1;
+}
+
+void ui_host_api_document(struct request *r)
+{
+	struct hit_record hr;
+	json_t *doc;
+	if (host_doc(r, &hr, &doc) < 0)
+		return;
+	json_object_del(doc, "text_bytes");
+	json_object_del(doc, "preview_pages");
+	resp_json(r, 200, doc);
+}
+
+/* The text, when the host holds all of it; else 421: the primary has it. */
+void ui_host_api_text(struct request *r)
+{
+	struct hit_record hr;
+	json_t *doc;
+	if (host_doc(r, &hr, &doc) < 0)
+		return;
+	size_t whole = (size_t)json_integer_value(json_object_get(doc, "text_bytes"));
+	json_decref(doc);
+	if (hr.excerpt_len < whole) {
+		portal_error(r, 421, "misdirected", "这份文档的全文在主服务器上。 This document's whole text is on the primary.");
+		return;
+	}
+	r->content_type_out = "text/plain; charset=utf-8";
+	buf_append(&r->out, hr.excerpt, hr.excerpt_len);
+}
+
+void ui_host_api_similar(struct request *r)
+{
+	struct hit_record hr;
+	json_t *doc;
+	if (host_doc(r, &hr, &doc) < 0)
+		return;
+	json_decref(doc);
+	struct search_result res;
+	if (portal_similar(r, r->arg, SIMILAR_MAX, &res) < 0)
+		return;
+	json_t *hits = json_array();
+	for (size_t i = 0; i < res.nhits; i++)
+		json_array_append_new(hits, json_pack("{s:s,s:s,s:s?,s:s?,s:f,s:s}", "id", res.hits[i].id,
+			"title", res.hits[i].title, "doc_type", res.hits[i].doc_type,
+			"filename", res.hits[i].filename, "score", res.hits[i].score, "snippet", res.hits[i].snippet));
+	resp_json(r, 200, json_pack("{s:I,s:o}", "total", (json_int_t)res.total, "results", hits));
+}
+
+/* The page an anonymous reader gets on the primary, less what needs the
+ * records: the cases it is filed in and the list of its versions. */
+void ui_host_document(struct request *r)
+{
+	struct hit_record hr;
+	json_t *doc;
+	if (host_doc(r, &hr, &doc) < 0)
+		return;
+	struct buf *b = &r->out;
+	const char *title = *jstr(doc, "title") ? jstr(doc, "title") : jstr(doc, "filename");
+	ui_page_begin(r, title);
+	html_raw(b, "<article class=\"document\"><h1>");
+	html_txt(b, title);
+	html_raw(b, "</h1>");
+	if (hr.edition_status && strcmp(hr.edition_status, "current") != 0) {
+		html_raw(b, "<p class=\"edition-notice\">");
+		editions_mark_html(b, hr.edition_status, hr.replaced_by);
+		if (hr.replaced_by) {
+			html_raw(b, " <a href=\"/search?q=");
+			html_attr(b, url_encode(r->arena, hr.replaced_by));
+			html_raw(b, "\">查看现行版本</a>");
+		}
+		html_raw(b, "</p>");
+	}
+	const char *newer = json_string_value(json_object_get(doc, "superseded_by"));
+	if (newer && host_public(r, newer)) {
+		html_raw(b, "<div class=\"superseded\"><p>此版本已被<a href=\"/documents/");
+		html_attr(b, newer);
+		html_raw(b, "\">新版本</a>取代。</p></div>");
+	} else if (newer) {
+		html_raw(b, "<div class=\"superseded\"><p>此版本已被新版本取代。</p></div>");
+	}
+	meta_table(r, doc);
+	how_it_reads(r, doc, (int)json_integer_value(json_object_get(doc, "preview_pages")),
+		     hr.excerpt, hr.excerpt_len);
+	similar_section(r);
 	html_raw(b, "</article>");
 	json_decref(doc);
 	ui_page_end(r);

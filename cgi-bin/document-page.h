@@ -23,4 +23,11 @@ void ui_api_file(struct request *r);		/* GET /api/documents/ID/file */
 void ui_api_text(struct request *r);		/* GET /api/documents/ID/text */
 void ui_api_preview(struct request *r);	/* GET /api/documents/ID/preview/N */
 
+/* The same from a search host's index alone (no SQLite: public documents
+ * only, from their records; document-page.c says what differs). */
+void ui_host_document(struct request *r);	/* GET /documents/ID */
+void ui_host_api_document(struct request *r);	/* GET /api/documents/ID */
+void ui_host_api_text(struct request *r);	/* GET /api/documents/ID/text */
+void ui_host_api_similar(struct request *r);	/* GET /api/documents/ID/similar */
+
 #endif

@@ -176,7 +176,7 @@ static void render_facets(struct request *r, const struct search_params *p, cons
  * see, not even the id). */
 static const char *case_label(struct request *r, const char *id)
 {
-	return rec_case_title(r->db, r->arena, &r->user, id);
+	return r->db ? rec_case_title(r->db, r->arena, &r->user, id) : "案卷";	/* a search host: no records */
 }
 
 /* The active filters as chips, each with a × link to the same search
@@ -355,12 +355,27 @@ static const struct page pages[] = {
 	{ "GET", "/api/documents/*/preview/*", ui_api_preview, NULL },
 };
 
+/* A search host's pages (PORTAL_ROLE=search-host: a replica of the index,
+ * no SQLite, anonymous callers): searches and public documents, nothing
+ * that needs the records, the files or a caller (doc/scaling.md). */
+static const struct page host_pages[] = {
+	{ "GET", "/search", ui_search, search_params },
+	{ "GET", "/documents/*", ui_host_document, NULL },
+	{ "GET", "/api/search", ui_api_search, search_params },
+	{ "GET", "/api/documents/*", ui_host_api_document, NULL },
+	{ "GET", "/api/documents/*/text", ui_host_api_text, NULL },
+	{ "GET", "/api/documents/*/similar", ui_host_api_similar, NULL },
+};
+
 static void worker_init(void) { search_reader(); }
 
 int main(void)
 {
 	static const struct fcgi_program prog = {
-		"search.fcgi", pages, sizeof pages / sizeof pages[0], worker_init,
+		"search.fcgi", pages, sizeof pages / sizeof pages[0], worker_init, 0,
 	};
-	return portal_fcgi_main(&prog);
+	static const struct fcgi_program host = {
+		"search.fcgi", host_pages, sizeof host_pages / sizeof host_pages[0], worker_init, 1,
+	};
+	return portal_fcgi_main(portal_settings()->search_host ? &host : &prog);
 }

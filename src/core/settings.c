@@ -55,6 +55,12 @@ const struct portal_settings *portal_settings(void)
 			portal_fatal("PORTAL_SEARCH_CACHE must be a number of searches from 0 to 100000, not '%s'", cache);
 		settings.search_cache = v;
 	}
+	const char *role = getenv("PORTAL_ROLE");
+	if (role && *role && strcmp(role, "primary") != 0) {
+		if (strcmp(role, "search-host") != 0)
+			portal_fatal("PORTAL_ROLE must be primary or search-host, not '%s'", role);
+		settings.search_host = 1;
+	}
 	loaded = 1;
 	return &settings;
 }

@@ -20,12 +20,18 @@ struct portal_settings {
 	const char *run_dir;
 	unsigned long long max_upload;	/* bytes */
 	unsigned long search_cache;	/* searches kept per search worker; 0 = none */
+	/* PORTAL_ROLE=search-host: this machine holds a replica of the
+	 * primary's index in index/xapian and no SQLite; search.fcgi answers
+	 * anonymous searches and public documents from the index alone
+	 * (cgi-bin/search-host.c, doc/scaling.md). 0 on the primary. */
+	int search_host;
 };
 
 /* The settings of this process, read on first call. PORTAL_DATA defaults to
  * the current directory. A PORTAL_MAX_UPLOAD that is not a positive number is
  * fatal (the ops script validates it first), and so is a PORTAL_SEARCH_CACHE
- * that is not a number (default 256). */
+ * that is not a number (default 256), and a PORTAL_ROLE other than
+ * "primary" or "search-host". */
 const struct portal_settings *portal_settings(void);
 
 /* Build the object path for a hex SHA-256 into out (size >= PATH_MAX). */

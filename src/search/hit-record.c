@@ -1,13 +1,13 @@
-/* hit-record.c: a search hit's title, type, file name, edition and snippet
- * source, packed into one string for the index. */
+/* hit-record.c: a search hit's title, type, file name, edition, details
+ * and snippet source, packed into one string for the index. */
 #include "hit-record.h"
 #include "arena.h"
 #include "buf.h"
 
 #include <string.h>
 
-#define VERSION '\001'
-#define NFIELDS 6	/* title, doc_type, filename, edition_status, replaced_by, excerpt */
+#define VERSION '\002'	/* 1: without details */
+#define NFIELDS 7	/* title, doc_type, filename, edition_status, replaced_by, details, excerpt */
 
 /* Bytes of the first max UTF-8 characters of s (len bytes). */
 static size_t utf8_prefix(const char *s, size_t len, size_t max)
@@ -34,6 +34,7 @@ void hit_record_pack(struct buf *out, const struct hit_record *r)
 	field(out, r->filename);
 	field(out, r->edition_status);
 	field(out, r->replaced_by);
+	field(out, r->details);
 	if (r->excerpt)
 		buf_append(out, r->excerpt, utf8_prefix(r->excerpt, r->excerpt_len, HIT_EXCERPT_CHARS));
 }
@@ -41,12 +42,13 @@ void hit_record_pack(struct buf *out, const struct hit_record *r)
 int hit_record_unpack(struct arena *a, const char *data, size_t len, struct hit_record *r)
 {
 	memset(r, 0, sizeof *r);
-	if (!data || len < 1 || data[0] != VERSION)
+	if (!data || len < 1 || (data[0] != VERSION && data[0] != '\001'))
 		return -1;
 	const char **slot[NFIELDS - 1] = { &r->title, &r->doc_type, &r->filename,
-					   &r->edition_status, &r->replaced_by };
+					   &r->edition_status, &r->replaced_by, &r->details };
+	int nfields = data[0] == VERSION ? NFIELDS : NFIELDS - 1;
 	const char *p = data + 1, *end = data + len;
-	for (int i = 0; i < NFIELDS - 1; i++) {
+	for (int i = 0; i < nfields - 1; i++) {
 		const char *nul = memchr(p, '\0', (size_t)(end - p));
 		if (!nul)
 			return -1;

@@ -3,7 +3,10 @@
  *
  * The indexer packs a record for every document (index.c); a search
  * unpacks the records of the hits it shows (search.c). A document indexed
- * before records existed has none: its hit is read from SQLite instead. */
+ * before records existed has none: its hit is read from SQLite instead.
+ * A search host (cgi-bin/search-host.c), which has no SQLite, also draws a
+ * public document's page from its record: details holds what that page
+ * and GET /api/documents/ID show. */
 #ifndef PORTAL_HIT_RECORD_H
 #define PORTAL_HIT_RECORD_H
 
@@ -19,6 +22,10 @@ struct buf;
 struct hit_record {
 	const char *title, *doc_type, *filename;	/* NULL when the document has none */
 	const char *edition_status, *replaced_by;	/* a standard's edition (editions.h), or NULL */
+	/* The document as GET /api/documents/ID shows it, as JSON text, with
+	 * "text_bytes" (the whole text's length) and "preview_pages" added;
+	 * NULL in a record packed before version 2. */
+	const char *details;
 	const char *excerpt;				/* the text's first HIT_EXCERPT_CHARS characters */
 	size_t excerpt_len;
 };
@@ -27,8 +34,9 @@ struct hit_record {
  * the excerpt last (cut to HIT_EXCERPT_CHARS characters here). */
 void hit_record_pack(struct buf *out, const struct hit_record *r);
 
-/* Read a record packed by hit_record_pack() from data (len bytes) into r,
- * its strings copied into a. 0, or -1 when data is not such a record. */
+/* Read a record packed by hit_record_pack() (this version or the one
+ * before, which had no details) from data (len bytes) into r, its strings
+ * copied into a. 0, or -1 when data is not such a record. */
 int hit_record_unpack(struct arena *a, const char *data, size_t len, struct hit_record *r);
 
 #endif

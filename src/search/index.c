@@ -13,11 +13,15 @@
 #include "fold.h"
 #include "industry.h"
 #include "normalize.h"
+#include "preview.h"
+#include "previews.h"
 #include "quantity.h"
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* All values of one column of a one-parameter query (sql: a string literal,
  * for portal_db_cached()), as an arena array. */
@@ -189,6 +193,35 @@ static void figures(struct arena *a, struct pxap_doc *d)
 	figure_buckets(a, d, &f);
 }
 
+/* The document as GET /api/documents/ID shows it, for a search host's
+ * page (hit-record.h): indexed now (the indexer marks it so once this
+ * commit is in), the whole text's length (a host holds the first
+ * HIT_EXCERPT_CHARS characters) and the number of page images (kept on
+ * the primary). A JSON string in a, or NULL. */
+static const char *details_json(sqlite3 *db, struct arena *a, const char *id, size_t text_bytes)
+{
+	json_t *o = docs_get_json(db, id);
+	if (!o)
+		return NULL;
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_object_set_new(o, "status", json_string("indexed"));
+	json_object_set_new(o, "indexed_at", json_string(when));
+	json_object_set_new(o, "error", json_null());
+	json_object_del(o, "extraction");
+	json_object_set_new(o, "text_bytes", json_integer((json_int_t)text_bytes));
+	int pages = previews_count(id, PREVIEW_PAGES);
+	json_object_set_new(o, "preview_pages", json_integer(pages > 0 ? pages : 0));
+	char *s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	const char *out = s ? arena_strdup(a, s) : NULL;
+	free(s);
+	return out;
+}
+
 /* What the document's cases say about it: the enterprise's sector,
  * industry and name, the case's year and an audit's grade. The text's own
  * metadata wins where it has a value; cases fill the gaps. */
@@ -286,6 +319,7 @@ int portal_index_document(sqlite3 *db, pxap_writer *w, const char *id, char *err
 		.doc_type = (const char *)sqlite3_column_text(st, 1),
 		.filename = (const char *)sqlite3_column_text(st, 6),
 		.edition_status = ed_status, .replaced_by = ed_by,
+		.details = details_json(db, a, id, (size_t)sqlite3_column_bytes(st, 5)),
 		.excerpt = (const char *)sqlite3_column_text(st, 5),
 		.excerpt_len = (size_t)sqlite3_column_bytes(st, 5) });
 	d.record = record.data;

@@ -33,7 +33,9 @@ int portal_index_document(sqlite3 *db, pxap_writer *w, const char *id, char *err
 /* The version of what the index's terms are made of: raised whenever a
  * change to index.c, fold.c, quantity.c or normalize.c makes an existing
  * index disagree with the queries (2: traditional characters folded,
- * figures as XQ terms; 3: figures' value buckets as XR terms; 4: 立方 read as m³). The index records the version it was built with
+ * figures as XQ terms; 3: figures' value buckets as XR terms; hit records
+ * hold the document's details, so a search host draws its page without
+ * SQLite; 4: 立方 read as m³). The index records the version it was built with
  * (pxap_writer_set_format()); portalctl init rebuilds an index with an
  * older one. */
 #define PORTAL_INDEX_FORMAT 4

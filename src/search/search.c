@@ -391,7 +391,8 @@ static void search_rewrite(struct request *r, struct pxap_query *q, struct marks
 			if (id->kind == PORTAL_IDENT_NUMBER) {
 				const char *t = arena_printf(r->arena, "XB%s", id->canon);
 				/* the current edition of that number first */
-				const char *cur = editions_current_bare(r->db, r->arena, id->canon);
+				/* a search host has no editions table (no SQLite) */
+				const char *cur = r->db ? editions_current_bare(r->db, r->arena, id->canon) : NULL;
 				char ct[2][PORTAL_IDENT_MAX];
 				const char *ctm = cur && portal_norm_standard_terms(cur, ct) == 2
 					? arena_printf(r->arena, "XN%s", ct[1]) : NULL;
@@ -417,7 +418,7 @@ static void search_rewrite(struct request *r, struct pxap_query *q, struct marks
 					boost[nb++] = arena_printf(r->arena, "XN%s", terms[nt - 1]);
 				if (nt == 2)
 					boost[nb++] = arena_printf(r->arena, "XU%s", terms[0]);
-				const char *cur = nt == 1 ? editions_current(r->db, r->arena, id->canon) : NULL;
+				const char *cur = nt == 1 && r->db ? editions_current(r->db, r->arena, id->canon) : NULL;
 				if (cur && portal_norm_standard_terms(cur, terms) == 2)
 					boost[nb++] = arena_printf(r->arena, "XN%s", terms[1]);
 			} else if (id->kind == PORTAL_IDENT_DOCNO) {
@@ -543,7 +544,7 @@ static void base_query(struct request *r, struct pxap_query *q)
  * the file once per page, not once per hit. */
 static void read_hits(struct request *r, const char *const *terms, size_t nterms, struct search_result *res)
 {
-	sqlite3_stmt *st = hit_statement(r);
+	sqlite3_stmt *st = r->db ? hit_statement(r) : NULL;	/* a search host has none */
 	char err[256];
 	int own_txn = st && sqlite3_get_autocommit(r->db) &&
 		      portal_db_exec(r->db, "BEGIN", err, sizeof err) == 0;

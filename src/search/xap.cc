@@ -178,6 +178,7 @@ struct pxap_reader {
 	std::string path;	/* to open afresh; see refresh() */
 	dev_t dev;		/* identity of the directory opened */
 	ino_t ino;
+	ino_t stub;		/* ... and of its stub file, a replica's (0: none) */
 	unsigned long openings = 0;	/* open_fresh() calls that worked */
 	Xapian::Database db;
 	Xapian::QueryParser qp;
@@ -435,16 +436,27 @@ int pxap_compact(const char *from, const char *to, char *err, size_t errlen)
 
 /* ---- reader ----------------------------------------------------------- */
 
+/* The stub file of a search host's replica (xapian-replicate keeps the
+ * live copy in replica_N/ and names it in path/XAPIANDB, which it replaces
+ * when a whole new copy arrives): its inode, 0 when path has none. */
+static ino_t stub_of(const std::string &path)
+{
+	struct stat st;
+	return stat((path + "/XAPIANDB").c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
 /* Open r->path from scratch, remembering which directory it was. */
 static void open_fresh(pxap_reader *r)
 {
 	struct stat st;
 	if (stat(r->path.c_str(), &st) != 0)
 		st.st_dev = 0, st.st_ino = 0;
+	ino_t stub = stub_of(r->path);
 	r->db = Xapian::Database(r->path);
 	/* Only once the open has worked, so a failure is retried next time. */
 	r->dev = st.st_dev;
 	r->ino = st.st_ino;
+	r->stub = stub;
 	r->openings++;
 }
 
@@ -502,7 +514,8 @@ void pxap_reader_close(pxap_reader *r)
 static void refresh(pxap_reader *r)
 {
 	struct stat st;
-	if (stat(r->path.c_str(), &st) == 0 && (st.st_dev != r->dev || st.st_ino != r->ino)) {
+	if (stat(r->path.c_str(), &st) == 0 && (st.st_dev != r->dev || st.st_ino != r->ino ||
+						   stub_of(r->path) != r->stub)) {
 		open_fresh(r);
 		return;
 	}
@@ -510,6 +523,48 @@ static void refresh(pxap_reader *r)
 		r->db.reopen();
 	} catch (const Xapian::DatabaseError &) {
 		open_fresh(r);
+	}
+}
+
+int pxap_document_record(pxap_reader *r, const char *id, const char *group, char **rec,
+			 size_t *len, char *err, size_t errlen)
+{
+	*rec = NULL;
+	*len = 0;
+	try {
+		if (!r || !given(id) || !given(group))
+			throw usage_error("pxap_document_record: no reader, id or group");
+		const std::string idterm = std::string("Q") + id, access = std::string("XA") + group;
+		for (int attempt = 0;; attempt++) {
+			try {
+				refresh(r);
+				Xapian::PostingIterator p = r->db.postlist_begin(idterm);
+				if (p == r->db.postlist_end(idterm))
+					return 0;
+				Xapian::Document doc = r->db.get_document(*p);
+				Xapian::TermIterator t = doc.termlist_begin();
+				t.skip_to(access);
+				if (t == doc.termlist_end() || *t != access)
+					return 0;
+				std::string data = doc.get_data();
+				size_t nul = data.find('\0');
+				if (nul == std::string::npos)
+					return 0;	/* no record: an index older than records */
+				*len = data.size() - nul - 1;
+				*rec = static_cast<char *>(malloc(*len + 1));
+				if (!*rec)
+					throw std::bad_alloc();
+				memcpy(*rec, data.data() + nul + 1, *len);
+				(*rec)[*len] = '\0';
+				return 1;
+			} catch (const Xapian::DatabaseModifiedError &) {
+				if (attempt == RETRIES)
+					throw;
+			}
+		}
+	} catch (...) {
+		report(err, errlen);
+		return -1;
 	}
 }
 

@@ -228,6 +228,14 @@ pxap_results *pxap_similar(pxap_reader *r, const char *id, const struct pxap_que
 pxap_results *pxap_similar_set(pxap_reader *r, const char *const *ids, size_t nids,
 			       const struct pxap_query *q, char *err, size_t errlen);
 
+/* The record stored with document id (pxap_doc.record) when the document
+ * carries access group group ("public"): 1 with *rec a malloc()ed copy
+ * (NUL-terminated, *len bytes before the NUL; free() it); 0 when there is
+ * no such document, it lacks the group, or it has no record; -1 with err.
+ * What a search host reads a document's page from (no SQLite there). */
+int pxap_document_record(pxap_reader *r, const char *id, const char *group, char **rec,
+			 size_t *len, char *err, size_t errlen);
+
 /* Number of documents in the database (for fsck), or -1. */
 long pxap_reader_doccount(pxap_reader *r, char *err, size_t errlen);
 

@@ -15,6 +15,9 @@
 #include <poll.h>
 #include <limits.h>
 #include <malloc.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <stdio.h>
@@ -115,7 +118,10 @@ static void serve_one(const struct fcgi_program *prog, FCGX_Request *fr, sqlite3
 	if (r.nparams < 0) {
 		r.nparams = 0;
 		portal_error(&r, 400, "bad_query", "The address has a malformed query string (a broken %-escape).");
-	} else if (!db) {	/* no accounts here: the page checks its caller */
+	} else if (!db && r.authorization) {
+		portal_error(&r, 421, "misdirected", "这台主机只回答匿名请求，带令牌的请求请发往主服务器。"
+			     "This host answers anonymous requests only; send requests with a token to the primary.");
+	} else if (!db) {
 		portal_dispatch(&r, prog->pages, prog->npages);
 	} else if (portal_auth_bearer(db, r.arena, r.authorization, &r.user) < 0) {
 		portal_error(&r, 401, "bad_token", "令牌无效：未知、已撤销、已过期，或其用户已停用。"
@@ -158,13 +164,17 @@ static void worker(const struct fcgi_program *prog, int sock, int has_master)
 	mallopt(M_TRIM_THRESHOLD, 8 << 20);
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	char err[512];
-	sqlite3 *db = prog->no_database ? NULL : portal_db_open(portal_settings()->db_path, err, sizeof err);
-	if (!db && !prog->no_database)
+	sqlite3 *db = prog->no_db ? NULL : portal_db_open(portal_settings()->db_path, err, sizeof err);
+	if (!db && !prog->no_db)
 		portal_fatal("%s", err);
 	if (prog->worker_init)
 		prog->worker_init();
 	FCGX_Request fr;
 	FCGX_InitRequest(&fr, sock, 0);
+	struct sockaddr_storage addr;
+	socklen_t addrlen = sizeof addr;
+	int tcp = getsockname(sock, (struct sockaddr *)&addr, &addrlen) == 0 &&
+		  (addr.ss_family == AF_INET || addr.ss_family == AF_INET6);
 	struct pollfd pfd = { .fd = sock, .events = POLLIN };
 	while (!retiring) {
 		idle = 1;
@@ -184,6 +194,10 @@ static void worker(const struct fcgi_program *prog, int sock, int has_master)
 				portal_log("accept failed, worker exits");
 			break;
 		}
+		if (tcp) {	/* TCP_NODELAY: see open_socket() */
+			int one = 1;
+			setsockopt(fr.ipcFd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		}
 		serve_one(prog, &fr, db);
 		FCGX_Finish_r(&fr);
 	}
@@ -192,13 +206,27 @@ static void worker(const struct fcgi_program *prog, int sock, int has_master)
 
 /* ---- the master ----------------------------------------------------- */
 
+/* path: a unix socket's path, or ADDRESS:PORT for TCP (a search host,
+ * which the front nginx reaches over the network; FCGI_WEB_SERVER_ADDRS
+ * then limits who may connect, as libfcgi reads it). */
 static int open_socket(const char *path)
 {
-	unlink(path);
+	int tcp = path[0] != '/' && strchr(path, ':');
+	if (!tcp)
+		unlink(path);
 	int sock = FCGX_OpenSocket(path, 128);
 	if (sock < 0) {
 		portal_log("cannot listen on %s", path);
 		return -1;
+	}
+	if (tcp) {
+		/* Without it a response written in several FastCGI records
+		 * can wait for the front's delayed ACK (Nagle); each accepted
+		 * connection gets it too (worker()). */
+		int one = 1;
+		if (setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0)
+			portal_log("TCP_NODELAY on %s: %s", path, strerror(errno));
+		return sock;
 	}
 	const char *group = getenv("PORTAL_SOCKET_GROUP");
 	if (group && *group) {

@@ -27,10 +27,12 @@ struct fcgi_program {
 	const struct page *pages;
 	size_t npages;
 	void (*worker_init)(void);	/* may be NULL */
-	/* 1: a program with no database (an extraction host's): its workers
-	 * open none, and every caller is anonymous (no token, no session);
-	 * its pages check their callers themselves. */
-	int no_database;
+	/* A program that opens no SQLite (a search host's search.fcgi, an
+	 * extraction host's extract.fcgi): its requests have r->db NULL and
+	 * an anonymous caller, and its pages check their callers themselves;
+	 * a request carrying a bearer token is answered 421 (it belongs on
+	 * the primary), and cookies are not read. */
+	int no_db;
 };
 
 /* Never returns on success; returns 1 (an exit status) when it cannot start. */

@@ -151,6 +151,7 @@ static const char *error_heading(int status)
 	case 409: return "与现有记录冲突";
 	case 413: return "文件过大";
 	case 415: return "格式不受支持";
+	case 421: return "请发往主服务器";
 	case 422: return "内容无效";
 	case 429: return "请求过于频繁";
 	case 503: return "服务繁忙";

@@ -440,9 +440,11 @@ START_TEST(hit_record_round_trips_and_cuts_the_excerpt)
 	struct arena *a = arena_new();
 	struct buf b = BUF_INIT, text = BUF_INIT;
 	hit_record_pack(&b, &(struct hit_record){ .title = "医疗机构水污染物排放标准", .doc_type = "standard",
-		.filename = "gb18466.pdf", .edition_status = "current", .excerpt = "正文", .excerpt_len = 6 });
+		.filename = "gb18466.pdf", .edition_status = "current", .details = "{\"size\":1}",
+		.excerpt = "正文", .excerpt_len = 6 });
 	struct hit_record r;
 	ck_assert_int_eq(hit_record_unpack(a, b.data, b.len, &r), 0);
+	ck_assert_str_eq(r.details, "{\"size\":1}");
 	ck_assert_str_eq(r.title, "医疗机构水污染物排放标准");
 	ck_assert_str_eq(r.doc_type, "standard");
 	ck_assert_str_eq(r.filename, "gb18466.pdf");
@@ -453,6 +455,11 @@ START_TEST(hit_record_round_trips_and_cuts_the_excerpt)
 	/* an id alone (an index written before records) is not a record */
 	ck_assert_int_eq(hit_record_unpack(a, "d123", 4, &r), -1);
 	ck_assert_int_eq(hit_record_unpack(a, "\001a\0b", 4, &r), -1);	/* cut short */
+	/* a record of version 1 (no details) still reads */
+	ck_assert_int_eq(hit_record_unpack(a, "\001t\0x\0f\0\0\0text", 13, &r), 0);
+	ck_assert_str_eq(r.title, "t");
+	ck_assert_ptr_null(r.details);
+	ck_assert_str_eq(r.excerpt, "text");
 	/* the excerpt keeps HIT_EXCERPT_CHARS whole characters, never half of one */
 	for (int i = 0; i < HIT_EXCERPT_CHARS + 10; i++)
 		buf_puts(&text, "水");

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char dir[200];
@@ -387,6 +388,34 @@ START_TEST(test_delete)
 	ck_assert_int_eq(pxap_reader_doccount(r, err, sizeof err), NDOCS - 1);
 	ck_assert_uint_eq(total(everything("节水")), 0);
 	ck_assert_uint_eq(total(everything("")), NDOCS - 1);
+}
+END_TEST
+
+/* A search host reads a public document's record by id, and nothing of a
+ * document outside the group it asks for (pxap_document_record). */
+START_TEST(test_document_record)
+{
+	struct pxap_doc d6 = { .id = "d6", .title = "公开", .access = pub, .naccess = 1,
+			       .record = "R6\0x", .record_len = 4 };
+	struct pxap_doc d7 = { .id = "d7", .title = "受限", .access = u7, .naccess = 1,
+			       .record = "R7", .record_len = 2 };
+	ck_assert_int_eq(pxap_writer_put(w, &d6, err, sizeof err), 0);
+	ck_assert_int_eq(pxap_writer_put(w, &d7, err, sizeof err), 0);
+	ck_assert_int_eq(pxap_writer_commit(w, err, sizeof err), 0);
+	char *rec;
+	size_t len;
+	ck_assert_int_eq(pxap_document_record(r, "d6", "public", &rec, &len, err, sizeof err), 1);
+	ck_assert_uint_eq(len, 4);
+	ck_assert_int_eq(memcmp(rec, "R6\0x", 5), 0);	/* NUL-terminated too */
+	free(rec);
+	ck_assert_int_eq(pxap_document_record(r, "d7", "public", &rec, &len, err, sizeof err), 0);
+	ck_assert_ptr_null(rec);
+	ck_assert_int_eq(pxap_document_record(r, "d7", "u:7", &rec, &len, err, sizeof err), 1);
+	ck_assert_str_eq(rec, "R7");
+	free(rec);
+	/* no record (an index older than records), no such document */
+	ck_assert_int_eq(pxap_document_record(r, "d1", "public", &rec, &len, err, sizeof err), 0);
+	ck_assert_int_eq(pxap_document_record(r, "d9", "public", &rec, &len, err, sizeof err), 0);
 }
 END_TEST
 
@@ -866,6 +895,53 @@ START_TEST(test_reader_sees_rebuild)
 }
 END_TEST
 
+/* A search host's replica: a directory whose stub file XAPIANDB names the
+ * live copy (xapian-replicate writes replica_N and replaces the stub when
+ * a whole new copy arrives); the reader follows the stub to the new copy,
+ * even while the old one is still on disk. */
+START_TEST(test_reader_follows_replica_stub)
+{
+	char rep[sizeof dir + 16], sub[sizeof dir + 32], stub[sizeof dir + 32], tmp[sizeof dir + 40];
+	snprintf(rep, sizeof rep, "%s.rep", dir);
+	ck_assert_int_eq(mkdir(rep, 0700), 0);
+	const char *const ids[2] = { "r0", "r1" };
+	for (int i = 0; i < 2; i++) {
+		snprintf(sub, sizeof sub, "%s/replica_%d", rep, i);
+		pxap_writer *rw = pxap_writer_open(sub, err, sizeof err);
+		ck_assert_msg(rw != NULL, "writer: %s", err);
+		struct pxap_doc d = { .id = ids[i], .title = i ? "第二份副本" : "第一份副本", .access = pub, .naccess = 1 };
+		ck_assert_int_eq(pxap_writer_put(rw, &d, err, sizeof err), 0);
+		ck_assert_int_eq(pxap_writer_commit(rw, err, sizeof err), 0);
+		pxap_writer_close(rw);
+	}
+	snprintf(stub, sizeof stub, "%s/XAPIANDB", rep);
+	snprintf(tmp, sizeof tmp, "%s/XAPIANDB.tmp", rep);
+	FILE *f = fopen(stub, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("auto replica_0\n", f);
+	fclose(f);
+	pxap_reader *rr = pxap_reader_open(rep, err, sizeof err);
+	ck_assert_msg(rr != NULL, "reader: %s", err);
+	struct pxap_query pq = { .q = "副本", .limit = 10, .all_access = 1 };
+	pxap_results *res = pxap_search(rr, &pq, err, sizeof err);
+	ck_assert_ptr_nonnull(res);
+	ck_assert_str_eq(pxap_results_id(res, 0), "r0");
+	pxap_results_free(res);
+	f = fopen(tmp, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("auto replica_1\n", f);
+	fclose(f);
+	ck_assert_int_eq(rename(tmp, stub), 0);
+	res = pxap_search(rr, &pq, err, sizeof err);
+	ck_assert_ptr_nonnull(res);
+	ck_assert_uint_eq(pxap_results_count(res), 1);
+	ck_assert_str_eq(pxap_results_id(res, 0), "r1");
+	pxap_results_free(res);
+	pxap_reader_close(rr);
+	nftw(rep, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+END_TEST
+
 START_TEST(test_epoch_follows_commit_and_rebuild)
 {
 	/* The epoch stays while the reader reads one revision, and changes
@@ -1186,6 +1262,7 @@ static void add_index_tests(TCase *tc)
 	tcase_add_test(tc, test_field_filters);
 	tcase_add_test(tc, test_replace);
 	tcase_add_test(tc, test_delete);
+	tcase_add_test(tc, test_document_record);
 	tcase_add_test(tc, test_paging);
 	tcase_add_test(tc, test_sort_by_date);
 	tcase_add_test(tc, test_synonym_group);
@@ -1201,6 +1278,7 @@ static void add_index_tests(TCase *tc)
 	tcase_add_test(tc, test_broken_syntax);
 	tcase_add_test(tc, test_reader_sees_commit);
 	tcase_add_test(tc, test_reader_sees_rebuild);
+	tcase_add_test(tc, test_reader_follows_replica_stub);
 	tcase_add_test(tc, test_epoch_follows_commit_and_rebuild);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_industry_grade_facets);
