@@ -9,8 +9,8 @@
  * bench/ocr/run measured 86% of key phrases in grey, 93% so) is piped into
  * tesseract (chi_sim alone: PAGE_LANGS; stdin stdout, page segmentation 3,
  * 200 dpi: more resolution found fewer phrases, at twice the time), after
- * levelling a page scanned askew (deskew below), so no page image ever touches
- * the disk and a sandbox kill leaves nothing behind. Up to ocr_width pages
+ * levelling a page scanned askew (deskew below), so no page image ever
+ * touches the disk and a sandbox kill leaves nothing behind. Up to ocr_width pages
  * are in tesseract at once, and each page done is reported (extract.h).
  * Page sizes come from pdfinfo first: pages render at 200 dpi unless that
  * would make a side longer than MAX_SIDE pixels, in which case the
