@@ -1,4 +1,4 @@
-/* extract-ocr.c: text recognition with tesseract (chi_sim + eng).
+/* extract-ocr.c: text recognition with tesseract (chi_sim, + eng for images).
  *
  * Images (PNG, JPEG, TIFF) go to tesseract as they are, once their header
  * shows they are not absurdly large: a 100000 x 100000 PNG is a few kB
@@ -7,9 +7,10 @@
  * A scanned PDF is rendered a page at a time by pdftoppm, in colour, into
  * memory; its red channel alone (a red seal then fades into the paper:
  * bench/ocr/run measured 86% of key phrases in grey, 93% so) is piped into
- * tesseract (stdin stdout, page segmentation 3, 200 dpi: more resolution
- * found fewer phrases, at twice the time), so no page image ever touches
- * the disk and a sandbox kill leaves nothing behind. Up to ocr_width pages
+ * tesseract (chi_sim alone: PAGE_LANGS; stdin stdout, page segmentation 3,
+ * 200 dpi: more resolution found fewer phrases, at twice the time), after
+ * levelling a page scanned askew (deskew below), so no page image ever
+ * touches the disk and a sandbox kill leaves nothing behind. Up to ocr_width pages
  * are in tesseract at once, and each page done is reported (extract.h).
  * Page sizes come from pdfinfo first: pages render at 200 dpi unless that
  * would make a side longer than MAX_SIDE pixels, in which case the
@@ -21,6 +22,11 @@
  * (A page takes 2 to 7 s of processor time; a scan kept at its native
  * 300 dpi behind a 72-dpi page size, 3504 points tall, renders at its own
  * pixel size, not blown up.)
+ *
+ * Before recognition a page is levelled (deskew below): a page fed to the
+ * scanner at an angle has its slope found from a projection profile and
+ * is turned back (PORTAL_OCR_NO_DESKEW=1 in the environment leaves pages
+ * as they are, for bench/ocr to compare).
  *
  * tesseract, trained on text with spaces between words, puts spaces
  * between Chinese characters and breaks lines where the scan did; both
@@ -47,6 +53,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -57,6 +64,13 @@
 #include <unistd.h>
 
 #define LANGS "chi_sim+eng"
+/* Scanned pages: Simplified Chinese alone. The English model beside it
+ * turns short or spaced Chinese words into Latin letters ("前  言" read as
+ * "AUa", "（终稿）" as "(ZRF)"): on bench/ocr/run's 22 pages chi_sim found
+ * 94.5% of key phrases against 93.3%, in 2.0 processor seconds a page
+ * against 5.6, but read "DB11/T" as "DB11/工" more often (27 of 32 standard
+ * numbers against 29; bench/README.md). */
+#define PAGE_LANGS "chi_sim"
 #define DPI 200.0
 #define PSM "3"		/* tesseract's page segmentation: automatic (its default) */
 #define MAX_SIDE 3500		/* pixels a side: A4 at 300 dpi */
@@ -308,6 +322,117 @@ static double page_dpi(double side)
 	return MAX_SIDE * 72.0 / side;
 }
 
+/* ---- deskew ------------------------------------------------------------ *
+ *
+ * A page fed to the scanner at an angle has its lines of text at a slope.
+ * The slope is found from a projection profile: the dark pixels of the page
+ * (at half resolution) are counted per row along lines of each slope from
+ * -MAX_SKEW to +MAX_SKEW degrees in steps of SKEW_STEP; along the slope of
+ * the text the rows alternate most sharply between ink (a line of text) and
+ * paper (the space between lines): the sum of squared differences of
+ * neighbouring rows is largest. The page is then turned back by that angle
+ * (bilinear, the corners left white). A page at less than MIN_SKEW is left
+ * as it is: tesseract levels small angles itself, and measured on the
+ * bench's pages (turned by up to 1.5 degrees: bench/README.md) turning them
+ * found no more key phrases, while the interpolation blurred a digit of a
+ * real scan at 0.9 degrees ("GB 1]8597"). At 5 degrees tesseract alone
+ * loses a scan's title (tests/unit/test-extract.c). */
+
+#define MAX_SKEW 6.0	/* degrees either way: a page fed badly, not one on its side */
+#define SKEW_STEP 0.1
+#define MIN_SKEW 2.0	/* degrees: less is left to tesseract */
+#define PI_180 0.017453292519943295	/* radians a degree */
+
+/* The slope of the text on the w x h grey page px, in degrees: positive
+ * when lines go down to the right. */
+static double skew_angle(const unsigned char *px, size_t w, size_t h)
+{
+	size_t sw = w / 2, sh = h / 2;
+	int steps = (int)(MAX_SKEW / SKEW_STEP + 0.5);
+	size_t margin = (size_t)ceil((double)sw * tan(MAX_SKEW * PI_180)) + 1;
+	size_t rows = sh + 2 * margin;
+	double *count = xmalloc(rows * sizeof *count);
+	unsigned *dark = NULL;	/* x, y pairs of the dark pixels at half size */
+	size_t ndark = 0, cap = 0;
+	double best = -1, angle = 0;
+
+	for (size_t y = 0; y < sh; y++)
+		for (size_t x = 0; x < sw; x++) {
+			const unsigned char *p = px + 2 * y * w + 2 * x;
+			if ((unsigned)p[0] + p[1] + p[w] + p[w + 1] >= 4 * 128)
+				continue;
+			if (ndark == cap) {
+				cap = cap ? 2 * cap : 65536;
+				dark = xrealloc(dark, cap * 2 * sizeof *dark);
+			}
+			dark[2 * ndark] = (unsigned)x;
+			dark[2 * ndark + 1] = (unsigned)y;
+			ndark++;
+		}
+	if (ndark < 100) {	/* a blank page: nothing to go by */
+		free(dark);
+		free(count);
+		return 0;
+	}
+	for (int k = -steps; k <= steps; k++) {
+		double t = tan(k * SKEW_STEP * PI_180), score = 0;
+		memset(count, 0, rows * sizeof *count);
+		for (size_t i = 0; i < ndark; i++) {
+			double r = dark[2 * i + 1] - dark[2 * i] * t + (double)margin;
+			count[(size_t)r]++;
+		}
+		for (size_t r = 1; r < rows; r++)
+			score += (count[r] - count[r - 1]) * (count[r] - count[r - 1]);
+		if (score > best) {
+			best = score;
+			angle = k * SKEW_STEP;
+		}
+	}
+	free(dark);
+	free(count);
+	return angle;
+}
+
+/* Turn the w x h grey page px so that text at angle degrees (skew_angle)
+ * lies level. */
+static void rotate_page(unsigned char *px, size_t w, size_t h, double angle)
+{
+	double a = angle * PI_180, c = cos(a), s = sin(a);
+	double cx = (double)w / 2, cy = (double)h / 2;
+	unsigned char *src = xmalloc(w * h);
+
+	memcpy(src, px, w * h);
+	for (size_t Y = 0; Y < h; Y++)
+		for (size_t X = 0; X < w; X++) {
+			double dx = (double)X - cx, dy = (double)Y - cy;
+			double x = cx + dx * c - dy * s, y = cy + dx * s + dy * c;
+			unsigned char *out = px + Y * w + X;
+			if (x < 0 || y < 0 || x >= (double)(w - 1) || y >= (double)(h - 1)) {
+				*out = 255;
+				continue;
+			}
+			size_t x0 = (size_t)x, y0 = (size_t)y;
+			double fx = x - (double)x0, fy = y - (double)y0;
+			const unsigned char *q = src + y0 * w + x0;
+			double v = (q[0] * (1 - fx) + q[1] * fx) * (1 - fy) +
+				   (q[w] * (1 - fx) + q[w + 1] * fx) * fy;
+			*out = (unsigned char)(v + 0.5);
+		}
+	free(src);
+}
+
+/* Level the w x h grey page px in place; the angle it was at. */
+static double deskew(unsigned char *px, size_t w, size_t h)
+{
+	if (w < 64 || h < 64)
+		return 0;
+	double angle = skew_angle(px, w, h);
+	if (fabs(angle) < MIN_SKEW - SKEW_STEP / 2)
+		return 0;
+	rotate_page(px, w, h, angle);
+	return angle;
+}
+
 /* One page on its way: rendered, and now in tesseract, read from its pipe. */
 struct page_run {
 	int page;		/* 1-based; 0: the slot is free */
@@ -358,6 +483,8 @@ static int red_channel(const struct buf *ppm, struct buf *pgm)
 	for (size_t k = 0; k < n; k++)
 		pgm->data[at + k] = (char)px[3 * k];
 	pgm->len = at + n;
+	if (!getenv("PORTAL_OCR_NO_DESKEW"))
+		deskew((unsigned char *)pgm->data + at, v[0], v[1]);
 	return 0;
 }
 
@@ -392,7 +519,7 @@ static int start_page(const char *file, int page, double dpi, struct page_run *p
 	snprintf(side, sizeof side, "%d", MAX_SIDE);
 	char *render[] = { "pdftoppm", "-q", "-f", pg, "-l", pg, "-r", r,
 			   "-x", "0", "-y", "0", "-W", side, "-H", side, (char *)file, NULL };
-	char *ocr[] = { "tesseract", "stdin", "stdout", "-l", LANGS, "--dpi", rdpi,
+	char *ocr[] = { "tesseract", "stdin", "stdout", "-l", PAGE_LANGS, "--dpi", rdpi,
 			"--psm", PSM, NULL };
 
 	int st = portal_run_capture(PDFTOPPM_PATH, render, -1, MAX_PPM, &ppm, err, errlen);
