@@ -15,9 +15,6 @@ struct buf;
 /* Characters of a document's text kept for its snippets: enough for nearly
  * every document, and a 300-page table costs no search a full scan. */
 #define HIT_EXCERPT_CHARS 60000
-/* Bytes of the excerpt deflated together: a snippet inflates whole chunks,
- * as many as it reads. */
-#define HIT_CHUNK_BYTES 4096
 
 struct hit_record {
 	const char *title, *doc_type, *filename;	/* NULL when the document has none */
@@ -31,26 +28,7 @@ struct hit_record {
 void hit_record_pack(struct buf *out, const struct hit_record *r);
 
 /* Read a record packed by hit_record_pack() from data (len bytes) into r,
- * its strings copied into a, the excerpt inflated whole. 0, or -1 when data
- * is not such a record. */
+ * its strings copied into a. 0, or -1 when data is not such a record. */
 int hit_record_unpack(struct arena *a, const char *data, size_t len, struct hit_record *r);
-
-/* A record's excerpt, inflated as far as it is read: text has room for len
- * bytes (and a NUL), of which the first have are there. */
-struct hit_excerpt {
-	char *text;
-	size_t len, have;
-	const unsigned char *z, *zend;	/* the chunks not yet inflated (in the record) */
-};
-
-/* As hit_record_unpack(), but r->excerpt is left NULL and x describes the
- * excerpt, nothing of it inflated yet; x refers to data, which must outlive
- * it. */
-int hit_record_unpack_lazy(struct arena *a, const char *data, size_t len, struct hit_record *r,
-			   struct hit_excerpt *x);
-
-/* Inflate x up to at least upto bytes (or all of it); the bytes there. A
- * damaged chunk leaves blanks from there on. */
-size_t hit_excerpt_fill(struct hit_excerpt *x, size_t upto);
 
 #endif

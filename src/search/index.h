@@ -28,10 +28,9 @@ int portal_index_document(sqlite3 *db, pxap_writer *w, const char *id, char *err
 /* The version of what the index's terms are made of: raised whenever a
  * change to index.c, fold.c, quantity.c or normalize.c makes an existing
  * index disagree with the queries (2: traditional characters folded,
- * figures as XQ terms; 3: hit records with the excerpt in deflated
- * chunks, hit-record.c). The index records the version it was built with
+ * figures as XQ terms). The index records the version it was built with
  * (pxap_writer_set_format()); portalctl init rebuilds an index with an
  * older one. */
-#define PORTAL_INDEX_FORMAT 3
+#define PORTAL_INDEX_FORMAT 2
 
 #endif

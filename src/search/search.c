@@ -401,27 +401,15 @@ static const char *maybe_dup(struct arena *a, const char *s)
 	return s ? arena_strdup(a, s) : NULL;
 }
 
-/* h's snippet made from src, and h kept in the hit cache. */
-static void finish_hit_from(struct request *r, const char *const *terms, size_t nterms,
-			    const struct snippet_text *src, struct search_hit *h)
-{
-	h->snippet = snippet_html_from(r->arena, terms, nterms, src, SNIPPET_BYTES);
-	hit_cache_store(hits_kept, h->id, terms, nterms, &(struct cached_hit){
-		.title = h->title, .doc_type = h->doc_type, .filename = h->filename,
-		.snippet = h->snippet, .edition_status = h->edition_status,
-		.replaced_by = h->replaced_by });
-}
-
 /* h's snippet made from text, and h kept in the hit cache. */
 static void finish_hit(struct request *r, const char *const *terms, size_t nterms,
 		       const char *text, size_t len, struct search_hit *h)
 {
-	finish_hit_from(r, terms, nterms, &(struct snippet_text){ .text = text, .len = text ? len : 0 }, h);
-}
-
-static size_t fill_excerpt(void *x, size_t upto)
-{
-	return hit_excerpt_fill(x, upto);
+	h->snippet = snippet_html(r->arena, terms, nterms, text, text ? len : 0, SNIPPET_BYTES);
+	hit_cache_store(hits_kept, h->id, terms, nterms, &(struct cached_hit){
+		.title = h->title, .doc_type = h->doc_type, .filename = h->filename,
+		.snippet = h->snippet, .edition_status = h->edition_status,
+		.replaced_by = h->replaced_by });
 }
 
 /* Title, type, filename, edition and snippet of a hit, from SQLite by st. */
@@ -450,17 +438,14 @@ static int recorded_hit(struct request *r, const char *rec, size_t len, const ch
 			size_t nterms, struct search_hit *h)
 {
 	struct hit_record hr;
-	struct hit_excerpt x;
-	if (!rec || hit_record_unpack_lazy(r->arena, rec, len, &hr, &x) < 0)
+	if (!rec || hit_record_unpack(r->arena, rec, len, &hr) < 0)
 		return 0;
 	h->doc_type = hr.doc_type;
 	h->filename = hr.filename;
 	h->title = hr.title ? hr.title : h->filename ? h->filename : h->id;
 	h->edition_status = hr.edition_status;
 	h->replaced_by = hr.replaced_by;
-	/* inflated only as far as the snippet reads */
-	finish_hit_from(r, terms, nterms, &(struct snippet_text){ .text = x.text, .len = x.len,
-		.fill = fill_excerpt, .ctx = &x }, h);
+	finish_hit(r, terms, nterms, hr.excerpt, hr.excerpt_len, h);
 	return 1;
 }
 

@@ -5,8 +5,7 @@
  * case-blind scan for Latin words), and the span of at most two thirds of
  * the snippet's length holding the most distinct terms wins (a bigram or a
  * word weighs 4, a lone character 1); reading stops early once a span
- * holds every term (and a text read lazily, snippet_text, is inflated only
- * as far as that). render() then writes that part of the text as escaped
+ * holds every term. render() then writes that part of the text as escaped
  * HTML with the query's words marked (see snippet.h).
  *
  * This replaced Xapian's MSet::snippet, which looks up term statistics for
@@ -26,8 +25,7 @@
 #define MAX_OWN 64	/* the query's own terms */
 #define MAX_VARIANTS 8	/* traditional spellings looked for, per term */
 #define MAX_HITS 256		/* occurrences of one term considered */
-#define CHUNK 4000		/* bytes of text searched at a time: with a term's length past it,
-			   within a hit record's chunk (HIT_CHUNK_BYTES) */
+#define CHUNK 8192		/* bytes of text searched at a time */
 
 static const char ELLIPSIS[] = "\xe2\x80\xa6";
 
@@ -217,24 +215,12 @@ static int by_pos(const void *x, const void *y)
 	return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
-/* Have src's text there up to at least upto bytes (or its end). */
-static void need(const struct snippet_text *src, size_t upto)
-{
-	if (src->fill)
-		src->fill(src->ctx, upto < src->len ? upto : src->len);
-}
-
 /* Where the snippet starts: just before the span of at most `span` bytes
  * holding the most (weighted, distinct) query terms, of the first nterms
  * of q; 0 without any. Its score to *score. */
-static size_t snippet_window(const struct query *q, size_t nterms, const struct snippet_text *src,
+static size_t snippet_window(const struct query *q, size_t nterms, const char *text, size_t len,
 			     size_t span, int *score_out)
 {
-	const char *text = src->text;
-	size_t len = src->len, longest = 0;
-	for (size_t i = 0; i < nterms; i++)
-		if (q->t[i].len > longest)
-			longest = q->t[i].len;
 	size_t cap = nterms * MAX_HITS, nhits = 0, best = 0;
 	struct hit *hits = malloc((cap ? cap : 1) * sizeof *hits);
 	int count[MAX_TERMS], found[MAX_TERMS] = { 0 }, all = 0, best_score = 0;
@@ -245,8 +231,6 @@ static size_t snippet_window(const struct query *q, size_t nterms, const struct 
 		all += q->t[i].weight;
 	for (size_t chunk = 0; chunk < len && best_score < all; chunk += CHUNK) {
 		size_t stop = chunk + CHUNK < len ? chunk + CHUNK : len, before = nhits;
-		/* find() reads a term's length past stop, word_at() one more */
-		need(src, stop + longest + 1);
 		for (size_t i = 0; i < nterms; i++) {
 			size_t at = chunk;
 			while (found[i] < MAX_HITS && (at = find(&q->t[i], text, len, at, stop)) < stop) {
@@ -364,15 +348,6 @@ static void render(const struct query *q, const char *text, size_t from, size_t 
 char *snippet_html(struct arena *a, const char *const *terms, size_t nterms,
 		   const char *text, size_t len, size_t max_bytes)
 {
-	return snippet_html_from(a, terms, nterms, &(struct snippet_text){ .text = text, .len = len },
-				 max_bytes);
-}
-
-char *snippet_html_from(struct arena *a, const char *const *terms, size_t nterms,
-			const struct snippet_text *src, size_t max_bytes)
-{
-	const char *text = src->text;
-	size_t len = src->len;
 	if (!text || !len || !max_bytes)
 		return arena_strdup(a, "");
 	struct query q;
@@ -383,15 +358,14 @@ char *snippet_html_from(struct arena *a, const char *const *terms, size_t nterms
 		 * only when those are nowhere (a traditional document): most
 		 * texts are simplified, and the spellings double the search. */
 		int score;
-		from = snippet_window(&q, q.own, src, max_bytes * 2 / 3, &score);
+		from = snippet_window(&q, q.own, text, len, max_bytes * 2 / 3, &score);
 		if (!score && q.n > q.own)
-			from = snippet_window(&q, q.n, src, max_bytes * 2 / 3, &score);
+			from = snippet_window(&q, q.n, text, len, max_bytes * 2 / 3, &score);
 		from = from > max_bytes / 6 ? from - max_bytes / 6 : 0;
 		if (from + max_bytes > len)
 			from = len - max_bytes;
 	}
 	size_t to = from + max_bytes < len ? from + max_bytes : len;
-	need(src, to + 1);	/* render() reads up to to, the cut text[to] */
 	while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80)
 		from--;
 	while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80)

@@ -27,21 +27,6 @@ struct arena;
 char *snippet_html(struct arena *a, const char *const *terms, size_t nterms,
 		   const char *text, size_t len, size_t max_bytes);
 
-/* A text that is made available as it is read (a hit record's excerpt,
- * inflated chunk by chunk: hit-record.h): text has room for len bytes,
- * and fill(ctx, upto) puts at least its first upto there; NULL when all
- * of it is there. The snippet is the one snippet_html() makes of the
- * whole text. */
-struct snippet_text {
-	const char *text;
-	size_t len;
-	size_t (*fill)(void *ctx, size_t upto);
-	void *ctx;
-};
-
-char *snippet_html_from(struct arena *a, const char *const *terms, size_t nterms,
-			const struct snippet_text *src, size_t max_bytes);
-
 /* 1 for a character of the scripts Xapian's CJK n-gram mode splits into
  * characters (Han, kana, Hangul, CJK punctuation and full-width forms). */
 int snippet_is_cjk(uint32_t c);

@@ -467,70 +467,6 @@ START_TEST(hit_record_round_trips_and_cuts_the_excerpt)
 }
 END_TEST
 
-static size_t fill_for_test(void *x, size_t upto)
-{
-	return hit_excerpt_fill(x, upto);
-}
-
-/* A record's excerpt is inflated only as far as the snippet reads it, and
- * the snippet is the one the whole text gives, wherever the terms are
- * (across chunk boundaries, at the end, nowhere). */
-START_TEST(hit_record_snippet_inflates_only_what_it_reads)
-{
-	struct arena *a = arena_new();
-	struct buf t = BUF_INIT, b = BUF_INIT;
-	buf_puts(&t, "清洁生产审核报告 GB18466 开头。");
-	while (t.len < HIT_CHUNK_BYTES - 4)
-		buf_puts(&t, "无关的文字。");
-	buf_puts(&t, "ISO14001体系");	/* across the first chunk's end */
-	while (t.len < 12 * HIT_CHUNK_BYTES)
-		buf_puts(&t, "其他内容，");
-	buf_puts(&t, "企业实施节能降耗方案。结尾");
-	hit_record_pack(&b, &(struct hit_record){ .title = "标题", .excerpt = t.data, .excerpt_len = t.len });
-	static const char *const sets[][2] = {
-		{ "清洁", "审核" }, { "gb18466", "开头" }, { "iso14001", "体系" },
-		{ "节能", "降耗" }, { "没有", "出现" }, { "清洁", "结尾" },
-	};
-	for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
-		struct hit_record r;
-		struct hit_excerpt x;
-		ck_assert_int_eq(hit_record_unpack_lazy(a, b.data, b.len, &r, &x), 0);
-		ck_assert_str_eq(r.title, "标题");
-		ck_assert_uint_eq(x.len, t.len);
-		ck_assert_uint_eq(x.have, 0);
-		const char *lazy = snippet_html_from(a, sets[i], 2, &(struct snippet_text){
-			.text = x.text, .len = x.len, .fill = fill_for_test, .ctx = &x }, 300);
-		const char *whole = snippet_html(a, sets[i], 2, t.data, t.len, 300);
-		ck_assert_str_eq(lazy, whole);
-		if (i == 0)	/* found at the start: one chunk of thirteen */
-			ck_assert_uint_eq(x.have, HIT_CHUNK_BYTES);
-		if (i == 2)
-			ck_assert_uint_eq(x.have, 2 * HIT_CHUNK_BYTES);
-	}
-	ck_assert_ptr_nonnull(strstr(snippet_html(a, sets[3], 2, t.data, t.len, 300), "<mark>节能降耗</mark>"));
-	/* unpacked whole, the excerpt is the text */
-	struct hit_record r;
-	ck_assert_int_eq(hit_record_unpack(a, b.data, b.len, &r), 0);
-	ck_assert_uint_eq(r.excerpt_len, t.len);
-	ck_assert_int_eq(memcmp(r.excerpt, t.data, t.len), 0);
-	/* a damaged chunk reads as blanks, never past the record */
-	b.data[b.len - 3] ^= 0x55;
-	b.len -= 2;
-	ck_assert_int_eq(hit_record_unpack(a, b.data, b.len, &r), 0);
-	ck_assert_uint_eq(r.excerpt_len, t.len);
-	ck_assert_int_eq(memcmp(r.excerpt, t.data, 12 * HIT_CHUNK_BYTES), 0);
-	ck_assert_int_eq(r.excerpt[t.len - 1], ' ');
-	/* a record of the first version is still read */
-	char old[] = "\001t\0\0\0\0\0正文";
-	ck_assert_int_eq(hit_record_unpack(a, old, sizeof old - 1, &r), 0);
-	ck_assert_str_eq(r.title, "t");
-	ck_assert_str_eq(r.excerpt, "正文");
-	buf_free(&t);
-	buf_free(&b);
-	arena_destroy(a);
-}
-END_TEST
-
 /* ---- the job queue (jobs.c) ------------------------------------------- */
 
 static char job_dir[64];
@@ -712,7 +648,6 @@ int main(void)
 	tcase_add_test(tc, snippet_picks_the_cluster_of_terms);
 	tcase_add_test(tc, hit_cache_keys_by_document_and_terms_and_forgets_by_age_and_epoch);
 	tcase_add_test(tc, hit_record_round_trips_and_cuts_the_excerpt);
-	tcase_add_test(tc, hit_record_snippet_inflates_only_what_it_reads);
 	tcase_add_test(tc, jobs_enqueue_twice_while_queued_is_one_job);
 	tcase_add_test(tc, jobs_enqueue_while_running_runs_the_document_again);
 	tcase_add_test(tc, jobs_queued_after_lists_without_claiming);
