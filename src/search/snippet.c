@@ -198,9 +198,14 @@ static size_t find(const struct term *t, const char *text, size_t len, size_t fr
 		const char *p = memmem(text + from, end - from, t->s, t->len);
 		return p ? (size_t)(p - text) : len;
 	}
-	for (size_t i = from; i < stop; i++)
-		if (word_at(t, text, len, i))
+	/* the first letter first (terms are lower case): most places fail it */
+	unsigned char first = (unsigned char)t->s[0];
+	unsigned char upper = first >= 'a' && first <= 'z' ? (unsigned char)(first - 32) : first;
+	for (size_t i = from; i < stop; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if ((c == first || c == upper) && word_at(t, text, len, i))
 			return i;
+	}
 	return len;
 }
 

@@ -120,7 +120,8 @@ void session_resolve(struct request *r)
 		return;
 	char hex[65];
 	sha256_hex(sid, hex);
-	sqlite3_stmt *st = portal_db_prepare(r->db,
+	/* prepared once per worker: every signed-in request runs it */
+	sqlite3_stmt *st = portal_db_cached(r->db,
 		"SELECT u.id, u.name, u.role, u.enterprise_id, u.agency_id, s.csrf" PORTAL_USER_AREA_COLS
 		" FROM sessions s JOIN users u ON u.id = s.user_id"
 		" WHERE s.hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL");
@@ -137,7 +138,7 @@ void session_resolve(struct request *r)
 		r->user.sector = arena_strdup(r->arena, (const char *)sqlite3_column_text(st, 7));
 		r->session_id = sid;
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);	/* ends its read */
 }
 
 static int recent_failures(sqlite3 *db, const char *col, const char *value)
