@@ -844,6 +844,13 @@ static Xapian::Query build_query(pxap_reader *r, const struct pxap_query *pq)
 		}
 	}
 	q = prefer(q, pq);
+	std::vector<Xapian::Query> joins;
+	for (size_t i = 0; i < pq->njoins; i++)
+		if (given(pq->joins[i]))
+			joins.push_back(Xapian::Query(pq->joins[i]));
+	if (!joins.empty() && !blank(pq->q))
+		q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q,
+			Xapian::Query(Xapian::Query::OP_OR, joins.begin(), joins.end()));
 	/* values: rank what the text matches; with no text, match */
 	Xapian::Query v = value_query(pq);
 	if (!v.empty() && !blank(pq->q))

@@ -172,6 +172,13 @@ struct pxap_query {
 	 * then the groups, with alt, are what matches. */
 	const char *const *values;
 	size_t nvalues;
+	/* Terms that only add weight (their own BM25 weight, OP_AND_MAYBE):
+	 * the character pairs across the word breaks query_words_split() put
+	 * into a Chinese run typed without spaces (环保部门核定: 部门 核定 ->
+	 * "门核"), so a document holding the run as typed ranks above one
+	 * holding its words apart. */
+	const char *const *joins;
+	size_t njoins;
 	/* Count every match for the total and the facets, never a sample
 	 * (exact, and slow for a broad query in a big index: for checks such
 	 * as bench/count-check, not for pages). */

@@ -1,10 +1,12 @@
 /* test-intent.c: unit tests for intent.c (question words, intent, business
  * names in a query). */
 #include "intent.h"
+#include "query-words.h"
 #include "arena.h"
 #include "industry.h"
 
 #include "check-run.h"
+#include <stdio.h>
 #include <string.h>
 
 static void reads(const char *q, const char *text, enum query_want want, const char *industry)
@@ -21,6 +23,48 @@ static void reads(const char *q, const char *text, enum query_want want, const c
 		ck_assert_msg(!in.industry, "%s: industry %s, not none", q, in.industry);
 	arena_destroy(a);
 }
+
+static void splits(const char *q, const char *want)
+{
+	struct arena *a = arena_new();
+	const char **joins;
+	size_t nj;
+	const char *got = query_words_split(a, q, &joins, &nj);
+	ck_assert_msg(strcmp(got, want) == 0, "%s: '%s', not '%s'", q, got, want);
+	arena_destroy(a);
+}
+
+/* The pairs across the breaks, space-separated. */
+static void joins(const char *q, const char *want)
+{
+	struct arena *a = arena_new();
+	const char **j;
+	size_t nj;
+	query_words_split(a, q, &j, &nj);
+	char got[256] = "";
+	for (size_t i = 0; i < nj; i++)
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? " " : "", j[i]);
+	ck_assert_msg(strcmp(got, want) == 0, "%s: joins '%s', not '%s'", q, got, want);
+	arena_destroy(a);
+}
+
+START_TEST(run_together_chinese_becomes_words)
+{
+	splits("环保部门核定", "环保 部门 核定");
+	splits("医院节水措施", "医院 节水 措施");
+	splits("核定过程", "核定 过程");
+	/* left alone: short runs, quotes, fields, Latin, digits */
+	splits("节水", "节水");
+	splits("\"环保部门核定\"", "\"环保部门核定\"");
+	splits("title:环保部门核定", "title:环保部门核定");
+	splits("GB 18597 危险废物", "GB 18597 危险 废物");
+	splits("COD排放", "COD排放");
+	/* the run as typed still ranks first: the pairs across the breaks */
+	joins("环保部门核定", "保部 门核");
+	joins("GB 18597 危险废物", "险废");
+	joins("节水", "");
+}
+END_TEST
 
 START_TEST(question_words_leave_the_text)
 {
@@ -147,6 +191,7 @@ int main(void)
 	Suite *s = suite_create("intent");
 	TCase *tc = tcase_create("intent");
 	tcase_add_test(tc, question_words_leave_the_text);
+	tcase_add_test(tc, run_together_chinese_becomes_words);
 	tcase_add_test(tc, how_others_did_it_wants_cases);
 	tcase_add_test(tc, business_names_map_to_industries);
 	tcase_add_test(tc, queries_for_the_engine_are_left_alone);
