@@ -223,6 +223,7 @@ need_browser() {
 		mkdir -p "$BUILD/tests/browser"
 		cp "$TOP"/tests/browser/*.mjs "$TOP"/tests/browser/package*.json "$BUILD/tests/browser/" ||
 			bail "cannot copy tests/browser to $BUILD"
+		chmod u+w "$BUILD"/tests/browser/*	# copies of a read-only tree's files
 		BROWSER_DIR=$BUILD/tests/browser
 		browser_deps
 		[ -z "$missing" ] && return 0
