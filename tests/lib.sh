@@ -18,6 +18,19 @@ CORPUS=${PORTAL_CORPUS:-$TOP/../shared/corpus}
 T_N=0
 T_FAIL=0
 
+# A source tree without write permission, as make distcheck leaves the
+# tarball's (chmod -R a-w), must stay as it is. Root ignores the permission,
+# so each test checks at its end that it changed nothing there
+# (src_untouched); the folders left writable inside it (distcheck's _build
+# and _inst) are the build's, not the source's.
+SRC_STAMP=
+if [ "$BUILD" != "$TOP" ] && [ -z "$(find "$TOP" -maxdepth 0 -perm -u+w)" ]; then
+	SRC_STAMP=$(mktemp /tmp/portal-srcstamp.XXXXXX)
+	# A few seconds early: file times follow the kernel's coarse clock,
+	# so a write just after this could carry the stamp's very time.
+	touch -d '3 seconds ago' "$SRC_STAMP"
+fi
+
 # A test that reads documents of the labelled corpus (it calls corpus_file
 # or names $CORPUS) is skipped, saying why, when there is no corpus; under
 # ./portal test (PORTAL_CORPUS_REQUIRED=1) it fails instead.
@@ -103,6 +116,22 @@ sanitizer_check() {
 	fi
 }
 
+# src_untouched: one check when the source tree is read-only (SRC_STAMP):
+# nothing in it was written, made or removed since the test began.
+src_untouched() {
+	local changed
+	[ -n "$SRC_STAMP" ] || return 0
+	changed=$(find "$TOP" -type d -perm -u+w -prune -o -newer "$SRC_STAMP" -print 2>/dev/null | head -n 20)
+	rm -f "$SRC_STAMP"
+	SRC_STAMP=
+	if [ -n "$changed" ]; then
+		sed 's/^/# changed in the source tree: /' <<<"$changed"
+		not_ok "nothing written into the read-only source tree $TOP"
+	else
+		ok "nothing written into the read-only source tree"
+	fi
+}
+
 stop_instance() {
 	if [ "$T_FAIL" != 0 ] && [ -d "${PORTAL_DATA:-}/index/log" ]; then
 		for f in "$PORTAL_DATA"/index/log/*.log; do echo "# --- $f"; tail -n 30 "$f" | sed 's/^/# /'; done
@@ -111,6 +140,7 @@ stop_instance() {
 	sanitizer_wait
 	sanitizer_check
 	[ -n "${PORTAL_DATA:-}" ] && rm -rf "$PORTAL_DATA"
+	src_untouched
 	echo "1..$T_N"
 }
 
@@ -193,9 +223,18 @@ need_browser() {
 		mkdir -p "$BUILD/tests/browser"
 		cp "$TOP"/tests/browser/*.mjs "$TOP"/tests/browser/package*.json "$BUILD/tests/browser/" ||
 			bail "cannot copy tests/browser to $BUILD"
+		chmod u+w "$BUILD"/tests/browser/*	# copies of a read-only tree's files
 		BROWSER_DIR=$BUILD/tests/browser
 		browser_deps
 		[ -z "$missing" ] && return 0
+		# Packages installed elsewhere (./portal distcheck names the
+		# working tree's): linked, not fetched again.
+		if [ -n "${PORTAL_NODE_MODULES:-}" ] && [ ! -e "$BROWSER_DIR/node_modules" ]; then
+			ln -s "$PORTAL_NODE_MODULES" "$BROWSER_DIR/node_modules" ||
+				bail "cannot link $PORTAL_NODE_MODULES into $BROWSER_DIR"
+			browser_deps
+			[ -z "$missing" ] && return 0
+		fi
 	fi
 	command -v npm >/dev/null || bail "npm not found: install npm (./portal test does)"
 	(cd "$BROWSER_DIR" && npm install --no-audit --no-fund --silent) ||
