@@ -35,6 +35,52 @@ struct joins {
 	size_t n;
 };
 
+static query_words_freq freq_fn;
+static void *freq_ctx;
+
+void query_words_set_freq(query_words_freq f, void *ctx)
+{
+	freq_fn = f;
+	freq_ctx = ctx;
+}
+
+/* The byte length of the code point at s[i]. */
+static size_t cp_len(const char *s, size_t n, size_t i)
+{
+	size_t k = i;
+	portal_utf8_next(s, n, &k);
+	return k - i;
+}
+
+/* The start of the code point that ends at byte at (exclusive), not
+ * before from. */
+static size_t cp_before(const char *s, size_t from, size_t at)
+{
+	size_t k = at > from ? at - 1 : from;
+	while (k > from && ((unsigned char)s[k] & 0xC0) == 0x80)
+		k--;
+	return k;
+}
+
+/* Whether the break at byte b of s (between the words [l, b) and [b, r))
+ * is kept: the pair across it is rare beside the pairs at its sides. */
+static int keep_break(struct arena *a, const char *s, size_t n, size_t l, size_t b, size_t r)
+{
+	if (!freq_fn)
+		return 1;
+	size_t last = cp_before(s, l, b);		/* the left word's last character */
+	size_t next = b + cp_len(s, n, b);		/* after the right word's first */
+	size_t lstart = last > l ? cp_before(s, l, last) : last;
+	size_t rend = next < r ? next + cp_len(s, n, next) : next;
+	const char *pair = arena_strndup(a, s + last, next - last);
+	const char *left = arena_strndup(a, s + lstart, b - lstart);
+	const char *right = arena_strndup(a, s + b, rend - b);
+	unsigned long tp = freq_fn(freq_ctx, pair);
+	unsigned long tl = freq_fn(freq_ctx, left), tr = freq_fn(freq_ctx, right);
+	unsigned long m = tl < tr ? tl : tr;
+	return (double)tp < QUERY_WORDS_BOND * (double)m;
+}
+
 /* Append the CJK run s[0..n) (ncp code points) to out with a space between
  * its words; the pair of characters across each break goes to j. */
 static void split_run(struct arena *a, const char *s, size_t n, size_t ncp, struct buf *out,
@@ -58,30 +104,33 @@ static void split_run(struct arena *a, const char *s, size_t n, size_t ncp, stru
 		buf_append(out, s, n);
 		return;
 	}
-	/* walk the UTF-8 and the UTF-16 offsets together */
-	size_t i = 0, last = 0, prev_last = 0;	/* where a word's last character starts */
+	/* the words' ends in bytes, walking the UTF-8 and UTF-16 together */
+	size_t ends[RUN_MAX + 1], nends = 0, i = 0;
 	int32_t upos = 0;
-	for (int32_t b = ubrk_following(bi, 0); b != UBRK_DONE; b = ubrk_next(bi)) {
-		size_t start = i, first_end = 0;
+	for (int32_t b = ubrk_following(bi, 0); b != UBRK_DONE && nends < RUN_MAX; b = ubrk_next(bi)) {
 		while (upos < b && i < n) {
-			size_t at = i;
 			uint32_t c = portal_utf8_next(s, n, &i);
 			upos += c > 0xFFFF ? 2 : 1;
-			if (!first_end)
-				first_end = i;
-			if (upos >= b || i >= n)
-				last = at;
 		}
-		if (start) {
-			buf_putc(out, ' ');
-			if (j->n < JOINS_MAX && first_end)
-				j->pair[j->n++] = arena_strndup(a, s + prev_last, first_end - prev_last);
-		}
-		buf_append(out, s + start, i - start);
-		prev_last = last;
+		ends[nends++] = i;
 	}
-	if (i < n)
-		buf_append(out, s + i, n - i);
+	if (!nends || ends[nends - 1] != n)
+		ends[nends++] = n;
+	size_t from = 0;
+	for (size_t k = 0; k < nends; k++) {
+		size_t e = ends[k];
+		if (from) {
+			size_t l = k >= 2 ? ends[k - 2] : 0;
+			if (keep_break(a, s, n, l, from, e)) {
+				size_t pe = from + cp_len(s, n, from), ps = cp_before(s, 0, from);
+				buf_putc(out, ' ');
+				if (j->n < JOINS_MAX)
+					j->pair[j->n++] = arena_strndup(a, s + ps, pe - ps);
+			}
+		}
+		buf_append(out, s + from, e - from);
+		from = e;
+	}
 }
 
 const char *query_words_split(struct arena *a, const char *q, const char ***joins, size_t *njoins)

@@ -361,6 +361,11 @@ static int words_off(void)
 	return off;
 }
 
+static unsigned long words_freq(void *ctx, const char *term)
+{
+	return pxap_termfreq(ctx, term);
+}
+
 static void search_rewrite(struct request *r, struct pxap_query *q, struct marks *marks)
 {
 	struct buf folded = BUF_INIT;	/* as the index holds it (index.c) */
@@ -462,6 +467,7 @@ static void search_rewrite(struct request *r, struct pxap_query *q, struct marks
 	/* last: identifiers and figures were read from the runs as typed */
 	if (!words_off()) {
 		const char **joins;
+		query_words_set_freq(words_freq, search_reader());
 		q->q = query_words_split(r->arena, q->q, &joins, &q->njoins);
 		q->joins = joins;
 	}

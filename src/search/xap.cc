@@ -1319,6 +1319,17 @@ unsigned long pxap_reader_epoch(pxap_reader *r)
 	return r->epoch.n;
 }
 
+unsigned long pxap_termfreq(pxap_reader *r, const char *term)
+{
+	if (!r || !term)
+		return 0;
+	try {
+		return r->db.get_termfreq(term);
+	} catch (...) {
+		return 0;
+	}
+}
+
 unsigned long pxap_reader_cache_hits(const pxap_reader *r)
 {
 	return r ? r->cache.pages.hits : 0;

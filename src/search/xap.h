@@ -114,6 +114,9 @@ void pxap_reader_set_cache(pxap_reader *r, size_t entries);
  * database for that search's hits can be kept until the number changes
  * (hit-cache.h). */
 unsigned long pxap_reader_epoch(pxap_reader *r);
+
+/* How many documents hold term (0 on any error). */
+unsigned long pxap_termfreq(pxap_reader *r, const char *term);
 /* Searches answered from the cache so far (for tests and benchmarks). */
 unsigned long pxap_reader_cache_hits(const pxap_reader *r);
 /* Searches whose counts (total, facets) came from the cache while their page

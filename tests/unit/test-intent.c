@@ -66,6 +66,32 @@ START_TEST(run_together_chinese_becomes_words)
 }
 END_TEST
 
+/* A made-up index: 医疗废物 written as one in many documents; 部门 and
+ * 核定 common, never adjacent. */
+static unsigned long fake_freq(void *ctx, const char *t)
+{
+	(void)ctx;
+	static const struct { const char *t; unsigned long n; } tf[] = {
+		{ "医疗", 100 }, { "废物", 80 }, { "疗废", 60 },
+		{ "部门", 300 }, { "核定", 50 }, { "门核", 1 }, { "环保", 200 }, { "保部", 40 },
+	};
+	for (size_t i = 0; i < sizeof tf / sizeof tf[0]; i++)
+		if (strcmp(tf[i].t, t) == 0)
+			return tf[i].n;
+	return 0;
+}
+
+START_TEST(compounds_the_documents_write_stay_whole)
+{
+	query_words_set_freq(fake_freq, NULL);
+	splits("医疗废物", "医疗废物");		/* 疗废 60 >= 0.3 * min(100, 80) */
+	splits("环保部门核定", "环保 部门 核定");	/* 门核 1 < 0.3 * 50; 保部 40 < 0.3 * 200 */
+	joins("环保部门核定", "保部 门核");
+	query_words_set_freq(NULL, NULL);
+	splits("医疗废物", "医疗 废物");
+}
+END_TEST
+
 START_TEST(question_words_leave_the_text)
 {
 	reads("洗车店 用水 有什么要求", "洗车 汽车维修 用水 要求", WANT_RULES, NULL);
@@ -192,6 +218,7 @@ int main(void)
 	TCase *tc = tcase_create("intent");
 	tcase_add_test(tc, question_words_leave_the_text);
 	tcase_add_test(tc, run_together_chinese_becomes_words);
+	tcase_add_test(tc, compounds_the_documents_write_stay_whole);
 	tcase_add_test(tc, how_others_did_it_wants_cases);
 	tcase_add_test(tc, business_names_map_to_industries);
 	tcase_add_test(tc, queries_for_the_engine_are_left_alone);
