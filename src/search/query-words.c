@@ -78,7 +78,7 @@ static int keep_break(struct arena *a, const char *s, size_t n, size_t l, size_t
 	unsigned long tp = freq_fn(freq_ctx, pair);
 	unsigned long tl = freq_fn(freq_ctx, left), tr = freq_fn(freq_ctx, right);
 	unsigned long m = tl < tr ? tl : tr;
-	return (double)tp < QUERY_WORDS_BOND * (double)m;
+	return tp == 0 || (double)tp < QUERY_WORDS_BOND * (double)m;
 }
 
 /* Append the CJK run s[0..n) (ncp code points) to out with a space between

@@ -33,7 +33,7 @@ typedef unsigned long (*query_words_freq)(void *ctx, const char *term);
  * asks). With it, a break ICU finds is kept only when the pair across it
  * is rare beside its neighbours: tf(pair) < QUERY_WORDS_BOND * min(tf of
  * the pair that ends the left word, tf of the pair that starts the right
- * one). Compounds the documents write as one (医疗|废物, 自由|裁量, 机动|车)
+ * one), or in no document at all. Compounds the documents write as one (医疗|废物, 自由|裁量, 机动|车)
  * stay whole; words that only met in the query (部门|核定) part. */
 void query_words_set_freq(query_words_freq f, void *ctx);
 #define QUERY_WORDS_BOND 0.3

@@ -467,7 +467,9 @@ static void search_rewrite(struct request *r, struct pxap_query *q, struct marks
 	/* last: identifiers and figures were read from the runs as typed */
 	if (!words_off()) {
 		const char **joins;
-		query_words_set_freq(words_freq, search_reader());
+		pxap_reader *rd = search_reader();
+		pxap_reader_refresh(rd);	/* the words as the index has them now */
+		query_words_set_freq(words_freq, rd);
 		q->q = query_words_split(r->arena, q->q, &joins, &q->njoins);
 		q->joins = joins;
 	}

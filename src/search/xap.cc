@@ -1319,6 +1319,16 @@ unsigned long pxap_reader_epoch(pxap_reader *r)
 	return r->epoch.n;
 }
 
+void pxap_reader_refresh(pxap_reader *r)
+{
+	if (!r)
+		return;
+	try {
+		refresh(r);
+	} catch (...) {	/* the search that follows reports it */
+	}
+}
+
 unsigned long pxap_termfreq(pxap_reader *r, const char *term)
 {
 	if (!r || !term)

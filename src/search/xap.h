@@ -115,8 +115,10 @@ void pxap_reader_set_cache(pxap_reader *r, size_t entries);
  * (hit-cache.h). */
 unsigned long pxap_reader_epoch(pxap_reader *r);
 
-/* How many documents hold term (0 on any error). */
+/* How many documents hold term (0 on any error), in the revision the
+ * reader has open: pxap_reader_refresh() first brings it up to date. */
 unsigned long pxap_termfreq(pxap_reader *r, const char *term);
+void pxap_reader_refresh(pxap_reader *r);
 /* Searches answered from the cache so far (for tests and benchmarks). */
 unsigned long pxap_reader_cache_hits(const pxap_reader *r);
 /* Searches whose counts (total, facets) came from the cache while their page
