@@ -467,9 +467,7 @@ static void search_rewrite(struct request *r, struct pxap_query *q, struct marks
 	/* last: identifiers and figures were read from the runs as typed */
 	if (!words_off()) {
 		const char **joins;
-		pxap_reader *rd = search_reader();
-		pxap_reader_refresh(rd);	/* the words as the index has them now */
-		query_words_set_freq(words_freq, rd);
+		query_words_set_freq(words_freq, search_reader());
 		q->q = query_words_split(r->arena, q->q, &joins, &q->njoins);
 		q->joins = joins;
 	}
@@ -659,6 +657,9 @@ int portal_search(struct request *r, const struct search_params *p, struct searc
 	base_query(r, &q);
 	if (p->current_only)
 		q.nexclude = 2;	/* old editions too */
+	/* Once a request: the words are split as the index has them now, and
+	 * the search reads that same state. */
+	pxap_reader_refresh(rd);
 	struct marks marks = { 0 };
 	search_rewrite(r, &q, &marks);
 	char err[512];

@@ -180,6 +180,7 @@ struct pxap_reader {
 	ino_t ino;
 	ino_t stub;		/* ... and of its stub file, a replica's (0: none) */
 	unsigned long openings = 0;	/* open_fresh() calls that worked */
+	bool fresh = false;	/* pxap_reader_refresh() just ran: the next search need not */
 	Xapian::Database db;
 	Xapian::QueryParser qp;
 	synonym_field *synonyms = nullptr;	/* owned by qp */
@@ -1323,8 +1324,10 @@ void pxap_reader_refresh(pxap_reader *r)
 {
 	if (!r)
 		return;
+	r->fresh = false;
 	try {
 		refresh(r);
+		r->fresh = true;
 	} catch (...) {	/* the search that follows reports it */
 	}
 }
@@ -1362,7 +1365,9 @@ pxap_results *pxap_search(pxap_reader *r, const struct pxap_query *q, char *err,
 		for (int attempt = 0;; attempt++) {
 			res.reset();
 			try {
-				refresh(r);
+				if (attempt > 0 || !r->fresh)
+					refresh(r);
+				r->fresh = false;
 				if (caching) {
 					cache_follow(r);
 					if (const pxap_results *hit = cache_find(r->cache.pages, key))

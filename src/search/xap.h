@@ -118,6 +118,8 @@ unsigned long pxap_reader_epoch(pxap_reader *r);
 /* How many documents hold term (0 on any error), in the revision the
  * reader has open: pxap_reader_refresh() first brings it up to date. */
 unsigned long pxap_termfreq(pxap_reader *r, const char *term);
+/* Bring r up to the latest commit now; the next pxap_search() then uses
+ * that state without checking again (one check per request). */
 void pxap_reader_refresh(pxap_reader *r);
 /* Searches answered from the cache so far (for tests and benchmarks). */
 unsigned long pxap_reader_cache_hits(const pxap_reader *r);
