@@ -1,4 +1,4 @@
-/* extract-ocr.c: text recognition with tesseract (chi_sim[+HanS], + eng for images).
+/* extract-ocr.c: text recognition with tesseract (chi_sim+HanS).
  *
  * Images (PNG, JPEG, TIFF) go to tesseract as they are, once their header
  * shows they are not absurdly large: a 100000 x 100000 PNG is a few kB
@@ -78,7 +78,7 @@
  * reading. On the 22 pages chi_sim alone found 94.5% of key phrases, with
  * HanS beside it 95.4% ("合成氨" for chi_sim's "合成气", "咨询" for
  * "将询", "明令" for "明今"), the Latin lines of a standard's title read
- * right, for about a third more processor time a page (bench/README.md,
+ * right, for 1.5 times the processor time a page (bench/README.md,
  * "OCR: second readings"). Without the package, chi_sim alone. */
 #define PAGE_LANGS_HANS "chi_sim+HanS"
 #ifndef TESSDATA_DIR
@@ -88,6 +88,30 @@
 #define PSM "3"		/* tesseract's page segmentation: automatic (its default) */
 #define MAX_SIDE 3500		/* pixels a side: A4 at 300 dpi */
 #define MAX_RAW ((size_t)64 * 1024 * 1024)
+
+/* 1 when tesseract will find HanS.traineddata (in $TESSDATA_PREFIX, as
+ * tesseract looks, else Debian's directory): a model named but missing
+ * would fail every page. */
+static int have_hans(void)
+{
+	static int known = -1;
+
+	if (known < 0) {
+		const char *dir = getenv("TESSDATA_PREFIX");
+		char path[4096];
+		snprintf(path, sizeof path, "%s/HanS.traineddata", dir && *dir ? dir : TESSDATA_DIR);
+		known = access(path, R_OK) == 0;
+	}
+	return known;
+}
+
+/* Scanned pages: chi_sim+HanS, or chi_sim alone without HanS. Images:
+ * chi_sim+HanS too (no red channel or deskew for them, but the same
+ * tesseract on the same kind of page: on the bench's 22 pages chi_sim+eng
+ * found 93.3% of key phrases and 30 of 34 standard numbers, chi_sim+HanS
+ * 95.4% and 33, in 1.1x the time), or chi_sim+eng without HanS. */
+static const char *page_langs(void) { return have_hans() ? PAGE_LANGS_HANS : PAGE_LANGS; }
+static const char *image_langs(void) { return have_hans() ? PAGE_LANGS_HANS : LANGS; }
 
 /* ---- CJK clean-up ------------------------------------------------------ */
 
@@ -256,7 +280,7 @@ int portal_extract_image(const char *path, struct buf *out, char *err, size_t er
 {
 	struct buf raw = BUF_INIT, arg = BUF_INIT;
 	char *argv[] = { "tesseract", (char *)portal_path_arg(path, &arg), "stdout",
-			 "-l", LANGS, NULL };
+			 "-l", (char *)image_langs(), NULL };
 	size_t before = out->len;
 	int rc = check_image(path, err, errlen);
 
@@ -444,23 +468,6 @@ static double deskew(unsigned char *px, size_t w, size_t h)
 		return 0;
 	rotate_page(px, w, h, angle);
 	return angle;
-}
-
-/* The languages for a scanned page: chi_sim+HanS when tesseract will
- * find HanS.traineddata (in $TESSDATA_PREFIX, as tesseract looks, else
- * Debian's directory), chi_sim otherwise: a missing model would fail
- * every page. */
-static const char *page_langs(void)
-{
-	static const char *langs;
-
-	if (!langs) {
-		const char *dir = getenv("TESSDATA_PREFIX");
-		char path[4096];
-		snprintf(path, sizeof path, "%s/HanS.traineddata", dir && *dir ? dir : TESSDATA_DIR);
-		langs = access(path, R_OK) == 0 ? PAGE_LANGS_HANS : PAGE_LANGS;
-	}
-	return langs;
 }
 
 /* One page on its way: rendered, and now in tesseract, read from its pipe. */

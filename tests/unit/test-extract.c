@@ -1025,6 +1025,26 @@ START_TEST(ocr_reads_with_the_han_script_model)
 }
 END_TEST
 
+/* An image is read with HanS beside chi_sim too, not with eng: page 1 of
+ * GB 8978 as a PNG, where chi_sim+eng reads a line of Chinese as Latin
+ * letters ("BORUE)ORFEMZTMLAFGB15581" for "烧碱、聚氯乙烯工业执行GB15581"). */
+START_TEST(ocr_image_reads_with_the_han_script_model)
+{
+	char pdf[2048], root[256], path[300], err[1024];
+	struct buf out = BUF_INIT;
+	corpus_file("d0393_", pdf, sizeof pdf);
+	temp_path(root, sizeof root, "hans-image");
+	snprintf(path, sizeof path, "%s.png", root);
+	char *argv[] = { "pdftoppm", "-q", "-f", "1", "-l", "1", "-singlefile", "-r", "200",
+			 "-gray", "-png", pdf, root, NULL };
+	run_to_file(PDFTOPPM_PATH, argv, NULL);
+	ck_assert_msg(extract_boxed(path, "image/png", &out, err, sizeof err) == 0, "err: %s", err);
+	ck_assert_msg(has(&out, "烧碱、聚氯乙烯工业执行"), "out: %s", buf_str(&out));
+	unlink(path);
+	buf_free(&out);
+}
+END_TEST
+
 /* A scanned page at 200 dpi, grey, turned by angle degrees (nearest
  * pixel, the corners white) and saved as an image-only PDF at path: a
  * page fed to the scanner askew. */
@@ -1821,6 +1841,7 @@ int main(void)
 	tcase_add_test(ocr, ocr_scanned_pdf_page);
 	tcase_add_test(ocr, ocr_levels_a_skewed_page);
 	tcase_add_test(ocr, ocr_reads_with_the_han_script_model);
+	tcase_add_test(ocr, ocr_image_reads_with_the_han_script_model);
 	TCase *lanes = tcase(s, "lanes", 120);
 	tcase_add_test(lanes, quick_lane_answers_long);
 	tcase_add_test(lanes, ocr_pages_in_parallel_with_progress);
