@@ -132,7 +132,8 @@ int portal_extract_is_long(const char *mime);
 #define PORTAL_OCR_MAX_PAGES 500
 #define PORTAL_OCR_BUDGET 150
 
-/* A PNG, JPEG or TIFF image through tesseract (chi_sim+eng). Images over
+/* A PNG, JPEG or TIFF image through tesseract (chi_sim+HanS; chi_sim+eng
+ * where HanS is not installed). Images over
  * PORTAL_OCR_MAX_PIXELS are refused before tesseract sees them. */
 #define PORTAL_OCR_MAX_PIXELS (40UL * 1000 * 1000)
 int portal_extract_image(const char *path, struct buf *out, char *err, size_t errlen);

@@ -999,6 +999,52 @@ START_TEST(ocr_scanned_pdf_page)
 }
 END_TEST
 
+/* Scanned pages are read with the Han script model beside chi_sim
+ * (extract-ocr.c, page_langs()): on page 1 of GB 8978, chi_sim alone
+ * reads "合成氨工业" as "合成气工业" and the English title of GB 18597 as
+ * "Stangard for pollutian control"; with HanS both come out right. */
+START_TEST(ocr_reads_with_the_han_script_model)
+{
+	static const struct { const char *doc, *want; } pages[] = {
+		{ "d0393_", "合成氨工业执行" },
+		{ "d0363_", "Standard for pollution control" },
+	};
+	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+		char pdf[2048], path[256], err[1024];
+		struct buf out = BUF_INIT;
+		corpus_file(pages[i].doc, pdf, sizeof pdf);
+		temp_path(path, sizeof path, "hans.pdf");
+		char *argv[] = { "pdfseparate", "-f", "1", "-l", "1", pdf, path, NULL };
+		run_to_file(PDFSEPARATE_PATH, argv, NULL);
+		ck_assert_msg(portal_ocr_pdf(path, 1, &out, err, sizeof err) == 0, "err: %s", err);
+		ck_assert_msg(has(&out, pages[i].want), "%s: no %s in %s", pages[i].doc,
+			      pages[i].want, buf_str(&out));
+		unlink(path);
+		buf_free(&out);
+	}
+}
+END_TEST
+
+/* An image is read with HanS beside chi_sim too, not with eng: page 1 of
+ * GB 8978 as a PNG, where chi_sim+eng reads a line of Chinese as Latin
+ * letters ("BORUE)ORFEMZTMLAFGB15581" for "烧碱、聚氯乙烯工业执行GB15581"). */
+START_TEST(ocr_image_reads_with_the_han_script_model)
+{
+	char pdf[2048], root[256], path[300], err[1024];
+	struct buf out = BUF_INIT;
+	corpus_file("d0393_", pdf, sizeof pdf);
+	temp_path(root, sizeof root, "hans-image");
+	snprintf(path, sizeof path, "%s.png", root);
+	char *argv[] = { "pdftoppm", "-q", "-f", "1", "-l", "1", "-singlefile", "-r", "200",
+			 "-gray", "-png", pdf, root, NULL };
+	run_to_file(PDFTOPPM_PATH, argv, NULL);
+	ck_assert_msg(extract_boxed(path, "image/png", &out, err, sizeof err) == 0, "err: %s", err);
+	ck_assert_msg(has(&out, "烧碱、聚氯乙烯工业执行"), "out: %s", buf_str(&out));
+	unlink(path);
+	buf_free(&out);
+}
+END_TEST
+
 /* A scanned page at 200 dpi, grey, turned by angle degrees (nearest
  * pixel, the corners white) and saved as an image-only PDF at path: a
  * page fed to the scanner askew. */
@@ -1794,6 +1840,8 @@ int main(void)
 	tcase_add_test(ocr, ocr_tiff);
 	tcase_add_test(ocr, ocr_scanned_pdf_page);
 	tcase_add_test(ocr, ocr_levels_a_skewed_page);
+	tcase_add_test(ocr, ocr_reads_with_the_han_script_model);
+	tcase_add_test(ocr, ocr_image_reads_with_the_han_script_model);
 	TCase *lanes = tcase(s, "lanes", 120);
 	tcase_add_test(lanes, quick_lane_answers_long);
 	tcase_add_test(lanes, ocr_pages_in_parallel_with_progress);
