@@ -67,6 +67,8 @@
 #define COMPACT_IDLE_S 60
 
 static volatile sig_atomic_t stopping;
+/* Where a batch's time went (ms), for its log line. */
+static struct { long long wait, learn, text, put; } spent;
 static struct portal_model *model;	/* process lifetime; NULL: title cues only */
 static void on_stop(int sig) { stopping = sig; }
 
@@ -1006,7 +1008,10 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j, struct answer *x
 	}
 	portal_utf8_sanitize(&text);
 	struct learned l;
+	long long t0 = now_ms();
 	learn(j, &text, a, &l);
+	long long t1 = now_ms();
+	spent.learn += t1 - t0;
 	const char **superseded;
 	long nsup = record_text(db, a, j, mime, &l, &text, &superseded, err, sizeof err);
 	free(l.metadata);
@@ -1021,7 +1026,11 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j, struct answer *x
 	begin_or_die(db);
 	size_t nchanged = editions_record(db, a, j->doc_id, &changed);
 	commit_or_die(db);
-	if (put_document(db, w, j->doc_id, why, sizeof why) < 0) {
+	long long t2 = now_ms();
+	spent.text += t2 - t1;
+	int put = put_document(db, w, j->doc_id, why, sizeof why);
+	spent.put += now_ms() - t2;
+	if (put < 0) {
 		give_up(w, b, j, mime, why);
 		goto out;
 	}
@@ -1194,14 +1203,23 @@ static size_t index_batch(sqlite3 *db, const struct portal_settings *s, pxap_wri
 		}
 		if (now_ms() >= quiet)
 			break;
+		long long t0 = now_ms();
 		wait_answers(POLL_MS);
+		spent.wait += now_ms() - t0;
 	}
 	size_t n = b.n, failed = b.failed;
+	long long t_commit = now_ms();
 	if (n && pxap_writer_commit(*w, err, sizeof err) < 0)
 		portal_fatal("commit: %s", err);	/* the jobs run again after restart */
+	long long t_finish = now_ms();
 	finish_batch(db, &b);
 	if (n)
-		portal_log("committed %zu document%s (%zu failed)", n, n == 1 ? "" : "s", failed);
+		portal_log("committed %zu document%s (%zu failed) in %lld ms: batch %lld, index commit %lld,"
+			   " statuses %lld; waiting %lld, learning %lld, text %lld, index entries %lld",
+			   n, n == 1 ? "" : "s", failed, now_ms() - start,
+			   t_commit - start, t_finish - t_commit, now_ms() - t_finish,
+			   spent.wait, spent.learn, spent.text, spent.put);
+	memset(&spent, 0, sizeof spent);
 	index_dir_unlock(lock);
 	return n;
 }

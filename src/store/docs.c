@@ -137,6 +137,18 @@ static int insert_rows(sqlite3 *db, const struct doc_new *d, const char *id, cha
 	return jobs_enqueue(db, id, err, errlen);
 }
 
+int docs_create_locked(sqlite3 *db, const struct doc_new *d, char *id, int *duplicate,
+		       char *err, size_t errlen)
+{
+	*duplicate = 0;
+	if (find_readable_by_sha(db, d->uploader, d->sha256, id)) {
+		*duplicate = 1;
+		return 0;
+	}
+	new_id(id);
+	return insert_rows(db, d, id, err, errlen);
+}
+
 int docs_create(sqlite3 *db, const struct doc_new *d, char *id, int *duplicate,
 		char *err, size_t errlen)
 {

@@ -40,6 +40,10 @@ struct doc_new {
  * bytes. 0, or -1 with err. */
 int docs_create(sqlite3 *db, const struct doc_new *d, char *id, int *duplicate,
 		char *err, size_t errlen);
+/* The same inside the caller's own write transaction (BEGIN IMMEDIATE),
+ * for many documents in one commit (portalctl import). */
+int docs_create_locked(sqlite3 *db, const struct doc_new *d, char *id, int *duplicate,
+		       char *err, size_t errlen);
 
 /* 1 when the id has the shape of a document id (checked before any query). */
 int docs_id_valid(const char *id);

@@ -65,7 +65,7 @@ static int fsync_dir(const char *dir)
 	return rc;
 }
 
-int store_commit(struct store_writer *w, int *existed, char *err, size_t errlen)
+static int commit_object(struct store_writer *w, int *existed, int sync, char *err, size_t errlen)
 {
 	unsigned char digest[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256_final(&w->sha, digest);
@@ -82,7 +82,7 @@ int store_commit(struct store_writer *w, int *existed, char *err, size_t errlen)
 		store_abort(w);
 		return 0;
 	}
-	if (fsync(w->fd) < 0) {
+	if (sync && fsync(w->fd) < 0) {
 		return describe("cannot flush the file to disk", errno, err, errlen);
 	}
 	close(w->fd);
@@ -95,10 +95,31 @@ int store_commit(struct store_writer *w, int *existed, char *err, size_t errlen)
 		return describe("cannot move the file into place", errno, err, errlen);
 	}
 	w->tmp_path[0] = '\0';
-	if (fsync_dir(dir) < 0) {
+	if (sync && fsync_dir(dir) < 0) {
 		return describe("cannot flush the upload directory", errno, err, errlen);
 	}
 	return 0;
+}
+
+int store_commit(struct store_writer *w, int *existed, char *err, size_t errlen)
+{
+	return commit_object(w, existed, 1, err, errlen);
+}
+
+int store_commit_deferred(struct store_writer *w, int *existed, char *err, size_t errlen)
+{
+	return commit_object(w, existed, 0, err, errlen);
+}
+
+int store_sync(char *err, size_t errlen)
+{
+	int fd = open(portal_settings()->uploads_dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return describe("cannot open the upload directory", errno, err, errlen);
+	int rc = syncfs(fd);
+	int e = errno;
+	close(fd);
+	return rc < 0 ? describe("cannot flush the stored files to disk", e, err, errlen) : 0;
 }
 
 void store_abort(struct store_writer *w)

@@ -32,6 +32,15 @@ int store_write(struct store_writer *w, const void *data, size_t len, char *err,
  * same object was already stored (the temp file is then dropped). 0, or
  * STORE_ERROR / STORE_FULL with err. */
 int store_commit(struct store_writer *w, int *existed, char *err, size_t errlen);
+/* The same without waiting for the disk, for a caller that stores many
+ * files and then calls store_sync() once, before any row names them
+ * (portalctl import): the object is in place (renamed) but may not survive
+ * a power cut until store_sync() returns. */
+int store_commit_deferred(struct store_writer *w, int *existed, char *err, size_t errlen);
+/* Make every object stored so far durable (one syncfs() of the uploads'
+ * file system instead of two fsyncs per object). 0, or STORE_ERROR with
+ * err. */
+int store_sync(char *err, size_t errlen);
 /* Remove a stored object that no document row names (its row could not be
  * committed). */
 void store_forget(const char *sha256_hex);
