@@ -267,6 +267,22 @@ wait_indexed() {
 	echo pending
 }
 
+# wait_previews ID: a PDF read in the quick lane is indexed from its text
+# first; its page images follow in a job of its own. Wait until that job has
+# put the document again ("reindexed ID" in the indexer's log, after its
+# images' folder is made); prints yes, or no after 30 s.
+wait_previews() {
+	for _ in $(seq 300); do
+		if [ -d "$PORTAL_DATA/index/preview/$1" ] &&
+			grep -q "reindexed $1\$" "$PORTAL_DATA/index/log/indexer.log" 2>/dev/null; then
+			echo yes
+			return
+		fi
+		sleep 0.1
+	done
+	echo no
+}
+
 # search_ids QUERY [TOKEN] [EXTRA-PARAMS]: the ids of the hits, one per line.
 search_ids() {
 	local auth=()

@@ -60,6 +60,9 @@ GB=$(corpus_file d0361_)
 upload "${TOK[enta]}" "$GB" -F "case=audit:$AUD" -F doc_type=audit_report
 PDF=$(id)
 [ "$(wait_indexed "$PDF")" = indexed ] || bail "GB 18466 not indexed: $BODY"
+check "its text is indexed before its page images are drawn" \
+	grep -q "indexed $PDF (application/pdf" "$PORTAL_DATA/index/log/indexer.log"
+check "a job of its own draws them" [ "$(wait_previews "$PDF")" = yes ]
 check "the indexer made three page images" [ "$(ls "$PORTAL_DATA/index/preview/$PDF" 2>/dev/null | tr '\n' ' ')" = "1.png 2.png 3.png " ]
 
 for role in enta staff expx admin; do

@@ -37,6 +37,7 @@ ENTA=$(ctl token create enta) || bail "no token for enta"
 upload "$ENTA" "$(corpus_file d0361_)" -F "case=audit:$AUD" -F doc_type=audit_report
 ID=$(jq -r .id <<<"$BODY")
 check "the report is indexed" [ "$(wait_indexed "$ID")" = indexed ]
+check "its page images are drawn" [ "$(wait_previews "$ID")" = yes ]
 call -X POST -H "Authorization: Bearer $ENTA" -H 'Content-Type: application/json' \
 	--data-binary "{\"case\":\"audit:$AUD\",\"role\":\"audit_report\"}" "$BASE/api/documents/$ID/cases"
 check "filed as the audit's report" [ "$CODE" = 200 ]

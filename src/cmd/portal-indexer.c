@@ -503,6 +503,8 @@ struct flight {
 	char doc[DOC_ID_LEN];
 	char sha256[65];
 	char mime[128];
+	int text_only;		/* a PDF in the quick lane: its page images come after (previews_later()) */
+	int images_only;	/* an indexed PDF's page images alone (previews_ahead()) */
 };
 
 struct worker {
@@ -588,14 +590,22 @@ static int ahead_document(sqlite3 *db, const char *doc_id, char sha256[65], char
 	return found;
 }
 
-/* Hand f to worker wi. 0, or -1 when its zygote can take nothing now. */
-static int submit(sqlite3 *db, int wi, const struct flight *f)
+/* Hand f to worker wi. 0, or -1 when its zygote can take nothing now.
+ * A quick worker reads a PDF's text alone: drawing its page images took
+ * most of the time of reading the real corpus's PDFs (four times the
+ * text's), so its text is indexed first and the images follow in a job of
+ * their own (previews_later()). A long job still draws them after its
+ * text (OCR dwarfs them), on the extraction host when one reads it. */
+static int submit(sqlite3 *db, int wi, const struct flight *given)
 {
 	struct worker *w = &lanes.w[wi];
 	char path[PATH_MAX], err[512];
 	struct buf msg = BUF_INIT;
+	struct flight one = *given, *f = &one;
+	f->text_only = w->lane == QUICK && wants_preview(f->mime) && !f->images_only;
 	portal_object_path(f->sha256, path, sizeof path);
-	extract_msg(&msg, path, f->mime, w->lane == LONG ? wi : -1, NULL, f->doc);
+	extract_msg(&msg, path, f->mime, w->lane == LONG ? wi : -1,
+		    f->images_only ? "preview-only" : f->text_only ? "" : NULL, f->doc);
 	struct sandbox_limits lim = lane_limits(w->lane == LONG);
 	int rc = portal_sandbox_zygote_submit(w->z, msg.data, msg.len, &lim, err, sizeof err);
 	buf_free(&msg);
@@ -639,6 +649,35 @@ static void to_long(sqlite3 *db, const struct flight *f)
 		portal_log("%s: database: %s", f->doc, sqlite3_errmsg(db));
 }
 
+/* f to the least busy quick worker: 1, or 0 when none can take it. */
+static int to_quick(sqlite3 *db, const struct flight *f)
+{
+	int best = -1;
+	for (int i = 0; i < lanes.n; i++)
+		if (lanes.w[i].lane == QUICK && lanes.w[i].n < DEPTH &&
+		    (best < 0 || lanes.w[i].n < lanes.w[best].n))
+			best = i;
+	return best >= 0 && submit(db, best, f) == 0;
+}
+
+/* An indexed PDF whose page images were never drawn (previews_later()
+ * queued its job): 1 with its file and type, so a quick worker draws them
+ * while the writer goes on; 0 for anything else. */
+static int previews_ahead(sqlite3 *db, const char *doc_id, char sha256[65], char *mime, size_t len)
+{
+	sqlite3_stmt *st = portal_db_cached(db,
+		"SELECT sha256, mime FROM documents WHERE id = ? AND status = 'indexed'");
+	sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_STATIC);
+	int found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 1) &&
+		    wants_preview((const char *)sqlite3_column_text(st, 1));
+	if (found) {
+		snprintf(sha256, 65, "%s", sqlite3_column_text(st, 0));
+		snprintf(mime, len, "%s", sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	return found && previews_count(doc_id, PREVIEW_PAGES) < 0;
+}
+
 /* Where queued job q goes: a quick worker, the long lane, or ready. */
 static void place(sqlite3 *db, const struct portal_job *q)
 {
@@ -649,9 +688,14 @@ static void place(sqlite3 *db, const struct portal_job *q)
 	snprintf(f.doc, sizeof f.doc, "%s", q->doc_id);
 	/* Used up, text already there (or document gone), type unreadable or
 	 * refused: the job's turn says so, with no worker. */
-	if (q->attempts >= MAX_ATTEMPTS ||
-	    !ahead_document(db, q->doc_id, f.sha256, recorded, sizeof recorded)) {
+	if (q->attempts >= MAX_ATTEMPTS) {
 		make_ready(q->id);
+		return;
+	}
+	if (!ahead_document(db, q->doc_id, f.sha256, recorded, sizeof recorded)) {
+		f.images_only = previews_ahead(db, q->doc_id, f.sha256, f.mime, sizeof f.mime);
+		if (!f.images_only || !to_quick(db, &f))
+			make_ready(q->id);
 		return;
 	}
 	portal_object_path(f.sha256, path, sizeof path);
@@ -664,12 +708,7 @@ static void place(sqlite3 *db, const struct portal_job *q)
 		to_long(db, &f);
 		return;
 	}
-	int best = -1;
-	for (int i = 0; i < lanes.n; i++)
-		if (lanes.w[i].lane == QUICK && lanes.w[i].n < DEPTH &&
-		    (best < 0 || lanes.w[i].n < lanes.w[best].n))
-			best = i;
-	if (best < 0 || submit(db, best, &f) < 0)
+	if (!to_quick(db, &f))
 		make_ready(q->id);
 }
 
@@ -861,7 +900,8 @@ static int extract_job(const struct job *j, const char *path, struct answer *x, 
 			rc = untag(text, why, whylen);
 		buf_free(&msg);
 	}
-	if (rc == 0 && wants_preview(mime) && keep_previews(j->doc_id, text) < 0) {
+	if (rc == 0 && wants_preview(mime) && !(x && x->f.text_only) &&
+	    keep_previews(j->doc_id, text) < 0) {
 		snprintf(why, whylen, "The file could not be read.");
 		return -1;
 	}
@@ -886,6 +926,21 @@ static void previews_for_indexed(const struct job *j, const char *path)
 	buf_free(&reply);
 }
 
+/* Document id, indexed from its text alone, gets its page images from a
+ * job queued now: behind every job queued before it, so the text of a
+ * whole import is searchable before any of its images are drawn. That job
+ * finds the text in SQLite and runs previews_for_indexed() (which records
+ * an empty folder when none can be drawn, so it runs once), then puts the
+ * document again with its images counted. Inside finish_batch()'s
+ * transaction: a crash before its commit leaves the document pending and
+ * its job queued, which reads it all again. */
+static void previews_later(sqlite3 *db, const char *id)
+{
+	char err[512];
+	if (jobs_enqueue(db, id, err, sizeof err) < 0)
+		portal_log("%s: its page images: %s", id, err);
+}
+
 /* The jobs run since the last commit, and how each ended. */
 struct batch {
 	struct {
@@ -893,6 +948,7 @@ struct batch {
 		char doc[DOC_ID_LEN];
 		char *failure;	/* NULL: in the index; else why not, a sentence (malloc()ed) */
 		char *mime;	/* with a failure: the type detected, or NULL (malloc()ed) */
+		int previews_due;	/* indexed without its page images: a job draws them */
 	} e[BATCH_MAX];
 	size_t n, failed;
 };
@@ -903,6 +959,7 @@ static void batch_add(struct batch *b, const struct job *j, const char *mime, co
 	snprintf(b->e[b->n].doc, DOC_ID_LEN, "%s", j->doc_id);
 	b->e[b->n].failure = failure ? xstrdup(failure) : NULL;
 	b->e[b->n].mime = mime && *mime ? xstrdup(mime) : NULL;
+	b->e[b->n].previews_due = 0;
 	b->n++;
 }
 
@@ -967,6 +1024,8 @@ static void finish_batch(sqlite3 *db, struct batch *b)
 			portal_log("%s: its status could not be recorded: %s", b->e[i].doc, err);
 		if (jobs_finish(db, b->e[i].job, failure || rc < 0 ? JOB_FAILED : JOB_DONE) < 0)
 			portal_fatal("database: %s", sqlite3_errmsg(db));
+		if (!failure && rc == 0 && b->e[i].previews_due)
+			previews_later(db, b->e[i].doc);
 		free(b->e[i].failure);
 		free(b->e[i].mime);
 	}
@@ -993,7 +1052,13 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j, struct answer *x
 		goto out;
 	}
 	if (j->has_text) {	/* already extracted: only the index entry is rebuilt */
-		previews_for_indexed(j, path);
+		if (x && x->f.images_only) {
+			if (x->rc < 0 || keep_previews(j->doc_id, &x->text) < 0)
+				portal_log("%s: no page images: %s", j->doc_id,
+					   x->rc < 0 ? x->why : "the renderer's reply is malformed");
+		} else {
+			previews_for_indexed(j, path);
+		}
 		if (put_document(db, w, j->doc_id, why, sizeof why) < 0) {
 			give_up(w, b, j, NULL, why);
 			goto out;
@@ -1046,6 +1111,7 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j, struct answer *x
 				portal_log("reindex %s: %s", superseded[i], err);
 		}
 	batch_add(b, j, NULL, NULL);
+	b->e[b->n - 1].previews_due = x && x->f.text_only;
 	portal_log("indexed %s (%s, %zu bytes of text, %s %.2f by %s%s)", j->doc_id, mime, text.len,
 		   l.doc_type, l.confidence, l.type_source, nsup ? ", supersedes an earlier version" : "");
 out:
