@@ -1056,6 +1056,8 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j, struct answer *x
 			if (x->rc < 0 || keep_previews(j->doc_id, &x->text) < 0)
 				portal_log("%s: no page images: %s", j->doc_id,
 					   x->rc < 0 ? x->why : "the renderer's reply is malformed");
+			else
+				portal_log("%s: page images drawn by a quick worker", j->doc_id);
 		} else {
 			previews_for_indexed(j, path);
 		}
