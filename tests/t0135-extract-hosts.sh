@@ -180,3 +180,10 @@ check "with PORTAL_EXTRACT_REMOTE=all a text file is indexed" [ "$(wait_indexed 
 check "... read by the host in its quick lane" \
 	grep -q "extracted $QUICK (text/plain, quick lane" "$EX/extract.log"
 check "... and found" grep -qx "$QUICK" < <(search_ids 第三方远程提取 "$ADMIN")
+upload "$ADMIN" "$(corpus_file d0361_)"
+QPDF=$(json .id <<<"$BODY")
+check "with PORTAL_EXTRACT_REMOTE=all a PDF is indexed" [ "$(wait_indexed "$QPDF")" = indexed ]
+check "... its text and page images read by the host in one job" \
+	grep -q "extracted $QPDF (application/pdf, quick lane" "$EX/extract.log"
+check "... its images there when its text is (the primary draws none)" \
+	bash -c 'ls "$1"/1.png >/dev/null 2>&1' _ "$PORTAL_DATA/index/preview/$QPDF"

@@ -595,14 +595,17 @@ static int ahead_document(sqlite3 *db, const char *doc_id, char sha256[65], char
  * most of the time of reading the real corpus's PDFs (four times the
  * text's), so its text is indexed first and the images follow in a job of
  * their own (previews_later()). A long job still draws them after its
- * text (OCR dwarfs them), on the extraction host when one reads it. */
+ * text (OCR dwarfs them), on the extraction host when one reads it; so
+ * does a quick one when the hosts read every job (PORTAL_EXTRACT_REMOTE=all:
+ * the primary then draws nothing). */
 static int submit(sqlite3 *db, int wi, const struct flight *given)
 {
 	struct worker *w = &lanes.w[wi];
 	char path[PATH_MAX], err[512];
 	struct buf msg = BUF_INIT;
 	struct flight one = *given, *f = &one;
-	f->text_only = w->lane == QUICK && wants_preview(f->mime) && !f->images_only;
+	f->text_only = w->lane == QUICK && wants_preview(f->mime) && !f->images_only &&
+		       !portal_remote_wanted(0);
 	portal_object_path(f->sha256, path, sizeof path);
 	extract_msg(&msg, path, f->mime, w->lane == LONG ? wi : -1,
 		    f->images_only ? "preview-only" : f->text_only ? "" : NULL, f->doc);
