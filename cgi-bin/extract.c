@@ -104,13 +104,6 @@ static int run_job(void *arg, struct buf *out, char *err, size_t errlen)
 	return portal_extract_job(j->path, j->mime, j->want, &lane, out, err, errlen);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void extract_page(struct request *r)
 {
 	const char *mine = getenv("PORTAL_EXTRACT_KEY");
@@ -188,12 +181,12 @@ static void extract_page(struct request *r)
 	portal_log("reading %s (%s, %s lane, %lld bytes) for %s", name, mime, j.is_long ? "long" : "quick",
 		   r->content_length, r->remote_addr ? r->remote_addr : "?");
 	struct buf out = BUF_INIT;
-	long long t0 = now_ms();
+	long long t0 = portal_now_ms();
 	int rc = portal_sandbox_run(run_job, &j, j.is_long ? &portal_extract_long_limits
 							    : &portal_extract_quick_limits,
 				    &out, err, sizeof err);
 	unlink(path);
-	long long ms = now_ms() - t0;
+	long long ms = portal_now_ms() - t0;
 	if (rc < 0) {
 		portal_log("could not read %s (%s, %lld bytes, %lld ms): %s", name, mime,
 			   r->content_length, ms, err);

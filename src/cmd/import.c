@@ -67,13 +67,6 @@ static struct {
 	long long batch_since;	/* ms, when the batch's first file was stored */
 } imp;
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void progress(const char *what, unsigned long done, unsigned long total)
 {
 	if (!imp.tty || !total)
@@ -174,7 +167,7 @@ static void import_one(const char *path, const struct stat *st)
 	f->size = w.size;
 	snprintf(f->mime, sizeof f->mime, "%s", mime);
 	if (imp.nbatch == 1)
-		imp.batch_since = now_ms();
+		imp.batch_since = portal_now_ms();
 }
 
 /* The batch's files to disk (one flush), then their rows in one
@@ -250,7 +243,7 @@ static int visit(const char *path, const struct stat *st, int type, struct FTW *
 	if (!realpath(path, full))
 		snprintf(full, sizeof full, "%s", path);
 	import_one(full, st);
-	if (imp.nbatch == BATCH_FILES || (imp.nbatch && now_ms() - imp.batch_since >= BATCH_MS))
+	if (imp.nbatch == BATCH_FILES || (imp.nbatch && portal_now_ms() - imp.batch_since >= BATCH_MS))
 		flush_batch();
 	progress("stored", ++imp.seen, imp.total);
 	return 0;

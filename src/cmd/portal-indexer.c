@@ -283,15 +283,8 @@ static int load_document(sqlite3 *db, struct job *j)
 	return found ? 0 : -1;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Compact the index when it is due: enough commits since the last time and
- * a quiet queue since idle_since (now_ms()). Closes the writer (*w), which
+ * a quiet queue since idle_since (portal_now_ms()). Closes the writer (*w), which
  * the main loop reopens on the new generation. An index replaced meanwhile
  * (portalctl compact after an import, a rebuild) starts the count again. */
 static void compact_when_due(pxap_writer **w, const char *generation, long *commits, long long idle_since)
@@ -301,7 +294,7 @@ static void compact_when_due(pxap_writer **w, const char *generation, long *comm
 		due_after = env_long("PORTAL_COMPACT_COMMITS", COMPACT_COMMITS);
 		idle_s = env_long("PORTAL_COMPACT_IDLE", COMPACT_IDLE_S);
 	}
-	if (!due_after || *commits < due_after || now_ms() - idle_since < idle_s * 1000)
+	if (!due_after || *commits < due_after || portal_now_ms() - idle_since < idle_s * 1000)
 		return;
 	char err[512], now[PATH_MAX];
 	if (index_dir_current(now, sizeof now) == 0 && strcmp(now, generation) != 0) {
@@ -314,12 +307,12 @@ static void compact_when_due(pxap_writer **w, const char *generation, long *comm
 	pxap_writer_close(*w);	/* everything in it is committed */
 	*w = NULL;
 	long long before, after;
-	long long t0 = now_ms();
+	long long t0 = portal_now_ms();
 	if (index_dir_compact(&before, &after, err, sizeof err) < 0)
 		portal_log("compacting the index failed, it stays as it is: %s", err);
 	else
 		portal_log("compacted the index after %ld commits: %.1f MB, was %.1f MB (%lld ms)",
-			   *commits, after / 1e6, before / 1e6, now_ms() - t0);
+			   *commits, after / 1e6, before / 1e6, portal_now_ms() - t0);
 	index_dir_unlock(lock);
 	*commits = 0;	/* a failure is not retried at once either */
 }
@@ -771,13 +764,13 @@ static void note_progress(sqlite3 *db)
 			continue;
 		int done = progress[i].done, total = progress[i].total;
 		if ((done == w->done_seen && total == w->total_seen) ||
-		    (now_ms() - w->written_ms < PROGRESS_MS && done != total))
+		    (portal_now_ms() - w->written_ms < PROGRESS_MS && done != total))
 			continue;
 		if (jobs_set_pages(db, w->q[w->head].job, done, total) < 0)
 			portal_log("%s: database: %s", w->q[w->head].doc, sqlite3_errmsg(db));
 		w->done_seen = done;
 		w->total_seen = total;
-		w->written_ms = now_ms();
+		w->written_ms = portal_now_ms();
 	}
 }
 
@@ -1078,9 +1071,9 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j, struct answer *x
 	}
 	portal_utf8_sanitize(&text);
 	struct learned l;
-	long long t0 = now_ms();
+	long long t0 = portal_now_ms();
 	learn(j, &text, a, &l);
-	long long t1 = now_ms();
+	long long t1 = portal_now_ms();
 	spent.learn += t1 - t0;
 	const char **superseded;
 	long nsup = record_text(db, a, j, mime, &l, &text, &superseded, err, sizeof err);
@@ -1096,10 +1089,10 @@ static void run_job(sqlite3 *db, pxap_writer *w, struct job *j, struct answer *x
 	begin_or_die(db);
 	size_t nchanged = editions_record(db, a, j->doc_id, &changed);
 	commit_or_die(db);
-	long long t2 = now_ms();
+	long long t2 = portal_now_ms();
 	spent.text += t2 - t1;
 	int put = put_document(db, w, j->doc_id, why, sizeof why);
-	spent.put += now_ms() - t2;
+	spent.put += portal_now_ms() - t2;
 	if (put < 0) {
 		give_up(w, b, j, mime, why);
 		goto out;
@@ -1264,31 +1257,31 @@ static size_t index_batch(sqlite3 *db, const struct portal_settings *s, pxap_wri
 	char err[512];
 	int lock = lock_current_writer(s, w, generation, genlen);
 	struct batch b = { .n = 0, .failed = 0 };
-	long long start = now_ms(), quiet = start + LINGER_MS;
-	while (!stopping && b.n < BATCH_MAX && now_ms() - start < BATCH_MS) {
+	long long start = portal_now_ms(), quiet = start + LINGER_MS;
+	while (!stopping && b.n < BATCH_MAX && portal_now_ms() - start < BATCH_MS) {
 		fill(db);
 		note_progress(db);
 		if (run_next(db, *w, &b)) {
-			quiet = now_ms() + LINGER_MS;
+			quiet = portal_now_ms() + LINGER_MS;
 			continue;
 		}
-		if (now_ms() >= quiet)
+		if (portal_now_ms() >= quiet)
 			break;
-		long long t0 = now_ms();
+		long long t0 = portal_now_ms();
 		wait_answers(POLL_MS);
-		spent.wait += now_ms() - t0;
+		spent.wait += portal_now_ms() - t0;
 	}
 	size_t n = b.n, failed = b.failed;
-	long long t_commit = now_ms();
+	long long t_commit = portal_now_ms();
 	if (n && pxap_writer_commit(*w, err, sizeof err) < 0)
 		portal_fatal("commit: %s", err);	/* the jobs run again after restart */
-	long long t_finish = now_ms();
+	long long t_finish = portal_now_ms();
 	finish_batch(db, &b);
 	if (n)
 		portal_log("committed %zu document%s (%zu failed) in %lld ms: batch %lld, index commit %lld,"
 			   " statuses %lld; waiting %lld, learning %lld, text %lld, index entries %lld",
-			   n, n == 1 ? "" : "s", failed, now_ms() - start,
-			   t_commit - start, t_finish - t_commit, now_ms() - t_finish,
+			   n, n == 1 ? "" : "s", failed, portal_now_ms() - start,
+			   t_commit - start, t_finish - t_commit, portal_now_ms() - t_finish,
 			   spent.wait, spent.learn, spent.text, spent.put);
 	memset(&spent, 0, sizeof spent);
 	index_dir_unlock(lock);
@@ -1357,14 +1350,14 @@ int main(int argc, char **argv)
 	pxap_writer *w = NULL;
 	char generation[PATH_MAX] = "";
 	long commits = 0;	/* since start or the last compaction */
-	long long idle_since = now_ms();
+	long long idle_since = portal_now_ms();
 	while (!stopping) {
 		fill(db);
 		note_progress(db);
 		if (work_waiting()) {
 			size_t n = index_batch(db, s, &w, generation, sizeof generation);
 			commits += n > 0;
-			idle_since = now_ms();
+			idle_since = portal_now_ms();
 			continue;
 		}
 		if (once && !tracked())

@@ -62,13 +62,6 @@ static pid_t spawn(const char *program, char **argv)
 	return 0;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Sleep ms milliseconds, or less when told to stop. */
 static void pause_ms(long ms)
 {
@@ -123,7 +116,7 @@ void portal_supervise(char **argv)
 
 	long delay = DELAY_MIN_MS;
 	while (!stopping) {
-		long long born = now_ms();
+		long long born = portal_now_ms();
 		pid_t pid = spawn(program, argv);
 		if (pid == 0)
 			return;
@@ -134,7 +127,7 @@ void portal_supervise(char **argv)
 			portal_log("worker %ld started", (long)pid);
 			int status = wait_worker(pid);
 			worker = 0;
-			long long lived = now_ms() - born;
+			long long lived = portal_now_ms() - born;
 			log_end(pid, status, lived);
 			if (stopping)
 				break;

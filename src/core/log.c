@@ -1,4 +1,5 @@
-/* log.c: process logging, fatal errors and allocation that never fails. */
+/* log.c: process logging, fatal errors, allocation that never fails and
+ * the monotonic clock. */
 #include "log.h"
 
 #include <stdio.h>
@@ -87,4 +88,11 @@ char *xstrndup(const char *s, size_t n)
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
+}
+
+long long portal_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -1,4 +1,5 @@
-/* log.h: process logging and fatal errors.
+/* log.h: process logging, fatal errors, and the few process utilities
+ * every program needs (allocation that cannot fail, a monotonic clock).
  *
  * Messages go to stderr, which portal up redirects to a file under the
  * data directory's log/. fatal() is for broken invariants: the worker dies
@@ -20,5 +21,9 @@ void *xcalloc(size_t n, size_t m);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+
+/* Milliseconds of a monotonic clock: for deadlines and durations, never
+ * for dates (portal_now() in db.h gives those). */
+long long portal_now_ms(void);
 
 #endif

@@ -155,12 +155,7 @@ int docs_create(sqlite3 *db, const struct doc_new *d, char *id, int *duplicate,
 	*duplicate = 0;
 	if (portal_db_exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
 		return -1;
-	if (find_readable_by_sha(db, d->uploader, d->sha256, id)) {
-		*duplicate = 1;
-		return portal_db_exec(db, "COMMIT", err, errlen);
-	}
-	new_id(id);
-	if (insert_rows(db, d, id, err, errlen) < 0 ||
+	if (docs_create_locked(db, d, id, duplicate, err, errlen) < 0 ||
 	    portal_db_exec(db, "COMMIT", err, errlen) < 0) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;

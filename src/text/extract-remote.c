@@ -75,7 +75,7 @@ static int parse_url(const char *s, struct url *u)
 static int wait_fd(int fd, short events, long long deadline)
 {
 	for (;;) {
-		long long left = deadline - portal_sandbox_now_ms();
+		long long left = deadline - portal_now_ms();
 		if (left <= 0)
 			return 0;
 		struct pollfd p = { fd, events, 0 };
@@ -104,7 +104,7 @@ static int connect_to(const struct url *u, long long deadline, char *err, size_t
 		if (connect(fd, a->ai_addr, a->ai_addrlen) == 0)
 			break;
 		if (errno == EINPROGRESS) {
-			long long d = portal_sandbox_now_ms() + 10000;
+			long long d = portal_now_ms() + 10000;
 			int soerr = 0;
 			socklen_t sl = sizeof soerr;
 			int w = wait_fd(fd, POLLOUT, d < deadline ? d : deadline);
@@ -288,11 +288,11 @@ int portal_remote_extract(const char *path, const char *mime, const char *want, 
 		snprintf(err, errlen, "PORTAL_EXTRACT_URL is no http://host:port/path address");
 		return PORTAL_REMOTE_HOST_FAILED;
 	}
-	long long deadline = portal_sandbox_now_ms() + (long long)seconds * 1000;
+	long long deadline = portal_now_ms() + (long long)seconds * 1000;
 	struct buf resp = BUF_INIT;
 	char why[512] = "";
 	int n = tries(), rc = PORTAL_REMOTE_HOST_FAILED;
-	for (int i = 1; i <= n && portal_sandbox_now_ms() < deadline; i++) {
+	for (int i = 1; i <= n && portal_now_ms() < deadline; i++) {
 		const char *body = NULL;
 		size_t blen = 0;
 		int status = one_request(&u, path, mime, want, is_long, name, deadline, &resp,
@@ -322,7 +322,7 @@ int portal_remote_extract(const char *path, const char *mime, const char *want, 
 			break;	/* a wrong key, too large: the same at every host */
 		if (i < n) {
 			long long pause = 1000LL << (i - 1);
-			if (portal_sandbox_now_ms() + pause < deadline)
+			if (portal_now_ms() + pause < deadline)
 				usleep((useconds_t)pause * 1000);
 		}
 	}

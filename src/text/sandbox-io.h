@@ -8,9 +8,6 @@
 /* Write all n bytes to fd, retrying on EINTR. 0, or -1. */
 int portal_sandbox_write_all(int fd, const void *p, size_t n);
 
-/* Milliseconds on the monotonic clock. */
-long long portal_sandbox_now_ms(void);
-
 /* Copy a child's sentence (s, n bytes) into err, not cutting a UTF-8
  * character. */
 void portal_sandbox_copy_error(const char *s, size_t n, char *err, size_t errlen);

@@ -240,7 +240,7 @@ int portal_sandbox_zygote_fd(const struct sandbox_zygote *z)
 
 int portal_sandbox_zygote_overdue(const struct sandbox_zygote *z)
 {
-	return z->n && z->deadline >= 0 && portal_sandbox_now_ms() >= z->deadline;
+	return z->n && z->deadline >= 0 && portal_now_ms() >= z->deadline;
 }
 
 /* Read exactly n bytes of the reply before the deadline (-1: none).
@@ -252,7 +252,7 @@ static int read_reply(int fd, void *p, size_t n, long long deadline)
 	while (n > 0) {
 		int wait = -1;
 		if (deadline >= 0) {
-			long long left = deadline - portal_sandbox_now_ms();
+			long long left = deadline - portal_now_ms();
 			if (left <= 0)
 				return -1;
 			wait = left > 60000 ? 60000 : (int)left;
@@ -286,7 +286,7 @@ static void start_clock(struct sandbox_zygote *z)
 	const struct sandbox_limits *lim = &request_at(z, 0)->lim;
 
 	z->deadline = z->n && lim->wall_seconds ?
-		portal_sandbox_now_ms() + (long long)lim->wall_seconds * 1000 + ZYGOTE_GRACE_MS : -1;
+		portal_now_ms() + (long long)lim->wall_seconds * 1000 + ZYGOTE_GRACE_MS : -1;
 }
 
 /* Send the requests not sent yet, in order, while they surely fit in the

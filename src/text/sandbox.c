@@ -169,23 +169,15 @@ struct run {
 	int too_big;
 };
 
-long long portal_sandbox_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Read the child's frame until EOF, the deadline or the size cap. */
 static void read_frame(struct run *r, const struct sandbox_limits *lim)
 {
-	long long deadline = portal_sandbox_now_ms() + (long long)lim->wall_seconds * 1000;
+	long long deadline = portal_now_ms() + (long long)lim->wall_seconds * 1000;
 	size_t cap = lim->max_output ? lim->max_output + HEADER : (size_t)-1;
 	char chunk[16384];
 
 	for (;;) {
-		long long left = deadline - portal_sandbox_now_ms();
+		long long left = deadline - portal_now_ms();
 		if (lim->wall_seconds && left <= 0) {
 			r->timed_out = 1;
 			return;
