@@ -60,9 +60,11 @@ GB=$(corpus_file d0361_)
 upload "${TOK[enta]}" "$GB" -F "case=audit:$AUD" -F doc_type=audit_report
 PDF=$(id)
 [ "$(wait_indexed "$PDF")" = indexed ] || bail "GB 18466 not indexed: $BODY"
-check "its text is indexed before its page images are drawn" \
-	grep -q "indexed $PDF (application/pdf" "$PORTAL_DATA/index/log/indexer.log"
 check "a job of its own draws them" [ "$(wait_previews "$PDF")" = yes ]
+check "... in a quick worker, after its text was indexed" bash -c '
+	t=$(grep -n "indexed $1 (application/pdf" "$2" | head -n1 | cut -d: -f1)
+	i=$(grep -n "$1: page images drawn by a quick worker" "$2" | head -n1 | cut -d: -f1)
+	[ -n "$t" ] && [ -n "$i" ] && [ "$t" -lt "$i" ]' _ "$PDF" "$PORTAL_DATA/index/log/indexer.log"
 check "the indexer made three page images" [ "$(ls "$PORTAL_DATA/index/preview/$PDF" 2>/dev/null | tr '\n' ' ')" = "1.png 2.png 3.png " ]
 
 for role in enta staff expx admin; do
