@@ -34,6 +34,16 @@ int jobs_requeue(sqlite3 *db, const char *doc_id, char *err, size_t errlen)
 	return jobs_enqueue(db, doc_id, err, errlen) < 0 ? -1 : 1;
 }
 
+int jobs_pending(sqlite3 *db, const char *doc_id)
+{
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT 1 FROM jobs WHERE doc_id = ?"
+		" AND state IN ('queued', 'running') LIMIT 1");
+	sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Claims are numbered in the order they happen (jobs.claimed), so a crash
  * tells which claimed job was in progress. Process lifetime: the indexer
  * is the only claimer; it starts from the highest number recorded. */
@@ -139,7 +149,8 @@ int jobs_recover(sqlite3 *db, char *err, size_t errlen)
 	}
 	int n = sqlite3_changes(db);
 	if (portal_db_exec(db, "UPDATE jobs SET lane = NULL, extract_started = NULL, pages_done = NULL,"
-			   " pages_total = NULL WHERE state = 'queued' AND lane IS NOT NULL;"
+			   " pages_total = NULL WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_long"
+			   " WHERE state = 'queued' AND lane IS NOT NULL);"
 			   "COMMIT", err, errlen) < 0) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
@@ -201,7 +212,7 @@ int jobs_long_of(sqlite3 *db, const char *doc_id, struct portal_job_progress *p)
 
 size_t jobs_long_list(sqlite3 *db, struct portal_job_progress *out, size_t max)
 {
-	sqlite3_stmt *st = portal_db_prepare(db, "SELECT " LONG_COLUMNS " FROM jobs"
+	sqlite3_stmt *st = portal_db_prepare(db, "SELECT " LONG_COLUMNS " FROM jobs INDEXED BY jobs_long"
 		" WHERE state = 'queued' AND lane IS NOT NULL ORDER BY id LIMIT ?");
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
 	size_t n = 0;
@@ -214,7 +225,7 @@ size_t jobs_long_list(sqlite3 *db, struct portal_job_progress *out, size_t max)
 long long jobs_long_pages(sqlite3 *db)
 {
 	sqlite3_stmt *st = portal_db_prepare(db, "SELECT coalesce(sum(pages_done), 0) FROM jobs"
-		" WHERE state = 'queued' AND lane IS NOT NULL");
+		" INDEXED BY jobs_long WHERE state = 'queued' AND lane IS NOT NULL");
 	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
 	return n;

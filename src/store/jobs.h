@@ -42,6 +42,11 @@ int jobs_enqueue(sqlite3 *db, const char *doc_id, char *err, size_t errlen);
  * not exist), -1 with err. */
 int jobs_requeue(sqlite3 *db, const char *doc_id, char *err, size_t errlen);
 
+/* Whether document doc_id has a job queued or running: the indexer will
+ * bring its entry (and its page images) up to date. 1, 0, or -1 on a
+ * database error. */
+int jobs_pending(sqlite3 *db, const char *doc_id);
+
 /* The indexer's side. These statements are prepared once per connection
  * (portal_db_cached()): call portal_db_close_cached(db) before closing it. */
 
