@@ -19,6 +19,7 @@
 #include "http-request.h"
 #include "hit-record.h"
 #include "http-response.h"
+#include "jobs.h"
 #include "log.h"
 #include "preview.h"
 #include "previews.h"
@@ -611,6 +612,18 @@ static void how_it_reads(struct request *r, json_t *doc, int pages, const char *
 	}
 }
 
+/* A PDF's text is searchable before its page images are drawn (the
+ * indexer queues them behind it): say they are coming, so the text alone
+ * does not look like all there is. */
+static void previews_coming(struct request *r, json_t *doc, int pages)
+{
+	if (pages >= 0 || strcmp(jstr(doc, "status"), "indexed") != 0 ||
+	    !previews_wanted(jstr(doc, "mime")) || jobs_pending(r->db, r->arg) != 1)
+		return;
+	html_raw(&r->out, "<p class=\"previews-coming\" role=\"status\">页面预览图正在生成，"
+		 "稍后刷新本页即可看到；下面先显示提取的文字。</p>");
+}
+
 /* Documents like this one that the reader may read (an error answers
  * nothing here: the page goes on without them). */
 static void similar_section(struct request *r)
@@ -704,7 +717,9 @@ void ui_document(struct request *r)
 	versions(r, doc);
 	size_t len;
 	const char *text = doc_text(r, &len);
-	how_it_reads(r, doc, previews_count(r->arg, PREVIEW_PAGES), text, len);
+	int pages = previews_count(r->arg, PREVIEW_PAGES);
+	previews_coming(r, doc, pages);
+	how_it_reads(r, doc, pages, text, len);
 	suggested_cases(r);
 	if (strcmp(status, "indexed") == 0)
 		similar_section(r);

@@ -10,7 +10,8 @@
 # document's page lays the text out in headings and paragraphs. GB 18466's
 # text reads: its number whole, no runs of one-letter lines, no private-use
 # glyphs; its number in full-width digits finds it. Images lost (or never
-# made) come back after `portalctl reindex`, and fsck stays clean; it names
+# made) come back after `portalctl reindex` (while their job waits, the
+# page says they are coming), and fsck stays clean; it names
 # a folder of images that belongs to no document.
 . "$(dirname "$0")/lib.sh"
 start_instance
@@ -171,11 +172,23 @@ done
 rm -r "$PORTAL_DATA/index/preview/$PDF"
 as enta "$BASE/api/documents/$PDF/preview/1"
 check "with its images gone, page 1's image is a 404" [ "$CODE" = 404 ]
+IPID=$(indexer_pid)
+kill -STOP "$IPID"	# hold the indexer: the job stays queued, the images undrawn
 OUT=$(ctl reindex)
 check "reindex queues the PDF for its images" grep -q "1 PDFs queued for their page images" <<<"$OUT"
+NOTE="页面预览图正在生成，稍后刷新本页即可看到"
+as enta "$BASE/documents/$PDF"
+check "while its job waits, the page says the images are coming" grep -qF "$NOTE" <<<"$BODY"
+check "... and shows the text meanwhile" grep -qF "<section class=\"doc-text\"><h2>正文</h2>" <<<"$BODY"
+as enta "$BASE/documents/$REV"
+check "a text document's page never says so" bash -c '! grep -qF "$1" <<<"$2"' _ "$NOTE" "$BODY"
+kill -CONT "$IPID"
 for _ in $(seq 300); do [ -f "$PORTAL_DATA/index/preview/$PDF/3.png" ] && break; sleep 0.1; done
 as enta "$BASE/api/documents/$PDF/preview/1"
 check "after reindex the image is back (200)" [ "$CODE" = 200 ]
+as enta "$BASE/documents/$PDF"
+check "the page shows the images and says no more that they are coming" \
+	bash -c 'grep -q "/preview/1\"" <<<"$2" && ! grep -qF "$1" <<<"$2"' _ "$NOTE" "$BODY"
 check "fsck is clean" fsck_clean
 mkdir "$PORTAL_DATA/index/preview/d0000000000"
 OUT=$(ctl fsck 2>&1)

@@ -120,12 +120,6 @@ struct progress_slot {
 #define WORKERS_MAX 16	/* extraction workers at most; slot WORKERS_MAX is the spare's */
 static struct progress_slot *progress;
 
-/* Whether documents of this type get page images. */
-static int wants_preview(const char *mime)
-{
-	return mime && strcmp(mime, "application/pdf") == 0;
-}
-
 static void report_pages(void *arg, int done, int total)
 {
 	struct progress_slot *p = arg;
@@ -536,7 +530,7 @@ static struct buf *extract_msg(struct buf *msg, const char *path, const char *mi
 	buf_append(msg, mime, strlen(mime) + 1);
 	if (want)
 		buf_puts(msg, want);
-	else if (wants_preview(mime))
+	else if (previews_wanted(mime))
 		buf_puts(msg, "preview");
 	buf_putc(msg, '\0');
 	if (slot < 0)
@@ -597,7 +591,7 @@ static int submit(sqlite3 *db, int wi, const struct flight *given)
 	char path[PATH_MAX], err[512];
 	struct buf msg = BUF_INIT;
 	struct flight one = *given, *f = &one;
-	f->text_only = w->lane == QUICK && wants_preview(f->mime) && !f->images_only &&
+	f->text_only = w->lane == QUICK && previews_wanted(f->mime) && !f->images_only &&
 		       !portal_remote_wanted(0);
 	portal_object_path(f->sha256, path, sizeof path);
 	extract_msg(&msg, path, f->mime, w->lane == LONG ? wi : -1,
@@ -665,7 +659,7 @@ static int previews_ahead(sqlite3 *db, const char *doc_id, char sha256[65], char
 		"SELECT sha256, mime FROM documents WHERE id = ? AND status = 'indexed'");
 	sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_STATIC);
 	int found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 1) &&
-		    wants_preview((const char *)sqlite3_column_text(st, 1));
+		    previews_wanted((const char *)sqlite3_column_text(st, 1));
 	if (found) {
 		snprintf(sha256, 65, "%s", sqlite3_column_text(st, 0));
 		snprintf(mime, len, "%s", sqlite3_column_text(st, 1));
@@ -896,7 +890,7 @@ static int extract_job(const struct job *j, const char *path, struct answer *x, 
 			rc = untag(text, why, whylen);
 		buf_free(&msg);
 	}
-	if (rc == 0 && wants_preview(mime) && !(x && x->f.text_only) &&
+	if (rc == 0 && previews_wanted(mime) && !(x && x->f.text_only) &&
 	    keep_previews(j->doc_id, text) < 0) {
 		snprintf(why, whylen, "The file could not be read.");
 		return -1;
@@ -909,7 +903,7 @@ static int extract_job(const struct job *j, const char *path, struct answer *x, 
  * that none could be made, so this runs once per document. */
 static void previews_for_indexed(const struct job *j, const char *path)
 {
-	if (!wants_preview(j->mime) || previews_count(j->doc_id, PREVIEW_PAGES) >= 0)
+	if (!previews_wanted(j->mime) || previews_count(j->doc_id, PREVIEW_PAGES) >= 0)
 		return;
 	struct buf msg = BUF_INIT, reply = BUF_INIT;
 	char why[512] = "the renderer's reply is malformed";

@@ -16,6 +16,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+int previews_wanted(const char *mime)
+{
+	return mime && strcmp(mime, "application/pdf") == 0;
+}
+
 void previews_path(const char *id, int page, char *out, size_t outlen)
 {
 	const char *index = portal_settings()->index_dir;

@@ -9,6 +9,9 @@
 
 #include <stddef.h>
 
+/* Whether documents of this type get page images (PDFs). */
+int previews_wanted(const char *mime);
+
 /* The folder of document id's images, or of page (from 1) when page > 0,
  * into out (size >= PATH_MAX). */
 void previews_path(const char *id, int page, char *out, size_t outlen);
