@@ -137,6 +137,7 @@ static void newest_public(struct request *r, const char *sector, int limit)
 	struct buf *b = &r->out;
 	sqlite3_stmt *st = portal_db_prepare(r->db,
 		"SELECT id, coalesce(nullif(title, ''), filename), doc_type FROM documents"
+		" INDEXED BY documents_public_guides"
 		" WHERE visibility = 'public' AND status = 'indexed' AND superseded_by IS NULL"
 		" AND doc_type IN ('standard', 'guideline')"
 		" AND (json_extract(metadata, '$.sector') = ?1 OR (?1 IS NULL AND json_extract(metadata, '$.sector') IS NULL))"
