@@ -320,13 +320,13 @@ static const char *const migrations[] = {
 	/* 16: a document's jobs and import rows by its id, and the long
 	 * lane's jobs. Without them each look-up (jobs_enqueue(),
 	 * jobs_long_of(), a deletion's cascade) read every queued job: an
-	 * import of 100,000 files slowed as its square. And the home page's
-	 * lists (home.c): documents by status and by upload time, and the
-	 * public standards and guidelines, newest first, without reading
-	 * every document. */
+	 * import of 100,000 files slowed as its square. */
 	"CREATE INDEX jobs_doc ON jobs(doc_id, state);"
 	"CREATE INDEX jobs_long ON jobs(id) WHERE state = 'queued' AND lane IS NOT NULL;"
-	"CREATE INDEX import_files_doc ON import_files(doc_id);"
+	"CREATE INDEX import_files_doc ON import_files(doc_id);",
+	/* 17: the home page's lists (home.c): documents by status and by
+	 * upload time, and the public current standards and guidelines,
+	 * newest first, without reading every document. */
 	"CREATE INDEX documents_status ON documents(status, uploaded_at);"
 	"CREATE INDEX documents_uploaded ON documents(uploaded_at);"
 	"CREATE INDEX documents_public_guides ON documents(uploaded_at) WHERE visibility = 'public'"
